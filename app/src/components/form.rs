@@ -1,0 +1,57 @@
+//! Form pieces shared by every page: the anti-forgery field and error display.
+
+use crate::{
+    context::use_request_context,
+    error::{AppError, Field},
+    i18n::use_locale,
+};
+use leptos::prelude::*;
+
+/// The hidden anti-forgery token every state-changing form carries.
+#[component]
+pub fn CsrfField() -> impl IntoView {
+    view! { <input type="hidden" name="csrf" value=use_request_context().csrf/> }
+}
+
+/// A form-wide error (one not tied to a field), announced to screen readers.
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let l = use_locale();
+    move || {
+        error
+            .get()
+            .filter(|e| e.kind.field().is_none())
+            .map(|e| view! { <div class="alert alert--error" role="alert">{e.kind.message(l)}</div> })
+    }
+}
+
+/// The message under one field when the error belongs to it.
+pub fn field_error(error: Signal<Option<AppError>>, field: Field) -> Signal<Option<String>> {
+    let l = use_locale();
+    Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| e.kind.field() == Some(field))
+            .map(|e| e.kind.message(l))
+    })
+}
+
+/// A labelled field with the error that belongs to it; the error's element id is `{id}-error`,
+/// for the control's `aria-describedby`.
+#[component]
+pub fn LabelledField(
+    id: &'static str,
+    label: String,
+    error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:field--invalid=move || error.get().is_some()>
+            <label for=id>{label}</label>
+            {children()}
+            <p class="field__error" id=format!("{id}-error") role="alert" hidden=move || error.get().is_none()>
+                {error}
+            </p>
+        </div>
+    }
+}

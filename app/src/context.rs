@@ -1,0 +1,51 @@
+//! What the server knows about the request that the page needs while rendering: the language, the
+//! anti-forgery token and who is logged in. The server provides it as context and writes it into
+//! the page; the browser reads it back before hydrating, so both sides render the same markup.
+
+use crate::i18n::Locale;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Id of the `<script type="application/json">` element that carries the context to the browser.
+pub const CONTEXT_ELEMENT_ID: &str = "domaine-context";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestContext {
+    pub locale: Locale,
+    pub csrf: String,
+    pub user: Option<Principal>,
+    pub provider_name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Principal {
+    /// A local provider administrator account (created with `domaine create-admin`).
+    ProviderAdmin { id: i64, username: String },
+}
+
+impl Principal {
+    pub fn display_name(&self) -> &str {
+        match self {
+            Principal::ProviderAdmin { username, .. } => username,
+        }
+    }
+
+    pub fn is_provider_admin(&self) -> bool {
+        matches!(self, Principal::ProviderAdmin { .. })
+    }
+}
+
+impl RequestContext {
+    /// JSON that is safe inside a `<script>` element.
+    pub fn to_script_json(&self) -> String {
+        serde_json_escape(&serde_json::to_string(self).expect("context serialises"))
+    }
+}
+
+fn serde_json_escape(json: &str) -> String {
+    json.replace('<', "\\u003c")
+}
+
+pub fn use_request_context() -> RequestContext {
+    use_context::<RequestContext>().expect("the server or the hydration entry provides it")
+}

@@ -1,0 +1,184 @@
+//! The errors a user can see, and the one place that turns them into words.
+
+use crate::i18n::Locale;
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ErrorKind {
+    NotLoggedIn,
+    Forbidden,
+    /// The form's anti-forgery token did not match the browser's cookie.
+    StaleForm,
+    InvalidUsername,
+    PasswordTooShort { min: usize },
+    PasswordTooLong { max: usize },
+    /// The XMPP server's password policy refused it.
+    PasswordRejected,
+    AccountExists,
+    UnknownDomain,
+    /// The XMPP server could not be reached; nothing was changed.
+    XmppUnavailable,
+    /// The XMPP server answered but refused the change.
+    XmppRefused,
+    /// The browser could not reach the portal.
+    Network,
+    Internal,
+}
+
+/// Which form field an error belongs to, so the form can show it next to the right input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Username,
+    Password,
+    Domain,
+}
+
+impl Field {
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Username => "username",
+            Field::Password => "password",
+            Field::Domain => "domain",
+        }
+    }
+}
+
+impl ErrorKind {
+    pub fn field(self) -> Option<Field> {
+        match self {
+            ErrorKind::InvalidUsername | ErrorKind::AccountExists => Some(Field::Username),
+            ErrorKind::PasswordTooShort { .. }
+            | ErrorKind::PasswordTooLong { .. }
+            | ErrorKind::PasswordRejected => {
+                Some(Field::Password)
+            }
+            ErrorKind::UnknownDomain => Some(Field::Domain),
+            _ => None,
+        }
+    }
+
+    pub fn message(self, locale: Locale) -> String {
+        match self {
+            ErrorKind::NotLoggedIn => locale.t("error-not-logged-in"),
+            ErrorKind::Forbidden => locale.t("error-forbidden"),
+            ErrorKind::StaleForm => locale.t("error-stale-form"),
+            ErrorKind::InvalidUsername => locale.t("error-invalid-username"),
+            ErrorKind::PasswordTooShort { min } => {
+                locale.t_with("error-password-too-short", &[("min", min.to_string())])
+            }
+            ErrorKind::PasswordTooLong { max } => {
+                locale.t_with("error-password-too-long", &[("max", max.to_string())])
+            }
+            ErrorKind::PasswordRejected => locale.t("error-password-rejected"),
+            ErrorKind::AccountExists => locale.t("error-account-exists"),
+            ErrorKind::UnknownDomain => locale.t("error-unknown-domain"),
+            ErrorKind::XmppUnavailable => locale.t("error-xmpp-unavailable"),
+            ErrorKind::XmppRefused => locale.t("error-xmpp-refused"),
+            ErrorKind::Network => locale.t("error-network"),
+            ErrorKind::Internal => locale.t("error-internal"),
+        }
+    }
+}
+
+/// The error type of every server function. Besides the kind it carries the non-secret values the
+/// user submitted, so a form re-rendered after a full page load (no JavaScript) keeps them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{kind:?}")]
+pub struct AppError {
+    pub kind: ErrorKind,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept: Vec<(String, String)>,
+}
+
+impl AppError {
+    pub fn new(kind: ErrorKind) -> Self {
+        AppError { kind, kept: Vec::new() }
+    }
+
+    /// Attaches submitted values to re-fill the form with. Never pass a password here.
+    pub fn keeping(mut self, values: &[(&str, &str)]) -> Self {
+        self.kept = values
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self
+    }
+
+    pub fn kept(&self, name: &str) -> Option<&str> {
+        self.kept
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl From<ErrorKind> for AppError {
+    fn from(kind: ErrorKind) -> Self {
+        AppError::new(kind)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => {
+                AppError::new(ErrorKind::Network)
+            }
+            _ => AppError::new(ErrorKind::Internal),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_message_in_both_languages() {
+        let kinds = [
+            ErrorKind::NotLoggedIn,
+            ErrorKind::Forbidden,
+            ErrorKind::StaleForm,
+            ErrorKind::InvalidUsername,
+            ErrorKind::PasswordTooShort { min: 10 },
+            ErrorKind::PasswordTooLong { max: 1000 },
+            ErrorKind::PasswordRejected,
+            ErrorKind::AccountExists,
+            ErrorKind::UnknownDomain,
+            ErrorKind::XmppUnavailable,
+            ErrorKind::XmppRefused,
+            ErrorKind::Network,
+            ErrorKind::Internal,
+        ];
+        for kind in kinds {
+            let en = kind.message(Locale::En);
+            let fr = kind.message(Locale::Fr);
+            // A missing Fluent message comes back as its own key.
+            assert!(!en.starts_with("error-") && !fr.starts_with("error-"), "{kind:?}");
+            assert_ne!(en, fr, "{kind:?} is not translated");
+        }
+        assert!(ErrorKind::PasswordTooShort { min: 12 }
+            .message(Locale::Fr)
+            .contains("12"));
+    }
+
+    #[test]
+    fn kept_values_survive_the_wire() {
+        let err = AppError::new(ErrorKind::AccountExists).keeping(&[("username", "alice")]);
+        let json = serde_json_roundtrip(&err);
+        assert_eq!(json.kept("username"), Some("alice"));
+        assert_eq!(json.kind.field(), Some(Field::Username));
+    }
+
+    fn serde_json_roundtrip(err: &AppError) -> AppError {
+        use leptos::server_fn::codec::{Decodes, Encodes};
+        let bytes = <JsonEncoding as Encodes<AppError>>::encode(err).unwrap();
+        <JsonEncoding as Decodes<AppError>>::decode(bytes).unwrap()
+    }
+}

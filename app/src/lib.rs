@@ -1,0 +1,60 @@
+//! Domaine's user interface and the typed boundary with the server: shared types, server
+//! functions, pages. Rendered on the server (feature `ssr`) and hydrated in the browser
+//! (feature `hydrate`).
+
+pub mod accounts;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod components;
+pub mod context;
+pub mod domains;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+
+use context::{RequestContext, CONTEXT_ELEMENT_ID};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The whole HTML document, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let ctx = use_context::<RequestContext>();
+    let lang = ctx.as_ref().map(|c| c.locale.code()).unwrap_or("en");
+    let context_json = ctx.map(|c| c.to_script_json()).unwrap_or_default();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="stylesheet" href="/pkg/domaine.css"/>
+                <script type="application/json" id=CONTEXT_ELEMENT_ID inner_html=context_json></script>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Every route renders completely before it is sent, so pages work without JavaScript.
+    view! {
+        <Router>
+            <Routes fallback=pages::not_found::NotFoundPage>
+                <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

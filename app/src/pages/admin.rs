@@ -1,0 +1,181 @@
+//! The provider admin's first page: the hosted domains, and creating an account on one of them.
+
+use crate::{
+    accounts::CreateAccount,
+    components::{
+        form::{field_error, CsrfField, FormError, LabelledField},
+        layout::Layout,
+    },
+    context::use_request_context,
+    domains::{list_domains, DomainSummary},
+    error::{AppError, Field},
+};
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+use leptos_router::{components::Redirect, hooks::use_query_map};
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let ctx = use_request_context();
+    let l = ctx.locale;
+    if !ctx.user.as_ref().is_some_and(|u| u.is_provider_admin()) {
+        return view! { <Redirect path="/login?next=/admin"/> }.into_any();
+    }
+    let domains = Resource::new(|| (), |_| list_domains());
+    let query = use_query_map();
+    let created = move || {
+        query.read().get("created").map(|jid| {
+            view! {
+                <div class="alert alert--success" role="status">
+                    {l.t_with("account-created", &[("jid", jid)])}
+                </div>
+            }
+        })
+    };
+    view! {
+        <Title text=l.t("admin-title")/>
+        <Layout>
+            <div class="page-header">
+                <h1>{l.t("admin-title")}</h1>
+            </div>
+            {created}
+            <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
+                {move || {
+                    domains
+                        .get()
+                        .map(|result| match result {
+                            Ok(list) => view! { <DomainsSection domains=list/> }.into_any(),
+                            Err(e) => {
+                                view! {
+                                    <div class="alert alert--error" role="alert">
+                                        {e.kind.message(l)}
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Suspense>
+        </Layout>
+    }
+    .into_any()
+}
+
+#[component]
+fn DomainsSection(domains: Vec<DomainSummary>) -> impl IntoView {
+    let l = use_request_context().locale;
+    if domains.is_empty() {
+        return view! { <p class="empty">{l.t("admin-no-domains")}</p> }.into_any();
+    }
+    let rows = domains
+        .iter()
+        .map(|d| {
+            view! {
+                <tr>
+                    <td class="mono">{d.name.clone()}</td>
+                    <td>{format_date(d.created_at)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="stack" aria-labelledby="domains-heading">
+            <h2 id="domains-heading">{l.t("admin-domains-heading")}</h2>
+            <div class="table-wrap">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{l.t("admin-domain-name")}</th>
+                            <th scope="col">{l.t("admin-domain-created")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+        <CreateAccountForm domains=domains/>
+    }
+    .into_any()
+}
+
+#[component]
+fn CreateAccountForm(domains: Vec<DomainSummary>) -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = ServerAction::<CreateAccount>::new();
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || action.value().get().and_then(Result::err));
+    let query = use_query_map();
+    let kept = move |name: &str| error.get().and_then(|e| e.kept(name).map(str::to_string));
+    let selected_domain = kept("domain").or_else(|| query.read_untracked().get("domain"));
+    let username_error = field_error(error, Field::Username);
+    let password_error = field_error(error, Field::Password);
+    let domain_error = field_error(error, Field::Domain);
+    let options = domains
+        .into_iter()
+        .map(|d| {
+            let selected = selected_domain.as_deref() == Some(d.name.as_str());
+            let label = d.name.clone();
+            view! { <option value=d.name selected=selected>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <section class="card stack" aria-labelledby="create-account-heading">
+            <h2 id="create-account-heading" class="card__title">{l.t("create-account-heading")}</h2>
+            <FormError error=error/>
+            <ActionForm action=action attr:class="form">
+                <CsrfField/>
+                <LabelledField id="account-domain" label=l.t("create-account-domain") error=domain_error>
+                    <select id="account-domain" name="domain" required>{options}</select>
+                </LabelledField>
+                <LabelledField id="account-username" label=l.t("create-account-username") error=username_error>
+                    <input
+                        id="account-username"
+                        name="username"
+                        type="text"
+                        autocomplete="off"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        required
+                        value=move || kept("username")
+                        aria-describedby="account-username-hint account-username-error"
+                    />
+                    <p class="field__hint" id="account-username-hint">{l.t("create-account-username-hint")}</p>
+                </LabelledField>
+                <LabelledField id="account-password" label=l.t("create-account-password") error=password_error>
+                    <input
+                        id="account-password"
+                        name="password"
+                        type="password"
+                        autocomplete="new-password"
+                        required
+                        aria-describedby="account-password-error"
+                    />
+                </LabelledField>
+                <div class="form-actions">
+                    <button type="submit" class="button button--primary" aria-busy=move || action.pending().get().then_some("true")>
+                        {l.t("create-account-submit")}
+                    </button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `YYYY-MM-DD` in UTC: enough for a creation date, and identical on server and browser.
+fn format_date(unix_seconds: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix_seconds)
+        .map(|t| t.date().to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_civil_utc() {
+        assert_eq!(format_date(0), "1970-01-01");
+        assert_eq!(format_date(951_782_400), "2000-02-29");
+        assert_eq!(format_date(1_795_824_000), "2026-11-27");
+    }
+}

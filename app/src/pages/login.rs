@@ -1,0 +1,79 @@
+//! The login page. The form posts to the server's `/auth/login` handler (not a server function)
+//! because logging in replaces the session cookie, which a full page load picks up everywhere.
+
+use crate::{
+    components::{form::CsrfField, layout::Layout},
+    context::use_request_context,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Error codes the login handler puts in the query string when it sends the browser back.
+pub const LOGIN_ERROR_INVALID: &str = "invalid";
+pub const LOGIN_ERROR_STALE: &str = "stale";
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let ctx = use_request_context();
+    let l = ctx.locale;
+    let query = use_query_map();
+    let (error, username, next) = query.with_untracked(|q| {
+        (
+            q.get("error"),
+            q.get("username").unwrap_or_default(),
+            q.get("next").unwrap_or_else(|| "/admin".into()),
+        )
+    });
+    let message = error.map(|code| {
+        let text = match code.as_str() {
+            LOGIN_ERROR_STALE => l.t("error-stale-form"),
+            _ => l.t("login-error-invalid"),
+        };
+        view! { <div class="alert alert--error" role="alert" id="login-error">{text}</div> }
+    });
+    let described_by = message.is_some().then_some("login-error");
+    view! {
+        <Title text=l.t("login-title")/>
+        <Layout>
+            <div class="login-box card stack">
+                <h1>{l.t("login-title")}</h1>
+                {message}
+                <form method="post" action="/auth/login" class="form">
+                    <CsrfField/>
+                    <input type="hidden" name="next" value=next/>
+                    <div class="field">
+                        <label for="login-username">{l.t("login-username")}</label>
+                        <input
+                            id="login-username"
+                            name="username"
+                            type="text"
+                            autocomplete="username"
+                            autocapitalize="none"
+                            spellcheck="false"
+                            required
+                            value=username
+                            aria-describedby=described_by
+                        />
+                    </div>
+                    <div class="field">
+                        <label for="login-password">{l.t("login-password")}</label>
+                        <input
+                            id="login-password"
+                            name="password"
+                            type="password"
+                            autocomplete="current-password"
+                            required
+                            aria-describedby=described_by
+                        />
+                    </div>
+                    <div class="form-actions">
+                        <button type="submit" class="button button--primary">
+                            {l.t("login-submit")}
+                        </button>
+                    </div>
+                </form>
+            </div>
+        </Layout>
+    }
+}

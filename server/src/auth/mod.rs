@@ -1,0 +1,7 @@
+//! Who is making a request: provider admin accounts, their passwords, browser sessions and the
+//! anti-forgery tokens of forms.
+
+pub mod admins;
+pub mod passwords;
+pub mod sessions;
+pub mod tokens;

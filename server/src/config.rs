@@ -1,0 +1,252 @@
+//! The portal's configuration: one typed struct, read from a TOML file and then from
+//! `DOMAINE_*` environment variables (nested keys joined by `__`, e.g. `DOMAINE_XMPP__PASSWORD`).
+
+use figment::{
+    providers::{Env, Format, Toml},
+    Figment,
+};
+use serde::Deserialize;
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+use xmpp_parsers::jid::BareJid;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address the web server listens on.
+    pub listen: SocketAddr,
+    /// The address users type in their browser, used in links and e-mails.
+    pub public_url: url::Url,
+    /// The provider's name, shown in the header and in e-mails.
+    pub provider_name: String,
+    /// `sqlite://PATH` (created if missing) or `postgres://...`.
+    pub database_url: String,
+    /// Where the built site (`pkg/` with the WebAssembly bundle and CSS) lives.
+    #[serde(default = "default_site_root")]
+    pub site_root: PathBuf,
+    /// Signs the session cookies: at least 64 random bytes, base64-encoded.
+    pub secret_key: String,
+    #[serde(default)]
+    pub accounts: AccountsConfig,
+    pub xmpp: XmppSettings,
+    pub smtp: SmtpSettings,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountsConfig {
+    pub min_password_length: usize,
+}
+
+impl Default for AccountsConfig {
+    fn default() -> Self {
+        AccountsConfig {
+            min_password_length: 10,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct XmppSettings {
+    /// The main server's client port; plain TCP, so keep it on loopback or a private link.
+    pub server: SocketAddr,
+    /// The portal's own account, an admin of the server.
+    pub jid: BareJid,
+    pub password: String,
+    #[serde(default = "default_xmpp_timeout")]
+    pub timeout_secs: u64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    /// `From:` of every e-mail the portal sends.
+    pub from: String,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub security: SmtpSecurity,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain SMTP: only for a relay on loopback.
+    None,
+    #[default]
+    Starttls,
+    Tls,
+}
+
+fn default_site_root() -> PathBuf {
+    PathBuf::from("target/site")
+}
+
+fn default_xmpp_timeout() -> u64 {
+    10
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Parse(String),
+    #[error("configuration: `{setting}` {problem}")]
+    Invalid {
+        setting: &'static str,
+        problem: String,
+    },
+}
+
+impl Config {
+    /// Reads `path` (if it exists) then the environment, and checks every setting.
+    pub fn load(path: Option<&std::path::Path>) -> Result<Config, ConfigError> {
+        let mut figment = Figment::new();
+        if let Some(path) = path {
+            if !path.exists() {
+                return Err(ConfigError::Parse(format!(
+                    "the file {} does not exist",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        Self::from_figment(figment.merge(Env::prefixed("DOMAINE_").split("__")))
+    }
+
+    fn from_figment(figment: Figment) -> Result<Config, ConfigError> {
+        let config: Config = figment.extract().map_err(|e| {
+            // figment names the missing or malformed key; keep every error, not just the first.
+            ConfigError::Parse(e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |setting, problem: &str| {
+            Err(ConfigError::Invalid {
+                setting,
+                problem: problem.to_string(),
+            })
+        };
+        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://"))
+        {
+            return invalid("database_url", "must start with sqlite:// or postgres://");
+        }
+        if !matches!(self.public_url.scheme(), "http" | "https") {
+            return invalid("public_url", "must be an http:// or https:// address");
+        }
+        if self.provider_name.trim().is_empty() {
+            return invalid("provider_name", "must not be empty");
+        }
+        match self.secret_key_bytes() {
+            Some(bytes) if bytes.len() >= 64 => {}
+            _ => return invalid("secret_key", "must be at least 64 random bytes, base64-encoded (try `openssl rand -base64 64`)"),
+        }
+        if self.xmpp.jid.node().is_none() {
+            return invalid("xmpp.jid", "must be an account address like portal@example.org");
+        }
+        if self.xmpp.password.is_empty() {
+            return invalid("xmpp.password", "must not be empty");
+        }
+        if self.xmpp.timeout_secs == 0 {
+            return invalid("xmpp.timeout_secs", "must be at least 1");
+        }
+        if self.accounts.min_password_length < 8 {
+            return invalid("accounts.min_password_length", "must be at least 8");
+        }
+        if self.smtp.host.trim().is_empty() {
+            return invalid("smtp.host", "must not be empty");
+        }
+        if self.smtp.from.parse::<lettre::message::Mailbox>().is_err() {
+            return invalid("smtp.from", "must be an e-mail address, e.g. \"Domaine <noreply@example.org>\"");
+        }
+        Ok(())
+    }
+
+    pub fn secret_key_bytes(&self) -> Option<Vec<u8>> {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(self.secret_key.trim())
+            .ok()
+    }
+
+    pub fn xmpp_timeout(&self) -> Duration {
+        Duration::from_secs(self.xmpp.timeout_secs)
+    }
+
+    /// Cookies are `Secure` unless the portal is served over plain HTTP (local development).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VALID: &str = r#"
+        listen = "127.0.0.1:8080"
+        public_url = "http://127.0.0.1:8080"
+        provider_name = "JabberFR"
+        database_url = "sqlite://domaine.db"
+        secret_key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZg=="
+        [xmpp]
+        server = "127.0.0.1:5222"
+        jid = "portal@example.test"
+        password = "secret"
+        [smtp]
+        host = "127.0.0.1"
+        port = 2525
+        from = "Domaine <noreply@example.test>"
+        security = "none"
+    "#;
+
+    fn load(toml: &str) -> Result<Config, ConfigError> {
+        Config::from_figment(Figment::from(Toml::string(toml)))
+    }
+
+    #[test]
+    fn a_complete_file_loads() {
+        let config = load(VALID).unwrap();
+        assert_eq!(config.xmpp.jid.to_string(), "portal@example.test");
+        assert_eq!(config.accounts.min_password_length, 10);
+        assert!(!config.secure_cookies());
+    }
+
+    #[test]
+    fn a_missing_setting_is_named() {
+        let err = load(&VALID.replace("provider_name = \"JabberFR\"", "")).unwrap_err();
+        assert!(err.to_string().contains("provider_name"), "{err}");
+    }
+
+    #[test]
+    fn a_malformed_setting_is_named() {
+        let err = load(&VALID.replace("127.0.0.1:8080\"\n", "not an address\"\n")).unwrap_err();
+        assert!(err.to_string().contains("listen"), "{err}");
+        let err = load(&VALID.replace("sqlite://domaine.db", "mysql://x")).unwrap_err();
+        assert!(err.to_string().contains("database_url"), "{err}");
+        let err = load(&VALID.replace("secret_key = \"MDEy", "secret_key = \"")).unwrap_err();
+        assert!(err.to_string().contains("secret_key"), "{err}");
+        let err = load(&VALID.replace("jid = \"portal@example.test\"", "jid = \"example.test\"")).unwrap_err();
+        assert!(err.to_string().contains("xmpp.jid"), "{err}");
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("domaine.toml", VALID)?;
+            jail.set_env("DOMAINE_XMPP__PASSWORD", "from-env");
+            jail.set_env("DOMAINE_LISTEN", "127.0.0.1:9999");
+            let config = Config::load(Some(std::path::Path::new("domaine.toml"))).unwrap();
+            assert_eq!(config.xmpp.password, "from-env");
+            assert_eq!(config.listen.port(), 9999);
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,13 @@
+//! Everything of Domaine that talks to the world: the database, the XMPP server, e-mail, the HTTP
+//! server, and the command-line entry points.
+
+pub mod accounts;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domains;
+pub mod portal;
+pub mod state;
+pub mod web;
+pub mod xmpp;

@@ -1,0 +1,28 @@
+//! What every request handler shares.
+
+use crate::{config::Config, db::Db, xmpp::AdminClient};
+use axum::extract::FromRef;
+use axum_extra::extract::cookie::Key;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub xmpp: AdminClient,
+    pub cookie_key: Key,
+    pub leptos: LeptosOptions,
+}
+
+impl FromRef<AppState> for Key {
+    fn from_ref(state: &AppState) -> Key {
+        state.cookie_key.clone()
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos.clone()
+    }
+}

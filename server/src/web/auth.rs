@@ -1,0 +1,117 @@
+//! Logging in and out. Plain form posts answered with a redirect, so they work the same with or
+//! without JavaScript and every page after them sees the new session.
+
+use super::{context::cookie, CSRF_COOKIE, SESSION_COOKIE};
+use crate::{
+    auth::{admins, sessions, tokens::random_token},
+    state::AppState,
+};
+use app::{
+    context::RequestContext,
+    pages::login::{LOGIN_ERROR_INVALID, LOGIN_ERROR_STALE},
+};
+use axum::{
+    extract::State,
+    response::{IntoResponse, Redirect, Response},
+    Extension, Form,
+};
+use axum_extra::extract::{cookie::Cookie, SignedCookieJar};
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    username: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    jar: SignedCookieJar,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let back = |code: &str| {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("error", code)
+            .append_pair("username", &form.username)
+            .append_pair("next", &form.next)
+            .finish();
+        Redirect::to(&format!("/login?{query}")).into_response()
+    };
+    if !token_matches(&form.csrf, &ctx.csrf) {
+        return back(LOGIN_ERROR_STALE);
+    }
+    let admin = match admins::verify_login(&state.db, form.username.trim(), &form.password).await {
+        Ok(Some(id)) => id,
+        Ok(None) => {
+            tracing::info!(username = %form.username, "failed login");
+            return back(LOGIN_ERROR_INVALID);
+        }
+        Err(e) => return crate::portal::internal_response(e),
+    };
+    let token = match sessions::open(&state.db, admin).await {
+        Ok(token) => token,
+        Err(e) => return crate::portal::internal_response(e),
+    };
+    // A fresh anti-forgery token with the fresh session: nothing from before login carries over.
+    let jar = jar
+        .add(cookie(&state, SESSION_COOKIE, token))
+        .add(cookie(&state, CSRF_COOKIE, random_token()));
+    (jar, Redirect::to(safe_next(&form.next))).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    jar: SignedCookieJar,
+    Form(form): Form<LogoutForm>,
+) -> Response {
+    if !token_matches(&form.csrf, &ctx.csrf) {
+        return Redirect::to("/").into_response();
+    }
+    if let Some(session) = jar.get(SESSION_COOKIE) {
+        if let Err(e) = sessions::close(&state.db, session.value()).await {
+            return crate::portal::internal_response(e);
+        }
+    }
+    let jar = jar
+        .remove(Cookie::build(SESSION_COOKIE).path("/"))
+        .remove(Cookie::build(CSRF_COOKIE).path("/"));
+    (jar, Redirect::to("/")).into_response()
+}
+
+fn token_matches(submitted: &str, expected: &str) -> bool {
+    bool::from(submitted.as_bytes().ct_eq(expected.as_bytes()))
+}
+
+/// Only a path on this site: an open redirect would let a phishing link borrow our login page.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/admin"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/admin?x=1"), "/admin?x=1");
+        assert_eq!(safe_next("//evil.example/"), "/admin");
+        assert_eq!(safe_next("https://evil.example/"), "/admin");
+        assert_eq!(safe_next("/\\evil.example"), "/admin");
+        assert_eq!(safe_next(""), "/admin");
+    }
+}

@@ -1,0 +1,87 @@
+//! Builds the `RequestContext` of every request: language, anti-forgery token, logged-in user.
+//! It also refuses cross-site state-changing requests.
+
+use super::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
+use crate::{auth::sessions, auth::tokens::random_token, state::AppState};
+use app::{context::RequestContext, i18n::Locale};
+use axum::{
+    extract::{Request, State},
+    http::{header, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use axum_extra::extract::{
+    cookie::{Cookie, SameSite},
+    CookieJar, SignedCookieJar,
+};
+
+pub async fn request_context(
+    State(state): State<AppState>,
+    signed: SignedCookieJar,
+    plain: CookieJar,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if is_cross_site_write(&state, &req) {
+        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+    }
+    let locale = plain
+        .get(LANG_COOKIE)
+        .and_then(|c| Locale::from_code(c.value()))
+        .unwrap_or_else(|| {
+            let header = req
+                .headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            Locale::negotiate(header)
+        });
+    let user = match signed.get(SESSION_COOKIE) {
+        Some(cookie) => match sessions::principal(&state.db, cookie.value()).await {
+            Ok(user) => user,
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
+            }
+        },
+        None => None,
+    };
+    let (csrf, new_csrf) = match signed.get(CSRF_COOKIE) {
+        Some(cookie) => (cookie.value().to_string(), false),
+        None => (random_token(), true),
+    };
+    req.extensions_mut().insert(RequestContext {
+        locale,
+        csrf: csrf.clone(),
+        user,
+        provider_name: state.config.provider_name.clone(),
+    });
+    let response = next.run(req).await;
+    if new_csrf {
+        (signed.add(cookie(&state, CSRF_COOKIE, csrf)), response).into_response()
+    } else {
+        response
+    }
+}
+
+/// An HttpOnly, SameSite=Lax cookie for this portal; `Secure` when served over HTTPS.
+pub fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies())
+        .build()
+}
+
+/// A state-changing request whose `Origin` is another site. Browsers send `Origin` on every
+/// cross-site POST, so this stops forged form posts even before the token is checked.
+fn is_cross_site_write(state: &AppState, req: &Request) -> bool {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return false;
+    }
+    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    origin != state.config.public_url.origin().ascii_serialization()
+}

@@ -1,0 +1,74 @@
+//! The HTTP side: routes, the per-request context middleware, and the few form handlers that
+//! are not server functions (they set cookies and need a full page load).
+
+mod auth;
+mod context;
+mod lang;
+
+use crate::{portal::PortalService, state::AppState};
+use app::{backend::SharedPortal, context::RequestContext, shell, App};
+use axum::{
+    middleware,
+    routing::{get, post},
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::{compression::CompressionLayer, services::ServeDir};
+
+pub const SESSION_COOKIE: &str = "domaine_session";
+pub const CSRF_COOKIE: &str = "domaine_csrf";
+pub const LANG_COOKIE: &str = "domaine_lang";
+
+pub fn router(state: AppState) -> Router {
+    let portal: SharedPortal = Arc::new(PortalService(state.clone()));
+    // Server functions and pages read the request context the middleware stored in the request.
+    let leptos_context = move || {
+        if let Some(parts) = use_context::<axum::http::request::Parts>() {
+            if let Some(ctx) = parts.extensions.get::<RequestContext>() {
+                provide_context(ctx.clone());
+            }
+        }
+        provide_context(portal.clone());
+    };
+    let routes = generate_route_list(App);
+    let pkg_dir = std::path::Path::new(&*state.leptos.site_root).join(&*state.leptos.site_pkg_dir);
+    let shell_options = state.leptos.clone();
+    Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/lang/{code}", get(lang::switch))
+        .route("/health", get(health))
+        .leptos_routes_with_context(&state, routes, leptos_context.clone(), move || {
+            shell(shell_options.clone())
+        })
+        .nest_service("/pkg", ServeDir::new(pkg_dir))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            leptos_context,
+            shell,
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), context::request_context))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Liveness for scripts and load balancers: the database answers and the XMPP link is up.
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> (axum::http::StatusCode, String) {
+    let db_ok = sqlx::query("SELECT 1").execute(&state.db.pool).await.is_ok();
+    let xmpp_ok = state.xmpp.is_connected();
+    let status = if db_ok && xmpp_ok {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, format!("database: {}\nxmpp: {}\n", ok(db_ok), ok(xmpp_ok)))
+}
+
+fn ok(up: bool) -> &'static str {
+    if up {
+        "ok"
+    } else {
+        "down"
+    }
+}

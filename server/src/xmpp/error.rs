@@ -1,0 +1,243 @@
+use xmpp_parsers::stanza_error::{DefinedCondition, StanzaError};
+
+/// Why an administrative XMPP request failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum XmppError {
+    /// There is no connection to the XMPP server (not yet, or it was lost
+    /// while the request was in flight, in which case its outcome is unknown).
+    #[error("the XMPP server is unavailable")]
+    Unavailable,
+    /// The request was sent but no reply arrived in time.
+    #[error("the XMPP server did not answer in time")]
+    Timeout,
+    #[error("the account already exists")]
+    AlreadyExists,
+    #[error("the account does not exist")]
+    UserNotFound,
+    /// The JID (given as text) was refused, by the server or before sending.
+    #[error("invalid JID: {0}")]
+    InvalidJid(String),
+    /// The account is not on the virtual host the command was sent to.
+    #[error("the account is not on the host the command was sent to")]
+    WrongHost,
+    /// The service account is not an administrator of the target host.
+    #[error("the service account is not allowed to run this command")]
+    Forbidden,
+    /// The server refused the request (`not-allowed`): Prosody's answer for a
+    /// host it does not serve when mod_s2s is disabled, ejabberd's for an
+    /// action outside the admin's rights.
+    #[error("the server does not allow this request")]
+    NotAllowed,
+    /// The target host is not served here (`remote-server-not-found`, Prosody's
+    /// answer for an unknown host while mod_s2s is loaded).
+    #[error("the target host was not found")]
+    HostNotFound,
+    /// The command does not exist on the target (module not loaded).
+    #[error("the command is not available")]
+    ServiceUnavailable,
+    /// A required form field was missing (the field name).
+    #[error("required field missing: {0}")]
+    MissingField(String),
+    /// The server refused the submitted data.
+    #[error("invalid data: {0}")]
+    InvalidData(String),
+    /// The password was refused (empty, or by a server password policy).
+    #[error("password rejected: {0}")]
+    PasswordRejected(String),
+    /// The server could not store the change.
+    #[error("the server failed to store the change")]
+    StorageFailure,
+    /// An error note the mapping does not recognise (its text).
+    #[error("command failed: {0}")]
+    CommandFailed(String),
+    /// An IQ error with a condition the mapping does not recognise.
+    #[error("server error {condition}{}", text.as_deref().map(|t| format!(": {t}")).unwrap_or_default())]
+    ServerError {
+        condition: String,
+        text: Option<String>,
+    },
+    /// The reply did not have the expected shape.
+    #[error("malformed reply: {0}")]
+    Protocol(String),
+}
+
+/// Maps the text of a `<note type='error'/>`, Prosody's way of reporting a
+/// failed command (as `status='completed'`), to an error.
+pub fn classify_error_note(text: &str) -> XmppError {
+    let text = text.trim();
+    // Field errors come as "field: message" lines, several joined by newlines.
+    if let Some(pos) = text.find("Invalid JID: ") {
+        let rest = &text[pos + "Invalid JID: ".len()..];
+        return XmppError::InvalidJid(rest.lines().next().unwrap_or_default().to_owned());
+    }
+    if let Some(line) = text
+        .lines()
+        .find(|line| line.ends_with(": Required value missing"))
+    {
+        let field = line.trim_end_matches(": Required value missing");
+        return XmppError::MissingField(field.to_owned());
+    }
+    match text {
+        "Account already exists" => return XmppError::AlreadyExists,
+        "User does not exist" => return XmppError::UserNotFound,
+        "Failed to write data to disk" => return XmppError::StorageFailure,
+        "You don't have permission to execute this command" => return XmppError::Forbidden,
+        _ => {}
+    }
+    // "Trying to add a user on B but command was sent to A", "Tried to get
+    // stats for a user on B but ..." and the like.
+    if text.contains(" but command was sent to ") {
+        return XmppError::WrongHost;
+    }
+    if text.starts_with("Invalid data.") {
+        return XmppError::InvalidData(text.replace('\n', " "));
+    }
+    XmppError::CommandFailed(text.to_owned())
+}
+
+/// Maps an IQ error, ejabberd's way of reporting a failed command and
+/// Prosody's for permission and routing failures.
+pub fn classify_stanza_error(error: &StanzaError) -> XmppError {
+    let text = error.texts.values().next().cloned();
+    match &error.defined_condition {
+        DefinedCondition::Conflict => XmppError::AlreadyExists,
+        DefinedCondition::ItemNotFound => XmppError::UserNotFound,
+        DefinedCondition::Forbidden | DefinedCondition::NotAuthorized => XmppError::Forbidden,
+        DefinedCondition::NotAllowed => XmppError::NotAllowed,
+        DefinedCondition::ServiceUnavailable | DefinedCondition::FeatureNotImplemented => {
+            XmppError::ServiceUnavailable
+        }
+        DefinedCondition::RemoteServerNotFound | DefinedCondition::RemoteServerTimeout => {
+            XmppError::HostNotFound
+        }
+        DefinedCondition::JidMalformed => XmppError::InvalidJid(text.unwrap_or_default()),
+        DefinedCondition::BadRequest | DefinedCondition::NotAcceptable => {
+            XmppError::InvalidData(text.unwrap_or_default())
+        }
+        other => XmppError::ServerError {
+            condition: condition_name(other),
+            text,
+        },
+    }
+}
+
+fn condition_name(condition: &DefinedCondition) -> String {
+    let element = xmpp_parsers::minidom::Element::from(condition.clone());
+    element.name().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xmpp_parsers::stanza_error::ErrorType;
+
+    #[test]
+    fn prosody_error_notes() {
+        let cases = [
+            ("Account already exists", XmppError::AlreadyExists),
+            ("User does not exist", XmppError::UserNotFound),
+            (
+                "accountjid: Invalid JID: not a jid",
+                XmppError::InvalidJid("not a jid".into()),
+            ),
+            (
+                "accountjids: Invalid JID: a b@x\nInvalid JID: c d@x",
+                XmppError::InvalidJid("a b@x".into()),
+            ),
+            (
+                "accountjid: Required value missing",
+                XmppError::MissingField("accountjid".into()),
+            ),
+            (
+                "password: Required value missing\naccountjid: Required value missing",
+                XmppError::MissingField("password".into()),
+            ),
+            (
+                "Invalid data.\nPassword mismatch, or empty username",
+                XmppError::InvalidData("Invalid data. Password mismatch, or empty username".into()),
+            ),
+            (
+                "Trying to add a user on other.test but command was sent to example.test",
+                XmppError::WrongHost,
+            ),
+            (
+                "Trying to change the password of a user on b.test but command was sent to a.test",
+                XmppError::WrongHost,
+            ),
+            (
+                "Tried to get stats for a user on b.test but command was sent to a.test",
+                XmppError::WrongHost,
+            ),
+            ("Failed to write data to disk", XmppError::StorageFailure),
+            (
+                "You don't have permission to execute this command",
+                XmppError::Forbidden,
+            ),
+            (
+                "Something new",
+                XmppError::CommandFailed("Something new".into()),
+            ),
+        ];
+        for (note, expected) in cases {
+            assert_eq!(classify_error_note(note), expected, "note {note:?}");
+        }
+    }
+
+    #[test]
+    fn iq_errors() {
+        let error = |type_, condition| StanzaError::new(type_, condition, "en", "details");
+        let cases = [
+            (
+                error(ErrorType::Cancel, DefinedCondition::Conflict),
+                XmppError::AlreadyExists,
+            ),
+            (
+                error(ErrorType::Cancel, DefinedCondition::ItemNotFound),
+                XmppError::UserNotFound,
+            ),
+            (
+                error(ErrorType::Auth, DefinedCondition::Forbidden),
+                XmppError::Forbidden,
+            ),
+            (
+                error(ErrorType::Cancel, DefinedCondition::NotAllowed),
+                XmppError::NotAllowed,
+            ),
+            (
+                error(ErrorType::Cancel, DefinedCondition::ServiceUnavailable),
+                XmppError::ServiceUnavailable,
+            ),
+            (
+                error(ErrorType::Modify, DefinedCondition::JidMalformed),
+                XmppError::InvalidJid("details".into()),
+            ),
+            (
+                error(ErrorType::Modify, DefinedCondition::NotAcceptable),
+                XmppError::InvalidData("details".into()),
+            ),
+            (
+                error(ErrorType::Cancel, DefinedCondition::RemoteServerNotFound),
+                XmppError::HostNotFound,
+            ),
+            (
+                error(ErrorType::Wait, DefinedCondition::InternalServerError),
+                XmppError::ServerError {
+                    condition: "internal-server-error".into(),
+                    text: Some("details".into()),
+                },
+            ),
+        ];
+        for (stanza_error, expected) in cases {
+            assert_eq!(classify_stanza_error(&stanza_error), expected);
+        }
+    }
+
+    #[test]
+    fn server_error_display() {
+        let error = XmppError::ServerError {
+            condition: "internal-server-error".into(),
+            text: None,
+        };
+        assert_eq!(error.to_string(), "server error internal-server-error");
+    }
+}

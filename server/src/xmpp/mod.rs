@@ -1,0 +1,14 @@
+//! Administration of the XMPP server (Prosody) through ad-hoc commands
+//! (XEP-0050 / XEP-0133), over one long-lived client connection of the
+//! portal's service account.
+
+mod adhoc;
+mod client;
+mod commands;
+mod error;
+
+pub use adhoc::{CommandOutcome, FormField, Note, NoteKind, ADMIN_FORM_TYPE};
+pub use client::{AdminClient, ConnectionStatus, XmppConfig};
+pub use commands::{node, AccountInvite, BulkOutcome, UserStats};
+pub use error::{classify_error_note, XmppError};
+pub use xmpp_parsers::jid::{BareJid, DomainRef, Jid};
