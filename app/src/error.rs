@@ -14,8 +14,12 @@ pub enum ErrorKind {
     /// The form's anti-forgery token did not match the browser's cookie.
     StaleForm,
     InvalidUsername,
-    PasswordTooShort { min: usize },
-    PasswordTooLong { max: usize },
+    PasswordTooShort {
+        min: usize,
+    },
+    PasswordTooLong {
+        max: usize,
+    },
     /// The XMPP server's password policy refused it.
     PasswordRejected,
     AccountExists,
@@ -53,9 +57,7 @@ impl ErrorKind {
             ErrorKind::InvalidUsername | ErrorKind::AccountExists => Some(Field::Username),
             ErrorKind::PasswordTooShort { .. }
             | ErrorKind::PasswordTooLong { .. }
-            | ErrorKind::PasswordRejected => {
-                Some(Field::Password)
-            }
+            | ErrorKind::PasswordRejected => Some(Field::Password),
             ErrorKind::UnknownDomain => Some(Field::Domain),
             _ => None,
         }
@@ -96,7 +98,10 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(kind: ErrorKind) -> Self {
-        AppError { kind, kept: Vec::new() }
+        AppError {
+            kind,
+            kept: Vec::new(),
+        }
     }
 
     /// Attaches submitted values to re-fill the form with. Never pass a password here.
@@ -160,7 +165,10 @@ mod tests {
             let en = kind.message(Locale::En);
             let fr = kind.message(Locale::Fr);
             // A missing Fluent message comes back as its own key.
-            assert!(!en.starts_with("error-") && !fr.starts_with("error-"), "{kind:?}");
+            assert!(
+                !en.starts_with("error-") && !fr.starts_with("error-"),
+                "{kind:?}"
+            );
             assert_ne!(en, fr, "{kind:?} is not translated");
         }
         assert!(ErrorKind::PasswordTooShort { min: 12 }
@@ -177,7 +185,7 @@ mod tests {
     }
 
     fn serde_json_roundtrip(err: &AppError) -> AppError {
-        use leptos::server_fn::codec::{Decodes, Encodes};
+        use leptos::server_fn::{Decodes, Encodes};
         let bytes = <JsonEncoding as Encodes<AppError>>::encode(err).unwrap();
         <JsonEncoding as Decodes<AppError>>::decode(bytes).unwrap()
     }

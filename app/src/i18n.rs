@@ -103,7 +103,8 @@ mod tests {
         let mut ids = BTreeSet::new();
         for entry in std::fs::read_dir(dir).unwrap() {
             let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-            let resource = fluent_syntax::parser::parse(source.as_str()).expect("valid Fluent syntax");
+            let resource =
+                fluent_syntax::parser::parse(source.as_str()).expect("valid Fluent syntax");
             for entry in resource.body {
                 if let fluent_syntax::ast::Entry::Message(m) = entry {
                     ids.insert(m.id.name.to_string());

@@ -25,7 +25,8 @@ pub fn account_jid(username: &str, domain: &str) -> Result<BareJid, ErrorKind> {
     if !plain {
         return Err(ErrorKind::InvalidUsername);
     }
-    let jid = BareJid::new(&format!("{username}@{domain}")).map_err(|_| ErrorKind::InvalidUsername)?;
+    let jid =
+        BareJid::new(&format!("{username}@{domain}")).map_err(|_| ErrorKind::InvalidUsername)?;
     if jid.domain().as_str() != domain {
         return Err(ErrorKind::UnknownDomain);
     }
@@ -47,13 +48,25 @@ pub fn check_password(password: &str, min: usize) -> Result<(), ErrorKind> {
 
 /// Creates the account on the XMPP server. Nothing is stored for later: a password must never
 /// wait in the database, so if the server is down the user is told at once.
-pub async fn create(state: &AppState, domain: &str, username: &str, password: &str) -> Result<BareJid, AppError> {
+pub async fn create(
+    state: &AppState,
+    domain: &str,
+    username: &str,
+    password: &str,
+) -> Result<BareJid, AppError> {
     let jid = account_jid(username, domain)?;
     check_password(password, state.config.accounts.min_password_length)?;
-    if !domains::exists(&state.db, domain).await.map_err(crate::portal::internal)? {
+    if !domains::exists(&state.db, domain)
+        .await
+        .map_err(crate::portal::internal)?
+    {
         return Err(ErrorKind::UnknownDomain.into());
     }
-    state.xmpp.add_user(&jid, password).await.map_err(xmpp_error)?;
+    state
+        .xmpp
+        .add_user(&jid, password)
+        .await
+        .map_err(xmpp_error)?;
     tracing::info!(%jid, "account created");
     Ok(jid)
 }
@@ -63,7 +76,9 @@ pub fn xmpp_error(err: XmppError) -> AppError {
     let kind = match err {
         XmppError::AlreadyExists => ErrorKind::AccountExists,
         XmppError::InvalidJid(_) => ErrorKind::InvalidUsername,
-        XmppError::WrongHost | XmppError::HostNotFound | XmppError::NotAllowed => ErrorKind::UnknownDomain,
+        XmppError::WrongHost | XmppError::HostNotFound | XmppError::NotAllowed => {
+            ErrorKind::UnknownDomain
+        }
         XmppError::Unavailable | XmppError::Timeout => ErrorKind::XmppUnavailable,
         XmppError::PasswordRejected(_) => ErrorKind::PasswordRejected,
         XmppError::UserNotFound
@@ -88,26 +103,66 @@ mod tests {
 
     #[test]
     fn usernames_are_nodeprepped_and_restricted() {
-        assert_eq!(account_jid("Alice", "example.test").unwrap().to_string(), "alice@example.test");
-        assert_eq!(account_jid(" bob.s-1_x ", "example.test").unwrap().to_string(), "bob.s-1_x@example.test");
-        assert_eq!(account_jid("élodie", "example.test").unwrap().to_string(), "élodie@example.test");
-        for bad in ["", "a b", "a@b", "a/b", "x:y", ".dot", "dot.", "<script>", &"a".repeat(65)] {
-            assert_eq!(account_jid(bad, "example.test"), Err(ErrorKind::InvalidUsername), "{bad:?}");
+        assert_eq!(
+            account_jid("Alice", "example.test").unwrap().to_string(),
+            "alice@example.test"
+        );
+        assert_eq!(
+            account_jid(" bob.s-1_x ", "example.test")
+                .unwrap()
+                .to_string(),
+            "bob.s-1_x@example.test"
+        );
+        assert_eq!(
+            account_jid("élodie", "example.test").unwrap().to_string(),
+            "élodie@example.test"
+        );
+        for bad in [
+            "",
+            "a b",
+            "a@b",
+            "a/b",
+            "x:y",
+            ".dot",
+            "dot.",
+            "<script>",
+            &"a".repeat(65),
+        ] {
+            assert_eq!(
+                account_jid(bad, "example.test"),
+                Err(ErrorKind::InvalidUsername),
+                "{bad:?}"
+            );
         }
     }
 
     #[test]
     fn passwords_have_bounds() {
-        assert_eq!(check_password("short", 10), Err(ErrorKind::PasswordTooShort { min: 10 }));
+        assert_eq!(
+            check_password("short", 10),
+            Err(ErrorKind::PasswordTooShort { min: 10 })
+        );
         assert!(check_password("long enough!", 10).is_ok());
         assert!(check_password(&"x".repeat(2000), 10).is_err());
     }
 
     #[test]
     fn server_failures_map_to_user_errors() {
-        assert_eq!(xmpp_error(XmppError::AlreadyExists).kind, ErrorKind::AccountExists);
-        assert_eq!(xmpp_error(XmppError::Timeout).kind, ErrorKind::XmppUnavailable);
-        assert_eq!(xmpp_error(XmppError::Unavailable).kind, ErrorKind::XmppUnavailable);
-        assert_eq!(xmpp_error(XmppError::Forbidden).kind, ErrorKind::XmppRefused);
+        assert_eq!(
+            xmpp_error(XmppError::AlreadyExists).kind,
+            ErrorKind::AccountExists
+        );
+        assert_eq!(
+            xmpp_error(XmppError::Timeout).kind,
+            ErrorKind::XmppUnavailable
+        );
+        assert_eq!(
+            xmpp_error(XmppError::Unavailable).kind,
+            ErrorKind::XmppUnavailable
+        );
+        assert_eq!(
+            xmpp_error(XmppError::Forbidden).kind,
+            ErrorKind::XmppRefused
+        );
     }
 }

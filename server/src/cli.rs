@@ -1,21 +1,15 @@
 //! The `domaine` command: serve the portal, or administer it from a shell.
 
-use crate::{
-    auth::admins,
-    config::Config,
-    db::Db,
-    domains,
-    state::AppState,
-    web,
-    xmpp::{AdminClient, XmppConfig},
-};
-use axum_extra::extract::cookie::Key;
+use crate::{auth::admins, config::Config, db::Db, domains, startup};
 use clap::{Parser, Subcommand};
-use leptos::config::LeptosOptions;
-use std::{io::BufRead, path::PathBuf, sync::Arc, time::Duration};
+use std::{io::BufRead, path::PathBuf};
 
 #[derive(Parser)]
-#[command(name = "domaine", version, about = "Self-service portal for hosted XMPP domains")]
+#[command(
+    name = "domaine",
+    version,
+    about = "Self-service portal for hosted XMPP domains"
+)]
 pub struct Cli {
     /// The TOML configuration file; `DOMAINE_*` environment variables override it.
     #[arg(long, short, env = "DOMAINE_CONFIG", default_value = "domaine.toml")]
@@ -61,7 +55,13 @@ impl Cli {
                 let mut password = String::new();
                 std::io::stdin().lock().read_line(&mut password)?;
                 let password = password.trim_end_matches(['\r', '\n']);
-                admins::create(&db, &username, password, config.accounts.min_password_length).await?;
+                admins::create(
+                    &db,
+                    &username,
+                    password,
+                    config.accounts.min_password_length,
+                )
+                .await?;
                 println!("created provider administrator {username}");
                 Ok(())
             }
@@ -75,44 +75,15 @@ impl Cli {
 }
 
 async fn serve(config: Config, db: Db) -> Result<(), CliError> {
-    let xmpp = AdminClient::start(XmppConfig {
-        server_addr: config.xmpp.server,
-        jid: config.xmpp.jid.clone(),
-        password: config.xmpp.password.clone(),
-        request_timeout: config.xmpp_timeout(),
-    });
-    let key = Key::from(&config.secret_key_bytes().expect("validated at load"));
-    let leptos = LeptosOptions::builder()
-        .output_name("domaine")
-        .site_root(config.site_root.to_string_lossy().to_string())
-        .site_pkg_dir("pkg")
-        .site_addr(config.listen)
-        .build();
-    let listen = config.listen;
-    let state = AppState {
-        config: Arc::new(config),
-        db,
-        xmpp,
-        cookie_key: key,
-        leptos,
-    };
-    tokio::spawn(purge_sessions_periodically(state.db.clone()));
-    let listener = tokio::net::TcpListener::bind(listen).await?;
-    tracing::info!("listening on http://{listen}");
-    axum::serve(listener, web::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    tracing::info!("listening on http://{}", config.listen);
+    startup::serve(
+        listener,
+        startup::build_state(config, db),
+        shutdown_signal(),
+    )
+    .await?;
     Ok(())
-}
-
-async fn purge_sessions_periodically(db: Db) {
-    let mut tick = tokio::time::interval(Duration::from_secs(3600));
-    loop {
-        tick.tick().await;
-        if let Err(e) = crate::auth::sessions::purge_expired(&db).await {
-            tracing::warn!(error = %e, "could not purge expired sessions");
-        }
-    }
 }
 
 async fn shutdown_signal() {

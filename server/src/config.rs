@@ -114,13 +114,19 @@ impl Config {
             }
             figment = figment.merge(Toml::file_exact(path));
         }
-        Self::from_figment(figment.merge(Env::prefixed("DOMAINE_").split("__")))
+        // `DOMAINE_CONFIG` names the file itself (see the CLI), it is not a setting.
+        Self::from_figment(figment.merge(Env::prefixed("DOMAINE_").ignore(&["CONFIG"]).split("__")))
     }
 
     fn from_figment(figment: Figment) -> Result<Config, ConfigError> {
         let config: Config = figment.extract().map_err(|e| {
             // figment names the missing or malformed key; keep every error, not just the first.
-            ConfigError::Parse(e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
+            ConfigError::Parse(
+                e.into_iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
         })?;
         config.validate()?;
         Ok(config)
@@ -133,7 +139,8 @@ impl Config {
                 problem: problem.to_string(),
             })
         };
-        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres://")
+        if !(self.database_url.starts_with("sqlite:")
+            || self.database_url.starts_with("postgres://")
             || self.database_url.starts_with("postgresql://"))
         {
             return invalid("database_url", "must start with sqlite:// or postgres://");
@@ -146,10 +153,16 @@ impl Config {
         }
         match self.secret_key_bytes() {
             Some(bytes) if bytes.len() >= 64 => {}
-            _ => return invalid("secret_key", "must be at least 64 random bytes, base64-encoded (try `openssl rand -base64 64`)"),
+            _ => return invalid(
+                "secret_key",
+                "must be at least 64 random bytes, base64-encoded (try `openssl rand -base64 64`)",
+            ),
         }
         if self.xmpp.jid.node().is_none() {
-            return invalid("xmpp.jid", "must be an account address like portal@example.org");
+            return invalid(
+                "xmpp.jid",
+                "must be an account address like portal@example.org",
+            );
         }
         if self.xmpp.password.is_empty() {
             return invalid("xmpp.password", "must not be empty");
@@ -164,7 +177,10 @@ impl Config {
             return invalid("smtp.host", "must not be empty");
         }
         if self.smtp.from.parse::<lettre::message::Mailbox>().is_err() {
-            return invalid("smtp.from", "must be an e-mail address, e.g. \"Domaine <noreply@example.org>\"");
+            return invalid(
+                "smtp.from",
+                "must be an e-mail address, e.g. \"Domaine <noreply@example.org>\"",
+            );
         }
         Ok(())
     }
@@ -233,7 +249,8 @@ mod tests {
         assert!(err.to_string().contains("database_url"), "{err}");
         let err = load(&VALID.replace("secret_key = \"MDEy", "secret_key = \"")).unwrap_err();
         assert!(err.to_string().contains("secret_key"), "{err}");
-        let err = load(&VALID.replace("jid = \"portal@example.test\"", "jid = \"example.test\"")).unwrap_err();
+        let err = load(&VALID.replace("jid = \"portal@example.test\"", "jid = \"example.test\""))
+            .unwrap_err();
         assert!(err.to_string().contains("xmpp.jid"), "{err}");
     }
 

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod domains;
 pub mod portal;
+pub mod startup;
 pub mod state;
 pub mod web;
 pub mod xmpp;

@@ -8,9 +8,9 @@
 //! if that is killed hard (parent-death signal).
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::ffi::CString;
-use std::fs::{self, File};
+use std::fs::{self, OpenOptions};
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::chown;
@@ -159,13 +159,17 @@ impl Prosody {
         }
     }
 
-    /// Starts the server (again) with the same configuration, ports and data.
+    /// Starts the server after [`Prosody::stop`], with the same
+    /// configuration, ports and data.
     pub fn start_again(&mut self) {
         assert!(self.child.is_none(), "Prosody is already running");
         let log = self.dir.path().join("prosody.log");
         let log_offset = fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
-        let console =
-            File::create(self.dir.path().join("console.log")).expect("create console log");
+        let console = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("console.log"))
+            .expect("open console log");
         let mut command = Command::new("prosody");
         command
             .arg("--config")
@@ -186,9 +190,10 @@ impl Prosody {
                 if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
                     return Err(io::Error::last_os_error());
                 }
-                // The test process may have died before the prctl.
+                // The test process may have died before the prctl. (No
+                // allocation here: this runs between fork and exec.)
                 if libc::getppid() as u32 != parent {
-                    return Err(io::Error::other("test process gone"));
+                    return Err(io::Error::from_raw_os_error(libc::ESRCH));
                 }
                 Ok(())
             });
@@ -223,9 +228,9 @@ impl Prosody {
                     self.log_tail()
                 );
             }
-            let new_log = fs::read(log)
-                .map(|bytes| String::from_utf8_lossy(&bytes[log_offset as usize..]).into_owned())
-                .unwrap_or_default();
+            let log_bytes = fs::read(log).unwrap_or_default();
+            let new_log =
+                String::from_utf8_lossy(log_bytes.get(log_offset as usize..).unwrap_or_default());
             if new_log.contains("Failed to open server port") {
                 panic!("Prosody could not listen on its port:\n{}", self.log_tail());
             }
@@ -310,9 +315,8 @@ fn prosody_user_when_root() -> Option<(u32, u32)> {
 
 /// A loopback port nobody in this process got before; the kernel picks it.
 fn free_port() -> u16 {
-    static HANDED_OUT: Mutex<Option<HashSet<u16>>> = Mutex::new(None);
+    static HANDED_OUT: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
     let mut handed_out = HANDED_OUT.lock().unwrap_or_else(|p| p.into_inner());
-    let handed_out = handed_out.get_or_insert_with(HashSet::new);
     loop {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind a loopback port");
         let port = listener.local_addr().expect("local address").port();

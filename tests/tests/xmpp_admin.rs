@@ -1,6 +1,6 @@
 //! `server::xmpp` against a real Prosody, one server per test. The tests run
 //! on tokio's multi-thread runtime on purpose: the admin client must work
-//! from it even though tokio-xmpp itself is unreliable there.
+//! from it, although tokio-xmpp's own `Client` was seen losing IQ replies there.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -498,6 +498,11 @@ async fn requests_wait_for_a_connection_then_give_up() {
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(client.status(), ConnectionStatus::AuthenticationFailed);
+    // The SASL exchange itself may take a while on a loaded machine.
+    let deadline = Instant::now() + CONNECT_WITHIN;
+    while client.status() != ConnectionStatus::AuthenticationFailed {
+        assert!(Instant::now() < deadline, "status {:?}", client.status());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     assert!(!client.is_connected());
 }

@@ -18,10 +18,9 @@ pub fn CsrfField() -> impl IntoView {
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let l = use_locale();
     move || {
-        error
-            .get()
-            .filter(|e| e.kind.field().is_none())
-            .map(|e| view! { <div class="alert alert--error" role="alert">{e.kind.message(l)}</div> })
+        error.get().filter(|e| e.kind.field().is_none()).map(
+            |e| view! { <div class="alert alert--error" role="alert">{e.kind.message(l)}</div> },
+        )
     }
 }
 

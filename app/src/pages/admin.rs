@@ -176,6 +176,6 @@ mod tests {
     fn dates_are_civil_utc() {
         assert_eq!(format_date(0), "1970-01-01");
         assert_eq!(format_date(951_782_400), "2000-02-29");
-        assert_eq!(format_date(1_795_824_000), "2026-11-27");
+        assert_eq!(format_date(1_795_737_600), "2026-11-27");
     }
 }

@@ -12,10 +12,8 @@ pub fn HomePage() -> impl IntoView {
                 .into_any()
         }
         Some(_) => ().into_any(),
-        None => {
-            view! { <a class="button button--primary" href="/login">{l.t("nav-login")}</a> }
-                .into_any()
-        }
+        None => view! { <a class="button button--primary" href="/login">{l.t("nav-login")}</a> }
+            .into_any(),
     };
     view! {
         <Title text=ctx.provider_name.clone()/>

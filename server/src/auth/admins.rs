@@ -15,7 +15,12 @@ pub enum AdminError {
     Db(#[from] sqlx::Error),
 }
 
-pub async fn create(db: &Db, username: &str, password: &str, min_len: usize) -> Result<i64, AdminError> {
+pub async fn create(
+    db: &Db,
+    username: &str,
+    password: &str,
+    min_len: usize,
+) -> Result<i64, AdminError> {
     let valid = !username.is_empty()
         && username.chars().count() <= 64
         && username
@@ -44,12 +49,19 @@ pub async fn create(db: &Db, username: &str, password: &str, min_len: usize) -> 
 }
 
 /// The admin's id when the username and password match.
-pub async fn verify_login(db: &Db, username: &str, password: &str) -> Result<Option<i64>, sqlx::Error> {
+pub async fn verify_login(
+    db: &Db,
+    username: &str,
+    password: &str,
+) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64, String)> =
         sqlx::query_as("SELECT id, password_hash FROM provider_admins WHERE username = $1")
             .bind(username)
             .fetch_optional(&db.pool)
             .await?;
     let (id, hash) = row.unzip();
-    Ok(passwords::verify(password.to_string(), hash).await.then_some(id).flatten())
+    Ok(passwords::verify(password.to_string(), hash)
+        .await
+        .then_some(id)
+        .flatten())
 }

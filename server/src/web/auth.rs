@@ -58,9 +58,11 @@ pub async fn login(
         Err(e) => return crate::portal::internal_response(e),
     };
     // A fresh anti-forgery token with the fresh session: nothing from before login carries over.
-    let jar = jar
-        .add(cookie(&state, SESSION_COOKIE, token))
-        .add(cookie(&state, CSRF_COOKIE, random_token()));
+    let jar = jar.add(cookie(&state, SESSION_COOKIE, token)).add(cookie(
+        &state,
+        CSRF_COOKIE,
+        random_token(),
+    ));
     (jar, Redirect::to(safe_next(&form.next))).into_response()
 }
 

@@ -80,7 +80,11 @@ fn is_cross_site_write(state: &AppState, req: &Request) -> bool {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return false;
     }
-    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
     origin != state.config.public_url.origin().ascii_serialization()

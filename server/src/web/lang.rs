@@ -18,8 +18,16 @@ pub struct Next {
     next: String,
 }
 
-pub async fn switch(Path(code): Path<String>, Query(next): Query<Next>, jar: CookieJar) -> Response {
-    let back = if next.next.is_empty() { "/" } else { safe_next(&next.next) };
+pub async fn switch(
+    Path(code): Path<String>,
+    Query(next): Query<Next>,
+    jar: CookieJar,
+) -> Response {
+    let back = if next.next.is_empty() {
+        "/"
+    } else {
+        safe_next(&next.next)
+    };
     let Some(locale) = Locale::from_code(&code) else {
         return Redirect::to(back).into_response();
     };

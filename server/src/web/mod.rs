@@ -44,25 +44,36 @@ pub fn router(state: AppState) -> Router {
             shell(shell_options.clone())
         })
         .nest_service("/pkg", ServeDir::new(pkg_dir))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            leptos_context,
-            shell,
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(leptos_context, shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            context::request_context,
         ))
-        .layer(middleware::from_fn_with_state(state.clone(), context::request_context))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
 
 /// Liveness for scripts and load balancers: the database answers and the XMPP link is up.
-async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> (axum::http::StatusCode, String) {
-    let db_ok = sqlx::query("SELECT 1").execute(&state.db.pool).await.is_ok();
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (axum::http::StatusCode, String) {
+    let db_ok = sqlx::query("SELECT 1")
+        .execute(&state.db.pool)
+        .await
+        .is_ok();
     let xmpp_ok = state.xmpp.is_connected();
     let status = if db_ok && xmpp_ok {
         axum::http::StatusCode::OK
     } else {
         axum::http::StatusCode::SERVICE_UNAVAILABLE
     };
-    (status, format!("database: {}\nxmpp: {}\n", ok(db_ok), ok(xmpp_ok)))
+    (
+        status,
+        format!("database: {}\nxmpp: {}\n", ok(db_ok), ok(xmpp_ok)),
+    )
 }
 
 fn ok(up: bool) -> &'static str {

@@ -431,9 +431,11 @@ impl Connection {
     }
 
     async fn serve_until_closed(&mut self, worker: &mut Worker) -> Ended {
-        let waiting = std::mem::take(&mut worker.waiting);
-        for request in waiting {
-            if !request.reply.is_closed() && self.send_request(request).await.is_err() {
+        let mut waiting = std::mem::take(&mut worker.waiting).into_iter();
+        while let Some(request) = waiting.next() {
+            if self.send_request(request).await.is_err() {
+                // The others keep waiting for the next connection.
+                worker.waiting.extend(waiting);
                 return Ended::ConnectionLost;
             }
         }
@@ -527,11 +529,18 @@ impl Connection {
                 ..
             })) => {
                 // A reply we cannot parse still answers its request.
-                let in_flight = header.id.and_then(|id| self.in_flight.remove(&id));
-                if let Some(in_flight) = in_flight {
-                    let _ = in_flight
-                        .reply
-                        .send(Err(XmppError::Protocol(format!("invalid reply: {error}"))));
+                let Some(id) = header.id else {
+                    return Ok(());
+                };
+                match self.in_flight.remove(&id) {
+                    Some(in_flight) if header.from.as_deref() == Some(in_flight.to.as_str()) => {
+                        let error = XmppError::Protocol(format!("invalid reply: {error}"));
+                        let _ = in_flight.reply.send(Err(error));
+                    }
+                    Some(in_flight) => {
+                        self.in_flight.insert(id, in_flight);
+                    }
+                    None => {}
                 }
                 Ok(())
             }

@@ -7,8 +7,8 @@ mod client;
 mod commands;
 mod error;
 
-pub use adhoc::{CommandOutcome, FormField, Note, NoteKind, ADMIN_FORM_TYPE};
+pub use adhoc::{CommandOutcome, FormField, Note, NoteKind};
 pub use client::{AdminClient, ConnectionStatus, XmppConfig};
 pub use commands::{node, AccountInvite, BulkOutcome, UserStats};
-pub use error::{classify_error_note, XmppError};
+pub use error::XmppError;
 pub use xmpp_parsers::jid::{BareJid, DomainRef, Jid};

@@ -1,0 +1,60 @@
+//! Assembling the running portal from its configuration; shared by `domaine serve` and the tests.
+
+use crate::{
+    config::Config,
+    db::Db,
+    state::AppState,
+    web,
+    xmpp::{AdminClient, XmppConfig},
+};
+use axum_extra::extract::cookie::Key;
+use leptos::config::LeptosOptions;
+use std::{future::Future, sync::Arc, time::Duration};
+
+/// Starts the XMPP administration client and gathers what the handlers share.
+pub fn build_state(config: Config, db: Db) -> AppState {
+    let xmpp = AdminClient::start(XmppConfig {
+        server_addr: config.xmpp.server,
+        jid: config.xmpp.jid.clone(),
+        password: config.xmpp.password.clone(),
+        request_timeout: config.xmpp_timeout(),
+    });
+    let cookie_key = Key::from(&config.secret_key_bytes().expect("checked when loading"));
+    let leptos = LeptosOptions::builder()
+        .output_name("domaine")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .build();
+    AppState {
+        config: Arc::new(config),
+        db,
+        xmpp,
+        cookie_key,
+        leptos,
+    }
+}
+
+/// Serves the portal on `listener` until `shutdown` resolves, with its background jobs.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let purge = tokio::spawn(purge_sessions_periodically(state.db.clone()));
+    let result = axum::serve(listener, web::router(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    purge.abort();
+    result
+}
+
+async fn purge_sessions_periodically(db: Db) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = crate::auth::sessions::purge_expired(&db).await {
+            tracing::warn!(error = %e, "could not purge expired sessions");
+        }
+    }
+}

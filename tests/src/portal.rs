@@ -1,0 +1,110 @@
+//! The portal, running in the test process on a free loopback port, configured through a real
+//! `domaine.toml` against a test Prosody and a fresh database.
+
+use crate::{database::Backend, prosody::Prosody};
+use server::{auth::admins, config::Config, db::Db, domains, startup, state::AppState};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+use tokio::sync::oneshot;
+
+pub struct TestPortal {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub backend: Backend,
+    stop: Option<oneshot::Sender<()>>,
+    _dir: tempfile::TempDir,
+}
+
+/// Where `scripts/build.sh` put the site; only browser tests need it.
+pub fn site_root() -> PathBuf {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")));
+    target.join("site")
+}
+
+impl TestPortal {
+    /// Starts the portal with every Prosody host recorded as a managed domain.
+    pub async fn start(prosody: &Prosody, backend: &Backend) -> TestPortal {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let database_url = backend.fresh_database(dir.path()).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let addr = listener.local_addr().expect("bound address");
+        let config_path = dir.path().join("domaine.toml");
+        std::fs::write(
+            &config_path,
+            format!(
+                r#"
+listen = "{addr}"
+public_url = "http://{addr}"
+provider_name = "Test provider"
+database_url = "{database_url}"
+site_root = "{site}"
+secret_key = "{secret}"
+[xmpp]
+server = "{xmpp}"
+jid = "{jid}"
+password = "{password}"
+timeout_secs = 3
+[smtp]
+host = "127.0.0.1"
+port = 2525
+from = "Domaine <noreply@example.test>"
+security = "none"
+"#,
+                site = site_root().display(),
+                secret = base64::Engine::encode(
+                    &base64::engine::general_purpose::STANDARD,
+                    rand::random::<[u8; 32]>().repeat(2)
+                ),
+                xmpp = prosody.c2s_addr(),
+                jid = prosody.service_jid(),
+                password = prosody.service_password(),
+            ),
+        )
+        .expect("write domaine.toml");
+        let config = Config::load(Some(&config_path)).expect("a valid test configuration");
+        let db = Db::connect(&config.database_url)
+            .await
+            .expect("the test database");
+        for host in prosody.hosts() {
+            domains::add(&db, host).await.expect("record a domain");
+        }
+        let state = startup::build_state(config, db);
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(startup::serve(listener, state.clone(), async {
+            let _ = stopped.await;
+        }));
+        state
+            .xmpp
+            .wait_connected(Duration::from_secs(10))
+            .await
+            .expect("the portal connects to Prosody");
+        TestPortal {
+            addr,
+            state,
+            backend: backend.clone(),
+            stop: Some(stop),
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn create_admin(&self, username: &str, password: &str) {
+        admins::create(&self.state.db, username, password, 10)
+            .await
+            .expect("create a provider admin");
+    }
+}
+
+impl Drop for TestPortal {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! A cookie-keeping HTTP client that drives the portal the way a browser without JavaScript
+//! does: it reads pages, submits forms with their anti-forgery token, and sees redirects.
+
+use app::{context::CONTEXT_ELEMENT_ID, error::AppError};
+use reqwest::{header, redirect::Policy, Client, StatusCode};
+
+pub struct WebClient {
+    http: Client,
+    base: String,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub html: String,
+}
+
+impl Page {
+    /// The anti-forgery token the server wrote into the page's context.
+    pub fn csrf(&self) -> String {
+        let start = self
+            .html
+            .find(&format!("id=\"{CONTEXT_ELEMENT_ID}\""))
+            .expect("the page carries its request context");
+        let json_start = start + self.html[start..].find('>').unwrap() + 1;
+        let json_end = json_start + self.html[json_start..].find("</script>").unwrap();
+        let ctx: serde_json::Value =
+            serde_json::from_str(&self.html[json_start..json_end]).unwrap();
+        ctx["csrf"].as_str().unwrap().to_string()
+    }
+}
+
+impl WebClient {
+    pub fn new(base: &str, accept_language: &str) -> WebClient {
+        let mut headers = header::HeaderMap::new();
+        headers.insert(header::ACCEPT_LANGUAGE, accept_language.parse().unwrap());
+        WebClient {
+            http: Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .default_headers(headers)
+                .build()
+                .unwrap(),
+            base: base.trim_end_matches('/').to_string(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .send()
+            .await
+            .unwrap();
+        Page {
+            status: res.status(),
+            html: res.text().await.unwrap(),
+        }
+    }
+
+    /// Posts a form as a browser would; returns the status and the `Location` it redirects to.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, Option<String>) {
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(header::ACCEPT, "text/html")
+            .header(header::REFERER, format!("{}/admin", self.base))
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_string());
+        (res.status(), location)
+    }
+
+    /// Logs in through the login form; true when the portal opened a session.
+    pub async fn login(&self, username: &str, password: &str) -> bool {
+        let csrf = self.get("/login").await.csrf();
+        let (_, location) = self
+            .post_form(
+                "/auth/login",
+                &[
+                    ("csrf", &csrf),
+                    ("username", username),
+                    ("password", password),
+                    ("next", "/admin"),
+                ],
+            )
+            .await;
+        location.as_deref() == Some("/admin")
+    }
+
+    /// Calls a server function the way the hydrated page does, decoding its typed error.
+    pub async fn server_fn(&self, name: &str, fields: &[(&str, &str)]) -> Result<String, AppError> {
+        let res = self
+            .http
+            .post(format!("{}/api/{name}", self.base))
+            .header(header::ACCEPT, "application/json")
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        let ok = res.status().is_success();
+        let body = res.text().await.unwrap();
+        if ok {
+            Ok(body)
+        } else {
+            Err(serde_json::from_str(&body).unwrap_or_else(|_| panic!("a typed error, got {body}")))
+        }
+    }
+}
