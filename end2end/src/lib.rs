@@ -1,1 +1,576 @@
+//! Real headless Chromium for the browser tests, driven over WebDriver (chromedriver) with
+//! fantoccini.
+//!
+//! [`with_browser`] starts a chromedriver of its own on a loopback port, opens a session with a
+//! fresh profile, runs the test body, and closes the session whatever the body did (returned an
+//! error, panicked, or hung past [`BODY_LIMIT`]) before it fails the test. chromedriver, and the
+//! Chromium it started, are killed when the [`Chromedriver`] value is dropped, and chromedriver
+//! also dies with the test process if that is killed hard (parent-death signal).
+//!
+//! With JavaScript on, every page gets a small script before its own scripts run (see
+//! [`PAGE_PROBE`]): it records which forms got a `submit` listener, which is how a test knows
+//! that hydration reached a form, and it collects the page's console errors, uncaught
+//! exceptions and unhandled rejections (a hydration panic shows up there).
 
+use fantoccini::{wd::TimeoutConfiguration, Client, ClientBuilder, Locator};
+use futures::FutureExt;
+use serde_json::{json, Value};
+use std::fs::{self, File};
+use std::future::Future;
+use std::io;
+use std::os::unix::process::CommandExt;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The longest any single wait in a test may take.
+pub const WAIT: Duration = Duration::from_secs(20);
+/// How often a wait checks its condition.
+pub const POLL: Duration = Duration::from_millis(100);
+/// The longest a whole test body may take; then the session is closed and the test fails.
+pub const BODY_LIMIT: Duration = Duration::from_secs(120);
+const DRIVER_START_LIMIT: Duration = Duration::from_secs(10);
+const CLOSE_LIMIT: Duration = Duration::from_secs(20);
+
+/// A test failure with a message; `?` converts WebDriver errors into it.
+pub type Failure = Box<dyn std::error::Error + Send + Sync>;
+pub type TestResult = Result<(), Failure>;
+
+/// Fails the test body with a formatted message unless the condition holds.
+#[macro_export]
+macro_rules! ensure {
+    ($cond:expr, $($msg:tt)+) => {
+        if !$cond {
+            return Err(format!($($msg)+).into());
+        }
+    };
+}
+
+/// What kind of browser a test wants.
+#[derive(Clone, Debug)]
+pub struct BrowserConfig {
+    /// Window size in CSS pixels (headless: the viewport).
+    pub viewport: (u32, u32),
+    /// The browser's language, sent as `Accept-Language` (e.g. `"en"`, `"fr"`).
+    pub lang: String,
+    pub javascript: bool,
+}
+
+impl BrowserConfig {
+    pub fn desktop(lang: &str) -> BrowserConfig {
+        BrowserConfig {
+            viewport: (1280, 900),
+            lang: lang.to_string(),
+            javascript: true,
+        }
+    }
+
+    pub fn phone(lang: &str) -> BrowserConfig {
+        BrowserConfig {
+            viewport: (360, 740),
+            ..BrowserConfig::desktop(lang)
+        }
+    }
+
+    pub fn without_javascript(self) -> BrowserConfig {
+        BrowserConfig {
+            javascript: false,
+            ..self
+        }
+    }
+
+    fn capabilities(&self, profile: &std::path::Path) -> serde_json::Map<String, Value> {
+        let (width, height) = self.viewport;
+        let mut prefs = json!({ "intl.accept_languages": self.lang });
+        let mut args = vec![
+            "--headless".to_string(),
+            "--no-sandbox".to_string(),
+            "--disable-gpu".to_string(),
+            "--disable-quic".to_string(),
+            "--no-first-run".to_string(),
+            "--disable-background-networking".to_string(),
+            "--disable-component-update".to_string(),
+            "--disable-sync".to_string(),
+            "--no-proxy-server".to_string(),
+            format!("--user-data-dir={}", profile.display()),
+            format!("--window-size={width},{height}"),
+            format!("--lang={}", self.lang),
+        ];
+        if !self.javascript {
+            // Both: the content setting blocks page scripts the way a user's setting does.
+            prefs["profile.managed_default_content_settings.javascript"] = json!(2);
+            args.push("--blink-settings=scriptEnabled=false".to_string());
+        }
+        let capabilities = json!({
+            "browserName": "chrome",
+            "pageLoadStrategy": "normal",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": args,
+                "prefs": prefs,
+            },
+        });
+        match capabilities {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        }
+    }
+}
+
+/// A chromedriver child process on a loopback port it picked itself (`--port=0`, so no race for
+/// a free port). Dropping it kills its whole process group: chromedriver and any Chromium left.
+pub struct Chromedriver {
+    child: Child,
+    port: u16,
+    dir: TempDir,
+}
+
+impl Chromedriver {
+    /// Starts chromedriver and waits (at most 10 s) until it says it listens.
+    pub fn start() -> Result<Chromedriver, Failure> {
+        let dir = tempfile::Builder::new()
+            .prefix("domaine-chromedriver-")
+            .tempdir()?;
+        let log_path = dir.path().join("chromedriver.out");
+        let log = File::create(&log_path)?;
+        let mut command = Command::new(CHROMEDRIVER);
+        // No --allowed-ips: chromedriver then only accepts connections from loopback.
+        command
+            .arg("--port=0")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        let parent = std::process::id();
+        unsafe {
+            command.pre_exec(move || {
+                // Its own process group, so Drop can kill Chromium along with it.
+                if libc::setpgid(0, 0) == -1 {
+                    return Err(io::Error::last_os_error());
+                }
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                    return Err(io::Error::last_os_error());
+                }
+                // The test process may have died before the prctl (no allocation here: this
+                // runs between fork and exec).
+                if libc::getppid() as u32 != parent {
+                    return Err(io::Error::from_raw_os_error(libc::ESRCH));
+                }
+                Ok(())
+            });
+        }
+        let child = spawn_from_long_lived_thread(command)?;
+        let mut driver = Chromedriver {
+            child,
+            port: 0,
+            dir,
+        };
+        let deadline = Instant::now() + DRIVER_START_LIMIT;
+        loop {
+            let output = fs::read_to_string(&log_path).unwrap_or_default();
+            if let Some(port) = started_on_port(&output) {
+                driver.port = port;
+                return Ok(driver);
+            }
+            if let Some(status) = driver.child.try_wait()? {
+                return Err(
+                    format!("chromedriver exited during start-up ({status}):\n{output}").into(),
+                );
+            }
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "chromedriver did not start within {DRIVER_START_LIMIT:?}:\n{output}"
+                )
+                .into());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+
+    /// chromedriver's own output, for failure messages.
+    pub fn output(&self) -> String {
+        fs::read_to_string(self.dir.path().join("chromedriver.out")).unwrap_or_default()
+    }
+}
+
+/// "ChromeDriver was started successfully on port 43479."
+fn started_on_port(output: &str) -> Option<u16> {
+    output.lines().find_map(|line| {
+        line.trim()
+            .strip_prefix("ChromeDriver was started successfully on port ")?
+            .trim_end_matches('.')
+            .parse()
+            .ok()
+    })
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let pid = self.child.id() as libc::pid_t;
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The parent-death signal fires when the *thread* that forked the child ends, not the process;
+/// test threads end early, so children are forked from one thread that lives as long as the
+/// process (as the harness does for Prosody).
+fn spawn_from_long_lived_thread(command: Command) -> io::Result<Child> {
+    type Job = (Command, mpsc::Sender<io::Result<Child>>);
+    static SPAWNER: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
+    let spawner = SPAWNER.get_or_init(|| {
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("chromedriver-spawner".into())
+            .spawn(move || {
+                for (mut command, reply) in rx {
+                    let _ = reply.send(command.spawn());
+                }
+            })
+            .expect("spawn the chromedriver spawner thread");
+        Mutex::new(tx)
+    });
+    let (reply_tx, reply_rx) = mpsc::channel();
+    spawner
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .send((command, reply_tx))
+        .map_err(|_| io::Error::other("the spawner thread is gone"))?;
+    reply_rx
+        .recv()
+        .map_err(|_| io::Error::other("the spawner thread is gone"))?
+}
+
+/// Installed before the page's own scripts on every document (JavaScript sessions only).
+/// `window.__e2e.hasSubmitListener(form)` is true once something (hydration) listens for the
+/// form's submit event; `window.__e2e.errors()` lists console errors and uncaught failures.
+pub const PAGE_PROBE: &str = r#"
+(() => {
+  const forms = new WeakSet();
+  const errors = [];
+  const addEventListener = EventTarget.prototype.addEventListener;
+  EventTarget.prototype.addEventListener = function (type, listener, options) {
+    if (type === 'submit' && this instanceof HTMLFormElement) forms.add(this);
+    return addEventListener.call(this, type, listener, options);
+  };
+  const consoleError = console.error;
+  console.error = function (...args) {
+    errors.push(args.map(String).join(' '));
+    return consoleError.apply(this, args);
+  };
+  addEventListener.call(window, 'error', e => errors.push('uncaught: ' + e.message));
+  addEventListener.call(window, 'unhandledrejection', e => errors.push('unhandled rejection: ' + e.reason));
+  Object.defineProperty(window, '__e2e', {
+    value: Object.freeze({
+      hasSubmitListener: form => forms.has(form),
+      errors: () => errors.slice(),
+    }),
+  });
+})();
+"#;
+
+/// chromedriver's pass-through to the Chrome DevTools Protocol.
+#[derive(Debug)]
+struct CdpCommand {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for CdpCommand {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// One browser tab of a running session, with the few operations the tests need. Cheap to clone.
+#[derive(Clone)]
+pub struct Tab {
+    pub client: Client,
+    /// Where relative paths lead, e.g. `http://127.0.0.1:1234`.
+    base: String,
+    javascript: bool,
+}
+
+impl Tab {
+    pub async fn goto(&self, path: &str) -> TestResult {
+        self.client.goto(&format!("{}{path}", self.base)).await?;
+        Ok(())
+    }
+
+    /// Runs `script` (a function body: use `return`) with `arguments[0..]` = `args`.
+    pub async fn js(&self, script: &str, args: Vec<Value>) -> Result<Value, Failure> {
+        Ok(self.client.execute(script, args).await?)
+    }
+
+    /// Polls the JavaScript expression `condition` every 100 ms until it is truthy; fails after
+    /// 20 s with `what`, the last value or error, and the page's address.
+    pub async fn wait_until(&self, what: &str, condition: &str) -> TestResult {
+        let script = format!("return Boolean({condition});");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let last = match self.client.execute(&script, vec![]).await {
+                Ok(Value::Bool(true)) => return Ok(()),
+                Ok(other) => format!("last value: {other}"),
+                // A navigation in progress can make evaluation fail; that is "not yet".
+                Err(e) => format!("last error: {e}"),
+            };
+            if Instant::now() >= deadline {
+                let at = match self.client.current_url().await {
+                    Ok(url) => url.to_string(),
+                    Err(e) => format!("(unknown: {e})"),
+                };
+                return Err(format!(
+                    "timed out after {WAIT:?} waiting until {what} ({condition}); {last}; at {at}"
+                )
+                .into());
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits until hydration has attached the submit handler of the form posting to `action`
+    /// (its `action` attribute ends with it). Needs JavaScript.
+    pub async fn wait_until_form_hydrated(&self, action: &str) -> TestResult {
+        assert!(self.javascript, "there is no hydration without JavaScript");
+        let form = format!(
+            "document.querySelector('form[action$={}]')",
+            js_string(action)
+        );
+        self.wait_until(
+            &format!("hydration reaches the form posting to {action}"),
+            &format!("window.__e2e && {form} && window.__e2e.hasSubmitListener({form})"),
+        )
+        .await
+    }
+
+    /// Console errors, uncaught exceptions and unhandled rejections of the current page (always
+    /// empty without JavaScript).
+    pub async fn page_errors(&self) -> Result<Vec<String>, Failure> {
+        if !self.javascript {
+            return Ok(vec![]);
+        }
+        let value = self
+            .js(
+                "return window.__e2e ? window.__e2e.errors() : ['no page probe'];",
+                vec![],
+            )
+            .await?;
+        Ok(serde_json::from_value(value)?)
+    }
+
+    /// Replaces the text of the input matching `css`, by typing.
+    pub async fn fill(&self, css: &str, text: &str) -> TestResult {
+        let input = self.client.find(Locator::Css(css)).await?;
+        input.clear().await?;
+        input.send_keys(text).await?;
+        Ok(())
+    }
+
+    pub async fn select(&self, css: &str, value: &str) -> TestResult {
+        let select = self.client.find(Locator::Css(css)).await?;
+        select.select_by_value(value).await?;
+        Ok(())
+    }
+
+    pub async fn click(&self, css: &str) -> TestResult {
+        self.client.find(Locator::Css(css)).await?.click().await?;
+        Ok(())
+    }
+
+    /// The visible text of the first element matching `css`.
+    pub async fn text(&self, css: &str) -> Result<String, Failure> {
+        Ok(self.client.find(Locator::Css(css)).await?.text().await?)
+    }
+
+    /// The current `value` of the form control matching `css`.
+    pub async fn value(&self, css: &str) -> Result<String, Failure> {
+        let control = self.client.find(Locator::Css(css)).await?;
+        Ok(control.prop("value").await?.unwrap_or_default())
+    }
+
+    /// How many CSS pixels the page is wider than its viewport (0: no horizontal scroll), and
+    /// the viewport's width.
+    pub async fn horizontal_overflow(&self) -> Result<(i64, i64), Failure> {
+        let value = self
+            .js(
+                "const root = document.documentElement;
+                 return [Math.max(root.scrollWidth - root.clientWidth,
+                                  root.scrollWidth - window.innerWidth), window.innerWidth];",
+                vec![],
+            )
+            .await?;
+        let pair: (i64, i64) = serde_json::from_value(value)?;
+        Ok(pair)
+    }
+
+    pub async fn path_and_query(&self) -> Result<String, Failure> {
+        let url = self.client.current_url().await?;
+        Ok(match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_string(),
+        })
+    }
+}
+
+/// A JavaScript string literal.
+pub fn js_string(text: &str) -> String {
+    Value::String(text.to_string()).to_string()
+}
+
+/// Opens a browser as `config` says, on a tab whose relative paths lead to `base`
+/// (e.g. `http://127.0.0.1:1234`), runs `body`, and closes the session on every path. Panics
+/// (failing the test) when the body fails, panics or takes longer than [`BODY_LIMIT`]; the
+/// message says where the page was and where a screenshot of it was saved.
+pub async fn with_browser<F, Fut>(base: &str, config: BrowserConfig, body: F)
+where
+    F: FnOnce(Tab) -> Fut,
+    Fut: Future<Output = TestResult>,
+{
+    let driver = Chromedriver::start().unwrap_or_else(|e| panic!("{e}"));
+    let profile = tempfile::Builder::new()
+        .prefix("domaine-chromium-")
+        .tempdir()
+        .expect("a temporary Chromium profile");
+    let client = match ClientBuilder::native()
+        .capabilities(config.capabilities(profile.path()))
+        .connect(&driver.url())
+        .await
+    {
+        Ok(client) => client,
+        Err(e) => panic!(
+            "no WebDriver session with Chromium: {e}\nchromedriver:\n{}",
+            driver.output()
+        ),
+    };
+    let tab = Tab {
+        client: client.clone(),
+        base: base.trim_end_matches('/').to_string(),
+        javascript: config.javascript,
+    };
+    let outcome = match prepare(&tab).await {
+        Err(e) => Err(format!("setting up the session: {e}")),
+        Ok(()) => match tokio::time::timeout(
+            BODY_LIMIT,
+            AssertUnwindSafe(body(tab.clone())).catch_unwind(),
+        )
+        .await
+        {
+            Ok(Ok(Ok(()))) => Ok(()),
+            Ok(Ok(Err(e))) => Err(e.to_string()),
+            Ok(Err(panic)) => Err(panic_message(&panic)),
+            Err(_) => Err(format!("the test took longer than {BODY_LIMIT:?}")),
+        },
+    };
+    let outcome = match outcome {
+        Ok(()) => Ok(()),
+        Err(message) => Err(format!("{message}{}", describe_failure(&tab).await)),
+    };
+    let closed = tokio::time::timeout(CLOSE_LIMIT, client.close()).await;
+    drop(driver);
+    drop(profile);
+    if let Err(message) = outcome {
+        panic!("{message}");
+    }
+    match closed {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => panic!("closing the browser session: {e}"),
+        Err(_) => panic!("closing the browser session took longer than {CLOSE_LIMIT:?}"),
+    }
+}
+
+async fn prepare(tab: &Tab) -> TestResult {
+    tab.client
+        .update_timeouts(TimeoutConfiguration::new(
+            Some(WAIT),
+            Some(WAIT),
+            Some(Duration::ZERO),
+        ))
+        .await?;
+    if tab.javascript {
+        tab.client
+            .issue_cmd(CdpCommand {
+                cmd: "Page.addScriptToEvaluateOnNewDocument",
+                params: json!({ "source": PAGE_PROBE }),
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+/// Where the page was, its errors, and a screenshot saved to a temporary file (kept).
+async fn describe_failure(tab: &Tab) -> String {
+    let limit = Duration::from_secs(10);
+    let mut text = String::new();
+    if let Ok(Ok(url)) = tokio::time::timeout(limit, tab.client.current_url()).await {
+        text.push_str(&format!("\npage: {url}"));
+    }
+    if let Ok(Ok(errors)) = tokio::time::timeout(limit, tab.page_errors()).await {
+        if !errors.is_empty() {
+            text.push_str(&format!("\npage errors: {errors:?}"));
+        }
+    }
+    if let Ok(Ok(png)) = tokio::time::timeout(limit, tab.client.screenshot()).await {
+        let saved = tempfile::Builder::new()
+            .prefix("domaine-e2e-failure-")
+            .suffix(".png")
+            .tempfile_in(std::env::temp_dir())
+            .and_then(|mut file| {
+                io::Write::write_all(&mut file, &png)?;
+                file.keep().map_err(|e| e.error)
+            });
+        if let Ok((_, path)) = saved {
+            text.push_str(&format!("\nscreenshot: {}", PathBuf::from(path).display()));
+        }
+    }
+    text
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "the test body panicked".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_port_chromedriver_picked() {
+        let output = "Starting ChromeDriver 156.0 on port 0\nOnly local connections are allowed.\n\
+                      ChromeDriver was started successfully on port 43479.\n";
+        assert_eq!(started_on_port(output), Some(43479));
+        assert_eq!(
+            started_on_port("Starting ChromeDriver 156.0 on port 0\n"),
+            None
+        );
+    }
+}
