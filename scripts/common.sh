@@ -24,3 +24,30 @@ check_wasm_bindgen() {
     have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')
     [ "$have" = "$want" ] || die "wasm-bindgen CLI is '${have:-missing}' but Cargo.lock has wasm-bindgen $want; run scripts/setup-machine.sh (it installs wasm-bindgen-cli $want)"
 }
+
+# write_portal_config FILE PORT XMPP_PORT SERVICE_JID SERVICE_PASSWORD DATABASE_URL SECRET NAME
+write_portal_config() {
+    cat > "$1" <<TOML
+listen = "127.0.0.1:$2"
+public_url = "http://127.0.0.1:$2"
+provider_name = "$8"
+database_url = "$6"
+site_root = "$SITE_DIR"
+secret_key = "$7"
+
+[xmpp]
+server = "127.0.0.1:$3"
+jid = "$4"
+password = "$5"
+
+[smtp]
+host = "127.0.0.1"
+port = 2525
+from = "Domaine <noreply@${4#*@}>"
+security = "none"
+TOML
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

@@ -43,6 +43,8 @@ pub enum CliError {
     Sqlx(#[from] sqlx::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("`{0}` is not a valid domain name")]
+    InvalidDomain(String),
 }
 
 impl Cli {
@@ -65,11 +67,13 @@ impl Cli {
                 println!("created provider administrator {username}");
                 Ok(())
             }
-            Command::AddDomain { name } => {
-                domains::add(&db, &name.to_lowercase()).await?;
-                println!("domain {name} is managed by the portal");
-                Ok(())
-            }
+            Command::AddDomain { name } => match domains::add(&db, &name).await? {
+                Some(name) => {
+                    println!("domain {name} is managed by the portal");
+                    Ok(())
+                }
+                None => Err(CliError::InvalidDomain(name)),
+            },
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::db::{self, Db};
 use app::domains::DomainSummary;
+use xmpp_parsers::jid::DomainPart;
 
 pub async fn list(db: &Db) -> Result<Vec<DomainSummary>, sqlx::Error> {
     let rows: Vec<(String, i64)> =
@@ -22,14 +23,37 @@ pub async fn exists(db: &Db, name: &str) -> Result<bool, sqlx::Error> {
     Ok(row.is_some())
 }
 
+/// A domain name as XMPP compares it (nameprep: `Example.ORG` is `example.org`).
+pub fn normalize(name: &str) -> Option<String> {
+    DomainPart::new(name.trim())
+        .ok()
+        .map(|d| d.as_str().to_string())
+}
+
 /// Records a domain the portal manages; adding one that is already there changes nothing.
-pub async fn add(db: &Db, name: &str) -> Result<(), sqlx::Error> {
+/// Returns the name as stored, or `None` if it is not a valid domain name.
+pub async fn add(db: &Db, name: &str) -> Result<Option<String>, sqlx::Error> {
+    let Some(name) = normalize(name) else {
+        return Ok(None);
+    };
     sqlx::query(
         "INSERT INTO domains (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
     )
-    .bind(name)
+    .bind(&name)
     .bind(db::now())
     .execute(&db.pool)
     .await?;
-    Ok(())
+    Ok(Some(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_nameprepped() {
+        assert_eq!(normalize(" Example.ORG ").as_deref(), Some("example.org"));
+        assert_eq!(normalize("a b.org"), None);
+        assert_eq!(normalize(""), None);
+    }
 }

@@ -1,0 +1,21 @@
+-- wrk: the create-account server function as the hydrated page calls it, with a new username
+-- every request so each one really creates an account on Prosody.
+local counter = 0
+local thread_id = 0
+local next_id = 0
+
+function setup(thread)
+   next_id = next_id + 1
+   thread:set("thread_id", next_id)
+end
+
+function request()
+   counter = counter + 1
+   local body = "csrf=" .. os.getenv("CSRF") .. "&domain=" .. os.getenv("DOMAIN")
+      .. "&username=u" .. thread_id .. "x" .. counter .. "&password=bench+password+1"
+   return wrk.format("POST", nil, {
+      ["Content-Type"] = "application/x-www-form-urlencoded",
+      ["Accept"] = "application/json",
+      ["Cookie"] = os.getenv("COOKIE"),
+   }, body)
+end

@@ -1,0 +1,105 @@
+//! The `domaine` binary's subcommands and its start-up checks, run as a provider would.
+
+use std::{
+    io::Write,
+    process::{Command, Output, Stdio},
+};
+
+const VALID: &str = r#"
+listen = "127.0.0.1:0"
+public_url = "http://127.0.0.1:8080"
+provider_name = "Test"
+database_url = "sqlite://DIR/domaine.db"
+secret_key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZg=="
+[xmpp]
+server = "127.0.0.1:5222"
+jid = "portal@example.test"
+password = "secret"
+[smtp]
+host = "127.0.0.1"
+port = 2525
+from = "Domaine <noreply@example.test>"
+security = "none"
+"#;
+
+fn domaine(dir: &std::path::Path, config: &str, args: &[&str], stdin: &str) -> Output {
+    let path = dir.join("domaine.toml");
+    std::fs::write(&path, config.replace("DIR", &dir.display().to_string())).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_domaine"))
+        .arg("--config")
+        .arg(&path)
+        .args(args)
+        .env_remove("DOMAINE_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = domaine(
+        dir.path(),
+        &VALID.replace("provider_name = \"Test\"\n", ""),
+        &["serve"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("provider_name"));
+
+    let out = domaine(
+        dir.path(),
+        &VALID.replace("port = 2525", "port = 99999"),
+        &["serve"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("port"));
+}
+
+#[test]
+fn create_admin_hashes_the_password_from_stdin_and_refuses_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = domaine(
+        dir.path(),
+        VALID,
+        &["create-admin", "--username", "root"],
+        "short\n",
+    );
+    assert_eq!(out.status.code(), Some(2), "a short password is refused");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 10"));
+
+    let out = domaine(
+        dir.path(),
+        VALID,
+        &["create-admin", "--username", "root"],
+        "a long enough password\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = domaine(
+        dir.path(),
+        VALID,
+        &["create-admin", "--username", "root"],
+        "a long enough password\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+
+    let out = domaine(dir.path(), VALID, &["add-domain", "Example.Test"], "");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("example.test"));
+}
