@@ -1,7 +1,7 @@
 -- wrk: the create-account server function as the hydrated page calls it, with a new username
 -- every request so each one really creates an account on Prosody.
+-- thread_id is a global: wrk's setup() sets it in each thread's own Lua state.
 local counter = 0
-local thread_id = 0
 local next_id = 0
 
 function setup(thread)

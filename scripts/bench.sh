@@ -13,6 +13,7 @@ bash "$ROOT/scripts/build.sh" --release
 DOMAINE="$CARGO_TARGET_DIR/release/domaine"
 
 WORK=$(mktemp -d /tmp/domaine-bench.XXXXXX)
+chmod 755 "$WORK"  # Prosody runs as its own user and must reach its directory inside
 XMPP_PORT=$(free_port)
 PORT=$(free_port)
 SERVICE_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')

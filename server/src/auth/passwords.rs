@@ -5,9 +5,17 @@ use argon2::{
     Argon2,
 };
 use std::sync::LazyLock;
+use tokio::sync::Semaphore;
+
+/// argon2id takes 19 MiB and tens of milliseconds per hash by design: at most one per core runs
+/// at a time, so a burst of logins queues instead of exhausting memory.
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
 
 /// Hashes on a blocking thread: argon2 is deliberately slow and would stall the async runtime.
 pub async fn hash(password: String) -> String {
+    let _permit = HASHING.acquire().await.expect("the semaphore is never closed");
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -22,6 +30,7 @@ pub async fn hash(password: String) -> String {
 /// Checks `password` against a stored PHC string. With no stored hash (unknown user) it still
 /// does the same work against a dummy hash, so timing does not reveal which usernames exist.
 pub async fn verify(password: String, stored: Option<String>) -> bool {
+    let _permit = HASHING.acquire().await.expect("the semaphore is never closed");
     tokio::task::spawn_blocking(move || {
         let (phc, known) = match &stored {
             Some(phc) => (phc.as_str(), true),
