@@ -4,19 +4,12 @@ use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
 };
-use std::sync::LazyLock;
-use tokio::sync::Semaphore;
+use std::sync::{mpsc, Arc, LazyLock, Mutex};
+use tokio::sync::oneshot;
 
-/// argon2id takes 19 MiB and tens of milliseconds per hash by design: at most one per core runs
-/// at a time, so a burst of logins queues instead of exhausting memory.
-static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
-    Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
-});
-
-/// Hashes on a blocking thread: argon2 is deliberately slow and would stall the async runtime.
+/// Hashes `password` with a fresh salt into a PHC string.
 pub async fn hash(password: String) -> String {
-    let _permit = HASHING.acquire().await.expect("the semaphore is never closed");
-    tokio::task::spawn_blocking(move || {
+    on_hashing_thread(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -24,14 +17,12 @@ pub async fn hash(password: String) -> String {
             .to_string()
     })
     .await
-    .expect("hashing does not panic")
 }
 
 /// Checks `password` against a stored PHC string. With no stored hash (unknown user) it still
 /// does the same work against a dummy hash, so timing does not reveal which usernames exist.
 pub async fn verify(password: String, stored: Option<String>) -> bool {
-    let _permit = HASHING.acquire().await.expect("the semaphore is never closed");
-    tokio::task::spawn_blocking(move || {
+    on_hashing_thread(move || {
         let (phc, known) = match &stored {
             Some(phc) => (phc.as_str(), true),
             None => (DUMMY_HASH.as_str(), false),
@@ -45,7 +36,40 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
         ok && known
     })
     .await
-    .expect("verification does not panic")
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// argon2id takes 19 MiB and tens of milliseconds per hash by design. A fixed pool of one thread
+/// per core runs them: a burst of logins queues instead of stalling the async runtime, and the
+/// memory stays bounded (on tokio's elastic blocking pool every new thread kept its own copy).
+static HASHING_THREADS: LazyLock<mpsc::Sender<Job>> = LazyLock::new(|| {
+    let (sender, receiver) = mpsc::channel::<Job>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for i in 0..std::thread::available_parallelism().map_or(2, |n| n.get()) {
+        let receiver = receiver.clone();
+        std::thread::Builder::new()
+            .name(format!("argon2-{i}"))
+            .spawn(move || loop {
+                let job = receiver.lock().expect("no job panics").recv();
+                match job {
+                    Ok(job) => job(),
+                    Err(_) => return,
+                }
+            })
+            .expect("spawn a hashing thread");
+    }
+    sender
+});
+
+async fn on_hashing_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    let (reply, result) = oneshot::channel();
+    HASHING_THREADS
+        .send(Box::new(move || {
+            let _ = reply.send(work());
+        }))
+        .expect("the hashing threads live as long as the process");
+    result.await.expect("hashing does not panic")
 }
 
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
