@@ -21,17 +21,49 @@ pub struct RequestContext {
 pub enum Principal {
     /// A local provider administrator account (created with `domaine create-admin`).
     ProviderAdmin { id: i64, username: String },
+    /// Someone who logged in with their XMPP address and password: a provider admin when the
+    /// configuration lists the address, the owner of the domains they own, and always a user
+    /// of their own account.
+    Xmpp {
+        jid: String,
+        provider_admin: bool,
+        owned_domains: Vec<String>,
+    },
 }
 
 impl Principal {
     pub fn display_name(&self) -> &str {
         match self {
             Principal::ProviderAdmin { username, .. } => username,
+            Principal::Xmpp { jid, .. } => jid,
         }
     }
 
     pub fn is_provider_admin(&self) -> bool {
-        matches!(self, Principal::ProviderAdmin { .. })
+        match self {
+            Principal::ProviderAdmin { .. } => true,
+            Principal::Xmpp { provider_admin, .. } => *provider_admin,
+        }
+    }
+
+    /// Whether this person may run `domain`: its owners and the provider's admins.
+    pub fn may_manage(&self, domain: &str) -> bool {
+        match self {
+            Principal::ProviderAdmin { .. } => true,
+            Principal::Xmpp {
+                provider_admin,
+                owned_domains,
+                ..
+            } => *provider_admin || owned_domains.iter().any(|d| d == domain),
+        }
+    }
+
+    /// The XMPP account of this person, if they logged in with one.
+    pub fn jid(&self) -> Option<&str> {
+        match self {
+            Principal::ProviderAdmin { .. } => None,
+            Principal::Xmpp { jid, .. } => Some(jid),
+        }
     }
 }
 

@@ -79,7 +79,14 @@ impl Locale {
     pub fn t_with(self, key: &str, args: &[(&'static str, String)]) -> String {
         let args: HashMap<Cow<'static, str>, FluentValue> = args
             .iter()
-            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            // Numbers go in as numbers so that plural forms select on them.
+            .map(|(k, v)| {
+                let value = v
+                    .parse::<i64>()
+                    .map(FluentValue::from)
+                    .unwrap_or_else(|_| FluentValue::from(v.clone()));
+                (Cow::Borrowed(*k), value)
+            })
             .collect();
         LOCALES.lookup_with_args(&self.langid(), key, &args)
     }
@@ -141,5 +148,11 @@ mod tests {
         assert!(Locale::En
             .t_with("account-created", &[("jid", "a@b.test".into())])
             .contains("a@b.test"));
+        assert!(Locale::Fr
+            .t_with("login-error-throttled", &[("minutes", "1".into())])
+            .contains("une minute"));
+        assert!(Locale::En
+            .t_with("login-error-throttled", &[("minutes", "15".into())])
+            .contains("15 minutes"));
     }
 }

@@ -3,6 +3,7 @@
 //! (feature `hydrate`).
 
 pub mod accounts;
+pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod components;

@@ -25,6 +25,9 @@ pub struct Config {
     pub site_root: PathBuf,
     /// Signs the session cookies: at least 64 random bytes, base64-encoded.
     pub secret_key: String,
+    /// XMPP addresses of provider admins, who log in with their XMPP password.
+    #[serde(default)]
+    pub provider_admins: Vec<String>,
     #[serde(default)]
     pub accounts: AccountsConfig,
     pub xmpp: XmppSettings,

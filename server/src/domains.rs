@@ -23,6 +23,18 @@ pub async fn exists(db: &Db, name: &str) -> Result<bool, sqlx::Error> {
     Ok(row.is_some())
 }
 
+/// The domains `jid` owns.
+pub async fn owned_by(db: &Db, jid: &str) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT d.name FROM domain_owners o JOIN domains d ON d.id = o.domain_id \
+         WHERE o.jid = $1 ORDER BY d.name",
+    )
+    .bind(jid)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(name,)| name).collect())
+}
+
 /// A domain name as XMPP compares it (nameprep: `Example.ORG` is `example.org`).
 pub fn normalize(name: &str) -> Option<String> {
     DomainPart::new(name.trim())

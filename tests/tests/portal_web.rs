@@ -304,3 +304,50 @@ async fn the_language_follows_the_browser_and_the_switch_is_remembered() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.html.contains("Page not found"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repeated_failed_logins_lock_the_account_for_a_while() {
+    let prosody = Prosody::start(&[DOMAIN]);
+    for backend in backends() {
+        let portal = TestPortal::start(&prosody, &backend).await;
+        portal.create_admin(ADMIN, ADMIN_PASSWORD).await;
+        let web = WebClient::new(&portal.url("/"), "en");
+        for _ in 0..5 {
+            assert!(!web.login(ADMIN, "a wrong guess").await);
+        }
+        let csrf = web.get("/login").await.csrf();
+        let (_, location) = web
+            .post_form(
+                "/auth/login",
+                &[
+                    ("csrf", &csrf),
+                    ("username", ADMIN),
+                    ("password", "a wrong guess"),
+                ],
+            )
+            .await;
+        assert!(
+            location.unwrap().contains("error=invalid"),
+            "the sixth failure still answers normally"
+        );
+        // Now locked: even the right password is refused, with a clear message.
+        let (_, location) = web
+            .post_form(
+                "/auth/login",
+                &[
+                    ("csrf", &csrf),
+                    ("username", ADMIN),
+                    ("password", ADMIN_PASSWORD),
+                ],
+            )
+            .await;
+        let location = location.unwrap();
+        assert!(location.contains("error=throttled"), "{location}");
+        let page = web.get(&location).await;
+        assert!(
+            page.html.contains("Too many failed attempts"),
+            "{}",
+            backend.name()
+        );
+    }
+}

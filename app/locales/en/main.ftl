@@ -48,3 +48,7 @@ error-xmpp-unavailable = The XMPP server cannot be reached right now. Nothing wa
 error-xmpp-refused = The XMPP server refused this change.
 error-network = The portal cannot be reached. Check your connection and try again.
 error-internal = Something went wrong on our side. Nothing was lost; please try again.
+login-error-throttled = Too many failed attempts. Please try again in { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}.

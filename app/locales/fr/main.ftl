@@ -48,3 +48,7 @@ error-xmpp-unavailable = Le serveur XMPP est injoignable pour le moment. Rien n�
 error-xmpp-refused = Le serveur XMPP a refusé cette modification.
 error-network = Le portail est injoignable. Vérifiez votre connexion et réessayez.
 error-internal = Un problème est survenu de notre côté. Rien n’a été perdu ; réessayez.
+login-error-throttled = Trop de tentatives échouées. Réessayez dans { $minutes ->
+    [one] une minute
+   *[other] { $minutes } minutes
+}.

@@ -12,22 +12,30 @@ use leptos_router::hooks::use_query_map;
 /// Error codes the login handler puts in the query string when it sends the browser back.
 pub const LOGIN_ERROR_INVALID: &str = "invalid";
 pub const LOGIN_ERROR_STALE: &str = "stale";
+pub const LOGIN_ERROR_THROTTLED: &str = "throttled";
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let ctx = use_request_context();
     let l = ctx.locale;
     let query = use_query_map();
-    let (error, username, next) = query.with_untracked(|q| {
+    let (error, username, next, retry) = query.with_untracked(|q| {
         (
             q.get("error"),
             q.get("username").unwrap_or_default(),
             q.get("next").unwrap_or_else(|| "/admin".into()),
+            q.get("retry")
+                .and_then(|s| s.parse::<i64>().ok())
+                .unwrap_or(60),
         )
     });
     let message = error.map(|code| {
         let text = match code.as_str() {
             LOGIN_ERROR_STALE => l.t("error-stale-form"),
+            LOGIN_ERROR_THROTTLED => l.t_with(
+                "login-error-throttled",
+                &[("minutes", ((retry + 59) / 60).to_string())],
+            ),
             _ => l.t("login-error-invalid"),
         };
         view! { <div class="alert alert--error" role="alert" id="login-error">{text}</div> }

@@ -4,4 +4,5 @@
 pub mod admins;
 pub mod passwords;
 pub mod sessions;
+pub mod throttle;
 pub mod tokens;

@@ -3,20 +3,21 @@
 
 use super::{context::cookie, CSRF_COOKIE, SESSION_COOKIE};
 use crate::{
-    auth::{admins, sessions, tokens::random_token},
+    auth::{admins, sessions, throttle, tokens::random_token},
     state::AppState,
 };
 use app::{
     context::RequestContext,
-    pages::login::{LOGIN_ERROR_INVALID, LOGIN_ERROR_STALE},
+    pages::login::{LOGIN_ERROR_INVALID, LOGIN_ERROR_STALE, LOGIN_ERROR_THROTTLED},
 };
 use axum::{
-    extract::State,
+    extract::{ConnectInfo, State},
     response::{IntoResponse, Redirect, Response},
     Extension, Form,
 };
 use axum_extra::extract::{cookie::Cookie, SignedCookieJar};
 use serde::Deserialize;
+use std::net::SocketAddr;
 use subtle::ConstantTimeEq;
 
 #[derive(Deserialize)]
@@ -31,29 +32,47 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     jar: SignedCookieJar,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let back = |code: &str| {
-        let query = form_urlencoded::Serializer::new(String::new())
+    let back = |code: &str, retry_secs: Option<i64>| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query
             .append_pair("error", code)
             .append_pair("username", &form.username)
-            .append_pair("next", &form.next)
-            .finish();
-        Redirect::to(&format!("/login?{query}")).into_response()
+            .append_pair("next", &form.next);
+        if let Some(secs) = retry_secs {
+            query.append_pair("retry", &secs.to_string());
+        }
+        Redirect::to(&format!("/login?{}", query.finish())).into_response()
     };
     if !token_matches(&form.csrf, &ctx.csrf) {
-        return back(LOGIN_ERROR_STALE);
+        return back(LOGIN_ERROR_STALE, None);
     }
-    let admin = match admins::verify_login(&state.db, form.username.trim(), &form.password).await {
-        Ok(Some(id)) => id,
-        Ok(None) => {
-            tracing::info!(username = %form.username, "failed login");
-            return back(LOGIN_ERROR_INVALID);
-        }
+    let username = form.username.trim();
+    let keys = throttle::keys(&client.ip().to_string(), username);
+    match throttle::locked_for(&state.db, &keys).await {
+        Ok(Some(secs)) => return back(LOGIN_ERROR_THROTTLED, Some(secs)),
+        Ok(None) => {}
+        Err(e) => return crate::portal::internal_response(e),
+    }
+    let admin = match admins::verify_login(&state.db, username, &form.password).await {
+        Ok(admin) => admin,
         Err(e) => return crate::portal::internal_response(e),
     };
-    let token = match sessions::open(&state.db, admin).await {
+    let Some(admin) = admin else {
+        tracing::info!(username, %client, "failed login");
+        if let Err(e) = throttle::record_failure(&state.db, &keys).await {
+            return crate::portal::internal_response(e);
+        }
+        return back(LOGIN_ERROR_INVALID, None);
+    };
+    let opened = async {
+        throttle::record_success(&state.db, &keys[1]).await?;
+        sessions::open(&state.db, sessions::Subject::LocalAdmin(admin)).await
+    };
+    let token = match opened.await {
         Ok(token) => token,
         Err(e) => return crate::portal::internal_response(e),
     };

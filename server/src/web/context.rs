@@ -37,13 +37,18 @@ pub async fn request_context(
             Locale::negotiate(header)
         });
     let user = match signed.get(SESSION_COOKIE) {
-        Some(cookie) => match sessions::principal(&state.db, cookie.value()).await {
-            Ok(user) => user,
-            Err(e) => {
-                tracing::error!(error = %e, "session lookup failed");
-                return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
+        Some(cookie) => {
+            match sessions::principal(&state.db, cookie.value(), &state.config.provider_admins)
+                .await
+            {
+                Ok(user) => user,
+                Err(e) => {
+                    tracing::error!(error = %e, "session lookup failed");
+                    return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+                        .into_response();
+                }
             }
-        },
+        }
         None => None,
     };
     let (csrf, new_csrf) = match signed.get(CSRF_COOKIE) {

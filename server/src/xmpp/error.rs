@@ -25,7 +25,8 @@ pub enum XmppError {
     Forbidden,
     /// The server refused the request (`not-allowed`): Prosody's answer for a
     /// host it does not serve when mod_s2s is disabled, ejabberd's for an
-    /// action outside the admin's rights.
+    /// action outside the admin's rights, mod_domaine's for locking the
+    /// portal's own account.
     #[error("the server does not allow this request")]
     NotAllowed,
     /// The target host is not served here (`remote-server-not-found`, Prosody's
@@ -80,8 +81,12 @@ pub fn classify_error_note(text: &str) -> XmppError {
     match text {
         "Account already exists" => return XmppError::AlreadyExists,
         "User does not exist" => return XmppError::UserNotFound,
-        "Failed to write data to disk" => return XmppError::StorageFailure,
+        "Failed to write data to disk" | "Failed to read data from disk" => {
+            return XmppError::StorageFailure
+        }
         "You don't have permission to execute this command" => return XmppError::Forbidden,
+        // mod_domaine: the portal may not lock itself out.
+        "You cannot lock your own account" => return XmppError::NotAllowed,
         _ => {}
     }
     // "Trying to add a user on B but command was sent to A", "Tried to get
@@ -91,6 +96,20 @@ pub fn classify_error_note(text: &str) -> XmppError {
     }
     if text.starts_with("Invalid data.") {
         return XmppError::InvalidData(text.replace('\n', " "));
+    }
+    // mod_domaine: "Invalid registration mode: x", "Invalid quota: x",
+    // "Invalid offset: x", "Invalid limit: x".
+    const DOMAINE_INVALID: [&str; 4] = [
+        "Invalid registration mode: ",
+        "Invalid quota: ",
+        "Invalid offset: ",
+        "Invalid limit: ",
+    ];
+    if DOMAINE_INVALID
+        .iter()
+        .any(|prefix| text.starts_with(prefix))
+    {
+        return XmppError::InvalidData(text.to_owned());
     }
     XmppError::CommandFailed(text.to_owned())
 }
@@ -177,6 +196,51 @@ mod tests {
                 "Something new",
                 XmppError::CommandFailed("Something new".into()),
             ),
+        ];
+        for (note, expected) in cases {
+            assert_eq!(classify_error_note(note), expected, "note {note:?}");
+        }
+    }
+
+    #[test]
+    fn domaine_module_error_notes() {
+        let cases = [
+            ("User does not exist", XmppError::UserNotFound),
+            (
+                "Trying to lock a user on b.test but command was sent to a.test",
+                XmppError::WrongHost,
+            ),
+            (
+                "Trying to unlock a user on b.test but command was sent to a.test",
+                XmppError::WrongHost,
+            ),
+            ("You cannot lock your own account", XmppError::NotAllowed),
+            (
+                "mode: Required value missing",
+                XmppError::MissingField("mode".into()),
+            ),
+            (
+                "accountjid: Invalid JID: a b@x",
+                XmppError::InvalidJid("a b@x".into()),
+            ),
+            (
+                "Invalid registration mode: half-open",
+                XmppError::InvalidData("Invalid registration mode: half-open".into()),
+            ),
+            (
+                "Invalid quota: -1",
+                XmppError::InvalidData("Invalid quota: -1".into()),
+            ),
+            (
+                "Invalid offset: x",
+                XmppError::InvalidData("Invalid offset: x".into()),
+            ),
+            (
+                "Invalid limit: 1.5",
+                XmppError::InvalidData("Invalid limit: 1.5".into()),
+            ),
+            ("Failed to read data from disk", XmppError::StorageFailure),
+            ("Failed to write data to disk", XmppError::StorageFailure),
         ];
         for (note, expected) in cases {
             assert_eq!(classify_error_note(note), expected, "note {note:?}");

@@ -5,10 +5,15 @@
 mod adhoc;
 mod client;
 mod commands;
+mod domaine_module;
 mod error;
 
 pub use adhoc::{CommandOutcome, FormField, Note, NoteKind};
 pub use client::{AdminClient, ConnectionStatus, XmppConfig};
 pub use commands::{node, AccountInvite, BulkOutcome, UserStats};
+pub use domaine_module::{
+    domaine_node, AccountInfo, AccountPage, RegistrationMode, UnknownRegistrationMode,
+    MAX_PAGE_SIZE,
+};
 pub use error::XmppError;
 pub use xmpp_parsers::jid::{BareJid, DomainRef, Jid};
