@@ -30,6 +30,17 @@ pub async fn record(db: &Db, change: Change<'_>) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    at: i64,
+    actor: String,
+    domain: Option<String>,
+    action: String,
+    target: String,
+    outcome: String,
+    detail: String,
+}
+
 /// Newest first; `domain: None` is the whole log (provider admins), `action` filters by kind.
 pub async fn list(
     db: &Db,
@@ -37,7 +48,7 @@ pub async fn list(
     action: Option<&str>,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let rows: Vec<(i64, String, Option<String>, String, String, String, String)> = sqlx::query_as(
+    let rows: Vec<AuditRow> = sqlx::query_as(
         "SELECT at, actor, domain, action, target, outcome, detail FROM audit_log \
          WHERE ($1 IS NULL OR domain = $1) AND ($2 IS NULL OR action = $2) \
          ORDER BY at DESC, id DESC LIMIT $3",
