@@ -60,16 +60,14 @@ pub async fn list(
     .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(at, actor, domain, action, target, outcome, detail)| AuditEntry {
-                at,
-                actor,
-                domain,
-                action,
-                target,
-                outcome: Outcome::parse(&outcome),
-                detail,
-            },
-        )
+        .map(|row| AuditEntry {
+            at: row.at,
+            actor: row.actor,
+            domain: row.domain,
+            action: row.action,
+            target: row.target,
+            outcome: Outcome::parse(&row.outcome),
+            detail: row.detail,
+        })
         .collect())
 }
