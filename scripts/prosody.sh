@@ -15,6 +15,7 @@ start_prosody() {
         -e "s|@PID_FILE@|$(lua "$dir/prosody.pid")|" \
         -e "s|@LOG_FILE@|$(lua "$dir/prosody.log")|" \
         -e "s|@ADMIN_JID@|$(lua "$service_jid")|" \
+        -e "s|@PLUGIN_DIR@|$(lua "$ROOT/server/prosody")|" \
         -e "/@VIRTUAL_HOSTS@/{r /dev/stdin" -e "d}" \
         "$ROOT/tests/prosody/test.cfg.lua.in" > "$cfg" <<< "$hosts"
     # Prosody refuses to run as root: run it as its own user, owning its data.

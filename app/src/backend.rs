@@ -4,7 +4,7 @@
 
 use crate::{
     context::RequestContext,
-    domains::DomainSummary,
+    domains::{DomainOverview, DomainSummary, RegistrationMode},
     error::{AppError, ErrorKind},
 };
 use leptos::prelude::*;
@@ -22,6 +22,43 @@ pub trait Portal: Send + Sync + 'static {
         username: &str,
         password: &str,
     ) -> Result<String, AppError>;
+
+    async fn domain_overview(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+    ) -> Result<DomainOverview, AppError>;
+
+    /// Saved at once; reaches the XMPP server now or, if it is down, as soon as it is back.
+    async fn set_registration_mode(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        mode: RegistrationMode,
+    ) -> Result<(), AppError>;
+
+    async fn add_owner(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        jid: &str,
+    ) -> Result<(), AppError>;
+
+    /// Refused for the last owner: a domain always keeps one.
+    async fn remove_owner(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        jid: &str,
+    ) -> Result<(), AppError>;
+
+    /// Provider admins only.
+    async fn set_quota(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        quota: Option<u32>,
+    ) -> Result<(), AppError>;
 }
 
 pub type SharedPortal = Arc<dyn Portal>;

@@ -1,6 +1,6 @@
 //! Hosted domains: shared types and server functions.
 
-use crate::error::AppError;
+use crate::{audit::AuditEntry, error::AppError};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -11,8 +11,110 @@ pub struct DomainSummary {
     pub created_at: i64,
 }
 
+/// Who may create an account on the domain from an XMPP app (in-band registration).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegistrationMode {
+    Open,
+    InviteOnly,
+    Closed,
+}
+
+impl RegistrationMode {
+    pub const ALL: [RegistrationMode; 3] = [
+        RegistrationMode::Open,
+        RegistrationMode::InviteOnly,
+        RegistrationMode::Closed,
+    ];
+
+    /// The name stored in the database and sent in forms.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationMode::Open => "open",
+            RegistrationMode::InviteOnly => "invite-only",
+            RegistrationMode::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RegistrationMode> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// A change saved in the portal that has not reached the XMPP server yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingChange {
+    pub kind: String,
+    pub target: String,
+    pub attempts: i64,
+    pub last_error: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainOverview {
+    pub name: String,
+    pub quota: Option<u32>,
+    /// `None` when the XMPP server could not be asked.
+    pub accounts: Option<u32>,
+    pub registration_mode: RegistrationMode,
+    pub owners: Vec<String>,
+    pub pending: Vec<PendingChange>,
+    pub recent: Vec<AuditEntry>,
+}
+
 #[server(prefix = "/api", endpoint = "list_domains")]
 pub async fn list_domains() -> Result<Vec<DomainSummary>, AppError> {
     let (portal, ctx) = crate::backend::request()?;
     portal.list_domains(&ctx).await
+}
+
+#[server(prefix = "/api", endpoint = "domain_dashboard")]
+pub async fn domain_dashboard(domain: String) -> Result<DomainOverview, AppError> {
+    let (portal, ctx) = crate::backend::request()?;
+    portal.domain_overview(&ctx, &domain).await
+}
+
+#[server(prefix = "/api", endpoint = "set_registration_mode")]
+pub async fn set_registration_mode(
+    csrf: String,
+    domain: String,
+    mode: String,
+) -> Result<(), AppError> {
+    let (portal, ctx) = crate::backend::checked_request(&csrf)?;
+    let mode = RegistrationMode::parse(&mode).ok_or(crate::error::ErrorKind::Internal)?;
+    portal.set_registration_mode(&ctx, &domain, mode).await?;
+    leptos_axum::redirect(&format!("/domains/{domain}"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "add_owner")]
+pub async fn add_owner(csrf: String, domain: String, jid: String) -> Result<(), AppError> {
+    let (portal, ctx) = crate::backend::checked_request(&csrf)?;
+    portal
+        .add_owner(&ctx, &domain, &jid)
+        .await
+        .map_err(|e| e.keeping(&[("jid", &jid)]))?;
+    leptos_axum::redirect(&format!("/domains/{domain}"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "remove_owner")]
+pub async fn remove_owner(csrf: String, domain: String, jid: String) -> Result<(), AppError> {
+    let (portal, ctx) = crate::backend::checked_request(&csrf)?;
+    portal.remove_owner(&ctx, &domain, &jid).await?;
+    leptos_axum::redirect(&format!("/domains/{domain}"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "set_quota")]
+pub async fn set_quota(csrf: String, domain: String, quota: String) -> Result<(), AppError> {
+    let (portal, ctx) = crate::backend::checked_request(&csrf)?;
+    let quota = match quota.trim() {
+        "" => None,
+        q => Some(q.parse::<u32>().map_err(|_| {
+            AppError::new(crate::error::ErrorKind::InvalidQuota).keeping(&[("quota", &quota)])
+        })?),
+    };
+    portal.set_quota(&ctx, &domain, quota).await?;
+    leptos_axum::redirect(&format!("/domains/{domain}"));
+    Ok(())
 }

@@ -24,6 +24,13 @@ pub enum ErrorKind {
     PasswordRejected,
     AccountExists,
     UnknownDomain,
+    InvalidJid,
+    AlreadyOwner,
+    LastOwner,
+    InvalidQuota,
+    QuotaReached {
+        quota: u32,
+    },
     /// The XMPP server could not be reached; nothing was changed.
     XmppUnavailable,
     /// The XMPP server answered but refused the change.
@@ -39,6 +46,8 @@ pub enum Field {
     Username,
     Password,
     Domain,
+    Jid,
+    Quota,
 }
 
 impl Field {
@@ -47,6 +56,8 @@ impl Field {
             Field::Username => "username",
             Field::Password => "password",
             Field::Domain => "domain",
+            Field::Jid => "jid",
+            Field::Quota => "quota",
         }
     }
 }
@@ -59,6 +70,8 @@ impl ErrorKind {
             | ErrorKind::PasswordTooLong { .. }
             | ErrorKind::PasswordRejected => Some(Field::Password),
             ErrorKind::UnknownDomain => Some(Field::Domain),
+            ErrorKind::InvalidJid | ErrorKind::AlreadyOwner => Some(Field::Jid),
+            ErrorKind::InvalidQuota => Some(Field::Quota),
             _ => None,
         }
     }
@@ -78,6 +91,13 @@ impl ErrorKind {
             ErrorKind::PasswordRejected => locale.t("error-password-rejected"),
             ErrorKind::AccountExists => locale.t("error-account-exists"),
             ErrorKind::UnknownDomain => locale.t("error-unknown-domain"),
+            ErrorKind::InvalidJid => locale.t("error-invalid-jid"),
+            ErrorKind::AlreadyOwner => locale.t("error-already-owner"),
+            ErrorKind::LastOwner => locale.t("error-last-owner"),
+            ErrorKind::InvalidQuota => locale.t("error-invalid-quota"),
+            ErrorKind::QuotaReached { quota } => {
+                locale.t_with("error-quota-reached", &[("quota", quota.to_string())])
+            }
             ErrorKind::XmppUnavailable => locale.t("error-xmpp-unavailable"),
             ErrorKind::XmppRefused => locale.t("error-xmpp-refused"),
             ErrorKind::Network => locale.t("error-network"),
@@ -156,6 +176,11 @@ mod tests {
             ErrorKind::PasswordRejected,
             ErrorKind::AccountExists,
             ErrorKind::UnknownDomain,
+            ErrorKind::InvalidJid,
+            ErrorKind::AlreadyOwner,
+            ErrorKind::LastOwner,
+            ErrorKind::InvalidQuota,
+            ErrorKind::QuotaReached { quota: 5 },
             ErrorKind::XmppUnavailable,
             ErrorKind::XmppRefused,
             ErrorKind::Network,

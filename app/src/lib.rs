@@ -10,6 +10,7 @@ pub mod components;
 pub mod context;
 pub mod domains;
 pub mod error;
+pub mod format;
 pub mod i18n;
 pub mod pages;
 
@@ -55,6 +56,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async/>
+                <Route
+                    path=path!("/domains/:name")
+                    view=pages::domain::DomainPage
+                    ssr=SsrMode::Async
+                />
             </Routes>
         </Router>
     }

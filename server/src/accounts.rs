@@ -71,6 +71,23 @@ pub async fn create(
     Ok(jid)
 }
 
+/// Whether the portal wants this account locked (the desired state; see `reconcile`).
+pub async fn is_locked(
+    db: &crate::db::Db,
+    domain: &str,
+    username: &str,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT l.locked_at FROM locked_accounts l JOIN domains d ON d.id = l.domain_id \
+         WHERE d.name = $1 AND l.username = $2",
+    )
+    .bind(domain)
+    .bind(username)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.is_some())
+}
+
 /// How a failure of the XMPP server reads to the user.
 pub fn xmpp_error(err: XmppError) -> AppError {
     let kind = match err {

@@ -69,3 +69,95 @@ mod tests {
         assert_eq!(normalize(""), None);
     }
 }
+
+/// The desired state of one domain, as the portal keeps it.
+#[derive(sqlx::FromRow)]
+pub struct DomainRow {
+    pub id: i64,
+    pub name: String,
+    pub quota: Option<i64>,
+    pub registration_mode: String,
+}
+
+pub async fn get(db: &Db, name: &str) -> Result<Option<DomainRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name, quota, registration_mode FROM domains WHERE name = $1")
+        .bind(name)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+pub async fn set_registration_mode(db: &Db, name: &str, mode: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE domains SET registration_mode = $1 WHERE name = $2")
+        .bind(mode)
+        .bind(name)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_quota(db: &Db, name: &str, quota: Option<u32>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE domains SET quota = $1 WHERE name = $2")
+        .bind(quota.map(i64::from))
+        .bind(name)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn owners(db: &Db, domain_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT jid FROM domain_owners WHERE domain_id = $1 ORDER BY jid")
+            .bind(domain_id)
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows.into_iter().map(|(jid,)| jid).collect())
+}
+
+/// Adds an owner; `false` if they already were one.
+pub async fn add_owner(db: &Db, domain_id: i64, jid: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO domain_owners (domain_id, jid, added_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (domain_id, jid) DO NOTHING",
+    )
+    .bind(domain_id)
+    .bind(jid)
+    .bind(db::now())
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Removes an owner unless they are the last one, in one statement so that two owners removing
+/// each other at the same time cannot leave the domain without any.
+pub async fn remove_owner(db: &Db, domain_id: i64, jid: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM domain_owners WHERE domain_id = $1 AND jid = $2 \
+         AND (SELECT COUNT(*) FROM domain_owners WHERE domain_id = $1) > 1",
+    )
+    .bind(domain_id)
+    .bind(jid)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Changes not yet applied on the XMPP server for this domain.
+pub async fn pending(db: &Db, name: &str) -> Result<Vec<app::domains::PendingChange>, sqlx::Error> {
+    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT kind, target, attempts, last_error FROM pending_changes WHERE domain = $1 ORDER BY id",
+    )
+    .bind(name)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(kind, target, attempts, last_error)| app::domains::PendingChange {
+                kind,
+                target,
+                attempts,
+                last_error,
+            },
+        )
+        .collect())
+}

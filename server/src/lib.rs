@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod domains;
 pub mod portal;
+pub mod reconcile;
 pub mod startup;
 pub mod state;
 pub mod web;

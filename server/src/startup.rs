@@ -32,6 +32,7 @@ pub fn build_state(config: Config, db: Db) -> AppState {
         xmpp,
         cookie_key,
         leptos,
+        reconcile: Arc::new(tokio::sync::Notify::new()),
     }
 }
 
@@ -42,11 +43,16 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let purge = tokio::spawn(purge_sessions_periodically(state.db.clone()));
+    let reconcile = tokio::spawn(crate::reconcile::worker(
+        state.clone(),
+        state.reconcile.clone(),
+    ));
     let app = web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     purge.abort();
+    reconcile.abort();
     result
 }
 

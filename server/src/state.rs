@@ -5,6 +5,7 @@ use axum::extract::FromRef;
 use axum_extra::extract::cookie::Key;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -13,6 +14,8 @@ pub struct AppState {
     pub xmpp: AdminClient,
     pub cookie_key: Key,
     pub leptos: LeptosOptions,
+    /// Wakes the reconciliation worker (see `reconcile`).
+    pub reconcile: Arc<Notify>,
 }
 
 impl FromRef<AppState> for Key {

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ffi::CString;
 use std::fs::{self, OpenOptions};
-use std::io;
+use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::chown;
 use std::os::unix::process::CommandExt;
@@ -22,13 +22,23 @@ use std::sync::{mpsc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
+use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio_xmpp::client_login;
 use tokio_xmpp::connect::{DnsConfig, ServerConnector, TcpServerConnector};
+use tokio_xmpp::parsers::ibr::LegacyQuery;
+use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::jid::{BareJid, Jid};
+use tokio_xmpp::parsers::minidom::rxml::{self, xml_ncname};
+use tokio_xmpp::parsers::minidom::tree_builder::TreeBuilder;
+use tokio_xmpp::parsers::minidom::Element;
 use tokio_xmpp::parsers::ns;
 use tokio_xmpp::xmlstream::{FallibleStreamElement, StreamHeader, Timeouts, XmppStream};
 
 const TEMPLATE: &str = include_str!("../prosody/test.cfg.lua.in");
+/// Where Prosody loads the portal's own module (mod_domaine) from: the
+/// repository itself, so that tests always run the current version.
+const PLUGIN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../server/prosody");
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
 const STOP_GRACE: Duration = Duration::from_secs(3);
 const LOGIN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -80,6 +90,7 @@ impl Prosody {
                     "ADMIN_JID",
                     lua_string(&format!("{SERVICE_USER}@{}", hosts[0])),
                 ),
+                ("PLUGIN_DIR", lua_string(&plugin_dir())),
                 ("VIRTUAL_HOSTS", virtual_hosts),
             ],
         );
@@ -214,6 +225,47 @@ impl Prosody {
         text
     }
 
+    /// The file of a per-user record in Prosody's internal storage
+    /// (`data/HOST/STORE/USER.dat`, names encoded the way Prosody does).
+    pub fn store_file(&self, host: &str, store: &str, user: &str) -> PathBuf {
+        self.dir
+            .path()
+            .join("data")
+            .join(encode_path_part(host, false))
+            .join(encode_path_part(store, true))
+            .join(format!("{}.dat", encode_path_part(user, false)))
+    }
+
+    /// Writes per-user records straight into the internal storage, owned by
+    /// the user Prosody runs as: the fast way to create thousands of accounts
+    /// (copies of a registered account's `accounts` record) or their state.
+    /// Prosody reads these files on every access, running or not.
+    pub fn write_store_files<'a>(
+        &self,
+        host: &str,
+        store: &str,
+        records: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) {
+        let data = self.dir.path().join("data");
+        let host_dir = data.join(encode_path_part(host, false));
+        let store_dir = host_dir.join(encode_path_part(store, true));
+        fs::create_dir_all(&store_dir).expect("create a storage directory");
+        for dir in [&host_dir, &store_dir] {
+            self.hand_over(dir);
+        }
+        for (user, contents) in records {
+            let file = self.store_file(host, store, user);
+            fs::write(&file, contents).expect("write a storage record");
+            self.hand_over(&file);
+        }
+    }
+
+    fn hand_over(&self, path: &Path) {
+        if let Some((uid, gid)) = self.run_as {
+            chown(path, Some(uid), Some(gid)).expect("hand the file to the prosody user");
+        }
+    }
+
     fn wait_until_accepting(&mut self, log: &Path, log_offset: u64) {
         // Prosody logs this once it listens, which also proves the port is
         // ours and not another process's.
@@ -228,15 +280,28 @@ impl Prosody {
                     self.log_tail()
                 );
             }
-            let log_bytes = fs::read(log).unwrap_or_default();
-            let new_log =
-                String::from_utf8_lossy(log_bytes.get(log_offset as usize..).unwrap_or_default());
-            if new_log.contains("Failed to open server port") {
+            let new_log = || {
+                let log_bytes = fs::read(log).unwrap_or_default();
+                String::from_utf8_lossy(log_bytes.get(log_offset as usize..).unwrap_or_default())
+                    .into_owned()
+            };
+            let log_now = new_log();
+            if log_now.contains("Failed to open server port") {
                 panic!("Prosody could not listen on its port:\n{}", self.log_tail());
             }
-            if new_log.contains(&activated)
-                && TcpStream::connect_timeout(&self.c2s_addr(), Duration::from_millis(200)).is_ok()
-            {
+            // The port accepts (kernel backlog) before start-up is over; an
+            // answered stream header proves the main loop runs, so every
+            // host has loaded its modules by then.
+            if log_now.contains(&activated) && self.answers_a_stream() {
+                // A module that failed to load (mod_domaine with a Lua error,
+                // or unreadable by the prosody user) would otherwise only
+                // show up later as service-unavailable answers.
+                let log_now = new_log();
+                if log_now.contains("Unable to load module")
+                    || log_now.contains("Error initializing module")
+                {
+                    panic!("Prosody could not load a module:\n{}", self.log_tail());
+                }
                 return;
             }
             if Instant::now() >= deadline {
@@ -248,6 +313,27 @@ impl Prosody {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+}
+
+impl Prosody {
+    /// Whether the server answers a stream header within a second.
+    fn answers_a_stream(&self) -> bool {
+        let answer = || -> io::Result<bool> {
+            let mut stream =
+                TcpStream::connect_timeout(&self.c2s_addr(), Duration::from_millis(200))?;
+            stream.set_read_timeout(Some(Duration::from_secs(1)))?;
+            stream.set_write_timeout(Some(Duration::from_secs(1)))?;
+            let header = format!(
+                "<?xml version='1.0'?><stream:stream xmlns='jabber:client' \
+                 xmlns:stream='http://etherx.jabber.org/streams' to={} version='1.0'>",
+                xml_attr(&self.hosts[0])
+            );
+            stream.write_all(header.as_bytes())?;
+            let mut buffer = [0; 64];
+            Ok(stream.read(&mut buffer)? > 0)
+        };
+        answer().unwrap_or(false)
     }
 }
 
@@ -313,6 +399,18 @@ fn prosody_user_when_root() -> Option<(u32, u32)> {
     Some((entry.pw_uid, entry.pw_gid))
 }
 
+fn plugin_dir() -> String {
+    let dir = Path::new(PLUGIN_DIR);
+    assert!(
+        dir.join("mod_domaine.lua").is_file(),
+        "mod_domaine.lua not found in {PLUGIN_DIR}"
+    );
+    fs::canonicalize(dir)
+        .unwrap_or_else(|_| dir.to_owned())
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// A loopback port nobody in this process got before; the kernel picks it.
 fn free_port() -> u16 {
     static HANDED_OUT: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
@@ -334,6 +432,20 @@ fn fill(template: &str, values: &[(&str, String)]) -> String {
         text = text.replace(&placeholder, value);
     }
     text
+}
+
+/// Prosody's datamanager encoding of host, store and user names: every
+/// character but ASCII letters and digits (and `_` in store names) as `%xx`.
+fn encode_path_part(name: &str, keep_underscore: bool) -> String {
+    name.bytes()
+        .map(|byte| {
+            if byte.is_ascii_alphanumeric() || (keep_underscore && byte == b'_') {
+                (byte as char).to_string()
+            } else {
+                format!("%{byte:02x}")
+            }
+        })
+        .collect()
 }
 
 fn lua_string(value: &str) -> String {
@@ -408,4 +520,163 @@ pub async fn can_login(addr: SocketAddr, jid: &BareJid, password: &str) -> bool 
         tokio::time::timeout(LOGIN_TIMEOUT, authenticate(addr, jid, password)).await,
         Ok(Ok(_))
     )
+}
+
+/// In-band registration (XEP-0077) as an XMPP client does it, on a fresh
+/// unauthenticated stream: optionally an invite token first (XEP-0401,
+/// `<preauth xmlns='urn:xmpp:pars:0' token='…'/>`, which mod_invites_register
+/// expects in Prosody 0.12), then `<query xmlns='jabber:iq:register'>` with
+/// the username and password. `Err` holds the condition of the stanza error
+/// that refused it (`preauth:` prefixed when the token itself was refused),
+/// or `transport: …` for a connection failure. Bounded by 5 s.
+pub async fn register_in_band(
+    addr: SocketAddr,
+    host: &str,
+    username: &str,
+    password: &str,
+    preauth_token: Option<&str>,
+) -> Result<(), String> {
+    register_in_band_with_text(addr, host, username, password, preauth_token)
+        .await
+        .map_err(|(condition, _)| condition)
+}
+
+/// [`register_in_band`], also returning the text of the refusal.
+pub async fn register_in_band_with_text(
+    addr: SocketAddr,
+    host: &str,
+    username: &str,
+    password: &str,
+    preauth_token: Option<&str>,
+) -> Result<(), (String, Option<String>)> {
+    let transport = |e: io::Error| (format!("transport: {e}"), None);
+    let attempt = async {
+        let mut stream = RawStream::open(addr, host).await.map_err(transport)?;
+        if let Some(token) = preauth_token {
+            let preauth = Element::builder("preauth", "urn:xmpp:pars:0")
+                .attr(xml_ncname!("token").to_owned(), token)
+                .build();
+            stream
+                .iq_set("preauth", preauth)
+                .await
+                .map_err(transport)?
+                .map_err(|(condition, text)| (format!("preauth:{condition}"), text))?;
+        }
+        let query = LegacyQuery {
+            username: Some(username.to_owned()),
+            password: Some(password.to_owned()),
+            ..LegacyQuery::default()
+        };
+        let result = stream
+            .iq_set("register", Element::from(query))
+            .await
+            .map_err(transport)?;
+        stream.close().await;
+        result
+    };
+    tokio::time::timeout(LOGIN_TIMEOUT, attempt)
+        .await
+        .unwrap_or_else(|_| Err(("transport: timed out".into(), None)))
+}
+
+/// A bare client stream over TCP for requests before authentication: XML out,
+/// minidom elements in. (tokio-xmpp's `XmlStream` is driven through the
+/// `futures` Sink/Stream traits, a dev-dependency only of this crate.)
+struct RawStream {
+    reader: rxml::AsyncRawReader<BufReader<OwnedReadHalf>>,
+    writer: OwnedWriteHalf,
+    tree: TreeBuilder,
+}
+
+/// A stanza error: its condition and text.
+type StanzaRefusal = (String, Option<String>);
+
+impl RawStream {
+    /// Connects and opens the stream; the server's features are skipped.
+    async fn open(addr: SocketAddr, host: &str) -> io::Result<RawStream> {
+        let (read, writer) = tokio::net::TcpStream::connect(addr).await?.into_split();
+        let mut stream = RawStream {
+            reader: rxml::AsyncRawReader::new(BufReader::new(read)),
+            writer,
+            tree: TreeBuilder::new(),
+        };
+        let header = format!(
+            "<?xml version='1.0'?><stream:stream xmlns='jabber:client' \
+             xmlns:stream='http://etherx.jabber.org/streams' to={} version='1.0'>",
+            xml_attr(host)
+        );
+        stream.writer.write_all(header.as_bytes()).await?;
+        loop {
+            let element = stream.next_element().await?;
+            if element.is("features", "http://etherx.jabber.org/streams") {
+                return Ok(stream);
+            }
+        }
+    }
+
+    /// Sends `<iq type='set'/>` with `payload` and waits for its answer.
+    async fn iq_set(
+        &mut self,
+        id: &str,
+        payload: Element,
+    ) -> io::Result<Result<(), StanzaRefusal>> {
+        let iq = Element::from(Iq::Set {
+            from: None,
+            to: None,
+            id: id.to_owned(),
+            payload,
+        });
+        let mut bytes = Vec::new();
+        iq.write_to(&mut bytes).map_err(io::Error::other)?;
+        self.writer.write_all(&bytes).await?;
+        loop {
+            let element = self.next_element().await?;
+            if !element.is("iq", ns::JABBER_CLIENT) || element.attr("id") != Some(id) {
+                continue;
+            }
+            return match Iq::try_from(element).map_err(io::Error::other)? {
+                Iq::Result { .. } => Ok(Ok(())),
+                Iq::Error { error, .. } => {
+                    let condition = Element::from(error.defined_condition.clone());
+                    let text = error.texts.values().next().cloned();
+                    Ok(Err((condition.name().to_owned(), text)))
+                }
+                other => Err(io::Error::other(format!("unexpected IQ {other:?}"))),
+            };
+        }
+    }
+
+    /// The next complete top-level element of the server's stream.
+    async fn next_element(&mut self) -> io::Result<Element> {
+        loop {
+            let Some(event) = self.reader.read().await? else {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            };
+            let closes_element = matches!(event, rxml::RawEvent::ElementFoot(_));
+            self.tree.process_event(event).map_err(io::Error::other)?;
+            match self.tree.depth() {
+                // The server closed its stream.
+                0 if closes_element => return Err(io::ErrorKind::ConnectionAborted.into()),
+                1 if closes_element => {
+                    if let Some(element) = self.tree.unshift_child() {
+                        return Ok(element);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    async fn close(mut self) {
+        let _ = self.writer.write_all(b"</stream:stream>").await;
+        let _ = self.writer.shutdown().await;
+    }
+}
+
+fn xml_attr(value: &str) -> String {
+    let escaped = value
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('\'', "&apos;");
+    format!("'{escaped}'")
 }

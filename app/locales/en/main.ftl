@@ -52,3 +52,48 @@ login-error-throttled = Too many failed attempts. Please try again in { $minutes
     [one] one minute
    *[other] { $minutes } minutes
 }.
+error-invalid-jid = This is not a valid XMPP address (it looks like name@example.org).
+error-already-owner = This address already owns the domain.
+error-last-owner = A domain always keeps at least one owner: add another owner first.
+error-invalid-quota = The quota must be a whole number of accounts, or empty for no limit.
+error-quota-reached = This domain has reached its quota of { $quota } accounts.
+
+domain-title = Domain
+domain-accounts-heading = Accounts
+domain-accounts = { $count ->
+    [one] One account
+   *[other] { $count } accounts
+}
+domain-accounts-of-quota = { $count } of { $quota } accounts
+domain-accounts-unknown = The XMPP server cannot be reached: the number of accounts is unknown for now.
+domain-pending = Saved, waiting for the XMPP server (applied as soon as it answers):
+domain-registration-heading = Registration
+domain-registration-save = Save
+mode-open = Open
+mode-open-explained = anyone can create an account from an XMPP app.
+mode-invite-only = Invitation only
+mode-invite-only-explained = only people with an invitation link can create an account.
+mode-closed = Closed
+mode-closed-explained = nobody can create an account from an app; you create accounts here.
+owners-heading = Owners
+owners-address = XMPP address
+owners-actions = Actions
+owners-remove = Remove
+owners-remove-label = Remove { $jid } from the owners
+owners-add-label = Add an owner (XMPP address)
+owners-add = Add
+quota-heading = Quota
+quota-label = Maximum number of accounts
+quota-hint = Leave empty for no limit.
+quota-save = Save the quota
+audit-heading = Recent changes
+audit-empty = No change yet.
+audit-when = When
+audit-who = Who
+audit-what = What
+audit-target = On
+audit-outcome = Result
+audit-detail = Detail
+audit-done = done
+audit-pending = pending
+audit-failed = failed

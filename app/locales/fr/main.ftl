@@ -52,3 +52,48 @@ login-error-throttled = Trop de tentatives échouées. Réessayez dans { $minute
     [one] une minute
    *[other] { $minutes } minutes
 }.
+error-invalid-jid = Ce n’est pas une adresse XMPP valide (elle ressemble à nom@exemple.org).
+error-already-owner = Cette adresse possède déjà le domaine.
+error-last-owner = Un domaine garde toujours au moins un propriétaire : ajoutez d’abord un autre propriétaire.
+error-invalid-quota = Le quota doit être un nombre entier de comptes, ou vide pour aucune limite.
+error-quota-reached = Ce domaine a atteint son quota de { $quota } comptes.
+
+domain-title = Domaine
+domain-accounts-heading = Comptes
+domain-accounts = { $count ->
+    [one] Un compte
+   *[other] { $count } comptes
+}
+domain-accounts-of-quota = { $count } comptes sur { $quota }
+domain-accounts-unknown = Le serveur XMPP est injoignable : le nombre de comptes est inconnu pour l’instant.
+domain-pending = Enregistré, en attente du serveur XMPP (appliqué dès qu’il répond) :
+domain-registration-heading = Inscriptions
+domain-registration-save = Enregistrer
+mode-open = Ouvertes
+mode-open-explained = tout le monde peut créer un compte depuis une application XMPP.
+mode-invite-only = Sur invitation
+mode-invite-only-explained = seules les personnes ayant un lien d’invitation peuvent créer un compte.
+mode-closed = Fermées
+mode-closed-explained = personne ne peut créer de compte depuis une application ; vous créez les comptes ici.
+owners-heading = Propriétaires
+owners-address = Adresse XMPP
+owners-actions = Actions
+owners-remove = Retirer
+owners-remove-label = Retirer { $jid } des propriétaires
+owners-add-label = Ajouter un propriétaire (adresse XMPP)
+owners-add = Ajouter
+quota-heading = Quota
+quota-label = Nombre maximal de comptes
+quota-hint = Laissez vide pour ne fixer aucune limite.
+quota-save = Enregistrer le quota
+audit-heading = Modifications récentes
+audit-empty = Aucune modification pour l’instant.
+audit-when = Quand
+audit-who = Qui
+audit-what = Quoi
+audit-target = Sur
+audit-outcome = Résultat
+audit-detail = Détail
+audit-done = fait
+audit-pending = en attente
+audit-failed = échec

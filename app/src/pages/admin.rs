@@ -72,8 +72,10 @@ fn DomainsSection(domains: Vec<DomainSummary>) -> impl IntoView {
         .map(|d| {
             view! {
                 <tr>
-                    <td class="mono">{d.name.clone()}</td>
-                    <td>{format_date(d.created_at)}</td>
+                    <td class="mono">
+                        <a href=format!("/domains/{}", d.name)>{d.name.clone()}</a>
+                    </td>
+                    <td>{crate::format::date(d.created_at)}</td>
                 </tr>
             }
         })
@@ -158,24 +160,5 @@ fn CreateAccountForm(domains: Vec<DomainSummary>) -> impl IntoView {
                 </div>
             </ActionForm>
         </section>
-    }
-}
-
-/// `YYYY-MM-DD` in UTC: enough for a creation date, and identical on server and browser.
-fn format_date(unix_seconds: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix_seconds)
-        .map(|t| t.date().to_string())
-        .unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_civil_utc() {
-        assert_eq!(format_date(0), "1970-01-01");
-        assert_eq!(format_date(951_782_400), "2000-02-29");
-        assert_eq!(format_date(1_795_737_600), "2026-11-27");
     }
 }

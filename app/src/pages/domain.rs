@@ -1,0 +1,285 @@
+//! A domain's console for its owners (and provider admins): accounts, registration mode,
+//! co-owners, quota, pending changes and recent history.
+
+use crate::{
+    audit::{AuditEntry, Outcome},
+    components::{
+        form::{field_error, CsrfField, FormError, LabelledField},
+        layout::Layout,
+    },
+    context::use_request_context,
+    domains::{
+        domain_dashboard, AddOwner, DomainOverview, RegistrationMode, RemoveOwner, SetQuota,
+        SetRegistrationMode,
+    },
+    error::{AppError, Field},
+    i18n::Locale,
+};
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+use leptos_router::{components::Redirect, hooks::use_params_map};
+
+#[component]
+pub fn DomainPage() -> impl IntoView {
+    let ctx = use_request_context();
+    let l = ctx.locale;
+    let params = use_params_map();
+    let domain = move || params.read().get("name").unwrap_or_default();
+    if ctx.user.is_none() {
+        let next = format!("/login?next=/domains/{}", domain());
+        return view! { <Redirect path=next/> }.into_any();
+    }
+    let overview = Resource::new(domain, domain_dashboard);
+    view! {
+        <Title text=move || format!("{} — {}", domain(), l.t("domain-title"))/>
+        <Layout>
+            <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
+                {move || {
+                    overview
+                        .get()
+                        .map(|result| match result {
+                            Ok(overview) => view! { <Dashboard overview/> }.into_any(),
+                            Err(e) => {
+                                view! {
+                                    <h1>{domain()}</h1>
+                                    <div class="alert alert--error" role="alert">
+                                        {e.kind.message(l)}
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Suspense>
+        </Layout>
+    }
+    .into_any()
+}
+
+#[component]
+fn Dashboard(overview: DomainOverview) -> impl IntoView {
+    let ctx = use_request_context();
+    let l = ctx.locale;
+    let is_provider_admin = ctx.user.as_ref().is_some_and(|u| u.is_provider_admin());
+    let accounts = match (overview.accounts, overview.quota) {
+        (Some(n), Some(q)) => l.t_with(
+            "domain-accounts-of-quota",
+            &[("count", n.to_string()), ("quota", q.to_string())],
+        ),
+        (Some(n), None) => l.t_with("domain-accounts", &[("count", n.to_string())]),
+        (None, _) => l.t("domain-accounts-unknown"),
+    };
+    let pending = (!overview.pending.is_empty()).then(|| {
+        let items = overview
+            .pending
+            .iter()
+            .map(|p| {
+                let what = if p.target.is_empty() {
+                    p.kind.clone()
+                } else {
+                    format!("{} {}", p.kind, p.target)
+                };
+                view! { <li>{what}</li> }
+            })
+            .collect_view();
+        view! {
+            <div class="alert alert--warning" role="status">
+                <p>{l.t("domain-pending")}</p>
+                <ul>{items}</ul>
+            </div>
+        }
+    });
+    let name = overview.name.clone();
+    view! {
+        <div class="page-header">
+            <h1 class="mono">{overview.name.clone()}</h1>
+        </div>
+        {pending}
+        <div class="grid-cards">
+            <section class="card stack" aria-labelledby="accounts-heading">
+                <h2 id="accounts-heading" class="card__title">{l.t("domain-accounts-heading")}</h2>
+                <p>{accounts}</p>
+            </section>
+            <RegistrationCard domain=name.clone() mode=overview.registration_mode/>
+        </div>
+        <OwnersCard domain=name.clone() owners=overview.owners.clone()/>
+        {is_provider_admin.then(|| view! { <QuotaCard domain=name.clone() quota=overview.quota/> })}
+        <AuditTable entries=overview.recent.clone() locale=l/>
+    }
+}
+
+#[component]
+fn RegistrationCard(domain: String, mode: RegistrationMode) -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = ServerAction::<SetRegistrationMode>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let options = RegistrationMode::ALL
+        .into_iter()
+        .map(|m| {
+            let id = format!("mode-{}", m.as_str());
+            view! {
+                <div class="check">
+                    <input type="radio" name="mode" id=id.clone() value=m.as_str() checked=m == mode/>
+                    <label for=id>
+                        <strong>{l.t(&format!("mode-{}", m.as_str()))}</strong>
+                        " — "
+                        <span class="muted">{l.t(&format!("mode-{}-explained", m.as_str()))}</span>
+                    </label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card stack" aria-labelledby="registration-heading">
+            <h2 id="registration-heading" class="card__title">{l.t("domain-registration-heading")}</h2>
+            <FormError error=error/>
+            <ActionForm action=action attr:class="form">
+                <CsrfField/>
+                <input type="hidden" name="domain" value=domain/>
+                <fieldset class="stack">
+                    <legend class="visually-hidden">{l.t("domain-registration-heading")}</legend>
+                    {options}
+                </fieldset>
+                <div class="form-actions">
+                    <button type="submit" class="button button--primary">{l.t("domain-registration-save")}</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn OwnersCard(domain: String, owners: Vec<String>) -> impl IntoView {
+    let l = use_request_context().locale;
+    let add = ServerAction::<AddOwner>::new();
+    let remove = ServerAction::<RemoveOwner>::new();
+    let add_error: Signal<Option<AppError>> =
+        Signal::derive(move || add.value().get().and_then(Result::err));
+    let remove_error: Signal<Option<AppError>> =
+        Signal::derive(move || remove.value().get().and_then(Result::err));
+    let jid_error = field_error(add_error, Field::Jid);
+    let rows = owners
+        .into_iter()
+        .map(|jid| {
+            let domain = domain.clone();
+            view! {
+                <tr>
+                    <td class="mono">{jid.clone()}</td>
+                    <td>
+                        <ActionForm action=remove>
+                            <CsrfField/>
+                            <input type="hidden" name="domain" value=domain/>
+                            <input type="hidden" name="jid" value=jid.clone()/>
+                            <button type="submit" class="button button--ghost button--small" aria-label=l.t_with("owners-remove-label", &[("jid", jid)])>
+                                {l.t("owners-remove")}
+                            </button>
+                        </ActionForm>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card stack" aria-labelledby="owners-heading">
+            <h2 id="owners-heading" class="card__title">{l.t("owners-heading")}</h2>
+            <FormError error=remove_error/>
+            <div class="table-wrap" tabindex="0">
+                <table class="table">
+                    <thead><tr><th scope="col">{l.t("owners-address")}</th><th scope="col"><span class="visually-hidden">{l.t("owners-actions")}</span></th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <FormError error=add_error/>
+            <ActionForm action=add attr:class="form">
+                <CsrfField/>
+                <input type="hidden" name="domain" value=domain.clone()/>
+                <LabelledField id="owner-jid" label=l.t("owners-add-label") error=jid_error>
+                    <input id="owner-jid" name="jid" type="text" inputmode="email" autocomplete="off" autocapitalize="none" spellcheck="false" required
+                        placeholder="nom@exemple.org"
+                        value=move || add_error.get().and_then(|e| e.kept("jid").map(str::to_string))
+                        aria-describedby="owner-jid-error"/>
+                </LabelledField>
+                <div class="form-actions">
+                    <button type="submit" class="button">{l.t("owners-add")}</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn QuotaCard(domain: String, quota: Option<u32>) -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = ServerAction::<SetQuota>::new();
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || action.value().get().and_then(Result::err));
+    let quota_error = field_error(error, Field::Quota);
+    view! {
+        <section class="card stack" aria-labelledby="quota-heading">
+            <h2 id="quota-heading" class="card__title">{l.t("quota-heading")}</h2>
+            <FormError error=error/>
+            <ActionForm action=action attr:class="form">
+                <CsrfField/>
+                <input type="hidden" name="domain" value=domain/>
+                <LabelledField id="quota" label=l.t("quota-label") error=quota_error>
+                    <input id="quota" name="quota" type="number" min="0" inputmode="numeric"
+                        value=move || error.get().and_then(|e| e.kept("quota").map(str::to_string)).or(quota.map(|q| q.to_string()))
+                        aria-describedby="quota-hint quota-error"/>
+                    <p class="field__hint" id="quota-hint">{l.t("quota-hint")}</p>
+                </LabelledField>
+                <div class="form-actions">
+                    <button type="submit" class="button">{l.t("quota-save")}</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn AuditTable(entries: Vec<AuditEntry>, locale: Locale) -> impl IntoView {
+    let l = locale;
+    if entries.is_empty() {
+        return view! { <p class="empty">{l.t("audit-empty")}</p> }.into_any();
+    }
+    let rows = entries
+        .into_iter()
+        .map(|e| {
+            let (badge, label) = match e.outcome {
+                Outcome::Done => ("badge badge--ok", l.t("audit-done")),
+                Outcome::Pending => ("badge badge--warn", l.t("audit-pending")),
+                Outcome::Failed => ("badge badge--danger", l.t("audit-failed")),
+            };
+            view! {
+                <tr>
+                    <td>{crate::format::date_time(e.at)}</td>
+                    <td class="mono">{e.actor}</td>
+                    <td>{e.action}</td>
+                    <td class="mono">{e.target}</td>
+                    <td><span class=badge>{label}</span></td>
+                    <td>{e.detail}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="stack" aria-labelledby="audit-heading">
+            <h2 id="audit-heading">{l.t("audit-heading")}</h2>
+            <div class="table-wrap" tabindex="0">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{l.t("audit-when")}</th>
+                            <th scope="col">{l.t("audit-who")}</th>
+                            <th scope="col">{l.t("audit-what")}</th>
+                            <th scope="col">{l.t("audit-target")}</th>
+                            <th scope="col">{l.t("audit-outcome")}</th>
+                            <th scope="col">{l.t("audit-detail")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,871 @@
+//! mod_domaine (server/prosody/mod_domaine.lua) and its typed client
+//! against a real Prosody, one server per test: registration modes and quota
+//! seen by real in-band registrations, account listing, last activity,
+//! locking.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use domaine_tests::prosody::{
+    authenticate, can_login, register_in_band, register_in_band_with_text, ClientStream, Prosody,
+};
+use futures::{SinkExt, StreamExt};
+use server::xmpp::{
+    domaine_node, AccountInfo, AdminClient, BareJid, DomainRef, Jid, RegistrationMode, XmppConfig,
+    XmppError, MAX_PAGE_SIZE,
+};
+use tokio_xmpp::parsers::bind::{BindQuery, BindResponse};
+use tokio_xmpp::parsers::iq::Iq;
+use tokio_xmpp::parsers::stanza_error::DefinedCondition;
+use tokio_xmpp::xmlstream::{FallibleStreamElement, XmppStreamElement};
+use tokio_xmpp::Stanza;
+
+const HOST: &str = "example.test";
+const OTHER_HOST: &str = "other.test";
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+const CONNECT_WITHIN: Duration = Duration::from_secs(10);
+
+fn jid(jid: &str) -> BareJid {
+    BareJid::new(jid).unwrap()
+}
+
+fn domain(host: &str) -> BareJid {
+    jid(host)
+}
+
+fn admin_client(addr: SocketAddr, jid: BareJid, password: &str) -> AdminClient {
+    AdminClient::start(XmppConfig {
+        server_addr: addr,
+        jid,
+        password: password.to_owned(),
+        request_timeout: REQUEST_TIMEOUT,
+    })
+}
+
+async fn connect(prosody: &Prosody) -> AdminClient {
+    let client = admin_client(
+        prosody.c2s_addr(),
+        prosody.service_jid(),
+        prosody.service_password(),
+    );
+    client
+        .wait_connected(CONNECT_WITHIN)
+        .await
+        .unwrap_or_else(|_| panic!("admin client not connected:\n{}", prosody.log_tail()));
+    client
+}
+
+/// A Prosody with two hosts and a connected admin client.
+async fn setup() -> (Prosody, AdminClient, BareJid) {
+    let prosody = Prosody::start(&[HOST, OTHER_HOST]);
+    let client = connect(&prosody).await;
+    (prosody, client, domain(HOST))
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+async fn ibr(
+    prosody: &Prosody,
+    user: &str,
+    password: &str,
+    token: Option<&str>,
+) -> Result<(), String> {
+    register_in_band(prosody.c2s_addr(), HOST, user, password, token).await
+}
+
+async fn invite_token(client: &AdminClient, host: &DomainRef) -> String {
+    let invite = client.create_account_invite(host).await.unwrap();
+    let (_, token) = invite
+        .uri
+        .split_once(";preauth=")
+        .unwrap_or_else(|| panic!("no preauth token in {}", invite.uri));
+    token.to_owned()
+}
+
+async fn account(client: &AdminClient, host: &DomainRef, username: &str) -> AccountInfo {
+    let page = client.list_accounts(host, username, 0, 50).await.unwrap();
+    page.accounts
+        .into_iter()
+        .find(|account| account.username == username)
+        .unwrap_or_else(|| panic!("{username} not listed"))
+}
+
+/// A logged-in client with a bound resource, as a user's app would have.
+struct Session {
+    stream: ClientStream,
+}
+
+impl Session {
+    async fn open(prosody: &Prosody, jid: &BareJid, password: &str) -> Session {
+        let open = async {
+            let mut stream = authenticate(prosody.c2s_addr(), jid, password).await?;
+            let bind = Iq::from_set("bind", BindQuery::new(None));
+            stream.send(&bind).await.map_err(|e| e.to_string())?;
+            loop {
+                let element = stream.next().await.ok_or("stream closed")?;
+                if let Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(Stanza::Iq(
+                    Iq::Result {
+                        id,
+                        payload: Some(payload),
+                        ..
+                    },
+                )))) = element
+                {
+                    if id == "bind" {
+                        BindResponse::try_from(payload).map_err(|e| e.to_string())?;
+                        return Ok::<_, String>(Session { stream });
+                    }
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(5), open)
+            .await
+            .unwrap_or_else(|_| panic!("{jid} cannot open a session in time"))
+            .unwrap_or_else(|e| panic!("{jid} cannot open a session: {e}"))
+    }
+
+    /// Whether the server ends this session within `within`.
+    async fn closed_within(&mut self, within: Duration) -> bool {
+        let closed = async {
+            while let Some(Ok(FallibleStreamElement::Ok(element))) = self.stream.next().await {
+                if let XmppStreamElement::StreamError(_) = element {
+                    return;
+                }
+            }
+        };
+        tokio::time::timeout(within, closed).await.is_ok()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn registration_mode_defaults_to_invite_only_and_is_per_host() {
+    let (_prosody, client, example) = setup().await;
+    let other = domain(OTHER_HOST);
+    assert_eq!(
+        client.registration_mode(example.domain()).await,
+        Ok(RegistrationMode::InviteOnly)
+    );
+
+    for mode in [
+        RegistrationMode::Open,
+        RegistrationMode::Closed,
+        RegistrationMode::InviteOnly,
+        RegistrationMode::Open,
+    ] {
+        client
+            .set_registration_mode(example.domain(), mode)
+            .await
+            .unwrap();
+        assert_eq!(client.registration_mode(example.domain()).await, Ok(mode));
+    }
+    // Idempotent.
+    client
+        .set_registration_mode(example.domain(), RegistrationMode::Open)
+        .await
+        .unwrap();
+    assert_eq!(
+        client.registration_mode(example.domain()).await,
+        Ok(RegistrationMode::Open)
+    );
+    assert_eq!(
+        client.registration_mode(other.domain()).await,
+        Ok(RegistrationMode::InviteOnly)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invalid_values_are_rejected() {
+    let (_prosody, client, _) = setup().await;
+    let host = Jid::new(HOST).unwrap();
+    let submit = |node: &'static str, var: &'static str, value: &'static str| {
+        let client = client.clone();
+        let host = host.clone();
+        async move {
+            client
+                .execute(host, node, vec![(var.to_owned(), vec![value.to_owned()])])
+                .await
+        }
+    };
+    assert_eq!(
+        submit(domaine_node::SET_REGISTRATION_MODE, "mode", "half-open").await,
+        Err(XmppError::InvalidData(
+            "Invalid registration mode: half-open".into()
+        ))
+    );
+    assert_eq!(
+        submit(domaine_node::SET_REGISTRATION_MODE, "mode", "").await,
+        Err(XmppError::MissingField("mode".into()))
+    );
+    assert_eq!(
+        submit(domaine_node::SET_QUOTA, "quota", "-3").await,
+        Err(XmppError::InvalidData("Invalid quota: -3".into()))
+    );
+    assert_eq!(
+        submit(domaine_node::LIST_ACCOUNTS, "offset", "x").await,
+        Err(XmppError::InvalidData("Invalid offset: x".into()))
+    );
+    assert_eq!(
+        submit(domaine_node::LIST_ACCOUNTS, "limit", "1.5").await,
+        Err(XmppError::InvalidData("Invalid limit: 1.5".into()))
+    );
+    // Nothing was changed.
+    assert_eq!(
+        client.registration_mode(jid(HOST).domain()).await,
+        Ok(RegistrationMode::InviteOnly)
+    );
+    assert_eq!(client.quota(jid(HOST).domain()).await, Ok(None));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn open_registration_accepts_anyone() {
+    let (prosody, client, example) = setup().await;
+    client
+        .set_registration_mode(example.domain(), RegistrationMode::Open)
+        .await
+        .unwrap();
+
+    assert_eq!(ibr(&prosody, "alice", "wonderland", None).await, Ok(()));
+
+    let alice = jid("alice@example.test");
+    assert!(can_login(prosody.c2s_addr(), &alice, "wonderland").await);
+    assert_eq!(
+        ibr(&prosody, "alice", "other", None).await,
+        Err("conflict".into())
+    );
+    assert!(can_login(prosody.c2s_addr(), &alice, "wonderland").await);
+    // A token is accepted too, and not needed.
+    let token = invite_token(&client, example.domain()).await;
+    assert_eq!(ibr(&prosody, "bob", "builder", Some(&token)).await, Ok(()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closed_registration_refuses_even_with_a_token() {
+    let (prosody, client, example) = setup().await;
+    client
+        .set_registration_mode(example.domain(), RegistrationMode::Closed)
+        .await
+        .unwrap();
+    let token = invite_token(&client, example.domain()).await;
+
+    assert_eq!(
+        ibr(&prosody, "carol", "secret", None).await,
+        Err("not-allowed".into())
+    );
+    let refusal =
+        register_in_band_with_text(prosody.c2s_addr(), HOST, "carol", "secret", Some(&token)).await;
+    assert_eq!(
+        refusal,
+        Err((
+            "not-allowed".into(),
+            Some("Registration on this server is closed".into())
+        ))
+    );
+    assert!(!can_login(prosody.c2s_addr(), &jid("carol@example.test"), "secret").await);
+    assert_eq!(client.count_accounts(example.domain()).await, Ok(1));
+
+    // The token was not used up: it works once registration opens.
+    client
+        .set_registration_mode(example.domain(), RegistrationMode::InviteOnly)
+        .await
+        .unwrap();
+    assert_eq!(ibr(&prosody, "carol", "secret", Some(&token)).await, Ok(()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invite_only_registration_needs_a_valid_token() {
+    let (prosody, client, example) = setup().await;
+    // Never set: invite-only.
+    let refusal =
+        register_in_band_with_text(prosody.c2s_addr(), HOST, "dave", "secret", None).await;
+    assert_eq!(
+        refusal,
+        Err((
+            "forbidden".into(),
+            Some("Registration on this server is through invitation only".into())
+        ))
+    );
+    assert_eq!(
+        ibr(&prosody, "dave", "secret", Some("not-a-real-token")).await,
+        Err("preauth:forbidden".into())
+    );
+
+    let token = invite_token(&client, example.domain()).await;
+    assert_eq!(ibr(&prosody, "dave", "secret", Some(&token)).await, Ok(()));
+    assert!(can_login(prosody.c2s_addr(), &jid("dave@example.test"), "secret").await);
+
+    // Single use.
+    assert_eq!(
+        ibr(&prosody, "erin", "secret", Some(&token)).await,
+        Err("preauth:forbidden".into())
+    );
+    // A token of another host is no token here.
+    let other_token = invite_token(&client, domain(OTHER_HOST).domain()).await;
+    assert_eq!(
+        ibr(&prosody, "erin", "secret", Some(&other_token)).await,
+        Err("preauth:forbidden".into())
+    );
+    assert!(!can_login(prosody.c2s_addr(), &jid("erin@example.test"), "secret").await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quota_limits_in_band_registration() {
+    let (prosody, client, example) = setup().await;
+    let host = example.domain();
+    assert_eq!(client.quota(host).await, Ok(None));
+    client
+        .set_registration_mode(host, RegistrationMode::Open)
+        .await
+        .unwrap();
+    // The portal's own account counts.
+    assert_eq!(client.count_accounts(host).await, Ok(1));
+
+    client.set_quota(host, Some(3)).await.unwrap();
+    assert_eq!(client.quota(host).await, Ok(Some(3)));
+    assert_eq!(ibr(&prosody, "u1", "p", None).await, Ok(()));
+    assert_eq!(ibr(&prosody, "u2", "p", None).await, Ok(()));
+    let refusal = register_in_band_with_text(prosody.c2s_addr(), HOST, "u3", "p", None).await;
+    let (condition, text) = refusal.expect_err("the host is full");
+    assert_eq!(condition, "resource-constraint");
+    assert!(
+        text.as_deref()
+            .unwrap_or_default()
+            .contains("domain is full"),
+        "{text:?}"
+    );
+    assert_eq!(client.count_accounts(host).await, Ok(3));
+    // With an invite too.
+    let token = invite_token(&client, host).await;
+    assert_eq!(
+        ibr(&prosody, "u3", "p", Some(&token)).await,
+        Err("resource-constraint".into())
+    );
+    // The portal itself is not limited.
+    client
+        .add_user(&jid("staff@example.test"), "p")
+        .await
+        .unwrap();
+    assert_eq!(client.count_accounts(host).await, Ok(4));
+
+    // Other hosts have their own quota.
+    let other = domain(OTHER_HOST);
+    client
+        .set_registration_mode(other.domain(), RegistrationMode::Open)
+        .await
+        .unwrap();
+    assert_eq!(client.quota(other.domain()).await, Ok(None));
+    assert_eq!(
+        register_in_band(prosody.c2s_addr(), OTHER_HOST, "u3", "p", None).await,
+        Ok(())
+    );
+
+    client.set_quota(host, None).await.unwrap();
+    assert_eq!(client.quota(host).await, Ok(None));
+    assert_eq!(ibr(&prosody, "u3", "p", None).await, Ok(()));
+    assert!(can_login(prosody.c2s_addr(), &jid("u3@example.test"), "p").await);
+
+    client.set_quota(host, Some(0)).await.unwrap();
+    assert_eq!(client.quota(host).await, Ok(Some(0)));
+    assert_eq!(
+        ibr(&prosody, "u4", "p", None).await,
+        Err("resource-constraint".into())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn registration_settings_survive_a_restart() {
+    let (mut prosody, client, example) = setup().await;
+    let host = example.domain();
+    client
+        .set_registration_mode(host, RegistrationMode::Open)
+        .await
+        .unwrap();
+    client.set_quota(host, Some(10)).await.unwrap();
+    drop(client);
+
+    prosody.stop();
+    prosody.start_again();
+
+    let client = connect(&prosody).await;
+    assert_eq!(
+        client.registration_mode(host).await,
+        Ok(RegistrationMode::Open)
+    );
+    assert_eq!(client.quota(host).await, Ok(Some(10)));
+    assert_eq!(ibr(&prosody, "frank", "p", None).await, Ok(()));
+
+    client
+        .set_registration_mode(host, RegistrationMode::Closed)
+        .await
+        .unwrap();
+    drop(client);
+    prosody.stop();
+    prosody.start_again();
+
+    let client = connect(&prosody).await;
+    assert_eq!(
+        ibr(&prosody, "gina", "p", None).await,
+        Err("not-allowed".into())
+    );
+    assert_eq!(
+        client.registration_mode(host).await,
+        Ok(RegistrationMode::Closed)
+    );
+    assert!(can_login(prosody.c2s_addr(), &jid("frank@example.test"), "p").await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn locking_ends_sessions_and_blocks_login_until_unlocked() {
+    let (mut prosody, client, example) = setup().await;
+    let host = example.domain();
+    prosody.register("henry", HOST, "secret");
+    prosody.register("iris", HOST, "other");
+    let (henry, iris) = (jid("henry@example.test"), jid("iris@example.test"));
+    let mut phone = Session::open(&prosody, &henry, "secret").await;
+    let mut laptop = Session::open(&prosody, &henry, "secret").await;
+    let mut bystander = Session::open(&prosody, &iris, "other").await;
+
+    client.lock_account(&henry).await.unwrap();
+
+    assert!(phone.closed_within(Duration::from_secs(5)).await);
+    assert!(laptop.closed_within(Duration::from_secs(5)).await);
+    assert!(!bystander.closed_within(Duration::from_millis(300)).await);
+    assert!(!can_login(prosody.c2s_addr(), &henry, "secret").await);
+    // A real SASL failure, after the password was checked.
+    let error = authenticate(prosody.c2s_addr(), &henry, "secret")
+        .await
+        .err()
+        .expect("login refused");
+    assert!(error.contains("AccountDisabled"), "{error}");
+    let error = authenticate(prosody.c2s_addr(), &henry, "wrong")
+        .await
+        .err()
+        .expect("login refused");
+    assert!(error.contains("NotAuthorized"), "{error}");
+    assert!(account(&client, host, "henry").await.locked);
+    assert!(!account(&client, host, "iris").await.locked);
+    // Idempotent; the data stays.
+    client.lock_account(&henry).await.unwrap();
+    let stats = client.user_stats(&henry).await.unwrap();
+    assert!(stats.online_resources.is_empty());
+    assert_eq!(client.count_accounts(host).await, Ok(3));
+
+    // Locked across a restart.
+    drop(client);
+    prosody.stop();
+    prosody.start_again();
+    let client = connect(&prosody).await;
+    assert!(!can_login(prosody.c2s_addr(), &henry, "secret").await);
+    assert!(account(&client, host, "henry").await.locked);
+
+    client.unlock_account(&henry).await.unwrap();
+    assert!(can_login(prosody.c2s_addr(), &henry, "secret").await);
+    assert!(!account(&client, host, "henry").await.locked);
+    let _session = Session::open(&prosody, &henry, "secret").await;
+    // Idempotent.
+    client.unlock_account(&henry).await.unwrap();
+    assert!(can_login(prosody.c2s_addr(), &iris, "other").await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stream_authenticated_before_the_lock_cannot_bind() {
+    let (prosody, client, _) = setup().await;
+    let nora = jid("nora@example.test");
+    client.add_user(&nora, "p").await.unwrap();
+    // Authenticated, no resource yet: not a session the lock can end.
+    let mut stream = authenticate(prosody.c2s_addr(), &nora, "p").await.unwrap();
+
+    client.lock_account(&nora).await.unwrap();
+
+    let bind = Iq::from_set("bind", BindQuery::new(None));
+    stream.send(&bind).await.unwrap();
+    let answer = async {
+        loop {
+            match stream.next().await {
+                Some(Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(Stanza::Iq(
+                    Iq::Error { id, error, .. },
+                )))))
+                    if id == "bind" =>
+                {
+                    return Some(error)
+                }
+                Some(Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(Stanza::Iq(
+                    Iq::Result { id, .. },
+                )))))
+                    if id == "bind" =>
+                {
+                    return None
+                }
+                Some(_) => {}
+                None => panic!("stream closed"),
+            }
+        }
+    };
+    let error = tokio::time::timeout(Duration::from_secs(5), answer)
+        .await
+        .expect("bind answered")
+        .expect("bind refused");
+    assert_eq!(error.defined_condition, DefinedCondition::NotAuthorized);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn locking_errors() {
+    let (prosody, client, _) = setup().await;
+    prosody.register("jane", OTHER_HOST, "p");
+    assert_eq!(
+        client.lock_account(&jid("nobody@example.test")).await,
+        Err(XmppError::UserNotFound)
+    );
+    assert_eq!(
+        client.unlock_account(&jid("nobody@example.test")).await,
+        Err(XmppError::UserNotFound)
+    );
+    assert_eq!(
+        client.lock_account(&prosody.service_jid()).await,
+        Err(XmppError::NotAllowed)
+    );
+    assert_eq!(
+        client.lock_account(&jid("example.test")).await,
+        Err(XmppError::InvalidJid("example.test".into()))
+    );
+    // Sent to the wrong host through the generic API.
+    let wrong_host = client
+        .execute(
+            Jid::new(HOST).unwrap(),
+            domaine_node::LOCK_ACCOUNT,
+            vec![("accountjid".into(), vec!["jane@other.test".into()])],
+        )
+        .await;
+    assert_eq!(wrong_host, Err(XmppError::WrongHost));
+    assert!(can_login(prosody.c2s_addr(), &jid("jane@other.test"), "p").await);
+    assert!(
+        can_login(
+            prosody.c2s_addr(),
+            &prosody.service_jid(),
+            prosody.service_password()
+        )
+        .await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_an_account_forgets_its_lock() {
+    let (prosody, client, _) = setup().await;
+    let kate = jid("kate@example.test");
+    client.add_user(&kate, "p").await.unwrap();
+    client.lock_account(&kate).await.unwrap();
+    client
+        .delete_users(std::slice::from_ref(&kate))
+        .await
+        .unwrap();
+
+    client.add_user(&kate, "p").await.unwrap();
+
+    assert!(can_login(prosody.c2s_addr(), &kate, "p").await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn accounts_are_listed_sorted_searched_and_paged() {
+    let (prosody, client, example) = setup().await;
+    let host = example.domain();
+    for user in ["bob", "alice", "Carol", "alicia", "dave", "malice"] {
+        client
+            .add_user(&jid(&format!("{user}@example.test")), "p")
+            .await
+            .unwrap();
+    }
+    prosody.register("elsewhere", OTHER_HOST, "p");
+    let names = |page: &server::xmpp::AccountPage| -> Vec<String> {
+        page.accounts.iter().map(|a| a.username.clone()).collect()
+    };
+
+    let all = client.list_accounts(host, "", 0, 100).await.unwrap();
+    assert_eq!(all.total, 7);
+    assert_eq!(
+        names(&all),
+        ["alice", "alicia", "bob", "carol", "dave", "malice", "portal"]
+    );
+    assert!(all.accounts.iter().all(|a| !a.locked));
+    assert_eq!(client.count_accounts(host).await, Ok(7));
+    assert_eq!(
+        client.count_accounts(domain(OTHER_HOST).domain()).await,
+        Ok(1)
+    );
+
+    let page = client.list_accounts(host, "", 2, 3).await.unwrap();
+    assert_eq!(page.total, 7);
+    assert_eq!(names(&page), ["bob", "carol", "dave"]);
+    let last = client.list_accounts(host, "", 6, 3).await.unwrap();
+    assert_eq!(names(&last), ["portal"]);
+    let beyond = client.list_accounts(host, "", 50, 3).await.unwrap();
+    assert_eq!(beyond.total, 7);
+    assert!(beyond.accounts.is_empty());
+    let none = client.list_accounts(host, "", 0, 0).await.unwrap();
+    assert_eq!((none.total, none.accounts.len()), (7, 0));
+
+    // Substring, any case.
+    let found = client.list_accounts(host, "ALI", 0, 100).await.unwrap();
+    assert_eq!(found.total, 3);
+    assert_eq!(names(&found), ["alice", "alicia", "malice"]);
+    let found = client.list_accounts(host, "ali", 1, 1).await.unwrap();
+    assert_eq!((found.total, names(&found)), (3, vec!["alicia".to_owned()]));
+    let found = client.list_accounts(host, "carol", 0, 10).await.unwrap();
+    assert_eq!(names(&found), ["carol"]);
+    let nothing = client.list_accounts(host, "zz", 0, 10).await.unwrap();
+    assert_eq!((nothing.total, nothing.accounts.len()), (0, 0));
+    // Characters no username can contain match nothing (and break nothing).
+    let nothing = client.list_accounts(host, "a@b c", 0, 10).await.unwrap();
+    assert_eq!(nothing.total, 0);
+    let nothing = client.list_accounts(host, "%", 0, 10).await.unwrap();
+    assert_eq!(nothing.total, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn page_size_is_capped() {
+    let (prosody, client, example) = setup().await;
+    let template = std::fs::read_to_string(prosody.store_file(HOST, "accounts", "portal")).unwrap();
+    let users: Vec<String> = (0..250).map(|i| format!("bulk{i:03}")).collect();
+    prosody.write_store_files(
+        HOST,
+        "accounts",
+        users.iter().map(|user| (user.as_str(), template.as_str())),
+    );
+
+    let page = client
+        .list_accounts(example.domain(), "bulk", 0, 1000)
+        .await
+        .unwrap();
+
+    assert_eq!(page.total, 250);
+    assert_eq!(page.accounts.len(), MAX_PAGE_SIZE as usize);
+    assert_eq!(page.accounts[0].username, "bulk000");
+    assert_eq!(page.accounts[199].username, "bulk199");
+    // The copied records are real accounts.
+    assert!(
+        can_login(
+            prosody.c2s_addr(),
+            &jid("bulk249@example.test"),
+            prosody.service_password()
+        )
+        .await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn last_activity_is_recorded_at_login_and_session_end() {
+    let (prosody, client, example) = setup().await;
+    let host = example.domain();
+    let liam = jid("liam@example.test");
+    client.add_user(&liam, "p").await.unwrap();
+    assert_eq!(account(&client, host, "liam").await.last_active, None);
+
+    let before = now();
+    assert!(can_login(prosody.c2s_addr(), &liam, "p").await);
+    let login = account(&client, host, "liam")
+        .await
+        .last_active
+        .expect("login recorded");
+    assert!(login >= before && login <= now(), "{login} vs {before}");
+
+    // A failed login is no activity.
+    let mia = jid("mia@example.test");
+    client.add_user(&mia, "p").await.unwrap();
+    assert!(!can_login(prosody.c2s_addr(), &mia, "wrong").await);
+    assert_eq!(account(&client, host, "mia").await.last_active, None);
+
+    // The end of a session is recorded too: wait for the clock to tick
+    // past the login, then drop the connection.
+    let session = Session::open(&prosody, &liam, "p").await;
+    let opened = account(&client, host, "liam").await.last_active.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while now() <= opened {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(session);
+    loop {
+        let last = account(&client, host, "liam").await.last_active.unwrap();
+        if last > opened {
+            break;
+        }
+        assert!(Instant::now() < deadline, "session end not recorded");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_non_admin_is_forbidden() {
+    let prosody = Prosody::start(&[HOST]);
+    let (user, password) = prosody.register_non_admin();
+    let client = admin_client(prosody.c2s_addr(), user.clone(), &password);
+    client.wait_connected(CONNECT_WITHIN).await.unwrap();
+    let example = domain(HOST);
+    let host = example.domain();
+
+    assert_eq!(
+        client.registration_mode(host).await,
+        Err(XmppError::Forbidden)
+    );
+    assert_eq!(
+        client
+            .set_registration_mode(host, RegistrationMode::Open)
+            .await,
+        Err(XmppError::Forbidden)
+    );
+    assert_eq!(client.quota(host).await, Err(XmppError::Forbidden));
+    assert_eq!(
+        client.set_quota(host, Some(1)).await,
+        Err(XmppError::Forbidden)
+    );
+    assert_eq!(client.count_accounts(host).await, Err(XmppError::Forbidden));
+    assert_eq!(
+        client.list_accounts(host, "", 0, 10).await,
+        Err(XmppError::Forbidden)
+    );
+    assert_eq!(
+        client.lock_account(&prosody.service_jid()).await,
+        Err(XmppError::Forbidden)
+    );
+    assert_eq!(
+        client.unlock_account(&user).await,
+        Err(XmppError::Forbidden)
+    );
+
+    // Nothing changed.
+    let admin = connect(&prosody).await;
+    assert_eq!(
+        admin.registration_mode(host).await,
+        Ok(RegistrationMode::InviteOnly)
+    );
+    assert_eq!(admin.quota(host).await, Ok(None));
+    assert!(
+        can_login(
+            prosody.c2s_addr(),
+            &prosody.service_jid(),
+            prosody.service_password()
+        )
+        .await
+    );
+}
+
+/// 10,000 accounts on a host, written straight into the storage (with a
+/// last-activity record each, every 100th locked): counting, listing a page
+/// and searching must stay fast.
+#[tokio::test(flavor = "multi_thread")]
+async fn ten_thousand_accounts() {
+    const ACCOUNTS: usize = 10_000;
+    let (prosody, client, example) = setup().await;
+    let host = example.domain();
+    let template = std::fs::read_to_string(prosody.store_file(HOST, "accounts", "portal")).unwrap();
+    let users: Vec<String> = (0..ACCOUNTS).map(|i| format!("user{i:05}")).collect();
+    let states: Vec<String> = (0..ACCOUNTS)
+        .map(|i| {
+            let locked = if i % 100 == 0 { "true" } else { "false" };
+            format!(
+                "return {{[\"last_active\"] = {}; [\"locked\"] = {locked};}};\n",
+                1_700_000_000 + i
+            )
+        })
+        .collect();
+    let started = Instant::now();
+    prosody.write_store_files(
+        HOST,
+        "accounts",
+        users.iter().map(|user| (user.as_str(), template.as_str())),
+    );
+    prosody.write_store_files(
+        HOST,
+        "domaine_account",
+        users
+            .iter()
+            .map(String::as_str)
+            .zip(states.iter().map(String::as_str)),
+    );
+    eprintln!("wrote {ACCOUNTS} accounts in {:?}", started.elapsed());
+
+    // Warm-up (first directory listing), then the median of 5 calls each.
+    client.count_accounts(host).await.unwrap();
+    let mut count_times = Vec::new();
+    let mut page_times = Vec::new();
+    let mut search_times = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let total = client.count_accounts(host).await.unwrap();
+        count_times.push(started.elapsed());
+        assert_eq!(total as usize, ACCOUNTS + 1);
+
+        // "portal" sorts first.
+        let started = Instant::now();
+        let page = client.list_accounts(host, "", 5001, 200).await.unwrap();
+        page_times.push(started.elapsed());
+        assert_eq!(page.total as usize, ACCOUNTS + 1);
+        assert_eq!(page.accounts.len(), 200);
+        assert_eq!(page.accounts[0].username, "user05000");
+        assert_eq!(page.accounts[0].last_active, Some(1_700_005_000));
+        assert!(page.accounts[0].locked);
+        assert!(!page.accounts[1].locked);
+        assert_eq!(page.accounts[199].username, "user05199");
+
+        let started = Instant::now();
+        let found = client
+            .list_accounts(host, "USER0999", 0, 200)
+            .await
+            .unwrap();
+        search_times.push(started.elapsed());
+        assert_eq!(found.total, 10);
+        assert_eq!(found.accounts[0].username, "user09990");
+    }
+    let median = |times: &mut Vec<Duration>| {
+        times.sort();
+        times[times.len() / 2]
+    };
+    let (count_time, page_time, search_time) = (
+        median(&mut count_times),
+        median(&mut page_times),
+        median(&mut search_times),
+    );
+    eprintln!(
+        "{ACCOUNTS} accounts, median of 5: count {count_time:?}, page of 200 {page_time:?}, \
+         search {search_time:?}"
+    );
+
+    let last = client.list_accounts(host, "", 10_000, 200).await.unwrap();
+    assert_eq!(last.accounts.len(), 1);
+    assert_eq!(last.accounts[0].username, "user09999");
+    let portal = client.list_accounts(host, "portal", 0, 1).await.unwrap();
+    assert_eq!(portal.accounts[0].username, "portal");
+
+    // Registration with a quota counts the accounts on every attempt.
+    client
+        .set_registration_mode(host, RegistrationMode::Open)
+        .await
+        .unwrap();
+    client
+        .set_quota(host, Some(ACCOUNTS as u32 + 1))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    assert_eq!(
+        ibr(&prosody, "one-too-many", "p", None).await,
+        Err("resource-constraint".into())
+    );
+    eprintln!(
+        "registration refused at the quota in {:?}",
+        started.elapsed()
+    );
+
+    // Generous bounds for a loaded machine; typical times are printed above.
+    for (what, elapsed) in [
+        ("count", count_time),
+        ("page", page_time),
+        ("search", search_time),
+    ] {
+        assert!(
+            elapsed < Duration::from_secs(2),
+            "{what} took {elapsed:?} with {ACCOUNTS} accounts"
+        );
+    }
+}
