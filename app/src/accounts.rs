@@ -1,5 +1,7 @@
 //! XMPP accounts on hosted domains: server functions.
 
+#[cfg(feature = "ssr")]
+use crate::context::RequestContext;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -23,4 +25,18 @@ pub async fn create_account(
         .finish();
     leptos_axum::redirect(&format!("/admin?{query}"));
     Ok(jid)
+}
+
+/// The server's side of the account server functions.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait AccountsBackend {
+    /// Creates `username@domain` on the XMPP server; returns the new address.
+    async fn create_account(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<String, AppError>;
 }

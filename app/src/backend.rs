@@ -3,63 +3,19 @@
 //! database, XMPP or mail crates.
 
 use crate::{
+    accounts::AccountsBackend,
     context::RequestContext,
-    domains::{DomainOverview, DomainSummary, RegistrationMode},
+    domains::DomainsBackend,
     error::{AppError, ErrorKind},
 };
 use leptos::prelude::*;
 use std::sync::Arc;
 
-#[async_trait::async_trait]
-pub trait Portal: Send + Sync + 'static {
-    async fn list_domains(&self, ctx: &RequestContext) -> Result<Vec<DomainSummary>, AppError>;
+/// Everything the server provides to the UI, one part per concept (each defined beside that
+/// concept's server functions).
+pub trait Portal: DomainsBackend + AccountsBackend + Send + Sync + 'static {}
 
-    /// Creates `username@domain` on the XMPP server; returns the new address.
-    async fn create_account(
-        &self,
-        ctx: &RequestContext,
-        domain: &str,
-        username: &str,
-        password: &str,
-    ) -> Result<String, AppError>;
-
-    async fn domain_overview(
-        &self,
-        ctx: &RequestContext,
-        domain: &str,
-    ) -> Result<DomainOverview, AppError>;
-
-    /// Saved at once; reaches the XMPP server now or, if it is down, as soon as it is back.
-    async fn set_registration_mode(
-        &self,
-        ctx: &RequestContext,
-        domain: &str,
-        mode: RegistrationMode,
-    ) -> Result<(), AppError>;
-
-    async fn add_owner(
-        &self,
-        ctx: &RequestContext,
-        domain: &str,
-        jid: &str,
-    ) -> Result<(), AppError>;
-
-    /// Refused for the last owner: a domain always keeps one.
-    async fn remove_owner(
-        &self,
-        ctx: &RequestContext,
-        domain: &str,
-        jid: &str,
-    ) -> Result<(), AppError>;
-
-    /// Provider admins only.
-    async fn set_quota(
-        &self,
-        ctx: &RequestContext,
-        domain: &str,
-        quota: Option<u32>,
-    ) -> Result<(), AppError>;
-}
+impl<T: DomainsBackend + AccountsBackend + Send + Sync + 'static> Portal for T {}
 
 pub type SharedPortal = Arc<dyn Portal>;
 

@@ -1,5 +1,7 @@
 //! Hosted domains: shared types and server functions.
 
+#[cfg(feature = "ssr")]
+use crate::context::RequestContext;
 use crate::{audit::AuditEntry, error::AppError};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -117,4 +119,48 @@ pub async fn set_quota(csrf: String, domain: String, quota: String) -> Result<()
     portal.set_quota(&ctx, &domain, quota).await?;
     leptos_axum::redirect(&format!("/domains/{domain}"));
     Ok(())
+}
+
+/// The server's side of the domain server functions.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait DomainsBackend {
+    async fn list_domains(&self, ctx: &RequestContext) -> Result<Vec<DomainSummary>, AppError>;
+
+    async fn domain_overview(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+    ) -> Result<DomainOverview, AppError>;
+
+    /// Saved at once; reaches the XMPP server now or, if it is down, as soon as it is back.
+    async fn set_registration_mode(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        mode: RegistrationMode,
+    ) -> Result<(), AppError>;
+
+    async fn add_owner(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        jid: &str,
+    ) -> Result<(), AppError>;
+
+    /// Refused for the last owner: a domain always keeps one.
+    async fn remove_owner(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        jid: &str,
+    ) -> Result<(), AppError>;
+
+    /// Provider admins only.
+    async fn set_quota(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        quota: Option<u32>,
+    ) -> Result<(), AppError>;
 }

@@ -1,0 +1,115 @@
+use super::{internal, managed_domain, record_done, require_provider_admin, PortalService};
+use crate::{audit, domains, reconcile::Kind, xmpp::BareJid};
+use app::{
+    context::RequestContext,
+    domains::{DomainOverview, DomainSummary, DomainsBackend, RegistrationMode},
+    error::{AppError, ErrorKind},
+};
+use xmpp_parsers::jid::DomainPart;
+
+#[async_trait::async_trait]
+impl DomainsBackend for PortalService {
+    async fn list_domains(&self, ctx: &RequestContext) -> Result<Vec<DomainSummary>, AppError> {
+        require_provider_admin(ctx)?;
+        domains::list(&self.0.db).await.map_err(internal)
+    }
+
+    async fn domain_overview(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+    ) -> Result<DomainOverview, AppError> {
+        let row = managed_domain(&self.0, ctx, domain).await?;
+        let db = &self.0.db;
+        let accounts = match DomainPart::new(&row.name) {
+            Ok(host) => self.0.xmpp.count_accounts(&host).await.ok(),
+            Err(_) => None,
+        };
+        Ok(DomainOverview {
+            quota: row.quota.and_then(|q| u32::try_from(q).ok()),
+            accounts,
+            registration_mode: RegistrationMode::parse(&row.registration_mode)
+                .unwrap_or(RegistrationMode::InviteOnly),
+            owners: domains::owners(db, row.id).await.map_err(internal)?,
+            pending: domains::pending(db, &row.name).await.map_err(internal)?,
+            recent: audit::list(db, Some(&row.name), None, 20)
+                .await
+                .map_err(internal)?,
+            name: row.name,
+        })
+    }
+
+    async fn set_registration_mode(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        mode: RegistrationMode,
+    ) -> Result<(), AppError> {
+        let row = managed_domain(&self.0, ctx, domain).await?;
+        domains::set_registration_mode(&self.0.db, &row.name, mode.as_str())
+            .await
+            .map_err(internal)?;
+        self.apply(
+            ctx,
+            &row.name,
+            Kind::RegistrationMode,
+            "registration-mode",
+            "",
+            mode.as_str(),
+        )
+        .await
+    }
+
+    async fn add_owner(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        jid: &str,
+    ) -> Result<(), AppError> {
+        let row = managed_domain(&self.0, ctx, domain).await?;
+        let jid = BareJid::new(jid.trim())
+            .ok()
+            .filter(|j| j.node().is_some())
+            .ok_or(ErrorKind::InvalidJid)?
+            .to_string();
+        if !domains::add_owner(&self.0.db, row.id, &jid)
+            .await
+            .map_err(internal)?
+        {
+            return Err(ErrorKind::AlreadyOwner.into());
+        }
+        record_done(&self.0, ctx, &row.name, "add-owner", &jid).await
+    }
+
+    async fn remove_owner(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        jid: &str,
+    ) -> Result<(), AppError> {
+        let row = managed_domain(&self.0, ctx, domain).await?;
+        if !domains::remove_owner(&self.0.db, row.id, jid)
+            .await
+            .map_err(internal)?
+        {
+            return Err(ErrorKind::LastOwner.into());
+        }
+        record_done(&self.0, ctx, &row.name, "remove-owner", jid).await
+    }
+
+    async fn set_quota(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        quota: Option<u32>,
+    ) -> Result<(), AppError> {
+        require_provider_admin(ctx)?;
+        let row = managed_domain(&self.0, ctx, domain).await?;
+        domains::set_quota(&self.0.db, &row.name, quota)
+            .await
+            .map_err(internal)?;
+        let detail = quota.map_or_else(|| "unlimited".to_string(), |q| q.to_string());
+        self.apply(ctx, &row.name, Kind::Quota, "quota", "", &detail)
+            .await
+    }
+}
