@@ -7,15 +7,19 @@ use crate::{
     context::RequestContext,
     domains::DomainsBackend,
     error::{AppError, ErrorKind},
+    own_account::OwnAccountBackend,
 };
 use leptos::prelude::*;
 use std::sync::Arc;
 
 /// Everything the server provides to the UI, one part per concept (each defined beside that
 /// concept's server functions).
-pub trait Portal: DomainsBackend + AccountsBackend + Send + Sync + 'static {}
+pub trait Portal: DomainsBackend + AccountsBackend + OwnAccountBackend + Send + Sync + 'static {}
 
-impl<T: DomainsBackend + AccountsBackend + Send + Sync + 'static> Portal for T {}
+impl<T> Portal for T where
+    T: DomainsBackend + AccountsBackend + OwnAccountBackend + Send + Sync + 'static
+{
+}
 
 pub type SharedPortal = Arc<dyn Portal>;
 

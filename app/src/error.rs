@@ -25,12 +25,22 @@ pub enum ErrorKind {
     AccountExists,
     UnknownDomain,
     InvalidJid,
+    /// The current password given to confirm a change is wrong.
+    WrongPassword,
+    /// The typed confirmation does not match.
+    ConfirmationMismatch,
     AlreadyOwner,
     LastOwner,
     InvalidQuota,
     QuotaReached {
         quota: u32,
     },
+    /// The account does not exist (any more) on the XMPP server.
+    UnknownAccount,
+    /// Locking the account one is logged in with would lock oneself out.
+    CannotLockOwnAccount,
+    /// The portal's own XMPP account cannot be changed from the portal.
+    ServiceAccount,
     /// The XMPP server could not be reached; nothing was changed.
     XmppUnavailable,
     /// The XMPP server answered but refused the change.
@@ -48,6 +58,8 @@ pub enum Field {
     Domain,
     Jid,
     Quota,
+    CurrentPassword,
+    Confirm,
 }
 
 impl Field {
@@ -58,6 +70,8 @@ impl Field {
             Field::Domain => "domain",
             Field::Jid => "jid",
             Field::Quota => "quota",
+            Field::CurrentPassword => "current_password",
+            Field::Confirm => "confirm",
         }
     }
 }
@@ -71,6 +85,8 @@ impl ErrorKind {
             | ErrorKind::PasswordRejected => Some(Field::Password),
             ErrorKind::UnknownDomain => Some(Field::Domain),
             ErrorKind::InvalidJid | ErrorKind::AlreadyOwner => Some(Field::Jid),
+            ErrorKind::WrongPassword => Some(Field::CurrentPassword),
+            ErrorKind::ConfirmationMismatch => Some(Field::Confirm),
             ErrorKind::InvalidQuota => Some(Field::Quota),
             _ => None,
         }
@@ -92,12 +108,17 @@ impl ErrorKind {
             ErrorKind::AccountExists => locale.t("error-account-exists"),
             ErrorKind::UnknownDomain => locale.t("error-unknown-domain"),
             ErrorKind::InvalidJid => locale.t("error-invalid-jid"),
+            ErrorKind::WrongPassword => locale.t("error-wrong-password"),
+            ErrorKind::ConfirmationMismatch => locale.t("error-confirmation-mismatch"),
             ErrorKind::AlreadyOwner => locale.t("error-already-owner"),
             ErrorKind::LastOwner => locale.t("error-last-owner"),
             ErrorKind::InvalidQuota => locale.t("error-invalid-quota"),
             ErrorKind::QuotaReached { quota } => {
                 locale.t_with("error-quota-reached", &[("quota", quota.to_string())])
             }
+            ErrorKind::UnknownAccount => locale.t("error-unknown-account"),
+            ErrorKind::CannotLockOwnAccount => locale.t("error-cannot-lock-own-account"),
+            ErrorKind::ServiceAccount => locale.t("error-service-account"),
             ErrorKind::XmppUnavailable => locale.t("error-xmpp-unavailable"),
             ErrorKind::XmppRefused => locale.t("error-xmpp-refused"),
             ErrorKind::Network => locale.t("error-network"),
@@ -177,10 +198,15 @@ mod tests {
             ErrorKind::AccountExists,
             ErrorKind::UnknownDomain,
             ErrorKind::InvalidJid,
+            ErrorKind::WrongPassword,
+            ErrorKind::ConfirmationMismatch,
             ErrorKind::AlreadyOwner,
             ErrorKind::LastOwner,
             ErrorKind::InvalidQuota,
             ErrorKind::QuotaReached { quota: 5 },
+            ErrorKind::UnknownAccount,
+            ErrorKind::CannotLockOwnAccount,
+            ErrorKind::ServiceAccount,
             ErrorKind::XmppUnavailable,
             ErrorKind::XmppRefused,
             ErrorKind::Network,

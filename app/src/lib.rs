@@ -12,6 +12,7 @@ pub mod domains;
 pub mod error;
 pub mod format;
 pub mod i18n;
+pub mod own_account;
 pub mod pages;
 
 use context::{RequestContext, CONTEXT_ELEMENT_ID};
@@ -56,6 +57,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/accounts") view=pages::accounts::AccountsPage ssr=SsrMode::Async/>
+                <Route path=path!("/me") view=pages::me::MePage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/domains/:name")
                     view=pages::domain::DomainPage

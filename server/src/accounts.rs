@@ -88,6 +88,122 @@ pub async fn is_locked(
     Ok(row.is_some())
 }
 
+/// A password the portal generates: 20 characters drawn with the operating system's CSPRNG from
+/// 31 letters and digits that cannot be confused with one another (no `0 o 1 l i`), in groups of
+/// four (about 99 bits), e.g. `hq7m-2xkd-9vbt-rcw4-p3na`: easy to read out or type on a phone.
+pub fn generate_password() -> String {
+    use rand::{rngs::OsRng, Rng};
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut password = String::with_capacity(24);
+    for i in 0..20 {
+        if i > 0 && i % 4 == 0 {
+            password.push('-');
+        }
+        password.push(ALPHABET[OsRng.gen_range(0..ALPHABET.len())] as char);
+    }
+    password
+}
+
+/// Serialises account creations per domain within this process, so that the quota check and
+/// the creation happen as one step (two requests cannot both take the last place) and two
+/// requests for the same username reach the XMPP server one after the other (the second gets
+/// "already exists"). Prosody itself checks and creates in one step, so the latter also holds
+/// across portal instances; the quota may be exceeded by concurrent creations on different
+/// instances, which only a provider with several instances and tight quotas would notice.
+pub async fn creation_guard(domain: &str) -> tokio::sync::OwnedMutexGuard<()> {
+    use std::{
+        collections::HashMap,
+        sync::{Arc, Mutex, OnceLock},
+    };
+    static GUARDS: OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
+    let mutex = {
+        let mut guards = GUARDS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Forget the domains nobody is creating on, so the map stays small.
+        guards.retain(|_, m| Arc::strong_count(m) > 1);
+        guards.entry(domain.to_string()).or_default().clone()
+    };
+    mutex.lock_owned().await
+}
+
+/// Saves whether the portal wants the account locked (the desired state `reconcile` pushes).
+pub async fn set_lock_wanted(
+    db: &crate::db::Db,
+    domain_id: i64,
+    username: &str,
+    locked: bool,
+) -> Result<(), sqlx::Error> {
+    if locked {
+        sqlx::query(
+            "INSERT INTO locked_accounts (domain_id, username, locked_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (domain_id, username) DO NOTHING",
+        )
+        .bind(domain_id)
+        .bind(username)
+        .bind(crate::db::now())
+        .execute(&db.pool)
+        .await?;
+    } else {
+        sqlx::query("DELETE FROM locked_accounts WHERE domain_id = $1 AND username = $2")
+            .bind(domain_id)
+            .bind(username)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Forgets the portal's state of a deleted account: its lock and any lock change still queued
+/// (which could never land on an account that no longer exists).
+pub async fn forget_account(
+    db: &crate::db::Db,
+    domain_id: i64,
+    domain: &str,
+    username: &str,
+) -> Result<(), sqlx::Error> {
+    set_lock_wanted(db, domain_id, username, false).await?;
+    sqlx::query("DELETE FROM pending_changes WHERE domain = $1 AND kind = $2 AND target = $3")
+        .bind(domain)
+        .bind(crate::reconcile::Kind::Lock.as_str())
+        .bind(username)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The lock changes of a domain that have not reached the XMPP server yet: each username with
+/// whether the portal wants it locked.
+pub async fn pending_locks(
+    db: &crate::db::Db,
+    domain: &str,
+) -> Result<Vec<(String, bool)>, sqlx::Error> {
+    let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT p.target, l.locked_at FROM pending_changes p \
+         JOIN domains d ON d.name = p.domain \
+         LEFT JOIN locked_accounts l ON l.domain_id = d.id AND l.username = p.target \
+         WHERE p.domain = $1 AND p.kind = $2 ORDER BY p.id",
+    )
+    .bind(domain)
+    .bind(crate::reconcile::Kind::Lock.as_str())
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(username, locked_at)| (username, locked_at.is_some()))
+        .collect())
+}
+
+/// Like `xmpp_error`, for a command about one existing account: "no such user" is the user's
+/// mistake (or a stale page), not a refusal.
+pub fn account_xmpp_error(err: XmppError) -> AppError {
+    match err {
+        XmppError::UserNotFound => ErrorKind::UnknownAccount.into(),
+        err => xmpp_error(err),
+    }
+}
+
 /// How a failure of the XMPP server reads to the user.
 pub fn xmpp_error(err: XmppError) -> AppError {
     let kind = match err {
@@ -161,6 +277,19 @@ mod tests {
         );
         assert!(check_password("long enough!", 10).is_ok());
         assert!(check_password(&"x".repeat(2000), 10).is_err());
+    }
+
+    #[test]
+    fn generated_passwords_are_readable_and_distinct() {
+        let a = generate_password();
+        let b = generate_password();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 24);
+        assert_eq!(a.split('-').count(), 5);
+        assert!(a
+            .chars()
+            .all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"0o1li".contains(c))));
+        assert!(check_password(&a, 10).is_ok());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::{
     error::{AppError, Field},
     i18n::use_locale,
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 /// The hidden anti-forgery token every state-changing form carries.
 #[component]
@@ -22,6 +22,16 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
             |e| view! { <div class="alert alert--error" role="alert">{e.kind.message(l)}</div> },
         )
     }
+}
+
+/// The error of a server action's last call, whether it came back to the hydrated page or, without
+/// JavaScript, in the URL of the page the form redirected to.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
 /// The message under one field when the error belongs to it.

@@ -3,12 +3,12 @@
 use crate::{
     accounts::CreateAccount,
     components::{
-        form::{field_error, CsrfField, FormError, LabelledField},
+        form::{action_error, field_error, CsrfField, FormError, LabelledField},
         layout::Layout,
     },
     context::use_request_context,
     domains::{list_domains, DomainSummary},
-    error::{AppError, Field},
+    error::Field,
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -104,8 +104,7 @@ fn DomainsSection(domains: Vec<DomainSummary>) -> impl IntoView {
 fn CreateAccountForm(domains: Vec<DomainSummary>) -> impl IntoView {
     let l = use_request_context().locale;
     let action = ServerAction::<CreateAccount>::new();
-    let error: Signal<Option<AppError>> =
-        Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = action_error(action);
     let query = use_query_map();
     let kept = move |name: &str| error.get().and_then(|e| e.kept(name).map(str::to_string));
     let selected_domain = kept("domain").or_else(|| query.read_untracked().get("domain"));

@@ -4,7 +4,7 @@
 use crate::{
     audit::{AuditEntry, Outcome},
     components::{
-        form::{field_error, CsrfField, FormError, LabelledField},
+        form::{action_error, field_error, CsrfField, FormError, LabelledField},
         layout::Layout,
     },
     context::use_request_context,
@@ -12,7 +12,7 @@ use crate::{
         domain_dashboard, AddOwner, DomainOverview, RegistrationMode, RemoveOwner, SetQuota,
         SetRegistrationMode,
     },
-    error::{AppError, Field},
+    error::Field,
     i18n::Locale,
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -99,6 +99,11 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
             <section class="card stack" aria-labelledby="accounts-heading">
                 <h2 id="accounts-heading" class="card__title">{l.t("domain-accounts-heading")}</h2>
                 <p>{accounts}</p>
+                <p>
+                    <a class="button" href=format!("/domains/{name}/accounts")>
+                        {l.t("domain-manage-accounts")}
+                    </a>
+                </p>
             </section>
             <RegistrationCard domain=name.clone() mode=overview.registration_mode/>
         </div>
@@ -112,7 +117,7 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
 fn RegistrationCard(domain: String, mode: RegistrationMode) -> impl IntoView {
     let l = use_request_context().locale;
     let action = ServerAction::<SetRegistrationMode>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = action_error(action);
     let options = RegistrationMode::ALL
         .into_iter()
         .map(|m| {
@@ -153,10 +158,8 @@ fn OwnersCard(domain: String, owners: Vec<String>) -> impl IntoView {
     let l = use_request_context().locale;
     let add = ServerAction::<AddOwner>::new();
     let remove = ServerAction::<RemoveOwner>::new();
-    let add_error: Signal<Option<AppError>> =
-        Signal::derive(move || add.value().get().and_then(Result::err));
-    let remove_error: Signal<Option<AppError>> =
-        Signal::derive(move || remove.value().get().and_then(Result::err));
+    let add_error = action_error(add);
+    let remove_error = action_error(remove);
     let jid_error = field_error(add_error, Field::Jid);
     let rows = owners
         .into_iter()
@@ -211,8 +214,7 @@ fn OwnersCard(domain: String, owners: Vec<String>) -> impl IntoView {
 fn QuotaCard(domain: String, quota: Option<u32>) -> impl IntoView {
     let l = use_request_context().locale;
     let action = ServerAction::<SetQuota>::new();
-    let error: Signal<Option<AppError>> =
-        Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = action_error(action);
     let quota_error = field_error(error, Field::Quota);
     view! {
         <section class="card stack" aria-labelledby="quota-heading">

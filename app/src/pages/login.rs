@@ -13,6 +13,7 @@ use leptos_router::hooks::use_query_map;
 pub const LOGIN_ERROR_INVALID: &str = "invalid";
 pub const LOGIN_ERROR_STALE: &str = "stale";
 pub const LOGIN_ERROR_THROTTLED: &str = "throttled";
+pub const LOGIN_ERROR_UNAVAILABLE: &str = "unavailable";
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -23,7 +24,7 @@ pub fn LoginPage() -> impl IntoView {
         (
             q.get("error"),
             q.get("username").unwrap_or_default(),
-            q.get("next").unwrap_or_else(|| "/admin".into()),
+            q.get("next").unwrap_or_else(|| "/".into()),
             q.get("retry")
                 .and_then(|s| s.parse::<i64>().ok())
                 .unwrap_or(60),
@@ -32,6 +33,7 @@ pub fn LoginPage() -> impl IntoView {
     let message = error.map(|code| {
         let text = match code.as_str() {
             LOGIN_ERROR_STALE => l.t("error-stale-form"),
+            LOGIN_ERROR_UNAVAILABLE => l.t("login-error-unavailable"),
             LOGIN_ERROR_THROTTLED => l.t_with(
                 "login-error-throttled",
                 &[("minutes", ((retry + 59) / 60).to_string())],
@@ -52,6 +54,7 @@ pub fn LoginPage() -> impl IntoView {
                     <input type="hidden" name="next" value=next/>
                     <div class="field">
                         <label for="login-username">{l.t("login-username")}</label>
+                        <p class="field__hint" id="login-username-hint">{l.t("login-username-hint")}</p>
                         <input
                             id="login-username"
                             name="username"
@@ -61,7 +64,10 @@ pub fn LoginPage() -> impl IntoView {
                             spellcheck="false"
                             required
                             value=username
-                            aria-describedby=described_by
+                            aria-describedby=format!(
+                                "login-username-hint{}",
+                                described_by.map(|d| format!(" {d}")).unwrap_or_default(),
+                            )
                         />
                     </div>
                     <div class="field">

@@ -83,3 +83,12 @@ pub async fn purge_expired(db: &Db) -> Result<u64, sqlx::Error> {
         .await?;
     Ok(done.rows_affected())
 }
+
+/// Closes every portal session of an XMPP account (deleted, or its password changed elsewhere).
+pub async fn close_all_of(db: &Db, jid: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE jid = $1")
+        .bind(jid)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod domains;
+mod own_account;
 
 use crate::{
     audit,

@@ -5,10 +5,13 @@ use super::{context::cookie, CSRF_COOKIE, SESSION_COOKIE};
 use crate::{
     auth::{admins, sessions, throttle, tokens::random_token},
     state::AppState,
+    xmpp::{check_password, BareJid},
 };
 use app::{
     context::RequestContext,
-    pages::login::{LOGIN_ERROR_INVALID, LOGIN_ERROR_STALE, LOGIN_ERROR_THROTTLED},
+    pages::login::{
+        LOGIN_ERROR_INVALID, LOGIN_ERROR_STALE, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNAVAILABLE,
+    },
 };
 use axum::{
     extract::{ConnectInfo, State},
@@ -57,20 +60,21 @@ pub async fn login(
         Ok(None) => {}
         Err(e) => return crate::portal::internal_response(e),
     }
-    let admin = match admins::verify_login(&state.db, username, &form.password).await {
-        Ok(admin) => admin,
-        Err(e) => return crate::portal::internal_response(e),
-    };
-    let Some(admin) = admin else {
-        tracing::info!(username, %client, "failed login");
-        if let Err(e) = throttle::record_failure(&state.db, &keys).await {
-            return crate::portal::internal_response(e);
+    let subject = match verify(&state, username, &form.password).await {
+        Ok(Some(subject)) => subject,
+        Ok(None) => {
+            tracing::info!(username, %client, "failed login");
+            if let Err(e) = throttle::record_failure(&state.db, &keys).await {
+                return crate::portal::internal_response(e);
+            }
+            return back(LOGIN_ERROR_INVALID, None);
         }
-        return back(LOGIN_ERROR_INVALID, None);
+        Err(LoginFailure::XmppUnavailable) => return back(LOGIN_ERROR_UNAVAILABLE, None),
+        Err(LoginFailure::Db(e)) => return crate::portal::internal_response(e),
     };
     let opened = async {
         throttle::record_success(&state.db, &keys[1]).await?;
-        sessions::open(&state.db, sessions::Subject::LocalAdmin(admin)).await
+        sessions::open(&state.db, subject.as_subject()).await
     };
     let token = match opened.await {
         Ok(token) => token,
@@ -82,7 +86,71 @@ pub async fn login(
         CSRF_COOKIE,
         random_token(),
     ));
-    (jar, Redirect::to(safe_next(&form.next))).into_response()
+    // Without a page to go back to, provider admins start at their console.
+    let next = match safe_next(&form.next) {
+        "/" if is_provider_admin(&state, &subject) => "/admin",
+        next => next,
+    };
+    (jar, Redirect::to(next)).into_response()
+}
+
+fn is_provider_admin(state: &AppState, subject: &Verified) -> bool {
+    match subject {
+        Verified::LocalAdmin(_) => true,
+        Verified::Xmpp(jid) => state.config.provider_admins.contains(jid),
+    }
+}
+
+enum Verified {
+    LocalAdmin(i64),
+    Xmpp(String),
+}
+
+impl Verified {
+    fn as_subject(&self) -> sessions::Subject<'_> {
+        match self {
+            Verified::LocalAdmin(id) => sessions::Subject::LocalAdmin(*id),
+            Verified::Xmpp(jid) => sessions::Subject::Xmpp(jid),
+        }
+    }
+}
+
+enum LoginFailure {
+    XmppUnavailable,
+    Db(sqlx::Error),
+}
+
+/// An XMPP address (`name@domain`) is checked by the XMPP server itself, so people log in with
+/// the password they already have; a plain name is a local provider admin.
+async fn verify(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<Option<Verified>, LoginFailure> {
+    if !username.contains('@') {
+        return admins::verify_login(&state.db, username, password)
+            .await
+            .map(|id| id.map(Verified::LocalAdmin))
+            .map_err(LoginFailure::Db);
+    }
+    let Some(jid) = BareJid::new(username).ok().filter(|j| j.node().is_some()) else {
+        return Ok(None);
+    };
+    match check_password(
+        state.config.xmpp.server,
+        &jid,
+        password,
+        state.config.xmpp_timeout(),
+    )
+    .await
+    {
+        Ok(true) => Ok(Some(Verified::Xmpp(jid.to_string()))),
+        Ok(false) => Ok(None),
+        Err(e) => {
+            tracing::warn!(error = %e, "XMPP login impossible");
+            Err(LoginFailure::XmppUnavailable)
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -119,7 +187,7 @@ pub fn safe_next(next: &str) -> &str {
     if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
         next
     } else {
-        "/admin"
+        "/"
     }
 }
 
@@ -130,9 +198,9 @@ mod tests {
     #[test]
     fn next_stays_on_this_site() {
         assert_eq!(safe_next("/admin?x=1"), "/admin?x=1");
-        assert_eq!(safe_next("//evil.example/"), "/admin");
-        assert_eq!(safe_next("https://evil.example/"), "/admin");
-        assert_eq!(safe_next("/\\evil.example"), "/admin");
-        assert_eq!(safe_next(""), "/admin");
+        assert_eq!(safe_next("//evil.example/"), "/");
+        assert_eq!(safe_next("https://evil.example/"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next(""), "/");
     }
 }

@@ -321,17 +321,24 @@ fn default_third_argument<A, B, C: Default, R>(_: impl FnOnce(A, B, C) -> R) -> 
     C::default()
 }
 
-async fn login(config: XmppConfig) -> Result<Stream, LoginError> {
+/// Connects to `addr` and authenticates as `jid` with SASL; the stream is restarted and ready
+/// for resource binding. A wrong password (or a locked account) fails at once with
+/// `LoginError::Auth`.
+async fn authenticate(
+    addr: SocketAddr,
+    jid: &BareJid,
+    password: &str,
+) -> Result<Stream, LoginError> {
     let other = |error: &dyn std::fmt::Display| LoginError::Other(error.to_string());
-    let Some(username) = config.jid.node() else {
+    let Some(username) = jid.node() else {
         return Err(LoginError::Auth);
     };
-    let jid = Jid::from(config.jid.clone());
+    let full = Jid::from(jid.clone());
     let connector = TcpServerConnector::from(DnsConfig::Addr {
-        addr: config.server_addr.to_string(),
+        addr: addr.to_string(),
     });
     let (pending, channel_binding) = connector
-        .connect(&jid, ns::JABBER_CLIENT, STREAM_TIMEOUTS)
+        .connect(&full, ns::JABBER_CLIENT, STREAM_TIMEOUTS)
         .await
         .map_err(|e| other(&e))?;
     let (features, stream) = pending
@@ -340,7 +347,7 @@ async fn login(config: XmppConfig) -> Result<Stream, LoginError> {
         .map_err(|e| other(&e))?;
     let credentials = default_third_argument(client_login::<Io>)
         .with_username(username.as_str())
-        .with_password(config.password.as_str())
+        .with_password(password)
         .with_channel_binding(channel_binding);
     let stream = client_login(stream, features.sasl_mechanisms, credentials)
         .await
@@ -356,10 +363,35 @@ async fn login(config: XmppConfig) -> Result<Stream, LoginError> {
         })
         .await
         .map_err(|e| other(&e))?;
-    let (_, mut stream) = pending
+    let (_, stream) = pending
         .recv_features::<FallibleStreamElement>()
         .await
         .map_err(|e| other(&e))?;
+    Ok(stream)
+}
+
+/// Whether `jid` can log in with `password`, asked of the XMPP server itself on a short-lived
+/// connection: how people log in to the portal with their XMPP address. `Ok(false)` for a
+/// wrong password or a locked account; `Err(Unavailable)` when the server cannot be reached,
+/// `Err(Timeout)` when it does not answer within `within`.
+pub async fn check_password(
+    addr: SocketAddr,
+    jid: &BareJid,
+    password: &str,
+    within: Duration,
+) -> Result<bool, XmppError> {
+    match tokio::time::timeout(within, authenticate(addr, jid, password)).await {
+        // Dropping the stream closes the connection: it was only a proof of the password.
+        Ok(Ok(_stream)) => Ok(true),
+        Ok(Err(LoginError::Auth)) => Ok(false),
+        Ok(Err(_)) => Err(XmppError::Unavailable),
+        Err(_) => Err(XmppError::Timeout),
+    }
+}
+
+async fn login(config: XmppConfig) -> Result<Stream, LoginError> {
+    let other = |error: &dyn std::fmt::Display| LoginError::Other(error.to_string());
+    let mut stream = authenticate(config.server_addr, &config.jid, &config.password).await?;
 
     // The server picks the resource, so that several portal instances can
     // share the account without kicking each other out.

@@ -9,7 +9,7 @@ mod domaine_module;
 mod error;
 
 pub use adhoc::{CommandOutcome, FormField, Note, NoteKind};
-pub use client::{AdminClient, ConnectionStatus, XmppConfig};
+pub use client::{check_password, AdminClient, ConnectionStatus, XmppConfig};
 pub use commands::{node, AccountInvite, BulkOutcome, UserStats};
 pub use domaine_module::{
     domaine_node, AccountInfo, AccountPage, RegistrationMode, UnknownRegistrationMode,

@@ -1,0 +1,688 @@
+//! The accounts console of a domain, for its owners and the provider's admins: the accounts with
+//! search and pages, and creating, deleting, new passwords, locks and ending sessions. Every
+//! action is a form posting to a server function and the page renders from its URL, so all of it
+//! works without JavaScript.
+
+use crate::{
+    accounts::{
+        accounts_href, domain_accounts, parse_page, AccountList, AccountRow, AddDomainAccount,
+        DeleteDomainAccount, Done, EndAccountSessions, LockState, SetAccountLock,
+        SetAccountPassword, ShownPassword,
+    },
+    components::{
+        form::{field_error, CsrfField, FormError, LabelledField},
+        layout::Layout,
+    },
+    context::use_request_context,
+    error::{AppError, Field},
+    i18n::Locale,
+};
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+use leptos_router::{
+    components::Redirect,
+    hooks::{use_params_map, use_query_map},
+};
+
+/// The console's forms; the row forms are shared by every row, and an error goes to the row of
+/// the username it kept.
+#[derive(Clone, Copy)]
+struct Actions {
+    create: ServerAction<AddDomainAccount>,
+    delete: ServerAction<DeleteDomainAccount>,
+    password: ServerAction<SetAccountPassword>,
+    lock: ServerAction<SetAccountLock>,
+    sessions: ServerAction<EndAccountSessions>,
+}
+
+impl Actions {
+    fn new() -> Actions {
+        Actions {
+            create: ServerAction::new(),
+            delete: ServerAction::new(),
+            password: ServerAction::new(),
+            lock: ServerAction::new(),
+            sessions: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever a form came back, so the list is read again.
+    fn version(self) -> usize {
+        self.create.version().get()
+            + self.delete.version().get()
+            + self.password.version().get()
+            + self.lock.version().get()
+            + self.sessions.version().get()
+    }
+
+    fn create_error(self) -> Signal<Option<AppError>> {
+        let action = self.create;
+        Signal::derive(move || action.value().get().and_then(Result::err))
+    }
+
+    /// The errors of the row forms, as they are now.
+    fn row_errors(self) -> Vec<AppError> {
+        [
+            self.delete.value().get().and_then(Result::err),
+            self.password.value().get().and_then(Result::err),
+            self.lock.value().get().and_then(Result::err),
+            self.sessions.value().get().and_then(Result::err),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    fn any_error(self) -> bool {
+        self.create_error().get().is_some() || !self.row_errors().is_empty()
+    }
+}
+
+/// An action's error if it is about `username`.
+fn row_error<T>(action: ServerAction<T>, username: String) -> Signal<Option<AppError>>
+where
+    T: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    T::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .filter(|e| e.kept("username") == Some(username.as_str()))
+    })
+}
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let ctx = use_request_context();
+    let l = ctx.locale;
+    let params = use_params_map();
+    let query = use_query_map();
+    let domain = move || params.read().get("name").unwrap_or_default();
+    if ctx.user.is_none() {
+        let next = format!("/login?next=/domains/{}/accounts", domain());
+        return view! { <Redirect path=next/> }.into_any();
+    }
+    let actions = Actions::new();
+    let search = move || query.read().get("q").unwrap_or_default();
+    let page = move || parse_page(query.read().get("page").as_deref());
+    let list = Resource::new(
+        move || (domain(), search(), page(), actions.version()),
+        |(domain, search, page, _)| domain_accounts(domain, search, page),
+    );
+    view! {
+        <Title text=move || format!("{} — {}", domain(), l.t("accounts-title"))/>
+        <Layout>
+            <p>
+                <a href=move || format!("/domains/{}", domain())>{l.t("accounts-back")}</a>
+            </p>
+            <div class="page-header">
+                <h1>{move || l.t_with("accounts-heading", &[("domain", domain())])}</h1>
+            </div>
+            <Transition fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
+                {move || {
+                    list.get()
+                        .map(|result| match result {
+                            Ok(list) => view! { <Console list search=search() actions/> }.into_any(),
+                            Err(e) => {
+                                view! {
+                                    <div class="alert alert--error" role="alert">
+                                        {e.kind.message(l)}
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+        </Layout>
+    }
+    .into_any()
+}
+
+#[component]
+fn Console(list: AccountList, search: String, actions: Actions) -> impl IntoView {
+    let l = use_request_context().locale;
+    let total = match (list.total, list.quota) {
+        (Some(n), Some(q)) => l.t_with(
+            "accounts-count-of-quota",
+            &[("count", n.to_string()), ("quota", q.to_string())],
+        ),
+        (Some(n), None) => l.t_with("accounts-count", &[("count", n.to_string())]),
+        (None, Some(q)) => l.t_with("accounts-count-unknown-quota", &[("quota", q.to_string())]),
+        (None, None) => l.t("accounts-count-unknown"),
+    };
+    let unavailable = (!list.available).then(|| {
+        view! { <div class="alert alert--warning" role="status">{l.t("accounts-unavailable")}</div> }
+    });
+    let pending = (!list.pending_locks.is_empty()).then(|| {
+        let items = list
+            .pending_locks
+            .iter()
+            .map(|p| {
+                let key = if p.locked {
+                    "accounts-pending-lock"
+                } else {
+                    "accounts-pending-unlock"
+                };
+                view! { <li>{l.t_with(key, &[("jid", p.jid.clone())])}</li> }
+            })
+            .collect_view();
+        view! {
+            <div class="alert alert--warning" role="status">
+                <p>{l.t("accounts-pending")}</p>
+                <ul>{items}</ul>
+            </div>
+        }
+    });
+    let usernames: Vec<String> = list.accounts.iter().map(|a| a.username.clone()).collect();
+    let here = Here {
+        domain: list.domain.clone(),
+        search: search.clone(),
+        page: list.page,
+    };
+    view! {
+        <Notice actions/>
+        <ShownPasswords actions kept=list.shown.clone()/>
+        <StrayErrors actions usernames/>
+        {unavailable}
+        {pending}
+        <section class="stack" aria-labelledby="accounts-list-heading">
+            <h2 id="accounts-list-heading">{l.t("accounts-list-heading")}</h2>
+            <p>{total}</p>
+            <SearchForm domain=list.domain.clone() search=search.clone()/>
+            {list.available.then(|| view! {
+                <AccountTable list=list.clone() here=here.clone() actions/>
+                <Pagination domain=list.domain.clone() search=search.clone() page=list.page pages=list.pages/>
+            })}
+        </section>
+        <CreateCard here actions/>
+    }
+}
+
+/// Where the console is (domain, search, page): the forms send it back with the result.
+#[derive(Clone, Debug)]
+struct Here {
+    domain: String,
+    search: String,
+    page: u32,
+}
+
+#[component]
+fn HereFields(here: Here) -> impl IntoView {
+    view! {
+        <CsrfField/>
+        <input type="hidden" name="domain" value=here.domain/>
+        <input type="hidden" name="q" value=here.search/>
+        <input type="hidden" name="page" value=here.page.to_string()/>
+    }
+}
+
+/// What the last form did, from the URL it sent the browser to (so it shows without JavaScript).
+#[component]
+fn Notice(actions: Actions) -> impl IntoView {
+    let l = use_request_context().locale;
+    let query = use_query_map();
+    move || {
+        if actions.any_error() {
+            return None;
+        }
+        let q = query.read();
+        if q.get("__err").is_some() {
+            return None;
+        }
+        let done = Done::parse(&q.get("done")?)?;
+        let jid = q.get("account")?;
+        let class = if done.is_pending() {
+            "alert alert--warning"
+        } else {
+            "alert alert--success"
+        };
+        let key = format!("accounts-done-{}", done.as_str());
+        Some(view! { <div class=class role="status">{l.t_with(&key, &[("jid", jid)])}</div> })
+    }
+}
+
+/// The passwords the portal just generated: from the server function's result with JavaScript,
+/// from the one-time copy the server kept for this page load without.
+#[component]
+fn ShownPasswords(actions: Actions, kept: Option<ShownPassword>) -> impl IntoView {
+    let l = use_request_context().locale;
+    move || {
+        let mut shown: Vec<ShownPassword> = [
+            actions.create.value().get().and_then(Result::ok).flatten(),
+            actions
+                .password
+                .value()
+                .get()
+                .and_then(Result::ok)
+                .flatten(),
+            kept.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        shown.dedup();
+        shown
+            .into_iter()
+            .map(|s| {
+                view! {
+                    <div class="alert alert--success stack" role="status">
+                        <p>{l.t_with("accounts-shown-password", &[("jid", s.jid.clone())])}</p>
+                        <p>
+                            <code class="mono" translate="no" data-jid=s.jid>{s.password}</code>
+                        </p>
+                    </div>
+                }
+            })
+            .collect_view()
+    }
+}
+
+/// Errors of the row forms that no row on this page can show (the account is not on it, or the
+/// form was refused before reading it, e.g. an expired form).
+#[component]
+fn StrayErrors(actions: Actions, usernames: Vec<String>) -> impl IntoView {
+    let l = use_request_context().locale;
+    move || {
+        actions
+            .row_errors()
+            .into_iter()
+            .filter(|e| {
+                !e.kept("username")
+                    .is_some_and(|u| usernames.iter().any(|n| n == u))
+            })
+            .map(|e| {
+                let message = e.kind.message(l);
+                let text = match e.kept("username") {
+                    Some(u) => l.t_with(
+                        "accounts-row-error",
+                        &[("username", u.to_string()), ("message", message)],
+                    ),
+                    None => message,
+                };
+                view! { <div class="alert alert--error" role="alert">{text}</div> }
+            })
+            .collect_view()
+    }
+}
+
+#[component]
+fn SearchForm(domain: String, search: String) -> impl IntoView {
+    let l = use_request_context().locale;
+    let clear = (!search.is_empty()).then(|| {
+        view! { <a href=accounts_href(&domain, "", 1, None)>{l.t("accounts-search-clear")}</a> }
+    });
+    view! {
+        <form method="get" action=accounts_href(&domain, "", 1, None) role="search" class="form">
+            <div class="field">
+                <label for="account-search">{l.t("accounts-search-label")}</label>
+                <input id="account-search" name="q" type="search" value=search autocomplete="off"
+                    autocapitalize="none" spellcheck="false"/>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="button">{l.t("accounts-search-submit")}</button>
+                {clear}
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn AccountTable(list: AccountList, here: Here, actions: Actions) -> impl IntoView {
+    let l = use_request_context().locale;
+    if list.accounts.is_empty() {
+        let key = if here.search.is_empty() {
+            "accounts-empty"
+        } else {
+            "accounts-no-match"
+        };
+        return view! { <p class="empty">{l.t(key)}</p> }.into_any();
+    }
+    let rows = list
+        .accounts
+        .into_iter()
+        .enumerate()
+        .map(|(i, account)| view! { <Row i account here=here.clone() actions/> })
+        .collect_view();
+    let matching = (!here.search.is_empty()).then(|| {
+        l.t_with(
+            "accounts-matching",
+            &[
+                ("count", list.matching.to_string()),
+                ("query", here.search.clone()),
+            ],
+        )
+    });
+    view! {
+        {matching.map(|m| view! { <p>{m}</p> })}
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="accounts-list-heading">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">{l.t("accounts-col-address")}</th>
+                        <th scope="col">{l.t("accounts-col-last-active")}</th>
+                        <th scope="col">{l.t("accounts-col-status")}</th>
+                        <th scope="col">{l.t("accounts-col-actions")}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+fn badge(l: Locale, account: &AccountRow) -> impl IntoView {
+    let (class, key) = if account.service {
+        ("badge badge--muted", "accounts-badge-service")
+    } else {
+        match account.lock {
+            LockState::Unlocked => ("badge badge--ok", "accounts-badge-active"),
+            LockState::Locked => ("badge badge--danger", "accounts-badge-locked"),
+            LockState::Locking => ("badge badge--warn", "accounts-badge-locking"),
+            LockState::Unlocking => ("badge badge--warn", "accounts-badge-unlocking"),
+        }
+    };
+    view! { <span class=class>{l.t(key)}</span> }
+}
+
+/// The visually hidden part of a button's name: which account it is about.
+fn about(jid: &str) -> impl IntoView {
+    view! { <span class="visually-hidden">{format!(" ({jid})")}</span> }
+}
+
+#[component]
+fn Row(i: usize, account: AccountRow, here: Here, actions: Actions) -> impl IntoView {
+    let ctx = use_request_context();
+    let l = ctx.locale;
+    let last_active = account
+        .last_active
+        .map(crate::format::date_time)
+        .unwrap_or_else(|| l.t("accounts-never"));
+    let manage = if account.service {
+        view! { <span class="muted">{l.t("accounts-service-hint")}</span> }.into_any()
+    } else {
+        let is_self = ctx.user.as_ref().and_then(|u| u.jid()) == Some(account.jid.as_str());
+        view! { <Manage i account=account.clone() here is_self actions/> }.into_any()
+    };
+    view! {
+        <tr>
+            <td class="mono">{account.jid.clone()}</td>
+            <td>{last_active}</td>
+            <td>{badge(l, &account)}</td>
+            <td>{manage}</td>
+        </tr>
+    }
+}
+
+/// The actions on one account, in a disclosure so the table stays readable; it opens by itself
+/// when one of its forms came back with an error.
+#[component]
+fn Manage(
+    i: usize,
+    account: AccountRow,
+    here: Here,
+    is_self: bool,
+    actions: Actions,
+) -> impl IntoView {
+    let l = use_request_context().locale;
+    let username = account.username.clone();
+    let jid = account.jid.clone();
+    let delete_error = row_error(actions.delete, username.clone());
+    let password_error = row_error(actions.password, username.clone());
+    let lock_error = row_error(actions.lock, username.clone());
+    let sessions_error = row_error(actions.sessions, username.clone());
+    let open = move || {
+        delete_error.get().is_some()
+            || password_error.get().is_some()
+            || lock_error.get().is_some()
+            || sessions_error.get().is_some()
+    };
+    let locked = matches!(account.lock, LockState::Locked | LockState::Locking);
+    let lock_form = (!is_self || locked).then(|| {
+        let (here, username, jid) = (here.clone(), username.clone(), jid.clone());
+        let (value, key, class) = if locked {
+            ("0", "accounts-unlock", "button button--small")
+        } else {
+            ("1", "accounts-lock", "button button--small")
+        };
+        view! {
+            <ActionForm action=actions.lock attr:class="cluster">
+                <HereFields here/>
+                <input type="hidden" name="username" value=username/>
+                <input type="hidden" name="lock" value=value/>
+                <button type="submit" class=class>{l.t(key)}{about(&jid)}</button>
+            </ActionForm>
+        }
+    });
+    let confirm_id = format!("confirm-{i}");
+    let confirm_error_id = format!("confirm-{i}-error");
+    let confirm_error = Signal::derive(move || {
+        delete_error
+            .get()
+            .filter(|e| e.kind.field() == Some(Field::Confirm))
+            .map(|e| e.kind.message(l))
+    });
+    let (sessions_here, password_here, delete_here) = (here.clone(), here.clone(), here);
+    let (sessions_user, password_user, delete_user) =
+        (username.clone(), username.clone(), username.clone());
+    let confirm_label = l.t_with("accounts-delete-confirm", &[("username", username)]);
+    let (summary_about, sessions_about, delete_about) = (about(&jid), about(&jid), about(&jid));
+    view! {
+        <details open=open>
+            <summary>{l.t("accounts-manage")}{summary_about}</summary>
+            <div class="stack" style="--stack-gap: var(--space-4)">
+                <RowAlert error=sessions_error/>
+                <RowAlert error=lock_error/>
+                <div class="cluster">
+                    <ActionForm action=actions.sessions>
+                        <HereFields here=sessions_here/>
+                        <input type="hidden" name="username" value=sessions_user/>
+                        <button type="submit" class="button button--small">
+                            {l.t("accounts-end-sessions")}{sessions_about}
+                        </button>
+                    </ActionForm>
+                    {lock_form}
+                </div>
+                <PasswordForm i username=password_user jid=jid here=password_here actions error=password_error/>
+                <RowAlert error=delete_error/>
+                <ActionForm action=actions.delete attr:class="form">
+                    <HereFields here=delete_here/>
+                    <input type="hidden" name="username" value=delete_user/>
+                    <div class="field" class:field--invalid=move || confirm_error.get().is_some()>
+                        <label for=confirm_id.clone()>{confirm_label}</label>
+                        <input id=confirm_id name="confirm" type="text" autocomplete="off" autocapitalize="none"
+                            spellcheck="false" required aria-describedby=confirm_error_id.clone()
+                            aria-invalid=move || confirm_error.get().is_some().then_some("true")/>
+                        <p class="field__error" id=confirm_error_id role="alert" hidden=move || confirm_error.get().is_none()>
+                            {confirm_error}
+                        </p>
+                    </div>
+                    <div class="form-actions">
+                        <button type="submit" class="button button--danger button--small">
+                            {l.t("accounts-delete-submit")}{delete_about}
+                        </button>
+                    </div>
+                </ActionForm>
+            </div>
+        </details>
+    }
+}
+
+/// A row form's error that belongs to no field.
+#[component]
+fn RowAlert(error: Signal<Option<AppError>>) -> impl IntoView {
+    let l = use_request_context().locale;
+    move || {
+        error.get().filter(|e| e.kind.field().is_none()).map(
+            |e| view! { <div class="alert alert--error" role="alert">{e.kind.message(l)}</div> },
+        )
+    }
+}
+
+#[component]
+fn PasswordForm(
+    i: usize,
+    username: String,
+    jid: String,
+    here: Here,
+    actions: Actions,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let l = use_request_context().locale;
+    let field_message = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| e.kind.field() == Some(Field::Password))
+            .map(|e| e.kind.message(l))
+    });
+    let chosen = move || {
+        error
+            .get()
+            .is_some_and(|e| e.kept("password_mode") == Some("choose"))
+    };
+    let (generate_id, choose_id, password_id) = (
+        format!("pw-generate-{i}"),
+        format!("pw-choose-{i}"),
+        format!("pw-{i}"),
+    );
+    let error_id = format!("pw-{i}-error");
+    let (legend_about, submit_about) = (about(&jid), about(&jid));
+    view! {
+        <RowAlert error/>
+        <ActionForm action=actions.password attr:class="form">
+            <HereFields here/>
+            <input type="hidden" name="username" value=username/>
+            <fieldset class="field">
+                <legend>{l.t("accounts-password-legend")}{legend_about}</legend>
+                <div class="check">
+                    <input type="radio" name="password_mode" value="generate" id=generate_id.clone()
+                        checked=move || !chosen()/>
+                    <label for=generate_id>{l.t("accounts-password-generate")}</label>
+                </div>
+                <div class="check">
+                    <input type="radio" name="password_mode" value="choose" id=choose_id.clone()
+                        checked=chosen/>
+                    <label for=choose_id>{l.t("accounts-password-choose")}</label>
+                </div>
+            </fieldset>
+            <div class="field" class:field--invalid=move || field_message.get().is_some()>
+                <label for=password_id.clone()>{l.t("accounts-password-label")}</label>
+                <input id=password_id name="password" type="password" autocomplete="new-password"
+                    aria-describedby=error_id.clone()
+                    aria-invalid=move || field_message.get().is_some().then_some("true")/>
+                <p class="field__error" id=error_id role="alert" hidden=move || field_message.get().is_none()>
+                    {field_message}
+                </p>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="button button--small">
+                    {l.t("accounts-password-submit")}{submit_about}
+                </button>
+            </div>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn Pagination(domain: String, search: String, page: u32, pages: u32) -> impl IntoView {
+    let l = use_request_context().locale;
+    if pages <= 1 {
+        return ().into_any();
+    }
+    let link = |n: u32| accounts_href(&domain, &search, n, None);
+    // First, last, and two either side of the current page; gaps shown as "…".
+    let mut shown: Vec<u32> = (page.saturating_sub(2).max(1)..=(page + 2).min(pages)).collect();
+    if shown.first() != Some(&1) {
+        shown.insert(0, 1);
+    }
+    if shown.last() != Some(&pages) {
+        shown.push(pages);
+    }
+    let mut items = Vec::new();
+    let mut previous = 0;
+    for n in shown {
+        if n > previous + 1 {
+            items.push(view! { <li><span aria-hidden="true">"…"</span></li> }.into_any());
+        }
+        previous = n;
+        let label = l.t_with("accounts-page-label", &[("page", n.to_string())]);
+        items.push(if n == page {
+            view! { <li><span aria-current="page" aria-label=label>{n}</span></li> }.into_any()
+        } else {
+            view! { <li><a href=link(n) aria-label=label>{n}</a></li> }.into_any()
+        });
+    }
+    let prev = (page > 1).then(|| {
+        view! { <li><a href=link(page - 1) rel="prev">{l.t("accounts-previous")}</a></li> }
+    });
+    let next = (page < pages).then(|| {
+        view! { <li><a href=link(page + 1) rel="next">{l.t("accounts-next")}</a></li> }
+    });
+    view! {
+        <nav class="pagination" aria-label=l.t("accounts-pagination")>
+            <ul>{prev}{items}{next}</ul>
+        </nav>
+        <p class="muted">
+            {l.t_with("accounts-page-of", &[("page", page.to_string()), ("pages", pages.to_string())])}
+        </p>
+    }
+    .into_any()
+}
+
+#[component]
+fn CreateCard(here: Here, actions: Actions) -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = actions.create;
+    let error = actions.create_error();
+    let kept = move |name: &str| error.get().and_then(|e| e.kept(name).map(str::to_string));
+    let username_error = field_error(error, Field::Username);
+    let password_error = field_error(error, Field::Password);
+    let chosen = move || kept("password_mode").as_deref() == Some("choose");
+    let domain = here.domain.clone();
+    view! {
+        <section class="card stack" aria-labelledby="create-account-heading">
+            <h2 id="create-account-heading" class="card__title">{l.t("accounts-create-heading")}</h2>
+            <FormError error=error/>
+            <ActionForm action=action attr:class="form">
+                <HereFields here/>
+                <LabelledField id="new-account-username" label=l.t("accounts-create-username") error=username_error>
+                    <input id="new-account-username" name="username" type="text" autocomplete="off"
+                        autocapitalize="none" spellcheck="false" required
+                        value=move || kept("username")
+                        aria-invalid=move || username_error.get().is_some().then_some("true")
+                        aria-describedby="new-account-username-hint new-account-username-error"/>
+                    <p class="field__hint" id="new-account-username-hint">
+                        {l.t_with("accounts-create-username-hint", &[("domain", domain)])}
+                    </p>
+                </LabelledField>
+                <fieldset class="field">
+                    <legend>{l.t("accounts-create-password-legend")}</legend>
+                    <div class="check">
+                        <input type="radio" name="password_mode" value="generate" id="new-account-generate"
+                            checked=move || !chosen()/>
+                        <label for="new-account-generate">{l.t("accounts-password-generate")}</label>
+                    </div>
+                    <div class="check">
+                        <input type="radio" name="password_mode" value="choose" id="new-account-choose"
+                            checked=chosen/>
+                        <label for="new-account-choose">{l.t("accounts-password-choose")}</label>
+                    </div>
+                </fieldset>
+                <LabelledField id="new-account-password" label=l.t("accounts-password-label") error=password_error>
+                    <input id="new-account-password" name="password" type="password" autocomplete="new-password"
+                        aria-invalid=move || password_error.get().is_some().then_some("true")
+                        aria-describedby="new-account-password-error"/>
+                </LabelledField>
+                <div class="form-actions">
+                    <button type="submit" class="button button--primary"
+                        aria-busy=move || action.pending().get().then_some("true")>
+                        {l.t("accounts-create-submit")}
+                    </button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}

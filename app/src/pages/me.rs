@@ -1,0 +1,113 @@
+//! "My account": what a user can do with their own XMPP account.
+
+use crate::{
+    components::{
+        form::{action_error, field_error, CsrfField, FormError, LabelledField},
+        layout::Layout,
+    },
+    context::use_request_context,
+    error::Field,
+    own_account::{ChangeOwnPassword, DeleteOwnAccount, EndOwnSessions},
+};
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+use leptos_router::{components::Redirect, hooks::use_query_map};
+
+#[component]
+pub fn MePage() -> impl IntoView {
+    let ctx = use_request_context();
+    let l = ctx.locale;
+    let Some(jid) = ctx.user.as_ref().and_then(|u| u.jid()).map(str::to_string) else {
+        return view! { <Redirect path="/login?next=/me"/> }.into_any();
+    };
+    let query = use_query_map();
+    let done = move || {
+        query.read().get("done").map(|what| {
+            let text = match what.as_str() {
+                "password" => l.t("me-password-changed"),
+                _ => l.t("me-sessions-ended"),
+            };
+            view! { <div class="alert alert--success" role="status">{text}</div> }
+        })
+    };
+    view! {
+        <Title text=l.t("me-title")/>
+        <Layout>
+            <div class="page-header">
+                <h1>{l.t("me-title")}</h1>
+            </div>
+            <p class="lead mono">{jid.clone()}</p>
+            {done}
+            <ChangePassword/>
+            <EndSessions/>
+            <DeleteAccount jid/>
+        </Layout>
+    }
+    .into_any()
+}
+
+#[component]
+fn ChangePassword() -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = ServerAction::<ChangeOwnPassword>::new();
+    let error = action_error(action);
+    view! {
+        <section class="card stack" aria-labelledby="password-heading">
+            <h2 id="password-heading" class="card__title">{l.t("me-password-heading")}</h2>
+            <FormError error/>
+            <ActionForm action attr:class="form">
+                <CsrfField/>
+                <LabelledField id="current_password" label=l.t("me-current-password") error=field_error(error, Field::CurrentPassword)>
+                    <input id="current_password" name="current_password" type="password" autocomplete="current-password" required aria-describedby="current_password-error"/>
+                </LabelledField>
+                <LabelledField id="new_password" label=l.t("me-new-password") error=field_error(error, Field::Password)>
+                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" required aria-describedby="new_password-error"/>
+                </LabelledField>
+                <div class="form-actions">
+                    <button type="submit" class="button button--primary">{l.t("me-password-submit")}</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn EndSessions() -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = ServerAction::<EndOwnSessions>::new();
+    let error = action_error(action);
+    view! {
+        <section class="card stack" aria-labelledby="sessions-heading">
+            <h2 id="sessions-heading" class="card__title">{l.t("me-sessions-heading")}</h2>
+            <p>{l.t("me-sessions-explained")}</p>
+            <FormError error/>
+            <ActionForm action>
+                <CsrfField/>
+                <button type="submit" class="button">{l.t("me-sessions-submit")}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn DeleteAccount(jid: String) -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = ServerAction::<DeleteOwnAccount>::new();
+    let error = action_error(action);
+    view! {
+        <section class="card stack" aria-labelledby="delete-heading">
+            <h2 id="delete-heading" class="card__title">{l.t("me-delete-heading")}</h2>
+            <p>{l.t("me-delete-explained")}</p>
+            <FormError error/>
+            <ActionForm action attr:class="form">
+                <CsrfField/>
+                <LabelledField id="confirm" label=l.t_with("me-delete-confirm", &[("jid", jid)]) error=field_error(error, Field::Confirm)>
+                    <input id="confirm" name="confirm" type="text" autocomplete="off" autocapitalize="none" spellcheck="false" required aria-describedby="confirm-error"/>
+                </LabelledField>
+                <div class="form-actions">
+                    <button type="submit" class="button button--danger">{l.t("me-delete-submit")}</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,108 @@
+use super::{internal, record_done, PortalService};
+use crate::{
+    accounts::{self, xmpp_error},
+    xmpp::{check_password, BareJid},
+};
+use app::{
+    context::RequestContext,
+    error::{AppError, ErrorKind},
+    own_account::OwnAccountBackend,
+};
+
+/// The logged-in user's own XMPP account.
+fn own_jid(ctx: &RequestContext) -> Result<BareJid, AppError> {
+    let jid = ctx
+        .user
+        .as_ref()
+        .ok_or(ErrorKind::NotLoggedIn)?
+        .jid()
+        .ok_or(ErrorKind::Forbidden)?;
+    BareJid::new(jid).map_err(internal)
+}
+
+#[async_trait::async_trait]
+impl OwnAccountBackend for PortalService {
+    async fn change_own_password(
+        &self,
+        ctx: &RequestContext,
+        current_password: &str,
+        new_password: &str,
+    ) -> Result<(), AppError> {
+        let jid = own_jid(ctx)?;
+        accounts::check_password(new_password, self.0.config.accounts.min_password_length)?;
+        let config = &self.0.config;
+        let right = check_password(
+            config.xmpp.server,
+            &jid,
+            current_password,
+            config.xmpp_timeout(),
+        )
+        .await
+        .map_err(xmpp_error)?;
+        if !right {
+            return Err(ErrorKind::WrongPassword.into());
+        }
+        self.0
+            .xmpp
+            .change_password(&jid, new_password)
+            .await
+            .map_err(xmpp_error)?;
+        record_done(
+            &self.0,
+            ctx,
+            jid.domain().as_str(),
+            "change-own-password",
+            jid.as_str(),
+        )
+        .await
+    }
+
+    async fn end_own_sessions(&self, ctx: &RequestContext) -> Result<(), AppError> {
+        let jid = own_jid(ctx)?;
+        self.0
+            .xmpp
+            .end_sessions(std::slice::from_ref(&jid))
+            .await
+            .map_err(xmpp_error)?;
+        record_done(
+            &self.0,
+            ctx,
+            jid.domain().as_str(),
+            "end-own-sessions",
+            jid.as_str(),
+        )
+        .await
+    }
+
+    async fn delete_own_account(
+        &self,
+        ctx: &RequestContext,
+        confirm: &str,
+    ) -> Result<(), AppError> {
+        let jid = own_jid(ctx)?;
+        if confirm.trim().to_lowercase() != jid.as_str() {
+            return Err(ErrorKind::ConfirmationMismatch.into());
+        }
+        let outcome = self
+            .0
+            .xmpp
+            .delete_users(std::slice::from_ref(&jid))
+            .await
+            .map_err(xmpp_error)?;
+        if !outcome.failed.is_empty() {
+            return Err(ErrorKind::XmppRefused.into());
+        }
+        record_done(
+            &self.0,
+            ctx,
+            jid.domain().as_str(),
+            "delete-own-account",
+            jid.as_str(),
+        )
+        .await?;
+        // The portal session of a deleted account must not outlive it.
+        crate::auth::sessions::close_all_of(&self.0.db, jid.as_str())
+            .await
+            .map_err(internal)
+    }
+}

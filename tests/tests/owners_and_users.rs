@@ -1,0 +1,343 @@
+//! Domain owners and ordinary users, who log in with their XMPP address and password: what
+//! each may do, registration modes reaching Prosody (also when it is down), and a user's own
+//! account page. Real Prosody, each database backend.
+
+use app::error::ErrorKind;
+use domaine_tests::{
+    database::backends,
+    portal::TestPortal,
+    prosody::{can_login, register_in_band, Prosody},
+    web::WebClient,
+};
+use reqwest::StatusCode;
+use server::xmpp::BareJid;
+use std::time::{Duration, Instant};
+
+const A: &str = "a.test";
+const B: &str = "b.test";
+const PASSWORD: &str = "owner password 1";
+
+/// The web client of `user@host`, logged in with their XMPP password.
+async fn xmpp_user(portal: &TestPortal, prosody: &Prosody, user: &str, host: &str) -> WebClient {
+    prosody.register(user, host, PASSWORD);
+    let web = WebClient::new(&portal.url("/"), "en");
+    let csrf = web.get("/login").await.csrf();
+    let jid = format!("{user}@{host}");
+    let (_, location) = web
+        .post_form(
+            "/auth/login",
+            &[("csrf", &csrf), ("username", &jid), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        location.as_deref(),
+        Some("/"),
+        "{jid} logs in with the XMPP password"
+    );
+    web
+}
+
+/// A provider admin makes `owner` an owner of `domain`.
+async fn make_owner(admin: &WebClient, domain: &str, owner: &str) {
+    let csrf = admin.get("/admin").await.csrf();
+    admin
+        .server_fn(
+            "add_owner",
+            &[("csrf", &csrf), ("domain", domain), ("jid", owner)],
+        )
+        .await
+        .unwrap();
+}
+
+async fn admin(portal: &TestPortal) -> WebClient {
+    portal.create_admin("admin", "admin password 1").await;
+    let web = WebClient::new(&portal.url("/"), "en");
+    assert!(web.login("admin", "admin password 1").await);
+    web
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn xmpp_logins_are_checked_by_the_xmpp_server() {
+    let mut prosody = Prosody::start(&[A]);
+    let portal = TestPortal::start(&prosody, &backends()[0]).await;
+    let user = xmpp_user(&portal, &prosody, "carol", A).await;
+    let home = user.get("/").await;
+    assert!(home.html.contains("My account"));
+
+    let other = WebClient::new(&portal.url("/"), "fr");
+    let csrf = other.get("/login").await.csrf();
+    let (_, location) = other
+        .post_form(
+            "/auth/login",
+            &[
+                ("csrf", &csrf),
+                ("username", "carol@a.test"),
+                ("password", "wrong"),
+            ],
+        )
+        .await;
+    assert!(location.unwrap().contains("error=invalid"));
+
+    prosody.stop();
+    let started = Instant::now();
+    let (_, location) = other
+        .post_form(
+            "/auth/login",
+            &[
+                ("csrf", &csrf),
+                ("username", "carol@a.test"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    let location = location.unwrap();
+    assert!(location.contains("error=unavailable"), "{location}");
+    assert!(started.elapsed() < Duration::from_secs(10), "never hangs");
+    assert!(other
+        .get(&location)
+        .await
+        .html
+        .contains("Le serveur XMPP est injoignable"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_owner_runs_their_domain_and_nothing_else() {
+    let prosody = Prosody::start(&[A, B]);
+    for backend in backends() {
+        let portal = TestPortal::start(&prosody, &backend).await;
+        let admin = admin(&portal).await;
+        let owner_a = format!("owner-{}", backend.name());
+        make_owner(&admin, A, &format!("{owner_a}@{A}")).await;
+        make_owner(&admin, B, &format!("bob-{}@{B}", backend.name())).await;
+        let owner = xmpp_user(&portal, &prosody, &owner_a, A).await;
+        let plain = xmpp_user(&portal, &prosody, &format!("plain-{}", backend.name()), A).await;
+
+        assert!(
+            owner.get("/").await.html.contains("/domains/a.test"),
+            "the home page lists the domain"
+        );
+        assert_eq!(owner.get("/domains/a.test").await.status, StatusCode::OK);
+        assert!(owner
+            .server_fn("domain_dashboard", &[("domain", A)])
+            .await
+            .is_ok());
+
+        // Every action on B, and every owner action for a plain user, is refused.
+        for (web, domain) in [(&owner, B), (&plain, A)] {
+            let csrf = web.get("/").await.csrf();
+            let calls: [(&str, Vec<(&str, &str)>); 5] = [
+                ("domain_dashboard", vec![("domain", domain)]),
+                (
+                    "set_registration_mode",
+                    vec![("csrf", &csrf), ("domain", domain), ("mode", "open")],
+                ),
+                (
+                    "add_owner",
+                    vec![("csrf", &csrf), ("domain", domain), ("jid", "eve@a.test")],
+                ),
+                (
+                    "remove_owner",
+                    vec![("csrf", &csrf), ("domain", domain), ("jid", "bob@b.test")],
+                ),
+                (
+                    "set_quota",
+                    vec![("csrf", &csrf), ("domain", domain), ("quota", "5")],
+                ),
+            ];
+            for (name, fields) in calls {
+                let err = web.server_fn(name, &fields).await.unwrap_err();
+                assert_eq!(err.kind, ErrorKind::Forbidden, "{name} on {domain}");
+            }
+            assert!(web.server_fn("list_domains", &[]).await.is_err());
+        }
+        // Quotas are the provider's to set, not the owner's.
+        let csrf = owner.get("/").await.csrf();
+        let err = owner
+            .server_fn(
+                "set_quota",
+                &[("csrf", &csrf), ("domain", A), ("quota", "5")],
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Forbidden);
+
+        // Co-owners: add one, and the last one cannot be removed.
+        let me = format!("{owner_a}@{A}");
+        let co = format!("co-{}@{A}", backend.name());
+        owner
+            .server_fn("add_owner", &[("csrf", &csrf), ("domain", A), ("jid", &co)])
+            .await
+            .unwrap();
+        let again = owner
+            .server_fn("add_owner", &[("csrf", &csrf), ("domain", A), ("jid", &co)])
+            .await;
+        assert_eq!(again.unwrap_err().kind, ErrorKind::AlreadyOwner);
+        let bad = owner
+            .server_fn(
+                "add_owner",
+                &[("csrf", &csrf), ("domain", A), ("jid", "not an address")],
+            )
+            .await;
+        assert_eq!(bad.unwrap_err().kind, ErrorKind::InvalidJid);
+        owner
+            .server_fn(
+                "remove_owner",
+                &[("csrf", &csrf), ("domain", A), ("jid", &co)],
+            )
+            .await
+            .unwrap();
+        let last = owner
+            .server_fn(
+                "remove_owner",
+                &[("csrf", &csrf), ("domain", A), ("jid", &me)],
+            )
+            .await;
+        assert_eq!(last.unwrap_err().kind, ErrorKind::LastOwner);
+
+        let page = owner.get("/domains/a.test").await;
+        assert!(
+            page.html.contains("add-owner") && page.html.contains(&co),
+            "the audit log shows the changes"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn registration_modes_reach_prosody_even_when_it_is_down_for_a_while() {
+    let mut prosody = Prosody::start(&[A]);
+    let backend = backends().pop().unwrap();
+    let portal = TestPortal::start(&prosody, &backend).await;
+    let admin = admin(&portal).await;
+    let csrf = admin.get("/admin").await.csrf();
+    let set = |mode: &'static str| {
+        let (admin, csrf) = (&admin, csrf.clone());
+        async move {
+            admin
+                .server_fn(
+                    "set_registration_mode",
+                    &[("csrf", &csrf), ("domain", A), ("mode", mode)],
+                )
+                .await
+        }
+    };
+    let addr = prosody.c2s_addr();
+
+    set("closed").await.unwrap();
+    assert!(
+        register_in_band(addr, A, "stranger", "a password 123", None)
+            .await
+            .is_err()
+    );
+    set("open").await.unwrap();
+    set("open").await.unwrap(); // applying the same mode twice is harmless
+    register_in_band(addr, A, "stranger", "a password 123", None)
+        .await
+        .unwrap();
+
+    // Prosody down: the change is saved, shown as pending, and lands when Prosody is back.
+    prosody.stop();
+    set("closed").await.unwrap();
+    let page = admin.get("/domains/a.test").await;
+    assert!(
+        page.html.contains("waiting for the XMPP server"),
+        "shown as pending"
+    );
+    assert!(page.html.contains("pending"));
+    prosody.start_again();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let page = admin.get("/domains/a.test").await;
+        if !page.html.contains("waiting for the XMPP server") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the pending change never landed");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let refused =
+        register_in_band(prosody.c2s_addr(), A, "latecomer", "a password 123", None).await;
+    assert!(refused.is_err(), "closed after Prosody came back");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_user_manages_their_own_account() {
+    let prosody = Prosody::start(&[A]);
+    let backend = backends().pop().unwrap();
+    let portal = TestPortal::start(&prosody, &backend).await;
+    let web = xmpp_user(&portal, &prosody, "dora", A).await;
+    let jid: BareJid = "dora@a.test".parse().unwrap();
+    let page = web.get("/me").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = page.csrf();
+
+    let wrong = web
+        .server_fn(
+            "change_own_password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", "nope"),
+                ("new_password", "a new password 2"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.unwrap_err().kind, ErrorKind::WrongPassword);
+    let short = web
+        .server_fn(
+            "change_own_password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", PASSWORD),
+                ("new_password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        short.unwrap_err().kind,
+        ErrorKind::PasswordTooShort { min: 10 }
+    );
+    web.server_fn(
+        "change_own_password",
+        &[
+            ("csrf", &csrf),
+            ("current_password", PASSWORD),
+            ("new_password", "a new password 2"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(!can_login(prosody.c2s_addr(), &jid, PASSWORD).await);
+    assert!(can_login(prosody.c2s_addr(), &jid, "a new password 2").await);
+
+    web.server_fn("end_own_sessions", &[("csrf", &csrf)])
+        .await
+        .unwrap();
+    // An owner-only action is refused to a plain user.
+    let err = web
+        .server_fn("domain_dashboard", &[("domain", A)])
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Forbidden);
+
+    let mismatch = web
+        .server_fn(
+            "delete_own_account",
+            &[("csrf", &csrf), ("confirm", "someone@a.test")],
+        )
+        .await;
+    assert_eq!(mismatch.unwrap_err().kind, ErrorKind::ConfirmationMismatch);
+    assert!(
+        can_login(prosody.c2s_addr(), &jid, "a new password 2").await,
+        "nothing was deleted"
+    );
+    web.server_fn(
+        "delete_own_account",
+        &[("csrf", &csrf), ("confirm", "Dora@a.test")],
+    )
+    .await
+    .unwrap();
+    assert!(!can_login(prosody.c2s_addr(), &jid, "a new password 2").await);
+    assert_eq!(
+        web.get("/me").await.status,
+        StatusCode::FOUND,
+        "the portal session ended with the account"
+    );
+}
