@@ -110,15 +110,63 @@ pub async fn remove_owner(csrf: String, domain: String, jid: String) -> Result<(
 #[server(prefix = "/api", endpoint = "set_quota")]
 pub async fn set_quota(csrf: String, domain: String, quota: String) -> Result<(), AppError> {
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
-    let quota = match quota.trim() {
-        "" => None,
-        q => Some(q.parse::<u32>().map_err(|_| {
-            AppError::new(crate::error::ErrorKind::InvalidQuota).keeping(&[("quota", &quota)])
-        })?),
-    };
+    let quota = parse_quota(&quota).map_err(|e| e.keeping(&[("quota", &quota)]))?;
     portal.set_quota(&ctx, &domain, quota).await?;
     leptos_axum::redirect(&format!("/domains/{domain}"));
     Ok(())
+}
+
+/// Records a domain the provider hosts (the virtual host must already answer on Prosody), with
+/// an optional quota and its first owner. Provider admins only.
+#[server(prefix = "/api", endpoint = "add_domain")]
+pub async fn add_domain(
+    csrf: String,
+    name: String,
+    quota: String,
+    owner: String,
+) -> Result<(), AppError> {
+    let (portal, ctx) = crate::backend::checked_request(&csrf)?;
+    let kept = [
+        ("name", name.as_str()),
+        ("quota", quota.as_str()),
+        ("owner", owner.as_str()),
+    ];
+    let quota = parse_quota(&quota).map_err(|e| e.keeping(&kept))?;
+    let domain = portal
+        .add_domain(&ctx, &name, quota, &owner)
+        .await
+        .map_err(|e| e.keeping(&kept))?;
+    leptos_axum::redirect(&format!("/domains/{domain}"));
+    Ok(())
+}
+
+/// The audit log, newest first: one domain's (its owners and provider admins) or, without a
+/// domain, everything (provider admins only); optionally only one kind of action.
+#[server(prefix = "/api", endpoint = "audit_log")]
+pub async fn audit_log(
+    domain: Option<String>,
+    action: Option<String>,
+) -> Result<Vec<AuditEntry>, AppError> {
+    let (portal, ctx) = crate::backend::request()?;
+    let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+    portal
+        .audit_log(
+            &ctx,
+            non_empty(domain).as_deref(),
+            non_empty(action).as_deref(),
+        )
+        .await
+}
+
+/// A quota typed in a form: a whole number, or empty for no limit.
+pub fn parse_quota(quota: &str) -> Result<Option<u32>, AppError> {
+    match quota.trim() {
+        "" => Ok(None),
+        q => q
+            .parse::<u32>()
+            .map(Some)
+            .map_err(|_| AppError::new(crate::error::ErrorKind::InvalidQuota)),
+    }
 }
 
 /// The server's side of the domain server functions.
@@ -163,4 +211,20 @@ pub trait DomainsBackend {
         domain: &str,
         quota: Option<u32>,
     ) -> Result<(), AppError>;
+
+    /// Returns the domain's name as stored (normalised).
+    async fn add_domain(
+        &self,
+        ctx: &RequestContext,
+        name: &str,
+        quota: Option<u32>,
+        owner: &str,
+    ) -> Result<String, AppError>;
+
+    async fn audit_log(
+        &self,
+        ctx: &RequestContext,
+        domain: Option<&str>,
+        action: Option<&str>,
+    ) -> Result<Vec<AuditEntry>, AppError>;
 }

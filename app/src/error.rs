@@ -25,6 +25,10 @@ pub enum ErrorKind {
     AccountExists,
     UnknownDomain,
     InvalidJid,
+    InvalidDomainName,
+    /// Prosody does not serve this domain (no such virtual host, or mod_domaine not loaded).
+    HostNotServed,
+    DomainExists,
     /// The current password given to confirm a change is wrong.
     WrongPassword,
     /// The typed confirmation does not match.
@@ -57,6 +61,7 @@ pub enum Field {
     Password,
     Domain,
     Jid,
+    Name,
     Quota,
     CurrentPassword,
     Confirm,
@@ -69,6 +74,7 @@ impl Field {
             Field::Password => "password",
             Field::Domain => "domain",
             Field::Jid => "jid",
+            Field::Name => "name",
             Field::Quota => "quota",
             Field::CurrentPassword => "current_password",
             Field::Confirm => "confirm",
@@ -84,6 +90,9 @@ impl ErrorKind {
             | ErrorKind::PasswordTooLong { .. }
             | ErrorKind::PasswordRejected => Some(Field::Password),
             ErrorKind::UnknownDomain => Some(Field::Domain),
+            ErrorKind::InvalidDomainName | ErrorKind::HostNotServed | ErrorKind::DomainExists => {
+                Some(Field::Name)
+            }
             ErrorKind::InvalidJid | ErrorKind::AlreadyOwner => Some(Field::Jid),
             ErrorKind::WrongPassword => Some(Field::CurrentPassword),
             ErrorKind::ConfirmationMismatch => Some(Field::Confirm),
@@ -108,6 +117,9 @@ impl ErrorKind {
             ErrorKind::AccountExists => locale.t("error-account-exists"),
             ErrorKind::UnknownDomain => locale.t("error-unknown-domain"),
             ErrorKind::InvalidJid => locale.t("error-invalid-jid"),
+            ErrorKind::InvalidDomainName => locale.t("error-invalid-domain-name"),
+            ErrorKind::HostNotServed => locale.t("error-host-not-served"),
+            ErrorKind::DomainExists => locale.t("error-domain-exists"),
             ErrorKind::WrongPassword => locale.t("error-wrong-password"),
             ErrorKind::ConfirmationMismatch => locale.t("error-confirmation-mismatch"),
             ErrorKind::AlreadyOwner => locale.t("error-already-owner"),
@@ -198,6 +210,9 @@ mod tests {
             ErrorKind::AccountExists,
             ErrorKind::UnknownDomain,
             ErrorKind::InvalidJid,
+            ErrorKind::InvalidDomainName,
+            ErrorKind::HostNotServed,
+            ErrorKind::DomainExists,
             ErrorKind::WrongPassword,
             ErrorKind::ConfirmationMismatch,
             ErrorKind::AlreadyOwner,

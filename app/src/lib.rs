@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/accounts") view=pages::accounts::AccountsPage ssr=SsrMode::Async/>
                 <Route path=path!("/me") view=pages::me::MePage ssr=SsrMode::Async/>
+                <Route path=path!("/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/domains/:name")
                     view=pages::domain::DomainPage

@@ -25,6 +25,16 @@ pub fn site_root() -> PathBuf {
 impl TestPortal {
     /// Starts the portal with every Prosody host recorded as a managed domain.
     pub async fn start(prosody: &Prosody, backend: &Backend) -> TestPortal {
+        let hosts: Vec<&str> = prosody.hosts().iter().map(String::as_str).collect();
+        TestPortal::start_managing(prosody, backend, &hosts).await
+    }
+
+    /// Starts the portal with only `managed` recorded as managed domains.
+    pub async fn start_managing(
+        prosody: &Prosody,
+        backend: &Backend,
+        managed: &[&str],
+    ) -> TestPortal {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let database_url = backend.fresh_database(dir.path()).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -68,7 +78,7 @@ security = "none"
         let db = Db::connect(&config.database_url)
             .await
             .expect("the test database");
-        for host in prosody.hosts() {
+        for host in managed {
             domains::add(&db, host).await.expect("record a domain");
         }
         let state = startup::build_state(config, db);

@@ -341,3 +341,87 @@ async fn a_user_manages_their_own_account() {
         "the portal session ended with the account"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_provider_admin_adds_a_domain_that_prosody_serves() {
+    for backend in backends() {
+        // A Prosody per backend: the quota below counts the accounts on the host.
+        let prosody = Prosody::start(&[A, B]);
+        let portal = TestPortal::start_managing(&prosody, &backend, &[A]).await;
+        let admin = admin(&portal).await;
+        let csrf = admin.get("/admin").await.csrf();
+        let add = |name: &'static str, quota: &'static str, owner: &'static str| {
+            let (admin, csrf) = (&admin, csrf.clone());
+            async move {
+                admin
+                    .server_fn(
+                        "add_domain",
+                        &[
+                            ("csrf", &csrf),
+                            ("name", name),
+                            ("quota", quota),
+                            ("owner", owner),
+                        ],
+                    )
+                    .await
+            }
+        };
+        assert_eq!(
+            add("not a domain", "", "").await.unwrap_err().kind,
+            ErrorKind::InvalidDomainName
+        );
+        assert_eq!(
+            add("nowhere.test", "", "").await.unwrap_err().kind,
+            ErrorKind::HostNotServed
+        );
+        assert_eq!(
+            add(A, "", "").await.unwrap_err().kind,
+            ErrorKind::DomainExists
+        );
+        let bad_quota = add(B, "lots", "").await.unwrap_err();
+        assert_eq!(bad_quota.kind, ErrorKind::InvalidQuota);
+        assert_eq!(
+            bad_quota.kept("name"),
+            Some(B),
+            "the form keeps what was typed"
+        );
+        assert_eq!(
+            add(B, "", "no owner").await.unwrap_err().kind,
+            ErrorKind::InvalidJid
+        );
+
+        add("B.TEST", "3", "boss@b.test").await.unwrap();
+        let page = admin.get("/domains/b.test").await;
+        assert!(page.html.contains("boss@b.test"), "the owner is named");
+        // The quota reached Prosody: in-band registration stops at three accounts.
+        let csrf = admin.get("/admin").await.csrf();
+        admin
+            .server_fn(
+                "set_registration_mode",
+                &[("csrf", &csrf), ("domain", B), ("mode", "open")],
+            )
+            .await
+            .unwrap();
+        for i in 0..3 {
+            let name = format!("{}-{i}", backend.name());
+            register_in_band(prosody.c2s_addr(), B, &name, "a password 123", None)
+                .await
+                .unwrap();
+        }
+        assert!(register_in_band(
+            prosody.c2s_addr(),
+            B,
+            "one-too-many",
+            "a password 123",
+            None
+        )
+        .await
+        .is_err());
+
+        // The history, filtered.
+        let audit = admin.get("/audit?domain=b.test&action=add-domain").await;
+        assert!(audit.html.contains("add-domain") && !audit.html.contains(">quota<"));
+        let all = admin.get("/audit").await;
+        assert!(all.html.contains("add-domain") && all.html.contains(">quota<"));
+    }
+}

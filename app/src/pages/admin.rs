@@ -7,7 +7,7 @@ use crate::{
         layout::Layout,
     },
     context::use_request_context,
-    domains::{list_domains, DomainSummary},
+    domains::{list_domains, AddDomain, DomainSummary},
     error::Field,
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -37,6 +37,7 @@ pub fn AdminPage() -> impl IntoView {
         <Layout>
             <div class="page-header">
                 <h1>{l.t("admin-title")}</h1>
+                <a class="button button--ghost" href="/audit">{l.t("audit-all")}</a>
             </div>
             {created}
             <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
@@ -56,6 +57,7 @@ pub fn AdminPage() -> impl IntoView {
                         })
                 }}
             </Suspense>
+            <AddDomainForm/>
         </Layout>
     }
     .into_any()
@@ -98,6 +100,40 @@ fn DomainsSection(domains: Vec<DomainSummary>) -> impl IntoView {
         <CreateAccountForm domains=domains/>
     }
     .into_any()
+}
+
+#[component]
+fn AddDomainForm() -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = ServerAction::<AddDomain>::new();
+    let error = action_error(action);
+    let kept = move |name: &str| error.get().and_then(|e| e.kept(name).map(str::to_string));
+    view! {
+        <section class="card stack" aria-labelledby="add-domain-heading">
+            <h2 id="add-domain-heading" class="card__title">{l.t("add-domain-heading")}</h2>
+            <p class="muted">{l.t("add-domain-explained")}</p>
+            <FormError error/>
+            <ActionForm action attr:class="form">
+                <CsrfField/>
+                <LabelledField id="name" label=l.t("add-domain-name") error=field_error(error, Field::Name)>
+                    <input id="name" name="name" type="text" autocomplete="off" autocapitalize="none" spellcheck="false" required
+                        value=move || kept("name") aria-describedby="name-error"/>
+                </LabelledField>
+                <LabelledField id="quota" label=l.t("quota-label") error=field_error(error, Field::Quota)>
+                    <input id="quota" name="quota" type="number" min="0" inputmode="numeric"
+                        value=move || kept("quota") aria-describedby="quota-hint quota-error"/>
+                    <p class="field__hint" id="quota-hint">{l.t("quota-hint")}</p>
+                </LabelledField>
+                <LabelledField id="owner" label=l.t("add-domain-owner") error=field_error(error, Field::Jid)>
+                    <input id="owner" name="owner" type="text" inputmode="email" autocomplete="off" autocapitalize="none" spellcheck="false"
+                        value=move || kept("owner") aria-describedby="owner-error"/>
+                </LabelledField>
+                <div class="form-actions">
+                    <button type="submit" class="button button--primary">{l.t("add-domain-submit")}</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
 }
 
 #[component]

@@ -110,6 +110,9 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
         <OwnersCard domain=name.clone() owners=overview.owners.clone()/>
         {is_provider_admin.then(|| view! { <QuotaCard domain=name.clone() quota=overview.quota/> })}
         <AuditTable entries=overview.recent.clone() locale=l/>
+        <p>
+            <a href=format!("/audit?domain={name}")>{l.t("audit-all")}</a>
+        </p>
     }
 }
 

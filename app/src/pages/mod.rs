@@ -1,5 +1,6 @@
 pub mod accounts;
 pub mod admin;
+pub mod audit;
 pub mod domain;
 pub mod home;
 pub mod login;

@@ -1,6 +1,11 @@
 use super::{internal, managed_domain, record_done, require_provider_admin, PortalService};
-use crate::{audit, domains, reconcile::Kind, xmpp::BareJid};
+use crate::{
+    audit, domains,
+    reconcile::Kind,
+    xmpp::{BareJid, XmppError},
+};
 use app::{
+    audit::AuditEntry,
     context::RequestContext,
     domains::{DomainOverview, DomainSummary, DomainsBackend, RegistrationMode},
     error::{AppError, ErrorKind},
@@ -67,11 +72,7 @@ impl DomainsBackend for PortalService {
         jid: &str,
     ) -> Result<(), AppError> {
         let row = managed_domain(&self.0, ctx, domain).await?;
-        let jid = BareJid::new(jid.trim())
-            .ok()
-            .filter(|j| j.node().is_some())
-            .ok_or(ErrorKind::InvalidJid)?
-            .to_string();
+        let jid = parse_owner(jid)?.ok_or(ErrorKind::InvalidJid)?;
         if !domains::add_owner(&self.0.db, row.id, &jid)
             .await
             .map_err(internal)?
@@ -111,5 +112,90 @@ impl DomainsBackend for PortalService {
         let detail = quota.map_or_else(|| "unlimited".to_string(), |q| q.to_string());
         self.apply(ctx, &row.name, Kind::Quota, "quota", "", &detail)
             .await
+    }
+
+    async fn add_domain(
+        &self,
+        ctx: &RequestContext,
+        name: &str,
+        quota: Option<u32>,
+        owner: &str,
+    ) -> Result<String, AppError> {
+        require_provider_admin(ctx)?;
+        let name = domains::normalize(name).ok_or(ErrorKind::InvalidDomainName)?;
+        let owner = parse_owner(owner)?;
+        if domains::exists(&self.0.db, &name).await.map_err(internal)? {
+            return Err(ErrorKind::DomainExists.into());
+        }
+        // Asking the host for its registration mode proves it exists on Prosody and runs
+        // mod_domaine, both of which the portal needs.
+        let host = DomainPart::new(&name).map_err(internal)?;
+        let mode = match self.0.xmpp.registration_mode(&host).await {
+            Ok(mode) => mode,
+            Err(XmppError::Unavailable | XmppError::Timeout) => {
+                return Err(ErrorKind::XmppUnavailable.into())
+            }
+            Err(_) => return Err(ErrorKind::HostNotServed.into()),
+        };
+        domains::add(&self.0.db, &name).await.map_err(internal)?;
+        let row = domains::get(&self.0.db, &name)
+            .await
+            .map_err(internal)?
+            .ok_or(ErrorKind::Internal)?;
+        // The portal adopts the mode the host already has rather than surprising its users.
+        domains::set_registration_mode(&self.0.db, &name, mode.as_str())
+            .await
+            .map_err(internal)?;
+        if let Some(owner) = &owner {
+            domains::add_owner(&self.0.db, row.id, owner)
+                .await
+                .map_err(internal)?;
+        }
+        record_done(
+            &self.0,
+            ctx,
+            &name,
+            "add-domain",
+            owner.as_deref().unwrap_or(""),
+        )
+        .await?;
+        if quota.is_some() {
+            domains::set_quota(&self.0.db, &name, quota)
+                .await
+                .map_err(internal)?;
+            let detail = quota.map(|q| q.to_string()).unwrap_or_default();
+            self.apply(ctx, &name, Kind::Quota, "quota", "", &detail)
+                .await?;
+        }
+        Ok(name)
+    }
+
+    async fn audit_log(
+        &self,
+        ctx: &RequestContext,
+        domain: Option<&str>,
+        action: Option<&str>,
+    ) -> Result<Vec<AuditEntry>, AppError> {
+        match domain {
+            Some(domain) => {
+                managed_domain(&self.0, ctx, domain).await?;
+            }
+            None => require_provider_admin(ctx)?,
+        }
+        audit::list(&self.0.db, domain, action, 500)
+            .await
+            .map_err(internal)
+    }
+}
+
+/// An owner's address as typed in a form: empty, or a bare JID with a user part.
+fn parse_owner(owner: &str) -> Result<Option<String>, AppError> {
+    match owner.trim() {
+        "" => Ok(None),
+        jid => BareJid::new(jid)
+            .ok()
+            .filter(|j| j.node().is_some())
+            .map(|j| Some(j.to_string()))
+            .ok_or_else(|| ErrorKind::InvalidJid.into()),
     }
 }
