@@ -117,10 +117,9 @@ pub async fn run_due(state: &AppState) -> Result<usize, sqlx::Error> {
                 let attempts = change.attempts + 1;
                 tracing::warn!(domain = %change.domain, kind = %change.kind, error = %err, attempts, "change not applied yet");
                 sqlx::query(
-                    "UPDATE pending_changes SET claimed_until = NULL, attempts = $1, \
-                     last_error = $2, next_attempt_at = $3 WHERE id = $4",
+                    "UPDATE pending_changes SET claimed_until = NULL, attempts = attempts + 1, \
+                     last_error = $1, next_attempt_at = $2 WHERE id = $3",
                 )
-                .bind(attempts)
                 .bind(err.to_string())
                 .bind(db::now() + backoff_secs(attempts))
                 .bind(change.id)

@@ -8,6 +8,7 @@ use tokio::sync::oneshot;
 
 pub struct TestPortal {
     pub addr: SocketAddr,
+    pub database_url: String,
     pub state: AppState,
     pub backend: Backend,
     stop: Option<oneshot::Sender<()>>,
@@ -37,6 +38,22 @@ impl TestPortal {
     ) -> TestPortal {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let database_url = backend.fresh_database(dir.path()).await;
+        TestPortal::launch(prosody, backend, database_url, managed, dir).await
+    }
+
+    /// Another portal instance sharing this one's database, as a provider running several.
+    pub async fn second_instance(&self, prosody: &Prosody) -> TestPortal {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        TestPortal::launch(prosody, &self.backend, self.database_url.clone(), &[], dir).await
+    }
+
+    async fn launch(
+        prosody: &Prosody,
+        backend: &Backend,
+        database_url: String,
+        managed: &[&str],
+        dir: tempfile::TempDir,
+    ) -> TestPortal {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a free port");
@@ -93,6 +110,7 @@ security = "none"
             .expect("the portal connects to Prosody");
         TestPortal {
             addr,
+            database_url,
             state,
             backend: backend.clone(),
             stop: Some(stop),
