@@ -3,9 +3,10 @@
 //!
 //! [`with_browser`] starts a chromedriver of its own on a loopback port, opens a session with a
 //! fresh profile, runs the test body, and closes the session whatever the body did (returned an
-//! error, panicked, or hung past [`BODY_LIMIT`]) before it fails the test. chromedriver, and the
-//! Chromium it started, are killed when the [`Chromedriver`] value is dropped, and chromedriver
-//! also dies with the test process if that is killed hard (parent-death signal).
+//! error, panicked, or hung past [`BODY_LIMIT`]) before it fails the test. Whatever is left of
+//! chromedriver and its Chromium is killed and reaped when the [`Chromedriver`] value is dropped;
+//! if the test process is killed hard, chromedriver dies with it and Chromium with chromedriver
+//! (parent-death signals), so no browser is left behind either way.
 //!
 //! With JavaScript on, every page gets a small script before its own scripts run (see
 //! [`PAGE_PROBE`]): it records which forms got a `submit` listener, which is how a test knows
@@ -37,6 +38,8 @@ pub const POLL: Duration = Duration::from_millis(100);
 pub const BODY_LIMIT: Duration = Duration::from_secs(120);
 const DRIVER_START_LIMIT: Duration = Duration::from_secs(10);
 const CLOSE_LIMIT: Duration = Duration::from_secs(20);
+/// How long Chromium may take to quit after its session is closed, before it is killed.
+const QUIT_GRACE: Duration = Duration::from_secs(5);
 
 /// A test failure with a message; `?` converts WebDriver errors into it.
 pub type Failure = Box<dyn std::error::Error + Send + Sync>;
@@ -60,6 +63,9 @@ pub struct BrowserConfig {
     /// The browser's language, sent as `Accept-Language` (e.g. `"en"`, `"fr"`).
     pub lang: String,
     pub javascript: bool,
+    /// Emulate a phone (touch, device pixel ratio 2, the page's `<meta name=viewport>` honoured)
+    /// at `viewport`: a plain window cannot be narrower than 500 px.
+    pub phone: bool,
 }
 
 impl BrowserConfig {
@@ -68,12 +74,14 @@ impl BrowserConfig {
             viewport: (1280, 900),
             lang: lang.to_string(),
             javascript: true,
+            phone: false,
         }
     }
 
     pub fn phone(lang: &str) -> BrowserConfig {
         BrowserConfig {
             viewport: (360, 740),
+            phone: true,
             ..BrowserConfig::desktop(lang)
         }
     }
@@ -85,7 +93,11 @@ impl BrowserConfig {
         }
     }
 
-    fn capabilities(&self, profile: &std::path::Path) -> serde_json::Map<String, Value> {
+    fn capabilities(
+        &self,
+        binary: &std::path::Path,
+        profile: &std::path::Path,
+    ) -> serde_json::Map<String, Value> {
         let (width, height) = self.viewport;
         let mut prefs = json!({ "intl.accept_languages": self.lang });
         let mut args = vec![
@@ -107,15 +119,20 @@ impl BrowserConfig {
             prefs["profile.managed_default_content_settings.javascript"] = json!(2);
             args.push("--blink-settings=scriptEnabled=false".to_string());
         }
-        let capabilities = json!({
+        let mut capabilities = json!({
             "browserName": "chrome",
             "pageLoadStrategy": "normal",
             "goog:chromeOptions": {
-                "binary": CHROMIUM,
+                "binary": binary,
                 "args": args,
                 "prefs": prefs,
             },
         });
+        if self.phone {
+            capabilities["goog:chromeOptions"]["mobileEmulation"] = json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 2.0, "touch": true, "mobile": true },
+            });
+        }
         match capabilities {
             Value::Object(map) => map,
             _ => unreachable!(),
@@ -124,7 +141,8 @@ impl BrowserConfig {
 }
 
 /// A chromedriver child process on a loopback port it picked itself (`--port=0`, so no race for
-/// a free port). Dropping it kills its whole process group: chromedriver and any Chromium left.
+/// a free port), in its own process group, with its files in a temporary directory. Dropping it
+/// lets Chromium finish quitting (bounded), then kills what is left of the group and reaps.
 pub struct Chromedriver {
     child: Child,
     port: u16,
@@ -137,9 +155,25 @@ impl Chromedriver {
         let dir = tempfile::Builder::new()
             .prefix("domaine-chromedriver-")
             .tempdir()?;
+        let wrapper = dir.path().join("chromium");
+        fs::write(
+            &wrapper,
+            format!("#!/bin/sh\nexec /usr/bin/setpriv --pdeathsig KILL {CHROMIUM} \"$@\"\n"),
+        )?;
+        fs::set_permissions(
+            &wrapper,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )?;
         let log_path = dir.path().join("chromedriver.out");
         let log = File::create(&log_path)?;
         let mut command = Command::new(CHROMEDRIVER);
+        // Chromium's files outside its profile (its crash handler's database among them) go to
+        // the temporary directory too, not into the user's home.
+        for (var, sub) in [("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")] {
+            let path = dir.path().join(sub);
+            fs::create_dir(&path)?;
+            command.env(var, path);
+        }
         // No --allowed-ips: chromedriver then only accepts connections from loopback.
         command
             .arg("--port=0")
@@ -164,6 +198,7 @@ impl Chromedriver {
                 Ok(())
             });
         }
+        become_child_subreaper();
         let child = spawn_from_long_lived_thread(command)?;
         let mut driver = Chromedriver {
             child,
@@ -196,6 +231,13 @@ impl Chromedriver {
         format!("http://127.0.0.1:{}/", self.port)
     }
 
+    /// What to give chromedriver as the browser binary: [`CHROMIUM`] with a parent-death signal,
+    /// so that Chromium dies with chromedriver, which dies with the test process. (Killed hard,
+    /// the test process runs no destructor; without this Chromium would run on, orphaned.)
+    pub fn chromium(&self) -> PathBuf {
+        self.dir.path().join("chromium")
+    }
+
     /// chromedriver's own output, for failure messages.
     pub fn output(&self) -> String {
         fs::read_to_string(self.dir.path().join("chromedriver.out")).unwrap_or_default()
@@ -214,14 +256,106 @@ fn started_on_port(output: &str) -> Option<u16> {
 }
 
 impl Drop for Chromedriver {
+    /// After the session is closed Chromium quits by itself: give it a moment to, so that it
+    /// reaps its own processes, then kill whatever is left of chromedriver's process group and of
+    /// this session's crash handlers, and reap the Chromium processes that ended up as our
+    /// children.
     fn drop(&mut self) {
-        let pid = self.child.id() as libc::pid_t;
+        let group = self.child.id() as libc::pid_t;
+        let dir = self.dir.path().to_string_lossy().into_owned();
+        // This session's processes: chromedriver's group, and the crash handlers (detached into
+        // their own sessions) whose database is in our directory.
+        let ours = |p: &ProcessInfo| {
+            p.pid != group && p.state != 'Z' && (p.pgrp == group || p.cmdline.contains(&dir))
+        };
+        let deadline = Instant::now() + QUIT_GRACE;
+        while processes().iter().any(ours) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         unsafe {
-            libc::kill(-pid, libc::SIGKILL);
+            libc::kill(-group, libc::SIGKILL);
+            for p in processes().iter().filter(|p| ours(p)) {
+                libc::kill(p.pid, libc::SIGKILL);
+            }
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        reap_chromium_orphans(|| processes().iter().any(ours));
     }
+}
+
+/// Chromium's orphans (its detached crash handlers always, its other processes when it was
+/// killed) are re-parented to this process, the child subreaper: reap the dead ones, waiting
+/// (bounded) while `still_running()`. Dead processes only, so this cannot hurt a session that
+/// another test still runs.
+fn reap_chromium_orphans(still_running: impl Fn() -> bool) {
+    let me = std::process::id() as libc::pid_t;
+    let deadline = Instant::now() + QUIT_GRACE;
+    loop {
+        for p in processes() {
+            let chromium = p.comm == "chromium" || p.comm.starts_with("chrome_crashpad");
+            if p.ppid == me && p.state == 'Z' && chromium {
+                unsafe {
+                    libc::waitpid(p.pid, std::ptr::null_mut(), libc::WNOHANG);
+                }
+            }
+        }
+        if !still_running() || Instant::now() >= deadline {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// One line of `/proc/PID/stat` (and the command line).
+#[derive(Debug)]
+struct ProcessInfo {
+    pid: libc::pid_t,
+    comm: String,
+    state: char,
+    ppid: libc::pid_t,
+    pgrp: libc::pid_t,
+    cmdline: String,
+}
+
+fn processes() -> Vec<ProcessInfo> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return vec![];
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid: libc::pid_t = entry.file_name().to_str()?.parse().ok()?;
+            let stat = fs::read_to_string(entry.path().join("stat")).ok()?;
+            // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+            let comm = stat[stat.find('(')? + 1..stat.rfind(')')?].to_string();
+            let mut fields = stat[stat.rfind(')')? + 1..].split_whitespace();
+            let state = fields.next()?.chars().next()?;
+            let ppid = fields.next()?.parse().ok()?;
+            let pgrp = fields.next()?.parse().ok()?;
+            let cmdline = fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            Some(ProcessInfo {
+                pid,
+                comm,
+                state,
+                ppid,
+                pgrp,
+                cmdline,
+            })
+        })
+        .collect()
+}
+
+/// Chromium starts its crash handler detached (double fork, own session): without a subreaper
+/// it ends up a child of init, which leaves it a zombie until init gets round to it. With this
+/// process as subreaper, [`Chromedriver`]'s drop reaps it. (Set once; other orphans of this
+/// test process, if any, are reaped by init when the process exits, as before.)
+fn become_child_subreaper() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    });
 }
 
 /// The parent-death signal fires when the *thread* that forked the child ends, not the process;
@@ -326,6 +460,11 @@ impl Tab {
         Ok(self.client.execute(script, args).await?)
     }
 
+    /// Sends a Chrome DevTools Protocol command (through chromedriver) and returns its result.
+    pub async fn cdp(&self, cmd: &'static str, params: Value) -> Result<Value, Failure> {
+        Ok(self.client.issue_cmd(CdpCommand { cmd, params }).await?)
+    }
+
     /// Polls the JavaScript expression `condition` every 100 ms until it is truthy; fails after
     /// 20 s with `what`, the last value or error, and the page's address.
     pub async fn wait_until(&self, what: &str, condition: &str) -> TestResult {
@@ -353,7 +492,8 @@ impl Tab {
     }
 
     /// Waits until hydration has attached the submit handler of the form posting to `action`
-    /// (its `action` attribute ends with it). Needs JavaScript.
+    /// (its `action` attribute ends with it). Needs JavaScript. Fails at once when the page logs
+    /// an error (a hydration mismatch panics: the form would never be hydrated).
     pub async fn wait_until_form_hydrated(&self, action: &str) -> TestResult {
         assert!(self.javascript, "there is no hydration without JavaScript");
         let form = format!(
@@ -362,9 +502,19 @@ impl Tab {
         );
         self.wait_until(
             &format!("hydration reaches the form posting to {action}"),
-            &format!("window.__e2e && {form} && window.__e2e.hasSubmitListener({form})"),
+            &format!(
+                "window.__e2e && (window.__e2e.errors().length > 0
+                    || {form} && window.__e2e.hasSubmitListener({form}))"
+            ),
         )
-        .await
+        .await?;
+        let errors = self.page_errors().await?;
+        if !errors.is_empty() {
+            return Err(
+                format!("the page failed while hydrating the form posting to {action}").into(),
+            );
+        }
+        Ok(())
     }
 
     /// Console errors, uncaught exceptions and unhandled rejections of the current page (always
@@ -380,6 +530,23 @@ impl Tab {
             )
             .await?;
         Ok(serde_json::from_value(value)?)
+    }
+
+    /// Whether the page's own scripts can run: inserts an inline script and looks for its effect.
+    /// (WebDriver's scripts, like this one, run even when the page's are blocked.)
+    pub async fn page_scripts_run(&self) -> Result<bool, Failure> {
+        let ran = self
+            .js(
+                "delete window.__e2eInlineScriptRan;
+                 const script = document.createElement('script');
+                 script.textContent = 'window.__e2eInlineScriptRan = true;';
+                 document.head.append(script);
+                 script.remove();
+                 return window.__e2eInlineScriptRan === true;",
+                vec![],
+            )
+            .await?;
+        Ok(ran == true)
     }
 
     /// Replaces the text of the input matching `css`, by typing.
@@ -426,14 +593,6 @@ impl Tab {
         let pair: (i64, i64) = serde_json::from_value(value)?;
         Ok(pair)
     }
-
-    pub async fn path_and_query(&self) -> Result<String, Failure> {
-        let url = self.client.current_url().await?;
-        Ok(match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_string(),
-        })
-    }
 }
 
 /// A JavaScript string literal.
@@ -456,7 +615,7 @@ where
         .tempdir()
         .expect("a temporary Chromium profile");
     let client = match ClientBuilder::native()
-        .capabilities(config.capabilities(profile.path()))
+        .capabilities(config.capabilities(&driver.chromium(), profile.path()))
         .connect(&driver.url())
         .await
     {
@@ -511,12 +670,11 @@ async fn prepare(tab: &Tab) -> TestResult {
         ))
         .await?;
     if tab.javascript {
-        tab.client
-            .issue_cmd(CdpCommand {
-                cmd: "Page.addScriptToEvaluateOnNewDocument",
-                params: json!({ "source": PAGE_PROBE }),
-            })
-            .await?;
+        tab.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": PAGE_PROBE }),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -529,8 +687,10 @@ async fn describe_failure(tab: &Tab) -> String {
         text.push_str(&format!("\npage: {url}"));
     }
     if let Ok(Ok(errors)) = tokio::time::timeout(limit, tab.page_errors()).await {
-        if !errors.is_empty() {
-            text.push_str(&format!("\npage errors: {errors:?}"));
+        for error in errors {
+            // The first lines say what went wrong; a panic's JavaScript stack follows.
+            let short: String = error.chars().take(600).collect();
+            text.push_str(&format!("\npage error: {short}"));
         }
     }
     if let Ok(Ok(png)) = tokio::time::timeout(limit, tab.client.screenshot()).await {
@@ -543,7 +703,7 @@ async fn describe_failure(tab: &Tab) -> String {
                 file.keep().map_err(|e| e.error)
             });
         if let Ok((_, path)) = saved {
-            text.push_str(&format!("\nscreenshot: {}", PathBuf::from(path).display()));
+            text.push_str(&format!("\nscreenshot: {}", path.display()));
         }
     }
     text

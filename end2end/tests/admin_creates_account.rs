@@ -11,18 +11,54 @@ use domaine_tests::{
 };
 use end2end::{ensure, js_string, with_browser, BrowserConfig, Tab, TestResult};
 use server::xmpp::BareJid;
+use std::{path::Path, time::SystemTime};
 
 const ADMIN: &str = "admin";
 const ADMIN_PASSWORD: &str = "correct horse battery";
 const DOMAIN: &str = "one.test";
 const CREATE_ACCOUNT: &str = "/api/create_account";
 
+/// The newest modification time of the files under `dir`.
+fn newest_change(dir: &Path) -> SystemTime {
+    let mut newest = SystemTime::UNIX_EPOCH;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let time = if path.is_dir() {
+            newest_change(&path)
+        } else {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .unwrap_or(newest)
+        };
+        newest = newest.max(time);
+    }
+    newest
+}
+
+/// The browser bundle must come from the same sources as the server compiled into this test,
+/// or hydration fails in ways that look like bugs.
+fn assert_site_is_current() {
+    let wasm = site_root().join("pkg/domaine_bg.wasm");
+    let built = std::fs::metadata(&wasm)
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|_| {
+            panic!(
+                "no site in {}: run scripts/build.sh first",
+                site_root().display()
+            )
+        });
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for sources in ["app", "frontend", "style"] {
+        assert!(
+            newest_change(&root.join(sources)) <= built,
+            "{sources}/ changed after the site was built: run scripts/build.sh"
+        );
+    }
+}
+
 async fn start() -> (Prosody, TestPortal) {
-    assert!(
-        site_root().join("pkg/domaine_bg.wasm").is_file(),
-        "no site in {}: run scripts/build.sh first",
-        site_root().display()
-    );
+    assert_site_is_current();
     let prosody = Prosody::start(&[DOMAIN]);
     let portal = TestPortal::start(&prosody, &backends()[0]).await;
     portal.create_admin(ADMIN, ADMIN_PASSWORD).await;
@@ -150,10 +186,20 @@ async fn without_javascript_the_admin_creates_an_account_all_the_same() {
     let config = BrowserConfig::desktop("en").without_javascript();
     with_browser(&portal.url(""), config, |tab| async move {
         log_in(&tab).await?;
+        ensure!(
+            !tab.page_scripts_run().await?,
+            "the page's scripts run: JavaScript is not off"
+        );
+        // The submission loads a new page, which does not have this.
+        tab.js("window.__e2eMarker = 'same page';", vec![]).await?;
         fill_account_form(&tab, "bob", password).await?;
         tab.click("form[action$='/api/create_account'] button[type=submit]")
             .await?;
         wait_for_created(&tab, &jid).await?;
+        let same_page = tab
+            .js("return window.__e2eMarker === 'same page';", vec![])
+            .await?;
+        ensure!(same_page == false, "no new page was loaded");
         ensure!(
             can_login(c2s, &bare(&jid), password).await,
             "the new account logs in to Prosody"
