@@ -14,7 +14,10 @@ use std::sync::Arc;
 
 /// Everything the server provides to the UI, one part per concept (each defined beside that
 /// concept's server functions).
-pub trait Portal: DomainsBackend + AccountsBackend + OwnAccountBackend + Send + Sync + 'static {}
+pub trait Portal:
+    DomainsBackend + AccountsBackend + OwnAccountBackend + Send + Sync + 'static
+{
+}
 
 impl<T> Portal for T where
     T: DomainsBackend + AccountsBackend + OwnAccountBackend + Send + Sync + 'static
