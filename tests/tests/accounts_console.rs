@@ -965,3 +965,117 @@ async fn a_lock_made_while_prosody_is_down_lands_when_it_is_back() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_owner_logged_in_with_xmpp_runs_the_console_of_their_domain_only() {
+    for backend in backends() {
+        let c = Console::start(&backend).await;
+        let b = c.backend();
+        let db = &c.portal.state.db;
+        c.prosody.register("nora", DOMAIN, "nora's password 1");
+        let row = server::domains::get(db, DOMAIN).await.unwrap().unwrap();
+        server::domains::add_owner(db, row.id, &format!("nora@{DOMAIN}"))
+            .await
+            .unwrap();
+
+        // Logged in with her XMPP address, in French.
+        let web = WebClient::new(&c.portal.url("/"), "fr-FR,fr;q=0.9");
+        let csrf = web.get("/login").await.csrf();
+        let (_, location) = web
+            .post_form(
+                "/auth/login",
+                &[
+                    ("csrf", &csrf),
+                    ("username", &format!("nora@{DOMAIN}")),
+                    ("password", "nora's password 1"),
+                    ("next", &accounts_path("")),
+                ],
+            )
+            .await;
+        assert_eq!(location.as_deref(), Some(accounts_path("").as_str()), "{b}");
+        let page = web.get(&accounts_path("")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.html.contains(&format!("Comptes de {DOMAIN}")), "{b}");
+        assert!(page.html.contains("Créer un compte"));
+        let csrf = page.csrf();
+
+        // Creates an account without JavaScript, with a generated password shown once.
+        let (status, location) = web
+            .post_form(
+                "/api/add_domain_account",
+                &[
+                    ("csrf", &csrf),
+                    ("domain", DOMAIN),
+                    ("username", "oscar"),
+                    ("password_mode", "generate"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::FOUND);
+        let html = web.get(&location.unwrap()).await.html;
+        assert!(
+            html.contains(&format!("Le compte oscar@{DOMAIN} a été créé.")),
+            "{b}"
+        );
+        let password = shown_password(&html, &format!("oscar@{DOMAIN}")).expect("shown");
+        assert!(c.can_login("oscar", &password).await, "{b}");
+        assert!(
+            server::audit::list(db, Some(DOMAIN), Some("create-account"), 10)
+                .await
+                .unwrap()
+                .iter()
+                .any(|e| e.target == "oscar" && e.actor == format!("nora@{DOMAIN}")),
+            "{b}: audited under her address"
+        );
+
+        // She cannot lock herself out; she can lock others.
+        let own = web
+            .server_fn(
+                "set_account_lock",
+                &[
+                    ("csrf", &csrf),
+                    ("domain", DOMAIN),
+                    ("username", "nora"),
+                    ("lock", "1"),
+                ],
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(own.kind, ErrorKind::CannotLockOwnAccount);
+        assert!(c.can_login("nora", "nora's password 1").await);
+        web.server_fn(
+            "set_account_lock",
+            &[
+                ("csrf", &csrf),
+                ("domain", DOMAIN),
+                ("username", "oscar"),
+                ("lock", "1"),
+            ],
+        )
+        .await
+        .unwrap();
+        assert!(!c.can_login("oscar", &password).await, "{b}");
+
+        // Another domain: the same answer as a domain that does not exist.
+        for domain in [OTHER, "nowhere.test"] {
+            let html = web.get(&format!("/domains/{domain}/accounts")).await.html;
+            assert!(
+                html.contains("Vous n’avez pas le droit de faire cela."),
+                "{b}: {domain}"
+            );
+            let refused = web
+                .server_fn(
+                    "add_domain_account",
+                    &[
+                        ("csrf", &csrf),
+                        ("domain", domain),
+                        ("username", "oscar"),
+                        ("password_mode", "generate"),
+                    ],
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(refused.kind, ErrorKind::Forbidden);
+        }
+    }
+}

@@ -76,6 +76,35 @@ impl Actions {
     fn any_error(self) -> bool {
         self.create_error().get().is_some() || !self.row_errors().is_empty()
     }
+
+    /// In the browser, once a form is sent, what the others showed (a generated password, an
+    /// error) goes away: a password is shown once, not for as long as the page stays open.
+    fn forget_older_results(self) {
+        Effect::new(move |_| {
+            let pending = [
+                self.create.pending().get(),
+                self.delete.pending().get(),
+                self.password.pending().get(),
+                self.lock.pending().get(),
+                self.sessions.pending().get(),
+            ];
+            let Some(sent) = pending.iter().position(|p| *p) else {
+                return;
+            };
+            let clear: [&dyn Fn(); 5] = [
+                &|| self.create.value().set(None),
+                &|| self.delete.value().set(None),
+                &|| self.password.value().set(None),
+                &|| self.lock.value().set(None),
+                &|| self.sessions.value().set(None),
+            ];
+            for (i, clear) in clear.iter().enumerate() {
+                if i != sent {
+                    clear();
+                }
+            }
+        });
+    }
 }
 
 /// An action's error if it is about `username`.
@@ -105,6 +134,7 @@ pub fn AccountsPage() -> impl IntoView {
         return view! { <Redirect path=next/> }.into_any();
     }
     let actions = Actions::new();
+    actions.forget_older_results();
     let search = move || query.read().get("q").unwrap_or_default();
     let page = move || parse_page(query.read().get("page").as_deref());
     let list = Resource::new(
