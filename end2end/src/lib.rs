@@ -21,9 +21,10 @@ use std::future::Future;
 use std::io;
 use std::os::unix::process::CommandExt;
 use std::panic::AssertUnwindSafe;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Mutex, OnceLock};
+use std::time::SystemTime;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
@@ -716,6 +717,46 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         s.clone()
     } else {
         "the test body panicked".to_string()
+    }
+}
+
+/// The newest modification time of the files under `dir`.
+fn newest_change(dir: &Path) -> SystemTime {
+    let mut newest = SystemTime::UNIX_EPOCH;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let time = if path.is_dir() {
+            newest_change(&path)
+        } else {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .unwrap_or(newest)
+        };
+        newest = newest.max(time);
+    }
+    newest
+}
+
+/// The browser bundle must come from the same sources as the server compiled into this test,
+/// or hydration fails in ways that look like bugs.
+pub fn assert_site_is_current() {
+    let site_root = domaine_tests::portal::site_root();
+    let wasm = site_root.join("pkg/domaine_bg.wasm");
+    let built = std::fs::metadata(&wasm)
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|_| {
+            panic!(
+                "no site in {}: run scripts/build.sh first",
+                site_root.display()
+            )
+        });
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for sources in ["app", "frontend", "style"] {
+        assert!(
+            newest_change(&root.join(sources)) <= built,
+            "{sources}/ changed after the site was built: run scripts/build.sh"
+        );
     }
 }
 

@@ -6,56 +6,18 @@
 
 use domaine_tests::{
     database::backends,
-    portal::{site_root, TestPortal},
+    portal::TestPortal,
     prosody::{can_login, Prosody},
 };
-use end2end::{ensure, js_string, with_browser, BrowserConfig, Tab, TestResult};
+use end2end::{
+    assert_site_is_current, ensure, js_string, with_browser, BrowserConfig, Tab, TestResult,
+};
 use server::xmpp::BareJid;
-use std::{path::Path, time::SystemTime};
 
 const ADMIN: &str = "admin";
 const ADMIN_PASSWORD: &str = "correct horse battery";
 const DOMAIN: &str = "one.test";
 const CREATE_ACCOUNT: &str = "/api/create_account";
-
-/// The newest modification time of the files under `dir`.
-fn newest_change(dir: &Path) -> SystemTime {
-    let mut newest = SystemTime::UNIX_EPOCH;
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        let time = if path.is_dir() {
-            newest_change(&path)
-        } else {
-            entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .unwrap_or(newest)
-        };
-        newest = newest.max(time);
-    }
-    newest
-}
-
-/// The browser bundle must come from the same sources as the server compiled into this test,
-/// or hydration fails in ways that look like bugs.
-fn assert_site_is_current() {
-    let wasm = site_root().join("pkg/domaine_bg.wasm");
-    let built = std::fs::metadata(&wasm)
-        .and_then(|m| m.modified())
-        .unwrap_or_else(|_| {
-            panic!(
-                "no site in {}: run scripts/build.sh first",
-                site_root().display()
-            )
-        });
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for sources in ["app", "frontend", "style"] {
-        assert!(
-            newest_change(&root.join(sources)) <= built,
-            "{sources}/ changed after the site was built: run scripts/build.sh"
-        );
-    }
-}
 
 async fn start() -> (Prosody, TestPortal) {
     assert_site_is_current();
