@@ -148,6 +148,35 @@ async fn an_owner_runs_their_domain_and_nothing_else() {
                 let err = web.server_fn(name, &fields).await.unwrap_err();
                 assert_eq!(err.kind, ErrorKind::Forbidden, "{name} on {domain}");
             }
+            let target = [
+                ("csrf", csrf.as_str()),
+                ("domain", domain),
+                ("username", "victim"),
+            ];
+            let account_calls: [(&str, Vec<(&str, &str)>); 6] = [
+                (
+                    "domain_accounts",
+                    vec![("domain", domain), ("query", ""), ("page", "1")],
+                ),
+                (
+                    "add_domain_account",
+                    [&target[..], &[("password", "a long password")]].concat(),
+                ),
+                (
+                    "delete_domain_account",
+                    [&target[..], &[("confirm", "victim")]].concat(),
+                ),
+                (
+                    "set_account_password",
+                    [&target[..], &[("password", "a long password")]].concat(),
+                ),
+                ("set_account_lock", [&target[..], &[("lock", "1")]].concat()),
+                ("end_account_sessions", target.to_vec()),
+            ];
+            for (name, fields) in account_calls {
+                let err = web.server_fn(name, &fields).await.unwrap_err();
+                assert_eq!(err.kind, ErrorKind::Forbidden, "{name} on {domain}");
+            }
             assert!(web.server_fn("list_domains", &[]).await.is_err());
         }
         // Quotas are the provider's to set, not the owner's.
