@@ -24,12 +24,20 @@ cleanup() {
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-start_prosody "$WORK/prosody" "$XMPP_PORT" "domaine@portal.bench" "$SERVICE_PASSWORD" portal.bench load.bench
+start_prosody "$WORK/prosody" "$XMPP_PORT" "domaine@portal.bench" "$SERVICE_PASSWORD" portal.bench load.bench big.bench
+
+# 10,000 accounts on big.bench, written straight into Prosody's storage as copies of the service
+# account's record (Prosody reads these files on each access): the accounts page at that size.
+BIG_ACCOUNTS="$WORK/prosody/data/big%2ebench/accounts"
+mkdir -p "$BIG_ACCOUNTS"
+for i in $(seq -w 0 9999); do cp "$WORK/prosody/data/portal%2ebench/accounts/domaine.dat" "$BIG_ACCOUNTS/u$i.dat"; done
+[ "$(id -u)" -eq 0 ] && chown -R prosody:prosody "$WORK/prosody/data"
 
 export DOMAINE_CONFIG="$WORK/domaine.toml"
 write_portal_config "$DOMAINE_CONFIG" "$PORT" "$XMPP_PORT" "domaine@portal.bench" \
     "$SERVICE_PASSWORD" "sqlite://$WORK/domaine.db" "$(head -c 64 /dev/urandom | base64 -w0)" "Bench"
 "$DOMAINE" add-domain load.bench >/dev/null
+"$DOMAINE" add-domain big.bench >/dev/null
 echo "bench password 1" | "$DOMAINE" create-admin --username bench >/dev/null
 RUST_LOG=warn "$DOMAINE" serve &
 PORTAL_PID=$!
@@ -70,7 +78,9 @@ printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..36})" "------------" "-----
 run "GET /login" "$BASE/login"
 COOKIE="$ANON_COOKIE" CSRF="$LOGIN_CSRF" run "POST /auth/login (argon2id)" -s "$ROOT/bench/login.lua" "$BASE/auth/login"
 COOKIE="$COOKIE" CSRF="$CSRF" DOMAIN=load.bench run "POST /api/create_account (Prosody)" -s "$ROOT/bench/create_account.lua" "$BASE/api/create_account"
+run "accounts page, 10k accounts, page 100" -H "Cookie: $COOKIE" "$BASE/domains/big.bench/accounts?page=100"
+run "accounts search, 10k accounts" -H "Cookie: $COOKIE" "$BASE/domains/big.bench/accounts?q=u0999"
 echo
-accounts=$(find "$WORK/prosody/data" -path '*accounts*' -name '*.dat' | wc -l)
-echo "accounts created on Prosody: $accounts"
+accounts=$(find "$WORK/prosody/data/load%2ebench/accounts" -name '*.dat' | wc -l)
+echo "accounts created on Prosody by the create_account run: $accounts"
 echo "portal peak RSS: $(awk '/VmHWM/ {print $2, $3}' "/proc/$PORTAL_PID/status")"

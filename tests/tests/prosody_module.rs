@@ -752,8 +752,8 @@ async fn a_non_admin_is_forbidden() {
 }
 
 /// 10,000 accounts on a host, written straight into the storage (with a
-/// last-activity record each, every 100th locked): counting, listing a page
-/// and searching must stay fast.
+/// last-activity record each, every 100th locked): counting, listing a page,
+/// searching and the quota stay right at that size.
 #[tokio::test(flavor = "multi_thread")]
 async fn ten_thousand_accounts() {
     const ACCOUNTS: usize = 10_000;
@@ -770,7 +770,6 @@ async fn ten_thousand_accounts() {
             )
         })
         .collect();
-    let started = Instant::now();
     prosody.write_store_files(
         HOST,
         "accounts",
@@ -784,53 +783,27 @@ async fn ten_thousand_accounts() {
             .map(String::as_str)
             .zip(states.iter().map(String::as_str)),
     );
-    eprintln!("wrote {ACCOUNTS} accounts in {:?}", started.elapsed());
 
-    // Warm-up (first directory listing), then the median of 5 calls each.
-    client.count_accounts(host).await.unwrap();
-    let mut count_times = Vec::new();
-    let mut page_times = Vec::new();
-    let mut search_times = Vec::new();
-    for _ in 0..5 {
-        let started = Instant::now();
-        let total = client.count_accounts(host).await.unwrap();
-        count_times.push(started.elapsed());
-        assert_eq!(total as usize, ACCOUNTS + 1);
+    // How fast this is, through the portal, is measured by scripts/bench.sh (BENCHMARKS.md).
+    let total = client.count_accounts(host).await.unwrap();
+    assert_eq!(total as usize, ACCOUNTS + 1);
 
-        // "portal" sorts first.
-        let started = Instant::now();
-        let page = client.list_accounts(host, "", 5001, 200).await.unwrap();
-        page_times.push(started.elapsed());
-        assert_eq!(page.total as usize, ACCOUNTS + 1);
-        assert_eq!(page.accounts.len(), 200);
-        assert_eq!(page.accounts[0].username, "user05000");
-        assert_eq!(page.accounts[0].last_active, Some(1_700_005_000));
-        assert!(page.accounts[0].locked);
-        assert!(!page.accounts[1].locked);
-        assert_eq!(page.accounts[199].username, "user05199");
+    // "portal" sorts first.
+    let page = client.list_accounts(host, "", 5001, 200).await.unwrap();
+    assert_eq!(page.total as usize, ACCOUNTS + 1);
+    assert_eq!(page.accounts.len(), 200);
+    assert_eq!(page.accounts[0].username, "user05000");
+    assert_eq!(page.accounts[0].last_active, Some(1_700_005_000));
+    assert!(page.accounts[0].locked);
+    assert!(!page.accounts[1].locked);
+    assert_eq!(page.accounts[199].username, "user05199");
 
-        let started = Instant::now();
-        let found = client
-            .list_accounts(host, "USER0999", 0, 200)
-            .await
-            .unwrap();
-        search_times.push(started.elapsed());
-        assert_eq!(found.total, 10);
-        assert_eq!(found.accounts[0].username, "user09990");
-    }
-    let median = |times: &mut Vec<Duration>| {
-        times.sort();
-        times[times.len() / 2]
-    };
-    let (count_time, page_time, search_time) = (
-        median(&mut count_times),
-        median(&mut page_times),
-        median(&mut search_times),
-    );
-    eprintln!(
-        "{ACCOUNTS} accounts, median of 5: count {count_time:?}, page of 200 {page_time:?}, \
-         search {search_time:?}"
-    );
+    let found = client
+        .list_accounts(host, "USER0999", 0, 200)
+        .await
+        .unwrap();
+    assert_eq!(found.total, 10);
+    assert_eq!(found.accounts[0].username, "user09990");
 
     let last = client.list_accounts(host, "", 10_000, 200).await.unwrap();
     assert_eq!(last.accounts.len(), 1);
@@ -847,25 +820,8 @@ async fn ten_thousand_accounts() {
         .set_quota(host, Some(ACCOUNTS as u32 + 1))
         .await
         .unwrap();
-    let started = Instant::now();
     assert_eq!(
         ibr(&prosody, "one-too-many", "p", None).await,
         Err("resource-constraint".into())
     );
-    eprintln!(
-        "registration refused at the quota in {:?}",
-        started.elapsed()
-    );
-
-    // Generous bounds for a loaded machine; typical times are printed above.
-    for (what, elapsed) in [
-        ("count", count_time),
-        ("page", page_time),
-        ("search", search_time),
-    ] {
-        assert!(
-            elapsed < Duration::from_secs(2),
-            "{what} took {elapsed:?} with {ACCOUNTS} accounts"
-        );
-    }
 }
