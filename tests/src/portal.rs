@@ -15,6 +15,12 @@ pub struct TestPortal {
     _dir: tempfile::TempDir,
 }
 
+/// The XMPP address every test portal lists as a provider admin (`provider_admins`); the
+/// account itself exists only if a test registers it.
+pub fn provider_admin_jid(prosody: &Prosody) -> String {
+    format!("provider@{}", prosody.hosts()[0])
+}
+
 /// Where `scripts/build.sh` put the site; only browser tests need it.
 pub fn site_root() -> PathBuf {
     let target = std::env::var("CARGO_TARGET_DIR")
@@ -66,6 +72,7 @@ impl TestPortal {
 listen = "{addr}"
 public_url = "http://{addr}"
 provider_name = "Test provider"
+provider_admins = ["{provider_admin}"]
 database_url = "{database_url}"
 site_root = "{site}"
 secret_key = "{secret}"
@@ -81,6 +88,7 @@ from = "Domaine <noreply@example.test>"
 security = "none"
 "#,
                 site = site_root().display(),
+                provider_admin = provider_admin_jid(prosody),
                 secret = base64::Engine::encode(
                     &base64::engine::general_purpose::STANDARD,
                     rand::random::<[u8; 32]>().repeat(2)

@@ -5,7 +5,7 @@
 use app::error::ErrorKind;
 use domaine_tests::{
     database::backends,
-    portal::TestPortal,
+    portal::{provider_admin_jid, TestPortal},
     prosody::{can_login, register_in_band, Prosody},
     web::WebClient,
 };
@@ -98,6 +98,38 @@ async fn xmpp_logins_are_checked_by_the_xmpp_server() {
         .await
         .html
         .contains("Le serveur XMPP est injoignable"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_provider_admin_listed_by_xmpp_address_logs_in_with_it() {
+    let prosody = Prosody::start(&[A, B]);
+    let portal = TestPortal::start(&prosody, &backends()[0]).await;
+    let jid = provider_admin_jid(&prosody);
+    let (user, host) = jid.split_once('@').unwrap();
+    prosody.register(user, host, PASSWORD);
+    let web = WebClient::new(&portal.url("/"), "en");
+    let csrf = web.get("/login").await.csrf();
+    let (_, location) = web
+        .post_form(
+            "/auth/login",
+            &[("csrf", &csrf), ("username", &jid), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        location.as_deref(),
+        Some("/admin"),
+        "provider admins start at their console"
+    );
+    assert_eq!(web.get("/admin").await.status, StatusCode::OK);
+    assert!(web
+        .server_fn("list_domains", &[])
+        .await
+        .unwrap()
+        .contains(B));
+    assert!(web
+        .server_fn("domain_dashboard", &[("domain", B)])
+        .await
+        .is_ok());
 }
 
 #[tokio::test(flavor = "multi_thread")]
