@@ -23,7 +23,7 @@ use std::os::unix::process::CommandExt;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::SystemTime;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
@@ -200,7 +200,7 @@ impl Chromedriver {
             });
         }
         become_child_subreaper();
-        let child = spawn_from_long_lived_thread(command)?;
+        let child = domaine_tests::prosody::spawn_from_long_lived_thread(command)?;
         let mut driver = Chromedriver {
             child,
             port: 0,
@@ -357,35 +357,6 @@ fn become_child_subreaper() {
     ONCE.get_or_init(|| unsafe {
         libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     });
-}
-
-/// The parent-death signal fires when the *thread* that forked the child ends, not the process;
-/// test threads end early, so children are forked from one thread that lives as long as the
-/// process (as the harness does for Prosody).
-fn spawn_from_long_lived_thread(command: Command) -> io::Result<Child> {
-    type Job = (Command, mpsc::Sender<io::Result<Child>>);
-    static SPAWNER: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
-    let spawner = SPAWNER.get_or_init(|| {
-        let (tx, rx) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("chromedriver-spawner".into())
-            .spawn(move || {
-                for (mut command, reply) in rx {
-                    let _ = reply.send(command.spawn());
-                }
-            })
-            .expect("spawn the chromedriver spawner thread");
-        Mutex::new(tx)
-    });
-    let (reply_tx, reply_rx) = mpsc::channel();
-    spawner
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .send((command, reply_tx))
-        .map_err(|_| io::Error::other("the spawner thread is gone"))?;
-    reply_rx
-        .recv()
-        .map_err(|_| io::Error::other("the spawner thread is gone"))?
 }
 
 /// Installed before the page's own scripts on every document (JavaScript sessions only).

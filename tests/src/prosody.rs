@@ -360,20 +360,21 @@ fn terminate(child: &mut Child) {
 
 /// The parent-death signal fires when the *thread* that forked the child
 /// ends, not the process; test threads (and tokio workers) end early, so all
-/// servers are forked from one thread that lives as long as the process.
-fn spawn_from_long_lived_thread(command: Command) -> io::Result<Child> {
+/// servers (Prosody here, chromedriver in the browser tests) are forked from
+/// one thread that lives as long as the process.
+pub fn spawn_from_long_lived_thread(command: Command) -> io::Result<Child> {
     type Job = (Command, mpsc::Sender<io::Result<Child>>);
     static SPAWNER: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
     let spawner = SPAWNER.get_or_init(|| {
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
-            .name("prosody-spawner".into())
+            .name("server-spawner".into())
             .spawn(move || {
                 for (mut command, reply) in rx {
                     let _ = reply.send(command.spawn());
                 }
             })
-            .expect("spawn the prosody spawner thread");
+            .expect("spawn the server spawner thread");
         Mutex::new(tx)
     });
     let (reply_tx, reply_rx) = mpsc::channel();
@@ -381,8 +382,8 @@ fn spawn_from_long_lived_thread(command: Command) -> io::Result<Child> {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .send((command, reply_tx))
-        .expect("prosody spawner thread is gone");
-    reply_rx.recv().expect("prosody spawner thread is gone")
+        .expect("the server spawner thread is gone");
+    reply_rx.recv().expect("the server spawner thread is gone")
 }
 
 fn prosody_user_when_root() -> Option<(u32, u32)> {
