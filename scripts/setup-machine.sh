@@ -4,7 +4,8 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-packages=(prosody lua-dbi-sqlite3 chromium chromium-driver postgresql wrk)
+# python3-aiosmtpd: the real SMTP server the tests deliver to, on loopback.
+packages=(prosody lua-dbi-sqlite3 chromium chromium-driver postgresql wrk python3-aiosmtpd)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

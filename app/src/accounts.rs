@@ -65,6 +65,8 @@ pub struct AccountList {
     pub pending_locks: Vec<PendingLock>,
     /// A password set by the previous request, to show once (see `keep_shown_password`).
     pub shown: Option<ShownPassword>,
+    /// Password reset links not used yet.
+    pub reset_links: Vec<crate::password_resets::ResetLink>,
 }
 
 /// What the page says after a change; carried in its URL, so nothing secret.
@@ -78,10 +80,11 @@ pub enum Done {
     Unlocked,
     UnlockPending,
     SessionsEnded,
+    ResetLink,
 }
 
 impl Done {
-    const ALL: [Done; 8] = [
+    const ALL: [Done; 9] = [
         Done::Created,
         Done::Deleted,
         Done::PasswordSet,
@@ -90,6 +93,7 @@ impl Done {
         Done::Unlocked,
         Done::UnlockPending,
         Done::SessionsEnded,
+        Done::ResetLink,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -102,6 +106,7 @@ impl Done {
             Done::Unlocked => "unlocked",
             Done::UnlockPending => "unlock-pending",
             Done::SessionsEnded => "sessions",
+            Done::ResetLink => "reset-link",
         }
     }
 
@@ -209,6 +214,7 @@ pub async fn domain_accounts(
         .account_list(&ctx, &domain, query.trim(), page.max(1))
         .await?;
     list.shown = portal.take_shown_password(&ctx, &list.domain);
+    list.reset_links = portal.reset_links(&ctx, &list.domain).await?;
     Ok(list)
 }
 

@@ -7,7 +7,9 @@ use crate::{
     context::RequestContext,
     domains::DomainsBackend,
     error::{AppError, ErrorKind},
+    invites::InvitesBackend,
     own_account::OwnAccountBackend,
+    password_resets::PasswordResetsBackend,
 };
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -15,12 +17,26 @@ use std::sync::Arc;
 /// Everything the server provides to the UI, one part per concept (each defined beside that
 /// concept's server functions).
 pub trait Portal:
-    DomainsBackend + AccountsBackend + OwnAccountBackend + Send + Sync + 'static
+    DomainsBackend
+    + AccountsBackend
+    + OwnAccountBackend
+    + InvitesBackend
+    + PasswordResetsBackend
+    + Send
+    + Sync
+    + 'static
 {
 }
 
 impl<T> Portal for T where
-    T: DomainsBackend + AccountsBackend + OwnAccountBackend + Send + Sync + 'static
+    T: DomainsBackend
+        + AccountsBackend
+        + OwnAccountBackend
+        + InvitesBackend
+        + PasswordResetsBackend
+        + Send
+        + Sync
+        + 'static
 {
 }
 

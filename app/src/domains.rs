@@ -59,6 +59,8 @@ pub struct DomainOverview {
     pub accounts: Option<u32>,
     pub registration_mode: RegistrationMode,
     pub owners: Vec<String>,
+    /// Invitations that can still be used.
+    pub pending_invites: u32,
     pub pending: Vec<PendingChange>,
     pub recent: Vec<AuditEntry>,
 }

@@ -49,6 +49,25 @@ pub enum ErrorKind {
     XmppUnavailable,
     /// The XMPP server answered but refused the change.
     XmppRefused,
+    /// No usable invitation has this token (unknown, revoked, used up or expired: never says
+    /// which).
+    InviteNotFound,
+    /// No usable reset link has this token.
+    ResetLinkNotFound,
+    InvalidMaxUses {
+        max: u32,
+    },
+    /// A fixed username only makes sense for a single-use invitation.
+    FixedUsernameMultiUse,
+    /// The invitation is for another username.
+    UsernameNotInvited,
+    /// The new user's contact must have an address on this server.
+    ContactNotHosted,
+    /// The domain does not accept new accounts now (registration closed).
+    RegistrationClosed,
+    /// The password and its confirmation differ.
+    PasswordMismatch,
+    InvalidEmail,
     /// The browser could not reach the portal.
     Network,
     Internal,
@@ -65,6 +84,8 @@ pub enum Field {
     Quota,
     CurrentPassword,
     Confirm,
+    MaxUses,
+    Email,
 }
 
 impl Field {
@@ -78,6 +99,8 @@ impl Field {
             Field::Quota => "quota",
             Field::CurrentPassword => "current_password",
             Field::Confirm => "confirm",
+            Field::MaxUses => "max_uses",
+            Field::Email => "email",
         }
     }
 }
@@ -85,7 +108,10 @@ impl Field {
 impl ErrorKind {
     pub fn field(self) -> Option<Field> {
         match self {
-            ErrorKind::InvalidUsername | ErrorKind::AccountExists => Some(Field::Username),
+            ErrorKind::InvalidUsername
+            | ErrorKind::AccountExists
+            | ErrorKind::UsernameNotInvited
+            | ErrorKind::FixedUsernameMultiUse => Some(Field::Username),
             ErrorKind::PasswordTooShort { .. }
             | ErrorKind::PasswordTooLong { .. }
             | ErrorKind::PasswordRejected => Some(Field::Password),
@@ -95,7 +121,9 @@ impl ErrorKind {
             }
             ErrorKind::InvalidJid | ErrorKind::AlreadyOwner => Some(Field::Jid),
             ErrorKind::WrongPassword => Some(Field::CurrentPassword),
-            ErrorKind::ConfirmationMismatch => Some(Field::Confirm),
+            ErrorKind::ConfirmationMismatch | ErrorKind::PasswordMismatch => Some(Field::Confirm),
+            ErrorKind::InvalidMaxUses { .. } => Some(Field::MaxUses),
+            ErrorKind::InvalidEmail => Some(Field::Email),
             ErrorKind::InvalidQuota => Some(Field::Quota),
             _ => None,
         }
@@ -133,6 +161,17 @@ impl ErrorKind {
             ErrorKind::ServiceAccount => locale.t("error-service-account"),
             ErrorKind::XmppUnavailable => locale.t("error-xmpp-unavailable"),
             ErrorKind::XmppRefused => locale.t("error-xmpp-refused"),
+            ErrorKind::InviteNotFound => locale.t("error-invite-not-found"),
+            ErrorKind::ResetLinkNotFound => locale.t("error-reset-link-not-found"),
+            ErrorKind::InvalidMaxUses { max } => {
+                locale.t_with("error-invalid-max-uses", &[("max", max.to_string())])
+            }
+            ErrorKind::FixedUsernameMultiUse => locale.t("error-fixed-username-multi-use"),
+            ErrorKind::UsernameNotInvited => locale.t("error-username-not-invited"),
+            ErrorKind::ContactNotHosted => locale.t("error-contact-not-hosted"),
+            ErrorKind::RegistrationClosed => locale.t("error-registration-closed"),
+            ErrorKind::PasswordMismatch => locale.t("error-password-mismatch"),
+            ErrorKind::InvalidEmail => locale.t("error-invalid-email"),
             ErrorKind::Network => locale.t("error-network"),
             ErrorKind::Internal => locale.t("error-internal"),
         }

@@ -12,8 +12,11 @@ pub mod domains;
 pub mod error;
 pub mod format;
 pub mod i18n;
+pub mod invites;
 pub mod own_account;
 pub mod pages;
+pub mod password_resets;
+pub mod xmpp_apps;
 
 use context::{RequestContext, CONTEXT_ELEMENT_ID};
 use leptos::prelude::*;
@@ -58,6 +61,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/accounts") view=pages::accounts::AccountsPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/invites") view=pages::invites::InvitesPage ssr=SsrMode::Async/>
+                <Route path=path!("/invite/:token") view=pages::invite::InvitePage ssr=SsrMode::Async/>
+                <Route path=path!("/welcome") view=pages::welcome::WelcomePage ssr=SsrMode::Async/>
+                <Route path=path!("/reset/:token") view=pages::reset::ResetPage ssr=SsrMode::Async/>
                 <Route path=path!("/me") view=pages::me::MePage ssr=SsrMode::Async/>
                 <Route path=path!("/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
                 <Route

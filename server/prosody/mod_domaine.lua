@@ -15,30 +15,55 @@
 --                                       -> total, offset, limit, accounts
 --   urn:domaine:accounts#lock           accountjid
 --   urn:domaine:accounts#unlock         accountjid
+--   urn:domaine:accounts#exists         accountjid -> exists ("1" or "0")
+--   urn:domaine:invites#create          username, max-uses, expires, contact
+--                                       -> token, uri, expires
+--   urn:domaine:invites#revoke          token
+--   urn:domaine:invites#usage           -> invites
+--   urn:domaine:invites#redeem          token, username, password -> accountjid
 --
 -- accounts is a text-multi field, one <value/> per account, sorted by
 -- username: "USERNAME<TAB>LAST_ACTIVE<TAB>LOCKED", LAST_ACTIVE in unix
 -- seconds or empty if never seen, LOCKED "1" or "0". (Usernames are
 -- nodeprepped, so they never contain tabs or line breaks.)
 --
+-- invites is a text-multi field, one <value/> per invite this module created
+-- on the host, oldest first: "TOKEN<TAB>USES<TAB>STATE<TAB>USERNAMES", STATE
+-- valid, used-up, expired or revoked, USERNAMES the accounts registered with
+-- it, comma-separated. (Tokens are base64url.)
+--
+-- Invites are mod_invites tokens, so that XMPP apps redeem them in-band
+-- (XEP-0401 preauth, then XEP-0077); #redeem does the same for the portal's
+-- web page. Both go through the user-registering gate below, which checks
+-- the invite again at registration time: mod_invites_register checks it only
+-- at the preauth IQ, which may come long before.
+--
 -- Storage: host-level keyval record "domaine_settings" { mode, quota };
 -- per-user keyval records "domaine_account" { locked, last_active }, so that
--- deleting an account (which purges its per-user stores) forgets them too.
+-- deleting an account (which purges its per-user stores) forgets them too;
+-- host-level map "domaine_invites", token -> { created, expires, max_uses,
+-- uses, username, contact, accounts, revoked }, kept after the invite is
+-- used up, expired or revoked.
 
 local jid = require "util.jid";
 local dataforms_new = require "util.dataforms".new;
 local adhoc_simple = require "util.adhoc".new_simple_form;
 local nodeprep = require "util.encodings".stringprep.nodeprep;
 local usermanager = require "core.usermanager";
+local rostermanager = require "core.rostermanager";
 
 module:depends("adhoc");
 local adhoc_new = module:require "adhoc".new;
+local invites = module:depends("invites");
 
 local host = module.host;
 local host_session = prosody.hosts[host];
 
 local settings_store = module:open_store("domaine_settings");
 local account_store = module:open_store("domaine_account");
+local invite_store = module:open_store("domaine_invites", "map");
+-- The same records, read all at once (for #usage).
+local invite_list_store = module:open_store("domaine_invites");
 
 local MODES = { ["open"] = true, ["invite-only"] = true, ["closed"] = true };
 -- Never configured: the safe choice (the admin can still create invites).
@@ -47,6 +72,10 @@ local DEFAULT_LIMIT, MAX_LIMIT = 50, 200;
 
 local STORAGE_READ_ERROR = "Failed to read data from disk";
 local STORAGE_WRITE_ERROR = "Failed to write data to disk";
+-- One answer for unknown, expired, revoked and used-up tokens: whoever tries
+-- a token learns nothing about it.
+local INVALID_INVITATION = "Invalid invitation";
+local USERNAME_NOT_INVITED = "This invitation is for another username";
 
 local function fail(message)
 	return { status = "completed", error = { message = message } };
@@ -126,8 +155,101 @@ local function touch(username)
 end
 
 ---------------------------------------------------------------------------
+-- Invites
+
+local function invite_state(record, now)
+	if record.revoked then return "revoked"; end
+	if record.uses >= record.max_uses then return "used-up"; end
+	if (now or os.time()) > record.expires then return "expired"; end
+	return "valid";
+end
+
+-- Whether an invite (from mod_invites' get(), maybe validated long ago at a
+-- preauth IQ) may still create the account `username`: nil, the reason and
+-- the error condition if not. The caller must not yield between this check
+-- and counting the use in user-registered, so that no other registration
+-- can slip in between (Prosody runs one handler at a time; storage and
+-- account creation do not yield).
+local function check_invite(invite, username)
+	-- Revoked and used-up tokens are gone from mod_invites' storage.
+	if not invite.token or not invites.get(invite.token) then
+		return nil, INVALID_INVITATION, "forbidden";
+	end
+	local record, err = invite_store:get(nil, invite.token);
+	if not record then
+		if err then
+			module:log("error", "Cannot read invite %s: %s", invite.token, err);
+			return nil, "Registration is temporarily unavailable", "internal-server-error";
+		end
+		return true; -- not one of ours (mod_invites_adhoc's, say)
+	end
+	if invite_state(record) ~= "valid" then
+		return nil, INVALID_INVITATION, "forbidden";
+	end
+	if record.username and record.username ~= username then
+		return nil, USERNAME_NOT_INVITED, "not-allowed";
+	end
+	return true;
+end
+
+-- mod_invites_register's subscribe(), for users on any two local hosts:
+-- user asks contact, contact approves.
+local function subscribe(user, user_host, contact, contact_host)
+	local user_jid, contact_jid = user .. "@" .. user_host, contact .. "@" .. contact_host;
+	rostermanager.set_contact_pending_out(user, user_host, contact_jid);
+	rostermanager.set_contact_pending_in(contact, contact_host, user_jid);
+	rostermanager.subscribed(contact, contact_host, user_jid);
+	rostermanager.process_inbound_subscription_approval(user, user_host, contact_jid);
+end
+
+local function make_mutual_contacts(username, contact_jid)
+	local contact, contact_host = jid.split(contact_jid);
+	-- Checked when the invite was created, but it may be gone since.
+	if not (contact and prosody.hosts[contact_host] and usermanager.user_exists(contact, contact_host)) then
+		module:log("warn", "Invite contact %s does not exist: %s@%s gets no contact", contact_jid, username, host);
+		return;
+	end
+	subscribe(username, host, contact, contact_host);
+	subscribe(contact, contact_host, username, host);
+	rostermanager.roster_push(username, host, contact_jid);
+	rostermanager.roster_push(contact, contact_host, username .. "@" .. host);
+end
+
+-- Counts the use of one of our invites, whether the account came from
+-- in-band registration or #redeem; the last use deletes the token.
+module:hook("user-registered", function (event)
+	local invite = event.validated_invite or (event.session and event.session.validated_invite);
+	local token = invite and invite.token;
+	if not token then return; end
+	local record, err = invite_store:get(nil, token);
+	if not record then
+		if err then
+			-- Fail closed: without the count, the invite could go over its limit.
+			module:log("error", "Cannot read invite %s, deleting it: %s", token, err);
+			invites.delete_account_invite(token);
+		end
+		return;
+	end
+	record.uses = record.uses + 1;
+	record.accounts[#record.accounts + 1] = event.username;
+	local ok, set_err = invite_store:set(nil, token, record);
+	if record.uses >= record.max_uses or not ok then
+		if not ok then
+			module:log("error", "Cannot count a use of invite %s, deleting it: %s", token, set_err);
+		end
+		invites.delete_account_invite(token);
+	end
+	module:log("info", "Account %s@%s registered with invite %s (%d/%d)", event.username, host, token,
+		record.uses, record.max_uses);
+	if record.contact then
+		make_mutual_contacts(event.username, record.contact);
+	end
+end, 10); -- mod_invites_register's :use() (priority 0) comes after
+
+---------------------------------------------------------------------------
 -- Registration gate: mod_register_ibr fires user-registering before it
--- creates an account, so the stored mode and quota apply at once.
+-- creates an account, so the stored mode and quota apply at once. It also
+-- checks the invite again (see check_invite).
 
 module:hook("user-registering", function (event)
 	if event.allowed == false then return; end -- already refused elsewhere
@@ -151,6 +273,15 @@ module:hook("user-registering", function (event)
 		event.error_type, event.error_condition = "auth", "forbidden";
 		event.reason = "Registration on this server is through invitation only";
 		return;
+	end
+	if invite then
+		local ok, reason, condition = check_invite(invite, event.username);
+		if not ok then
+			event.allowed = false;
+			event.error_type = condition == "internal-server-error" and "wait" or "cancel";
+			event.error_condition, event.reason = condition, reason;
+			return;
+		end
 	end
 	-- A password reset through an invite (mod_invites_register sets
 	-- allow_reset) creates no account, so the quota does not apply.
@@ -251,6 +382,11 @@ local NODE_COUNT = "urn:domaine:accounts#count";
 local NODE_LIST = "urn:domaine:accounts#list";
 local NODE_LOCK = "urn:domaine:accounts#lock";
 local NODE_UNLOCK = "urn:domaine:accounts#unlock";
+local NODE_EXISTS = "urn:domaine:accounts#exists";
+local NODE_INVITE_CREATE = "urn:domaine:invites#create";
+local NODE_INVITE_REVOKE = "urn:domaine:invites#revoke";
+local NODE_INVITE_USAGE = "urn:domaine:invites#usage";
+local NODE_INVITE_REDEEM = "urn:domaine:invites#redeem";
 
 local function form_type(node)
 	return { name = "FORM_TYPE", type = "hidden", value = node };
@@ -450,6 +586,217 @@ local function set_locked_handler(node, locked)
 	end);
 end
 
+local exists_layout = dataforms_new {
+	title = "Check whether an account exists";
+	form_type(NODE_EXISTS);
+	{ name = "accountjid", type = "jid-single", required = true, label = "The account" };
+};
+
+local exists_result = dataforms_new {
+	form_type(NODE_EXISTS);
+	{ name = "exists", type = "boolean", label = "The account exists" };
+};
+
+local exists_handler = adhoc_simple(exists_layout, function (fields, err)
+	if err then return form_errors(err); end
+	local username, account_host = jid.split(fields.accountjid);
+	if account_host ~= host then
+		return fail("Trying to check a user on " .. account_host .. " but command was sent to " .. host);
+	end
+	local exists = username ~= nil and usermanager.user_exists(username, host);
+	return { status = "completed", result = { layout = exists_result, values = { exists = exists } } };
+end);
+
+local create_invite_layout = dataforms_new {
+	title = "Create an invitation";
+	instructions = "An invitation to register accounts on this host, with an XMPP app (XEP-0401) or the portal.";
+	form_type(NODE_INVITE_CREATE);
+	{ name = "username", type = "text-single", label = "The only username it may register (optional)" };
+	{ name = "max-uses", type = "text-single", label = "How many accounts it may create (default 1)" };
+	{ name = "expires", type = "text-single", required = true, label = "Expiry (unix time)" };
+	{ name = "contact", type = "jid-single", label = "A local account the new accounts become contacts of (optional)" };
+};
+
+local create_invite_result = dataforms_new {
+	form_type(NODE_INVITE_CREATE);
+	{ name = "token", type = "text-single", label = "Token" };
+	{ name = "uri", type = "text-single", label = "Invitation URI" };
+	{ name = "expires", type = "text-single", label = "Expiry (unix time)" };
+};
+
+local create_invite_handler = adhoc_simple(create_invite_layout, function (fields, err, data)
+	if err then return form_errors(err); end
+	local username;
+	if fields.username and fields.username ~= "" then
+		username = nodeprep(fields.username);
+		if not username or username == "" then
+			return fail("Invalid username: " .. fields.username);
+		end
+		-- It could never be redeemed.
+		if usermanager.user_exists(username, host) then
+			return fail("Account already exists");
+		end
+	end
+	local max_uses, max_err = parse_count(fields["max-uses"], 1, "max-uses");
+	if not max_uses then return fail(max_err); end
+	if max_uses < 1 then return fail("Invalid max-uses: " .. fields["max-uses"]); end
+	if username and max_uses > 1 then
+		return fail("An invitation for a fixed username can be used only once");
+	end
+	-- In the past is allowed: a dead invite (tests use it).
+	local expires = fields.expires:match("^%-?%d+$") and math.tointeger(tonumber(fields.expires));
+	if not expires then return fail("Invalid expires: " .. fields.expires); end
+	local contact = fields.contact;
+	if contact then
+		local contact_user, contact_host, resource = jid.split(contact);
+		if not contact_user or resource then
+			return fail("Invalid contact: " .. contact);
+		end
+		local contact_host_session = prosody.hosts[contact_host];
+		if not (contact_host_session and contact_host_session.type == "local"
+			and usermanager.user_exists(contact_user, contact_host)) then
+			return fail("Contact does not exist: " .. contact);
+		end
+	end
+
+	-- A real mod_invites token, so that XMPP apps can redeem it in-band.
+	-- mod_invites deletes a single-use one at its first use; a reusable one
+	-- (create_group with a ttl) is deleted by user-registered above.
+	local now = os.time();
+	local invite, create_err;
+	if max_uses == 1 then
+		invite, create_err = invites.create_account(username, nil, expires - now);
+	else
+		invite, create_err = invites.create_group(nil, nil, expires - now);
+	end
+	if not invite then
+		module:log("error", "Cannot create an invite: %s", create_err);
+		return fail(STORAGE_WRITE_ERROR);
+	end
+	local record = {
+		created = now, expires = expires, max_uses = max_uses, uses = 0,
+		username = username, contact = contact, accounts = {},
+	};
+	if not invite_store:set(nil, invite.token, record) then
+		invites.delete_account_invite(invite.token);
+		return fail(STORAGE_WRITE_ERROR);
+	end
+	module:log("info", "Invite %s for %d account(s) on %s created by %s", invite.token, max_uses, host, jid.bare(data.from));
+	return { status = "completed", result = { layout = create_invite_result, values = {
+		token = invite.token;
+		uri = invite.uri;
+		expires = ("%d"):format(expires);
+	} } };
+end);
+
+local revoke_invite_layout = dataforms_new {
+	title = "Revoke an invitation";
+	form_type(NODE_INVITE_REVOKE);
+	{ name = "token", type = "text-single", required = true, label = "Token" };
+};
+
+local revoke_invite_handler = adhoc_simple(revoke_invite_layout, function (fields, err, data)
+	if err then return form_errors(err); end
+	local token = fields.token;
+	local record, get_err = invite_store:get(nil, token);
+	if not record and get_err then return fail(STORAGE_READ_ERROR); end
+	-- Any invite of the host, ours or not; unknown tokens too (idempotent).
+	if not invites.delete_account_invite(token) then
+		return fail(STORAGE_WRITE_ERROR);
+	end
+	if record and not record.revoked and record.uses < record.max_uses then
+		record.revoked = os.time();
+		if not invite_store:set(nil, token, record) then
+			return fail(STORAGE_WRITE_ERROR);
+		end
+		module:log("info", "Invite %s on %s revoked by %s", token, host, jid.bare(data.from));
+	end
+	return { status = "completed", info = "Invitation revoked" };
+end);
+
+local usage_result = dataforms_new {
+	form_type(NODE_INVITE_USAGE);
+	{ name = "invites", type = "text-multi", label = "token<TAB>uses<TAB>state<TAB>usernames" };
+};
+
+local usage_handler = result_command(usage_result, function ()
+	local records, err = invite_list_store:get(nil);
+	if not records and err then return nil, STORAGE_READ_ERROR; end
+	records = records or {};
+	local tokens = {};
+	for token in pairs(records) do
+		tokens[#tokens + 1] = token;
+	end
+	table.sort(tokens, function (a, b)
+		local created_a, created_b = records[a].created, records[b].created;
+		if created_a ~= created_b then return created_a < created_b; end
+		return a < b;
+	end);
+	local now, lines = os.time(), {};
+	for i, token in ipairs(tokens) do
+		local record = records[token];
+		lines[i] = ("%s\t%d\t%s\t%s"):format(token, record.uses, invite_state(record, now),
+			table.concat(record.accounts, ","));
+	end
+	return { invites = table.concat(lines, "\n") };
+end);
+
+local redeem_layout = dataforms_new {
+	title = "Create an account with an invitation";
+	instructions = "As an in-band registration with this invitation would.";
+	form_type(NODE_INVITE_REDEEM);
+	{ name = "token", type = "text-single", required = true, label = "Token" };
+	{ name = "username", type = "text-single", required = true, label = "Username" };
+	{ name = "password", type = "text-private", required = true, label = "Password" };
+};
+
+local redeem_result = dataforms_new {
+	form_type(NODE_INVITE_REDEEM);
+	{ name = "accountjid", type = "jid-single", label = "The new account" };
+};
+
+-- mod_register_ibr's steps, with the invite in the events instead of a
+-- session, so that the same gates apply and the same hooks count the use.
+-- Nothing here yields: the check in user-registering and the count in
+-- user-registered happen with no other registration in between.
+local redeem_handler = adhoc_simple(redeem_layout, function (fields, err, data)
+	if err then return form_errors(err); end
+	local invite = invites.get(fields.token);
+	-- A password reset link is no invitation to register.
+	if not invite or (invite.additional_data and invite.additional_data.allow_reset) then
+		return fail(INVALID_INVITATION);
+	end
+	local username = nodeprep(fields.username, true);
+	if not username or username == "" then
+		return fail("Invalid username: " .. fields.username);
+	end
+	local event = {
+		username = username, password = fields.password, host = host, additional = {},
+		allowed = true, validated_invite = invite, source = module.name,
+	};
+	module:fire_event("user-registering", event);
+	if not event.allowed then
+		local reason = event.error and event.error.text or event.reason or "Registration refused";
+		module:log("debug", "Redeeming invite %s refused: %s", fields.token, reason);
+		return fail(reason);
+	end
+	if usermanager.user_exists(username, host) then
+		return fail("Account already exists");
+	end
+	local created, create_err = usermanager.create_user(username, fields.password, host);
+	if not created then
+		module:log("error", "Cannot create account %s@%s: %s", username, host, create_err);
+		return fail(STORAGE_WRITE_ERROR);
+	end
+	module:log("info", "Account %s@%s created with invite %s by %s", username, host, fields.token, jid.bare(data.from));
+	module:fire_event("user-registered", {
+		username = username, host = host, source = module.name, validated_invite = invite,
+	});
+	return { status = "completed", result = { layout = redeem_result, values = {
+		accountjid = username .. "@" .. host;
+	} } };
+end);
+
 local commands = {
 	{ "Get registration mode", NODE_GET_MODE, get_mode_handler };
 	{ "Set registration mode", NODE_SET_MODE, set_mode_handler };
@@ -459,6 +806,11 @@ local commands = {
 	{ "List accounts", NODE_LIST, list_handler };
 	{ "Lock account", NODE_LOCK, set_locked_handler(NODE_LOCK, true) };
 	{ "Unlock account", NODE_UNLOCK, set_locked_handler(NODE_UNLOCK, false) };
+	{ "Check account exists", NODE_EXISTS, exists_handler };
+	{ "Create invitation", NODE_INVITE_CREATE, create_invite_handler };
+	{ "Revoke invitation", NODE_INVITE_REVOKE, revoke_invite_handler };
+	{ "Invitation usage", NODE_INVITE_USAGE, usage_handler };
+	{ "Redeem invitation", NODE_INVITE_REDEEM, redeem_handler };
 };
 
 for _, command in ipairs(commands) do

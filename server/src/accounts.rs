@@ -214,7 +214,14 @@ pub fn xmpp_error(err: XmppError) -> AppError {
         }
         XmppError::Unavailable | XmppError::Timeout => ErrorKind::XmppUnavailable,
         XmppError::PasswordRejected(_) => ErrorKind::PasswordRejected,
-        XmppError::UserNotFound
+        XmppError::InvitationInvalid => ErrorKind::InviteNotFound,
+        XmppError::UsernameNotInvited => ErrorKind::UsernameNotInvited,
+        XmppError::RegistrationClosed => ErrorKind::RegistrationClosed,
+        XmppError::InvalidUsername(_) => ErrorKind::InvalidUsername,
+        XmppError::ContactNotFound(_) => ErrorKind::ContactNotHosted,
+        // Callers that know the quota say it (see `portal::invites`).
+        XmppError::QuotaReached
+        | XmppError::UserNotFound
         | XmppError::Forbidden
         | XmppError::ServiceUnavailable
         | XmppError::MissingField(_)

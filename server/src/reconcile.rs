@@ -24,6 +24,8 @@ pub enum Kind {
     Quota,
     /// `target` is the username; the desired state is whether `locked_accounts` has it.
     Lock,
+    /// `target` is an invitation token to withdraw from Prosody (revoking is for good).
+    RevokeInvite,
 }
 
 impl Kind {
@@ -32,6 +34,7 @@ impl Kind {
             Kind::RegistrationMode => "registration-mode",
             Kind::Quota => "quota",
             Kind::Lock => "lock",
+            Kind::RevokeInvite => "revoke-invite",
         }
     }
 
@@ -40,6 +43,7 @@ impl Kind {
             "registration-mode" => Some(Kind::RegistrationMode),
             "quota" => Some(Kind::Quota),
             "lock" => Some(Kind::Lock),
+            "revoke-invite" => Some(Kind::RevokeInvite),
             _ => None,
         }
     }
@@ -179,6 +183,9 @@ async fn push(state: &AppState, change: &Pending) -> Result<(), PushError> {
                 state.xmpp.unlock_account(&jid).await?;
             }
         }
+        Some(Kind::RevokeInvite) => {
+            state.xmpp.revoke_invitation(&host, &change.target).await?;
+        }
         None => return Err(PushError::Unknown(change.kind.clone())),
     }
     Ok(())
@@ -213,7 +220,12 @@ mod tests {
 
     #[test]
     fn kinds_round_trip() {
-        for kind in [Kind::RegistrationMode, Kind::Quota, Kind::Lock] {
+        for kind in [
+            Kind::RegistrationMode,
+            Kind::Quota,
+            Kind::Lock,
+            Kind::RevokeInvite,
+        ] {
             assert_eq!(Kind::parse(kind.as_str()), Some(kind));
         }
     }

@@ -32,7 +32,9 @@ pub fn build_state(config: Config, db: Db) -> AppState {
         xmpp,
         cookie_key,
         leptos,
+        clock: crate::clock::Clock::default(),
         reconcile: Arc::new(tokio::sync::Notify::new()),
+        mail: Arc::new(tokio::sync::Notify::new()),
     }
 }
 
@@ -47,12 +49,18 @@ pub async fn serve(
         state.clone(),
         state.reconcile.clone(),
     ));
+    let mail = tokio::spawn(crate::mail::outbox::worker(
+        state.db.clone(),
+        state.config.smtp.clone(),
+        state.mail.clone(),
+    ));
     let app = web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     purge.abort();
     reconcile.abort();
+    mail.abort();
     result
 }
 

@@ -14,8 +14,12 @@ pub struct AppState {
     pub xmpp: AdminClient,
     pub cookie_key: Key,
     pub leptos: LeptosOptions,
+    /// "Now" for everything that expires; tests move it.
+    pub clock: crate::clock::Clock,
     /// Wakes the reconciliation worker (see `reconcile`).
     pub reconcile: Arc<Notify>,
+    /// Wakes the e-mail worker (see `mail::outbox`).
+    pub mail: Arc<Notify>,
 }
 
 impl FromRef<AppState> for Key {

@@ -4,4 +4,5 @@
 pub mod database;
 pub mod portal;
 pub mod prosody;
+pub mod smtp;
 pub mod web;

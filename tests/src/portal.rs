@@ -1,7 +1,7 @@
 //! The portal, running in the test process on a free loopback port, configured through a real
 //! `domaine.toml` against a test Prosody and a fresh database.
 
-use crate::{database::Backend, prosody::Prosody};
+use crate::{database::Backend, prosody::Prosody, smtp::SmtpServer};
 use server::{auth::admins, config::Config, db::Db, domains, startup, state::AppState};
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use tokio::sync::oneshot;
@@ -11,9 +11,15 @@ pub struct TestPortal {
     pub database_url: String,
     pub state: AppState,
     pub backend: Backend,
+    /// The `[smtp]` port: an [`SmtpServer`]'s, or [`NO_SMTP`].
+    pub smtp_port: u16,
     stop: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
 }
+
+/// The `[smtp]` port of a portal started without an [`SmtpServer`]: nothing listens on port 0,
+/// so its mails are refused and stay queued, and never reach a mail server of the machine.
+pub const NO_SMTP: u16 = 0;
 
 /// The XMPP address every test portal lists as a provider admin (`provider_admins`); the
 /// account itself exists only if a test registers it.
@@ -36,6 +42,18 @@ impl TestPortal {
         TestPortal::start_managing(prosody, backend, &hosts).await
     }
 
+    /// Starts the portal with every Prosody host managed, sending its e-mails to `smtp`.
+    pub async fn start_with_smtp(
+        prosody: &Prosody,
+        backend: &Backend,
+        smtp: &SmtpServer,
+    ) -> TestPortal {
+        let hosts: Vec<&str> = prosody.hosts().iter().map(String::as_str).collect();
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let database_url = backend.fresh_database(dir.path()).await;
+        TestPortal::launch(prosody, backend, database_url, &hosts, smtp.port(), dir).await
+    }
+
     /// Starts the portal with only `managed` recorded as managed domains.
     pub async fn start_managing(
         prosody: &Prosody,
@@ -44,13 +62,22 @@ impl TestPortal {
     ) -> TestPortal {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let database_url = backend.fresh_database(dir.path()).await;
-        TestPortal::launch(prosody, backend, database_url, managed, dir).await
+        TestPortal::launch(prosody, backend, database_url, managed, NO_SMTP, dir).await
     }
 
-    /// Another portal instance sharing this one's database, as a provider running several.
+    /// Another portal instance sharing this one's database (and mail server), as a provider
+    /// running several.
     pub async fn second_instance(&self, prosody: &Prosody) -> TestPortal {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        TestPortal::launch(prosody, &self.backend, self.database_url.clone(), &[], dir).await
+        TestPortal::launch(
+            prosody,
+            &self.backend,
+            self.database_url.clone(),
+            &[],
+            self.smtp_port,
+            dir,
+        )
+        .await
     }
 
     async fn launch(
@@ -58,6 +85,7 @@ impl TestPortal {
         backend: &Backend,
         database_url: String,
         managed: &[&str],
+        smtp_port: u16,
         dir: tempfile::TempDir,
     ) -> TestPortal {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -83,7 +111,7 @@ password = "{password}"
 timeout_secs = 3
 [smtp]
 host = "127.0.0.1"
-port = 2525
+port = {smtp_port}
 from = "Domaine <noreply@example.test>"
 security = "none"
 "#,
@@ -121,6 +149,7 @@ security = "none"
             database_url,
             state,
             backend: backend.clone(),
+            smtp_port,
             stop: Some(stop),
             _dir: dir,
         }

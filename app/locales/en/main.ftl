@@ -46,6 +46,15 @@ error-account-exists = This account already exists.
 error-unknown-domain = This domain is not hosted here.
 error-xmpp-unavailable = The XMPP server cannot be reached right now. Nothing was changed; please try again in a moment.
 error-xmpp-refused = The XMPP server refused this change.
+error-invite-not-found = This invitation cannot be used: it may have expired, been used already or been withdrawn. Ask the person who invited you for a new one.
+error-reset-link-not-found = This link cannot be used: it may have expired or been used already. Ask the administrator of your domain for a new one.
+error-invalid-max-uses = Enter a number of uses between 1 and { $max }.
+error-fixed-username-multi-use = A fixed username only works with a single-use invitation.
+error-username-not-invited = This invitation is for another username.
+error-contact-not-hosted = Only an address hosted by this provider can be added as a contact.
+error-registration-closed = This domain does not accept new accounts at the moment.
+error-password-mismatch = The two passwords differ.
+error-invalid-email = Enter a valid e-mail address, such as name@example.org.
 error-network = The portal cannot be reached. Check your connection and try again.
 error-internal = Something went wrong on our side. Nothing was lost; please try again.
 login-error-throttled = Too many failed attempts. Please try again in { $minutes ->
@@ -201,3 +210,10 @@ audit-page-title = History of changes
 audit-filter-domain = Domain
 audit-filter-action = Action
 audit-filter-submit = Filter
+
+domain-invites-heading = Invitations
+domain-invites-pending = { $count ->
+    [one] One invitation waiting to be used.
+   *[other] { $count } invitations waiting to be used.
+}
+domain-manage-invites = Manage invitations

@@ -46,6 +46,15 @@ error-account-exists = Ce compte existe déjà.
 error-unknown-domain = Ce domaine n’est pas hébergé ici.
 error-xmpp-unavailable = Le serveur XMPP est injoignable pour le moment. Rien n’a été modifié ; réessayez dans un instant.
 error-xmpp-refused = Le serveur XMPP a refusé cette modification.
+error-invite-not-found = Cette invitation ne peut pas être utilisée : elle a peut-être expiré, déjà servi ou été retirée. Demandez-en une nouvelle à la personne qui vous a invité·e.
+error-reset-link-not-found = Ce lien ne peut pas être utilisé : il a peut-être expiré ou déjà servi. Demandez-en un nouveau à l’administrateur de votre domaine.
+error-invalid-max-uses = Indiquez un nombre d’utilisations entre 1 et { $max }.
+error-fixed-username-multi-use = Un nom d’utilisateur imposé ne fonctionne qu’avec une invitation à usage unique.
+error-username-not-invited = Cette invitation est prévue pour un autre nom d’utilisateur.
+error-contact-not-hosted = Seule une adresse hébergée par ce fournisseur peut être ajoutée en contact.
+error-registration-closed = Ce domaine n’accepte pas de nouveaux comptes pour le moment.
+error-password-mismatch = Les deux mots de passe sont différents.
+error-invalid-email = Indiquez une adresse e-mail valide, comme nom@exemple.org.
 error-network = Le portail est injoignable. Vérifiez votre connexion et réessayez.
 error-internal = Un problème est survenu de notre côté. Rien n’a été perdu ; réessayez.
 login-error-throttled = Trop de tentatives échouées. Réessayez dans { $minutes ->
@@ -201,3 +210,11 @@ audit-page-title = Historique des modifications
 audit-filter-domain = Domaine
 audit-filter-action = Action
 audit-filter-submit = Filtrer
+
+domain-invites-heading = Invitations
+domain-invites-pending = { $count ->
+    [0] Aucune invitation en attente.
+    [one] Une invitation en attente.
+   *[other] { $count } invitations en attente.
+}
+domain-manage-invites = Gérer les invitations

@@ -1,2 +1,4 @@
+pub mod apps;
 pub mod form;
 pub mod layout;
+pub mod password;

@@ -1,7 +1,7 @@
 //! The accounts console of a domain, for its owners and the provider's admins: the accounts with
-//! search and pages, and creating, deleting, new passwords, locks and ending sessions. Every
-//! action is a form posting to a server function and the page renders from its URL, so all of it
-//! works without JavaScript.
+//! search and pages, and creating, deleting, new passwords, locks, ending sessions and password
+//! reset links (listed until used). Every action is a form posting to a server function and the
+//! page renders from its URL, so all of it works without JavaScript.
 
 use crate::{
     accounts::{
@@ -16,6 +16,8 @@ use crate::{
     context::use_request_context,
     error::{AppError, Field},
     i18n::Locale,
+    pages::invites::select_on_focus,
+    password_resets::{CreateResetLink, ResetLink},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -33,6 +35,7 @@ struct Actions {
     password: ServerAction<SetAccountPassword>,
     lock: ServerAction<SetAccountLock>,
     sessions: ServerAction<EndAccountSessions>,
+    reset: ServerAction<CreateResetLink>,
 }
 
 impl Actions {
@@ -43,6 +46,7 @@ impl Actions {
             password: ServerAction::new(),
             lock: ServerAction::new(),
             sessions: ServerAction::new(),
+            reset: ServerAction::new(),
         }
     }
 
@@ -53,6 +57,7 @@ impl Actions {
             + self.password.version().get()
             + self.lock.version().get()
             + self.sessions.version().get()
+            + self.reset.version().get()
     }
 
     fn create_error(self) -> Signal<Option<AppError>> {
@@ -67,6 +72,7 @@ impl Actions {
             self.password.value().get().and_then(Result::err),
             self.lock.value().get().and_then(Result::err),
             self.sessions.value().get().and_then(Result::err),
+            self.reset.value().get().and_then(Result::err),
         ]
         .into_iter()
         .flatten()
@@ -87,16 +93,18 @@ impl Actions {
                 self.password.pending().get(),
                 self.lock.pending().get(),
                 self.sessions.pending().get(),
+                self.reset.pending().get(),
             ];
             let Some(sent) = pending.iter().position(|p| *p) else {
                 return;
             };
-            let clear: [&dyn Fn(); 5] = [
+            let clear: [&dyn Fn(); 6] = [
                 &|| self.create.value().set(None),
                 &|| self.delete.value().set(None),
                 &|| self.password.value().set(None),
                 &|| self.lock.value().set(None),
                 &|| self.sessions.value().set(None),
+                &|| self.reset.value().set(None),
             ];
             for (i, clear) in clear.iter().enumerate() {
                 if i != sent {
@@ -207,6 +215,8 @@ fn Console(list: AccountList, search: String, actions: Actions) -> impl IntoView
         }
     });
     let usernames: Vec<String> = list.accounts.iter().map(|a| a.username.clone()).collect();
+    let reset_links = (!list.reset_links.is_empty())
+        .then(|| view! { <ResetLinks links=list.reset_links.clone()/> });
     let here = Here {
         domain: list.domain.clone(),
         search: search.clone(),
@@ -218,6 +228,7 @@ fn Console(list: AccountList, search: String, actions: Actions) -> impl IntoView
         <StrayErrors actions usernames/>
         {unavailable}
         {pending}
+        {reset_links}
         <section class="stack" aria-labelledby="accounts-list-heading">
             <h2 id="accounts-list-heading">{l.t("accounts-list-heading")}</h2>
             <p>{total}</p>
@@ -464,11 +475,13 @@ fn Manage(
     let password_error = row_error(actions.password, username.clone());
     let lock_error = row_error(actions.lock, username.clone());
     let sessions_error = row_error(actions.sessions, username.clone());
+    let reset_error = row_error(actions.reset, username.clone());
     let open = move || {
         delete_error.get().is_some()
             || password_error.get().is_some()
             || lock_error.get().is_some()
             || sessions_error.get().is_some()
+            || reset_error.get().is_some()
     };
     let locked = matches!(account.lock, LockState::Locked | LockState::Locking);
     let lock_form = (!is_self || locked).then(|| {
@@ -495,17 +508,24 @@ fn Manage(
             .filter(|e| e.kind.field() == Some(Field::Confirm))
             .map(|e| e.kind.message(l))
     });
-    let (sessions_here, password_here, delete_here) = (here.clone(), here.clone(), here);
-    let (sessions_user, password_user, delete_user) =
-        (username.clone(), username.clone(), username.clone());
+    let (sessions_here, reset_here, password_here, delete_here) =
+        (here.clone(), here.clone(), here.clone(), here);
+    let (sessions_user, reset_user, password_user, delete_user) = (
+        username.clone(),
+        username.clone(),
+        username.clone(),
+        username.clone(),
+    );
     let confirm_label = l.t_with("accounts-delete-confirm", &[("username", username)]);
-    let (summary_about, sessions_about, delete_about) = (about(&jid), about(&jid), about(&jid));
+    let (summary_about, sessions_about, reset_about, delete_about) =
+        (about(&jid), about(&jid), about(&jid), about(&jid));
     view! {
         <details open=open>
             <summary>{l.t("accounts-manage")}{summary_about}</summary>
             <div class="stack" style="--stack-gap: var(--space-4)">
                 <RowAlert error=sessions_error/>
                 <RowAlert error=lock_error/>
+                <RowAlert error=reset_error/>
                 <div class="cluster">
                     <ActionForm action=actions.sessions>
                         <HereFields here=sessions_here/>
@@ -515,6 +535,13 @@ fn Manage(
                         </button>
                     </ActionForm>
                     {lock_form}
+                    <ActionForm action=actions.reset>
+                        <HereFields here=reset_here/>
+                        <input type="hidden" name="username" value=reset_user/>
+                        <button type="submit" class="button button--small">
+                            {l.t("accounts-reset-link")}{reset_about}
+                        </button>
+                    </ActionForm>
                 </div>
                 <PasswordForm i username=password_user jid=jid here=password_here actions error=password_error/>
                 <RowAlert error=delete_error/>
@@ -538,6 +565,50 @@ fn Manage(
                 </ActionForm>
             </div>
         </details>
+    }
+}
+
+/// The password reset links not used yet, each ready to copy and send to its account's user.
+#[component]
+fn ResetLinks(links: Vec<ResetLink>) -> impl IntoView {
+    let l = use_request_context().locale;
+    let query = use_query_map();
+    // The link just made, from the URL its form sent the browser to.
+    let just_made = move || {
+        let q = query.read();
+        (q.get("done").as_deref() == Some(Done::ResetLink.as_str()))
+            .then(|| q.get("account"))
+            .flatten()
+    };
+    let items = links
+        .into_iter()
+        .enumerate()
+        .map(|(i, link)| {
+            let input_id = format!("reset-link-{i}");
+            let until_id = format!("reset-link-{i}-until");
+            let jid = link.jid.clone();
+            let new = move || just_made().as_deref() == Some(jid.as_str());
+            view! {
+                <li class="field reset-link" class:reset-link--new=new>
+                    <label for=input_id.clone()>
+                        {l.t_with("accounts-reset-links-for", &[("jid", link.jid.clone())])}
+                    </label>
+                    <input id=input_id type="text" class="mono" readonly value=link.link
+                        autocomplete="off" spellcheck="false" on:focus=select_on_focus
+                        aria-describedby=until_id.clone()/>
+                    <p class="field__hint" id=until_id>
+                        {l.t_with("accounts-reset-links-until", &[("date", crate::format::date_time(link.expires_at))])}
+                    </p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card stack" id="reset-links" aria-labelledby="reset-links-heading">
+            <h2 id="reset-links-heading" class="card__title">{l.t("accounts-reset-links-heading")}</h2>
+            <p class="muted">{l.t("accounts-reset-links-explained")}</p>
+            <ul class="plain-list stack">{items}</ul>
+        </section>
     }
 }
 

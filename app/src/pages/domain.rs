@@ -105,6 +105,15 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
                     </a>
                 </p>
             </section>
+            <section class="card stack" aria-labelledby="invites-heading">
+                <h2 id="invites-heading" class="card__title">{l.t("domain-invites-heading")}</h2>
+                <p>{l.t_with("domain-invites-pending", &[("count", overview.pending_invites.to_string())])}</p>
+                <p>
+                    <a class="button" href=crate::invites::invites_href(&name, None)>
+                        {l.t("domain-manage-invites")}
+                    </a>
+                </p>
+            </section>
             <RegistrationCard domain=name.clone() mode=overview.registration_mode/>
         </div>
         <OwnersCard domain=name.clone() owners=overview.owners.clone()/>

@@ -84,6 +84,7 @@ impl AccountsBackend for PortalService {
             accounts: Vec::new(),
             pending_locks,
             shown: None,
+            reset_links: Vec::new(),
         };
         let xmpp = &self.0.xmpp;
         let mut page = page.max(1);
@@ -382,7 +383,7 @@ fn node(jid: &BareJid) -> &str {
 impl PortalService {
     /// The domain and the account a console action is about; never the portal's own account,
     /// which the portal needs to reach the XMPP server at all.
-    async fn target(
+    pub(super) async fn target(
         &self,
         ctx: &RequestContext,
         domain: &str,

@@ -3,7 +3,9 @@
 
 mod accounts;
 mod domains;
+mod invites;
 mod own_account;
+mod password_resets;
 
 use crate::{
     audit,

@@ -226,15 +226,15 @@ impl AdminClient {
 
 const QUOTA_UNLIMITED: &str = "unlimited";
 
-fn field(var: &str, value: &str) -> FormField {
+pub(super) fn field(var: &str, value: &str) -> FormField {
     (var.to_owned(), vec![value.to_owned()])
 }
 
-fn host_jid(host: &DomainRef) -> Jid {
+pub(super) fn host_jid(host: &DomainRef) -> Jid {
     Jid::from(BareJid::from_parts(None, host))
 }
 
-fn required<'a>(outcome: &'a CommandOutcome, var: &str) -> Result<&'a str, XmppError> {
+pub(super) fn required<'a>(outcome: &'a CommandOutcome, var: &str) -> Result<&'a str, XmppError> {
     outcome
         .value(var)
         .ok_or_else(|| XmppError::Protocol(format!("reply without {var}")))

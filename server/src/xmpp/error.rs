@@ -48,6 +48,28 @@ pub enum XmppError {
     /// The server could not store the change.
     #[error("the server failed to store the change")]
     StorageFailure,
+    /// mod_domaine: the invitation token cannot be used (unknown, expired,
+    /// revoked or used up: the server never says which).
+    #[error("the invitation is not valid")]
+    InvitationInvalid,
+    /// mod_domaine: the invitation is for a fixed username, not this one.
+    #[error("the invitation is for another username")]
+    UsernameNotInvited,
+    /// mod_domaine: registration on the host is closed (its registration
+    /// mode), even with an invitation.
+    #[error("registration on this domain is closed")]
+    RegistrationClosed,
+    /// mod_domaine: the host has reached its account quota.
+    #[error("the domain has reached its account quota")]
+    QuotaReached,
+    /// mod_domaine: the username is not a valid XMPP local part (the text
+    /// given).
+    #[error("invalid username: {0}")]
+    InvalidUsername(String),
+    /// mod_domaine: an invitation's contact is not an existing account on a
+    /// host of this server (the JID given).
+    #[error("the contact {0} is not an account on this server")]
+    ContactNotFound(String),
     /// An error note the mapping does not recognise (its text).
     #[error("command failed: {0}")]
     CommandFailed(String),
@@ -87,6 +109,13 @@ pub fn classify_error_note(text: &str) -> XmppError {
         "You don't have permission to execute this command" => return XmppError::Forbidden,
         // mod_domaine: the portal may not lock itself out.
         "You cannot lock your own account" => return XmppError::NotAllowed,
+        // mod_domaine's invitations and its registration gate.
+        "Invalid invitation" => return XmppError::InvitationInvalid,
+        "This invitation is for another username" => return XmppError::UsernameNotInvited,
+        "Registration on this server is closed" => return XmppError::RegistrationClosed,
+        "This domain is full: no new accounts can be created" => return XmppError::QuotaReached,
+        // The gate could not read the registration settings or the invite.
+        "Registration is temporarily unavailable" => return XmppError::StorageFailure,
         _ => {}
     }
     // "Trying to add a user on B but command was sent to A", "Tried to get
@@ -98,18 +127,31 @@ pub fn classify_error_note(text: &str) -> XmppError {
         return XmppError::InvalidData(text.replace('\n', " "));
     }
     // mod_domaine: "Invalid registration mode: x", "Invalid quota: x",
-    // "Invalid offset: x", "Invalid limit: x".
-    const DOMAINE_INVALID: [&str; 4] = [
+    // "Invalid offset: x", "Invalid limit: x", "Invalid max-uses: x",
+    // "Invalid expires: x".
+    const DOMAINE_INVALID: [&str; 6] = [
         "Invalid registration mode: ",
         "Invalid quota: ",
         "Invalid offset: ",
         "Invalid limit: ",
+        "Invalid max-uses: ",
+        "Invalid expires: ",
     ];
     if DOMAINE_INVALID
         .iter()
         .any(|prefix| text.starts_with(prefix))
+        || text == "An invitation for a fixed username can be used only once"
     {
         return XmppError::InvalidData(text.to_owned());
+    }
+    if let Some(username) = text.strip_prefix("Invalid username: ") {
+        return XmppError::InvalidUsername(username.to_owned());
+    }
+    if let Some(contact) = text.strip_prefix("Invalid contact: ") {
+        return XmppError::InvalidJid(contact.to_owned());
+    }
+    if let Some(contact) = text.strip_prefix("Contact does not exist: ") {
+        return XmppError::ContactNotFound(contact.to_owned());
     }
     XmppError::CommandFailed(text.to_owned())
 }
@@ -241,6 +283,71 @@ mod tests {
             ),
             ("Failed to read data from disk", XmppError::StorageFailure),
             ("Failed to write data to disk", XmppError::StorageFailure),
+        ];
+        for (note, expected) in cases {
+            assert_eq!(classify_error_note(note), expected, "note {note:?}");
+        }
+    }
+
+    #[test]
+    fn invitation_error_notes() {
+        let cases = [
+            ("Invalid invitation", XmppError::InvitationInvalid),
+            (
+                "This invitation is for another username",
+                XmppError::UsernameNotInvited,
+            ),
+            (
+                "Registration on this server is closed",
+                XmppError::RegistrationClosed,
+            ),
+            (
+                "This domain is full: no new accounts can be created",
+                XmppError::QuotaReached,
+            ),
+            (
+                "Registration is temporarily unavailable",
+                XmppError::StorageFailure,
+            ),
+            ("Account already exists", XmppError::AlreadyExists),
+            (
+                "Invalid username: a b",
+                XmppError::InvalidUsername("a b".into()),
+            ),
+            (
+                "Invalid contact: b.test",
+                XmppError::InvalidJid("b.test".into()),
+            ),
+            (
+                "Contact does not exist: bob@b.test",
+                XmppError::ContactNotFound("bob@b.test".into()),
+            ),
+            (
+                "Invalid max-uses: 0",
+                XmppError::InvalidData("Invalid max-uses: 0".into()),
+            ),
+            (
+                "Invalid expires: soon",
+                XmppError::InvalidData("Invalid expires: soon".into()),
+            ),
+            (
+                "An invitation for a fixed username can be used only once",
+                XmppError::InvalidData(
+                    "An invitation for a fixed username can be used only once".into(),
+                ),
+            ),
+            (
+                "contact: Invalid JID: @x",
+                XmppError::InvalidJid("@x".into()),
+            ),
+            (
+                "token: Required value missing",
+                XmppError::MissingField("token".into()),
+            ),
+            (
+                "Trying to check a user on b.test but command was sent to a.test",
+                XmppError::WrongHost,
+            ),
         ];
         for (note, expected) in cases {
             assert_eq!(classify_error_note(note), expected, "note {note:?}");

@@ -7,6 +7,7 @@ mod client;
 mod commands;
 mod domaine_module;
 mod error;
+mod invitations;
 
 pub use adhoc::{CommandOutcome, FormField, Note, NoteKind};
 pub use client::{check_password, AdminClient, ConnectionStatus, XmppConfig};
@@ -16,4 +17,7 @@ pub use domaine_module::{
     MAX_PAGE_SIZE,
 };
 pub use error::XmppError;
+pub use invitations::{
+    invitation_node, InvitationSpec, InvitationState, InvitationUsage, ServerInvitation,
+};
 pub use xmpp_parsers::jid::{BareJid, DomainRef, Jid};

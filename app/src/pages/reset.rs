@@ -1,0 +1,81 @@
+//! A password reset link (`/reset/TOKEN`): the account it is for and the new password form.
+
+use crate::{
+    components::{
+        form::{action_error, CsrfField, FormError},
+        layout::Layout,
+        password::NewPasswordFields,
+    },
+    error::ErrorKind,
+    format,
+    i18n::use_locale,
+    password_resets::{reset_page, ResetInfo, ResetPassword},
+};
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let l = use_locale();
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let info = Resource::new(token, reset_page);
+    view! {
+        <Title text=l.t("reset-title")/>
+        <Layout>
+            <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
+                {move || {
+                    info.get()
+                        .map(|result| match result {
+                            Ok(info) => view! { <ResetForm info token=token()/> }.into_any(),
+                            Err(e) if e.kind == ErrorKind::ResetLinkNotFound => view! { <LinkGone/> }.into_any(),
+                            Err(e) => {
+                                view! { <div class="alert alert--error" role="alert">{e.kind.message(l)}</div> }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Suspense>
+        </Layout>
+    }
+}
+
+#[component]
+fn LinkGone() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    let l = use_locale();
+    view! {
+        <h1>{l.t("reset-gone-title")}</h1>
+        <p>{ErrorKind::ResetLinkNotFound.message(l)}</p>
+    }
+}
+
+#[component]
+fn ResetForm(info: ResetInfo, token: String) -> impl IntoView {
+    let l = use_locale();
+    let action = ServerAction::<ResetPassword>::new();
+    let error = action_error(action);
+    view! {
+        <div class="page-header stack">
+            <h1>{l.t("reset-heading")}</h1>
+            <p class="jid-display mono">{info.jid.clone()}</p>
+            <p class="muted">{l.t_with("reset-valid-until", &[("until", format::date_time(info.expires_at))])}</p>
+        </div>
+        <section class="card stack">
+            <p>{l.t("reset-explained")}</p>
+            <FormError error/>
+            <ActionForm action attr:class="form">
+                <CsrfField/>
+                <input type="hidden" name="token" value=token/>
+                <NewPasswordFields min_length=info.min_password_length error/>
+                <div class="form-actions">
+                    <button type="submit" class="button button--primary">{l.t("reset-submit")}</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,219 @@
+//! Invitations (the `invitations` table): the portal's record of each invitation token it made
+//! on Prosody. Prosody decides whether a token still works; this table keeps what Prosody does
+//! not (who made it, the note, the e-mail) and the uses it reported last.
+
+pub mod mail;
+
+use crate::db::Db;
+use app::invites::InviteState;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct InviteRecord {
+    pub id: i64,
+    pub domain: String,
+    pub token: String,
+    pub uri: String,
+    pub created_by: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub max_uses: i64,
+    pub uses: i64,
+    pub accounts: String,
+    pub username: Option<String>,
+    pub note: String,
+    pub contact: Option<String>,
+    pub email: Option<String>,
+    pub email_locale: Option<String>,
+    pub mail_id: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+impl InviteRecord {
+    /// Where it stands at unix time `now` (the portal's clock).
+    pub fn state(&self, now: i64) -> InviteState {
+        if self.revoked_at.is_some() {
+            InviteState::Revoked
+        } else if self.uses >= self.max_uses {
+            InviteState::UsedUp
+        } else if self.expires_at <= now {
+            InviteState::Expired
+        } else {
+            InviteState::Pending
+        }
+    }
+
+    pub fn account_names(&self) -> Vec<String> {
+        self.accounts
+            .split(',')
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// A new invitation, once Prosody made its token.
+pub struct NewRecord<'a> {
+    pub domain_id: i64,
+    pub token: &'a str,
+    pub uri: &'a str,
+    pub created_by: &'a str,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub max_uses: u32,
+    pub username: Option<&'a str>,
+    pub note: &'a str,
+    pub contact: Option<&'a str>,
+}
+
+const SELECT: &str = "SELECT i.id, d.name AS domain, i.token, i.uri, i.created_by, i.created_at, \
+     i.expires_at, i.max_uses, i.uses, i.accounts, i.username, i.note, i.contact, i.email, \
+     i.email_locale, i.mail_id, i.revoked_at FROM invitations i JOIN domains d ON d.id = i.domain_id";
+
+pub async fn insert(db: &Db, new: NewRecord<'_>) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO invitations (domain_id, token, uri, created_by, created_at, expires_at, \
+         max_uses, username, note, contact) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         RETURNING id",
+    )
+    .bind(new.domain_id)
+    .bind(new.token)
+    .bind(new.uri)
+    .bind(new.created_by)
+    .bind(new.created_at)
+    .bind(new.expires_at)
+    .bind(i64::from(new.max_uses))
+    .bind(new.username)
+    .bind(new.note)
+    .bind(new.contact)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(id)
+}
+
+/// The domain's invitations, newest first.
+pub async fn list(db: &Db, domain: &str) -> Result<Vec<InviteRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE d.name = $1 ORDER BY i.created_at DESC, i.id DESC"
+    ))
+    .bind(domain)
+    .fetch_all(&db.pool)
+    .await
+}
+
+pub async fn by_token(db: &Db, token: &str) -> Result<Option<InviteRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} WHERE i.token = $1"))
+        .bind(token)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+pub async fn by_id(db: &Db, domain: &str, id: i64) -> Result<Option<InviteRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} WHERE d.name = $1 AND i.id = $2"))
+        .bind(domain)
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// How many of the domain's invitations can still be used at `now`.
+pub async fn count_pending(db: &Db, domain: &str, now: i64) -> Result<u32, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM invitations i JOIN domains d ON d.id = i.domain_id \
+         WHERE d.name = $1 AND i.revoked_at IS NULL AND i.uses < i.max_uses AND i.expires_at > $2",
+    )
+    .bind(domain)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// What Prosody reported: uses so far and the accounts made with the invitation.
+pub async fn record_usage(
+    db: &Db,
+    id: i64,
+    uses: u32,
+    accounts: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE invitations SET uses = $1, accounts = $2 WHERE id = $3")
+        .bind(i64::from(uses))
+        .bind(accounts.join(","))
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Marks it revoked (the desired state; `reconcile` withdraws the token from Prosody).
+pub async fn mark_revoked(db: &Db, id: i64, at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE invitations SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(at)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The e-mail that carries it: to whom, in which language, and the outbox entry.
+pub async fn set_mail(
+    db: &Db,
+    id: i64,
+    email: &str,
+    locale: &str,
+    mail_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE invitations SET email = $1, email_locale = $2, mail_id = $3 WHERE id = $4")
+        .bind(email)
+        .bind(locale)
+        .bind(mail_id)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> InviteRecord {
+        InviteRecord {
+            id: 1,
+            domain: "example.org".into(),
+            token: "t".into(),
+            uri: "xmpp:example.org?register;preauth=t".into(),
+            created_by: "owner@example.org".into(),
+            created_at: 0,
+            expires_at: 100,
+            max_uses: 2,
+            uses: 0,
+            accounts: String::new(),
+            username: None,
+            note: String::new(),
+            contact: None,
+            email: None,
+            email_locale: None,
+            mail_id: None,
+            revoked_at: None,
+        }
+    }
+
+    #[test]
+    fn state_follows_revocation_then_uses_then_time() {
+        let mut r = record();
+        assert_eq!(r.state(99), InviteState::Pending);
+        assert_eq!(r.state(100), InviteState::Expired);
+        r.uses = 2;
+        assert_eq!(r.state(50), InviteState::UsedUp);
+        r.revoked_at = Some(10);
+        assert_eq!(r.state(50), InviteState::Revoked);
+    }
+
+    #[test]
+    fn accounts_split_on_commas() {
+        let mut r = record();
+        assert!(r.account_names().is_empty());
+        r.accounts = "ann,bob".into();
+        assert_eq!(r.account_names(), ["ann", "bob"]);
+    }
+}

@@ -1,0 +1,88 @@
+//! Password reset links (the `password_resets` table): single use, valid for a day.
+
+use crate::db::Db;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ResetRecord {
+    pub token: String,
+    pub domain: String,
+    pub username: String,
+    pub expires_at: i64,
+}
+
+pub async fn insert(
+    db: &Db,
+    token: &str,
+    domain_id: i64,
+    username: &str,
+    created_by: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO password_resets (token, domain_id, username, created_by, created_at, \
+         expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token)
+    .bind(domain_id)
+    .bind(username)
+    .bind(created_by)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+const SELECT: &str = "SELECT r.token, d.name AS domain, r.username, r.expires_at \
+     FROM password_resets r JOIN domains d ON d.id = r.domain_id";
+
+/// The link behind `token` if it can still be used at `now`.
+pub async fn usable(db: &Db, token: &str, now: i64) -> Result<Option<ResetRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE r.token = $1 AND r.used_at IS NULL AND r.expires_at > $2"
+    ))
+    .bind(token)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// The domain's links that can still be used, newest first.
+pub async fn usable_for_domain(
+    db: &Db,
+    domain: &str,
+    now: i64,
+) -> Result<Vec<ResetRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE d.name = $1 AND r.used_at IS NULL AND r.expires_at > $2 \
+         ORDER BY r.created_at DESC"
+    ))
+    .bind(domain)
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Takes the link for one use; `false` if it was used (or expired) meanwhile. Only one of
+/// several concurrent requests gets `true`.
+pub async fn claim(db: &Db, token: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE password_resets SET used_at = $1 \
+         WHERE token = $2 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(token)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Gives a claimed link back, when the new password could not be set.
+pub async fn release(db: &Db, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE password_resets SET used_at = NULL WHERE token = $1")
+        .bind(token)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
