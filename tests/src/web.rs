@@ -31,8 +31,14 @@ impl Page {
 
 impl WebClient {
     pub fn new(base: &str, accept_language: &str) -> WebClient {
+        WebClient::new_with_agent(base, accept_language, "domaine-tests")
+    }
+
+    /// A client that presents itself as `user_agent` (pages recommend apps by platform).
+    pub fn new_with_agent(base: &str, accept_language: &str, user_agent: &str) -> WebClient {
         let mut headers = header::HeaderMap::new();
         headers.insert(header::ACCEPT_LANGUAGE, accept_language.parse().unwrap());
+        headers.insert(header::USER_AGENT, user_agent.parse().unwrap());
         WebClient {
             http: Client::builder()
                 .cookie_store(true)
