@@ -2,6 +2,9 @@
 //! functions, pages. Rendered on the server (feature `ssr`) and hydrated in the browser
 //! (feature `hydrate`).
 
+// Leptos views are deeply nested types; the invitations list needs more than the default.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod audit;
 #[cfg(feature = "ssr")]

@@ -603,7 +603,8 @@ local exists_handler = adhoc_simple(exists_layout, function (fields, err)
 	if account_host ~= host then
 		return fail("Trying to check a user on " .. account_host .. " but command was sent to " .. host);
 	end
-	local exists = username ~= nil and usermanager.user_exists(username, host);
+	-- user_exists answers nil for no, which would leave the field empty.
+	local exists = username ~= nil and usermanager.user_exists(username, host) == true;
 	return { status = "completed", result = { layout = exists_result, values = { exists = exists } } };
 end);
 
