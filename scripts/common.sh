@@ -26,6 +26,7 @@ check_wasm_bindgen() {
 }
 
 # write_portal_config FILE PORT XMPP_PORT SERVICE_JID SERVICE_PASSWORD DATABASE_URL SECRET NAME
+# (the SMTP port is $SMTP_PORT, 2525 by default)
 write_portal_config() {
     cat > "$1" <<TOML
 listen = "127.0.0.1:$2"
@@ -42,7 +43,7 @@ password = "$5"
 
 [smtp]
 host = "127.0.0.1"
-port = 2525
+port = ${SMTP_PORT:-2525}
 from = "Domaine <noreply@${4#*@}>"
 security = "none"
 TOML

@@ -7,6 +7,7 @@ source "$(dirname "$0")/common.sh"
 
 PORT=${DOMAINE_PORT:-8080}
 XMPP_PORT=${DOMAINE_XMPP_PORT:-15222}
+SMTP_PORT=${DOMAINE_SMTP_PORT:-2525}
 SERVICE_HOST=portal.localhost
 DEMO_DOMAINS=(chez-alice.localhost asso-exemple.localhost)
 DATA="$ROOT/.data"
@@ -35,7 +36,13 @@ source "$ROOT/scripts/prosody.sh"
 log "starting Prosody on 127.0.0.1:$XMPP_PORT"
 start_prosody "$DATA/prosody" "$XMPP_PORT" "domaine@$SERVICE_HOST" "$SERVICE_PASSWORD" \
     "$SERVICE_HOST" "${DEMO_DOMAINS[@]}"
-trap stop_prosody EXIT
+# A local mail catcher: e-mails the portal sends (invitations) land in .data/mail/new, one file
+# each, instead of leaving the machine.
+log "catching e-mail on 127.0.0.1:$SMTP_PORT into $DATA/mail"
+/usr/bin/python3 -m aiosmtpd --nosetuid --listen "127.0.0.1:$SMTP_PORT" \
+    --class aiosmtpd.handlers.Mailbox "$DATA/mail" >"$DATA/smtp.log" 2>&1 &
+SMTP_PID=$!
+trap 'stop_prosody; kill $SMTP_PID 2>/dev/null || true' EXIT
 
 export DOMAINE_CONFIG="$DATA/domaine.toml"
 for d in "${DEMO_DOMAINS[@]}"; do "$DOMAINE" add-domain "$d" >/dev/null; done
@@ -48,6 +55,7 @@ cat <<INFO
   Provider admin: admin / $ADMIN_PASSWORD   (kept in .data/credentials)
   Demo domains:   ${DEMO_DOMAINS[*]}
   XMPP (plain, loopback): 127.0.0.1:$XMPP_PORT
+  E-mails sent by the portal: $DATA/mail/new/
 
 INFO
 "$DOMAINE" serve
