@@ -170,7 +170,10 @@ impl Done {
 pub fn invites_href(domain: &str, done: Option<(Done, i64)>) -> String {
     let domain: String = form_urlencoded::byte_serialize(domain.as_bytes()).collect();
     match done {
-        Some((done, id)) => format!("/domains/{domain}/invites?done={}&invite={id}", done.as_str()),
+        Some((done, id)) => format!(
+            "/domains/{domain}/invites?done={}&invite={id}",
+            done.as_str()
+        ),
         None => format!("/domains/{domain}/invites"),
     }
 }
@@ -198,7 +201,9 @@ pub struct Landing {
 /// The answer of the username check on the web registration form.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UsernameCheck {
-    Available { jid: String },
+    Available {
+        jid: String,
+    },
     Taken,
     Invalid,
     /// The XMPP server could not be asked; the form will tell on submission.
@@ -367,8 +372,12 @@ pub trait InvitesBackend {
         invite: NewInvite,
     ) -> Result<i64, AppError>;
 
-    async fn revoke_invite(&self, ctx: &RequestContext, domain: &str, id: i64)
-        -> Result<(), AppError>;
+    async fn revoke_invite(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        id: i64,
+    ) -> Result<(), AppError>;
 
     async fn email_invite(
         &self,

@@ -91,8 +91,11 @@ pub trait PasswordResetsBackend {
     ) -> Result<ResetLink, AppError>;
 
     /// The domain's reset links that still work, for its console.
-    async fn reset_links(&self, ctx: &RequestContext, domain: &str)
-        -> Result<Vec<ResetLink>, AppError>;
+    async fn reset_links(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+    ) -> Result<Vec<ResetLink>, AppError>;
 
     async fn reset_page(&self, ctx: &RequestContext, token: &str) -> Result<ResetInfo, AppError>;
 

@@ -38,7 +38,11 @@ async fn a_new_user_registers_on_the_web_from_an_invitation_on_a_phone() {
     owner
         .post_form(
             "/auth/login",
-            &[("csrf", &csrf), ("username", OWNER), ("password", OWNER_PASSWORD)],
+            &[
+                ("csrf", &csrf),
+                ("username", OWNER),
+                ("password", OWNER_PASSWORD),
+            ],
         )
         .await;
     let csrf = owner.get(&format!("/domains/{DOMAIN}")).await.csrf();
@@ -55,63 +59,67 @@ async fn a_new_user_registers_on_the_web_from_an_invitation_on_a_phone() {
         .token;
 
     let landing = format!("/invite/{token}");
-    with_browser(&portal.url(""), BrowserConfig::phone("fr"), |tab| async move {
-        tab.goto(&landing).await?;
-        tab.wait_until_form_hydrated("/api/register_with_invite")
-            .await?;
-        let h1 = tab.text("h1").await?;
-        ensure!(
-            h1 == format!("{OWNER} vous invite sur {DOMAIN}"),
-            "the heading says who invites where, in French: {h1:?}"
-        );
-        let app_link = tab
-            .js(
-                "return [...document.querySelectorAll('a')]
+    with_browser(
+        &portal.url(""),
+        BrowserConfig::phone("fr"),
+        |tab| async move {
+            tab.goto(&landing).await?;
+            tab.wait_until_form_hydrated("/api/register_with_invite")
+                .await?;
+            let h1 = tab.text("h1").await?;
+            ensure!(
+                h1 == format!("{OWNER} vous invite sur {DOMAIN}"),
+                "the heading says who invites where, in French: {h1:?}"
+            );
+            let app_link = tab
+                .js(
+                    "return [...document.querySelectorAll('a')]
                      .find(a => a.textContent.trim() === 'Ouvrir dans mon application')
                      ?.getAttribute('href');",
-                vec![],
+                    vec![],
+                )
+                .await?;
+            ensure!(
+                app_link.as_str() == Some(&format!("xmpp:{DOMAIN}?register;preauth={token}")),
+                "the app button carries the preauth URI: {app_link}"
+            );
+            let (overflow, width) = tab.horizontal_overflow().await?;
+            ensure!(
+                overflow <= 0,
+                "the page fits the {width} px phone screen, yet scrolls by {overflow} px"
+            );
+
+            // The username check answers as one types.
+            tab.fill("#username", "Nadia").await?;
+            tab.wait_until(
+                "the form says the address is available",
+                &format!(
+                    "document.querySelector('#username-check').textContent.includes({})",
+                    js_string(&format!("nadia@{DOMAIN} est disponible"))
+                ),
             )
             .await?;
-        ensure!(
-            app_link.as_str() == Some(&format!("xmpp:{DOMAIN}?register;preauth={token}")),
-            "the app button carries the preauth URI: {app_link}"
-        );
-        let (overflow, width) = tab.horizontal_overflow().await?;
-        ensure!(
-            overflow <= 0,
-            "the page fits the {width} px phone screen, yet scrolls by {overflow} px"
-        );
-
-        // The username check answers as one types.
-        tab.fill("#username", "Nadia").await?;
-        tab.wait_until(
-            "the form says the address is available",
-            &format!(
-                "document.querySelector('#username-check').textContent.includes({})",
-                js_string(&format!("nadia@{DOMAIN} est disponible"))
-            ),
-        )
-        .await?;
-        tab.fill("#password", PASSWORD).await?;
-        tab.wait_until(
-            "the strength hint shows",
-            "document.querySelector('#password-hint .strength') !== null",
-        )
-        .await?;
-        tab.fill("#confirm", PASSWORD).await?;
-        tab.click("form[action$='/api/register_with_invite'] button[type=submit]")
+            tab.fill("#password", PASSWORD).await?;
+            tab.wait_until(
+                "the strength hint shows",
+                "document.querySelector('#password-hint .strength') !== null",
+            )
             .await?;
-        tab.wait_until(
-            "the welcome page shows the new address",
-            &format!(
-                "location.pathname === '/welcome'
+            tab.fill("#confirm", PASSWORD).await?;
+            tab.click("form[action$='/api/register_with_invite'] button[type=submit]")
+                .await?;
+            tab.wait_until(
+                "the welcome page shows the new address",
+                &format!(
+                    "location.pathname === '/welcome'
                  && document.querySelector('.jid-display')?.textContent.trim() === {}",
-                js_string(&format!("nadia@{DOMAIN}"))
-            ),
-        )
-        .await?;
-        Ok(())
-    })
+                    js_string(&format!("nadia@{DOMAIN}"))
+                ),
+            )
+            .await?;
+            Ok(())
+        },
+    )
     .await;
 
     let jid = BareJid::new(&format!("nadia@{DOMAIN}")).unwrap();

@@ -38,7 +38,10 @@ impl Setup {
         let portal = TestPortal::start_with_smtp(&prosody, backend, &smtp).await;
         prosody.register(OWNER, DOMAIN, OWNER_PASSWORD);
         let owner_jid = format!("{OWNER}@{DOMAIN}");
-        let row = domains::get(&portal.state.db, DOMAIN).await.unwrap().unwrap();
+        let row = domains::get(&portal.state.db, DOMAIN)
+            .await
+            .unwrap()
+            .unwrap();
         domains::add_owner(&portal.state.db, row.id, &owner_jid)
             .await
             .unwrap();
@@ -124,6 +127,13 @@ async fn the_landing_page_guides_a_new_user_and_web_registration_uses_the_invita
     for backend in backends() {
         let s = Setup::start(&backend).await;
         let token = s.invite(&[]).await.unwrap();
+        let dashboard = s.owner.get(&format!("/domains/{DOMAIN}")).await;
+        assert!(
+            dashboard
+                .html
+                .contains("One invitation waiting to be used."),
+            "the dashboard counts pending invitations"
+        );
 
         let android = WebClient::new_with_agent(
             &s.portal.url("/"),
@@ -132,8 +142,12 @@ async fn the_landing_page_guides_a_new_user_and_web_registration_uses_the_invita
         );
         let page = android.get(&format!("/invite/{token}")).await;
         assert_eq!(page.status, StatusCode::OK, "{}", backend.name());
-        assert!(page.html.contains(&format!("{OWNER}@{DOMAIN} vous invite sur {DOMAIN}")));
-        assert!(page.html.contains(&format!("xmpp:{DOMAIN}?register;preauth={token}")));
+        assert!(page
+            .html
+            .contains(&format!("{OWNER}@{DOMAIN} vous invite sur {DOMAIN}")));
+        assert!(page
+            .html
+            .contains(&format!("xmpp:{DOMAIN}?register;preauth={token}")));
         assert!(page.html.contains("Recommandées pour Android"));
         // Google Play hands the invitation to Conversations after installation.
         assert!(page.html.contains("&amp;referrer=xmpp%3A"), "{}", page.html);
@@ -169,14 +183,20 @@ async fn the_landing_page_guides_a_new_user_and_web_registration_uses_the_invita
             "{}",
             backend.name()
         );
-        assert!(s.logs_in("nadia").await, "the new account logs in to Prosody");
+        assert!(
+            s.logs_in("nadia").await,
+            "the new account logs in to Prosody"
+        );
         let welcome = s.visitor("en").get(location.as_deref().unwrap()).await;
         assert!(welcome.html.contains("nadia@club.test"));
         assert!(welcome.html.contains("xmpp:nadia@club.test"));
 
         // Used up: the same page as any unknown token, with a 404.
         let used = s.visitor("en").get(&format!("/invite/{token}")).await;
-        let unknown = s.visitor("en").get("/invite/AAAAAAAAAAAAAAAAAAAAAAAA").await;
+        let unknown = s
+            .visitor("en")
+            .get("/invite/AAAAAAAAAAAAAAAAAAAAAAAA")
+            .await;
         assert_eq!(used.status, StatusCode::NOT_FOUND);
         assert_eq!(unknown.status, StatusCode::NOT_FOUND);
         assert!(used.html.contains("This invitation is not valid"));
@@ -191,6 +211,8 @@ async fn the_landing_page_guides_a_new_user_and_web_registration_uses_the_invita
             .unwrap()
             .unwrap();
         assert_eq!((record.uses, record.accounts.as_str()), (1, "nadia"));
+        let dashboard = s.owner.get(&format!("/domains/{DOMAIN}")).await;
+        assert!(dashboard.html.contains("0 invitations waiting to be used."));
     }
 }
 
@@ -294,12 +316,18 @@ async fn expiry_follows_the_injected_clock() {
         let s = Setup::start(&backend).await;
         let token = s.invite(&[("validity", "1h")]).await.unwrap();
         assert_eq!(
-            s.visitor("en").get(&format!("/invite/{token}")).await.status,
+            s.visitor("en")
+                .get(&format!("/invite/{token}"))
+                .await
+                .status,
             StatusCode::OK
         );
         s.portal.state.clock.advance(2 * 3600);
         assert_eq!(
-            s.visitor("en").get(&format!("/invite/{token}")).await.status,
+            s.visitor("en")
+                .get(&format!("/invite/{token}"))
+                .await
+                .status,
             StatusCode::NOT_FOUND,
             "{}",
             backend.name()
@@ -308,13 +336,21 @@ async fn expiry_follows_the_injected_clock() {
         // has already passed for Prosody, which refuses it in the app.
         s.portal.state.clock.advance(-2 * 3600 - 35 * 86_400);
         let stale = s.invite(&[("validity", "1w")]).await.unwrap();
-        let refused =
-            register_in_band(s.prosody.c2s_addr(), DOMAIN, "late", NEW_PASSWORD, Some(&stale))
-                .await;
+        let refused = register_in_band(
+            s.prosody.c2s_addr(),
+            DOMAIN,
+            "late",
+            NEW_PASSWORD,
+            Some(&stale),
+        )
+        .await;
         assert!(refused.is_err(), "{refused:?}");
         s.portal.state.clock.advance(35 * 86_400);
         assert_eq!(
-            s.visitor("en").get(&format!("/invite/{stale}")).await.status,
+            s.visitor("en")
+                .get(&format!("/invite/{stale}"))
+                .await
+                .status,
             StatusCode::NOT_FOUND
         );
     }
@@ -334,7 +370,11 @@ async fn concurrent_redemptions_never_exceed_the_uses() {
                 let name = format!("{prefix}web{i}");
                 let token = token.clone();
                 let s = &s;
-                async move { s.register_on_web(&token, &name).await.is_some_and(|l| l.starts_with("/welcome")) }
+                async move {
+                    s.register_on_web(&token, &name)
+                        .await
+                        .is_some_and(|l| l.starts_with("/welcome"))
+                }
             });
             let app = (0..10).map(|i| {
                 let name = format!("{prefix}app{i}");
@@ -466,7 +506,12 @@ async fn bad_invitation_options_are_refused_with_the_input_kept() {
             .invite(&[("uses", "multi"), ("max_uses", "0")])
             .await
             .unwrap_err();
-        assert_eq!(e.kind, ErrorKind::InvalidMaxUses { max: 1000 }, "{}", backend.name());
+        assert_eq!(
+            e.kind,
+            ErrorKind::InvalidMaxUses { max: 1000 },
+            "{}",
+            backend.name()
+        );
         assert_eq!(e.kept("max_uses"), Some("0"));
         let e = s
             .invite(&[("uses", "multi"), ("max_uses", "2"), ("username", "bob")])
@@ -533,7 +578,11 @@ async fn a_reset_link_sets_a_new_password_once_and_expires() {
         let jid = s.jid("rita");
         assert!(!can_login(s.prosody.c2s_addr(), &jid, old).await);
         assert!(can_login(s.prosody.c2s_addr(), &jid, NEW_PASSWORD).await);
-        assert_eq!(user.get(path).await.status, StatusCode::NOT_FOUND, "single use");
+        assert_eq!(
+            user.get(path).await.status,
+            StatusCode::NOT_FOUND,
+            "single use"
+        );
 
         let second = s
             .owner

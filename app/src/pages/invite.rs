@@ -12,7 +12,10 @@ use crate::{
     error::Field,
     format,
     i18n::use_locale,
-    invites::{check_invite_username, invite_landing, is_not_found, Landing, RegisterWithInvite, UsernameCheck},
+    invites::{
+        check_invite_username, invite_landing, is_not_found, Landing, RegisterWithInvite,
+        UsernameCheck,
+    },
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -135,9 +138,10 @@ fn WebRegistration(landing: Landing) -> impl IntoView {
     let availability = move || {
         check.get().flatten().map(|answer| {
             let (class, text) = match answer {
-                UsernameCheck::Available { jid } => {
-                    ("field__ok", l.t_with("invite-username-available", &[("jid", jid)]))
-                }
+                UsernameCheck::Available { jid } => (
+                    "field__ok",
+                    l.t_with("invite-username-available", &[("jid", jid)]),
+                ),
                 UsernameCheck::Taken => ("field__error", l.t("error-account-exists")),
                 UsernameCheck::Invalid => ("field__error", l.t("error-invalid-username")),
                 UsernameCheck::Unknown => ("muted", String::new()),

@@ -89,7 +89,9 @@ mod tests {
             let email = compose(locale, &mail());
             assert!(email.subject.contains("example.org"), "{}", email.subject);
             assert!(email.text.contains("https://portal.example/invite/abc"));
-            assert!(email.html.contains("href=\"https://portal.example/invite/abc\""));
+            assert!(email
+                .html
+                .contains("href=\"https://portal.example/invite/abc\""));
             assert!(email.html.contains("A &amp; B"), "{}", email.html);
             assert!(!email.html.contains("A & B"));
         }

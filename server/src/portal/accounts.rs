@@ -19,7 +19,7 @@ use app::{
     error::{AppError, ErrorKind},
 };
 use axum::http::{header, HeaderValue};
-use axum_extra::extract::cookie::{Cookie, SameSite, SignedCookieJar};
+use axum_extra::extract::cookie::{Cookie, PrivateCookieJar, SameSite};
 use leptos::prelude::use_context;
 use xmpp_parsers::jid::DomainPart;
 
@@ -300,14 +300,14 @@ impl AccountsBackend for PortalService {
             .secure(self.0.config.secure_cookies())
             .max_age(time::Duration::seconds(SHOWN_PASSWORD_SECS))
             .build();
-        let jar = SignedCookieJar::new(self.0.cookie_key.clone()).add(cookie);
+        let jar = PrivateCookieJar::new(self.0.cookie_key.clone()).add(cookie);
         set_cookies(&response, jar);
     }
 
     fn take_shown_password(&self, ctx: &RequestContext, domain: &str) -> Option<ShownPassword> {
         let parts = use_context::<axum::http::request::Parts>()?;
         let response = use_context::<leptos_axum::ResponseOptions>()?;
-        let jar = SignedCookieJar::from_headers(&parts.headers, self.0.cookie_key.clone());
+        let jar = PrivateCookieJar::from_headers(&parts.headers, self.0.cookie_key.clone());
         let cookie = jar.get(SHOWN_PASSWORD_COOKIE)?;
         let kept: Option<KeptPassword> = base64::Engine::decode(
             &base64::engine::general_purpose::URL_SAFE_NO_PAD,
@@ -339,8 +339,9 @@ impl AccountsBackend for PortalService {
 /// Such a form's answer is a redirect, and the password must not be in its URL (history, logs,
 /// Referer) nor stored on the server (the portal never keeps passwords, and a one-time row
 /// would need a table; an in-memory one breaks with several portal instances behind one name).
-/// So it travels in a cookie that only this browser holds: signed with the portal's key (a
-/// forged one cannot make the page show a fake password), HttpOnly (no script reads it),
+/// So it travels in a cookie that only this browser holds: encrypted and authenticated with the
+/// portal's key (unreadable on the way and at rest in the browser's cookie store, and a forged
+/// one cannot make the page show a fake password), HttpOnly (no script reads it),
 /// SameSite=Strict, Secure over HTTPS, limited to the domain pages, bound to the person who set
 /// it and to the domain, valid two minutes, and deleted by the response that shows it — so a
 /// reload or the back button does not show it again, and that page is sent with
@@ -368,7 +369,7 @@ fn is_plain_form_post(parts: &axum::http::request::Parts) -> bool {
         .is_some_and(|v| v.contains("text/html"))
 }
 
-fn set_cookies(response: &leptos_axum::ResponseOptions, jar: SignedCookieJar) {
+fn set_cookies(response: &leptos_axum::ResponseOptions, jar: PrivateCookieJar) {
     use axum::response::IntoResponse;
     let res = jar.into_response();
     for value in res.headers().get_all(header::SET_COOKIE) {

@@ -444,7 +444,11 @@ impl InvitesBackend for PortalService {
         let record = self.usable(token).await?;
         let jid = account_jid(username, &record.domain)?;
         let node = jid.node().map(|n| n.to_string()).unwrap_or_default();
-        if record.username.as_deref().is_some_and(|fixed| fixed != node) {
+        if record
+            .username
+            .as_deref()
+            .is_some_and(|fixed| fixed != node)
+        {
             return Err(ErrorKind::UsernameNotInvited.into());
         }
         check_password(password, self.0.config.accounts.min_password_length)?;

@@ -110,12 +110,17 @@ impl PasswordResetsBackend for PortalService {
             return Err(ErrorKind::PasswordMismatch.into());
         }
         let jid = account_jid(&record.username, &record.domain)?;
-        if !password_resets::claim(db, token, now).await.map_err(internal)? {
+        if !password_resets::claim(db, token, now)
+            .await
+            .map_err(internal)?
+        {
             return Err(ErrorKind::ResetLinkNotFound.into());
         }
         // Prosody closes the account's live sessions when its password changes.
         if let Err(e) = self.0.xmpp.change_password(&jid, password).await {
-            password_resets::release(db, token).await.map_err(internal)?;
+            password_resets::release(db, token)
+                .await
+                .map_err(internal)?;
             return Err(match e {
                 XmppError::UserNotFound => ErrorKind::ResetLinkNotFound.into(),
                 other => xmpp_error(other),
