@@ -1,6 +1,9 @@
 //! Invitations to a hosted domain: the owner's list and options, and what a new user sees on the
 //! landing page and the web registration form. Shared types and server functions.
 
+// A server function takes its form's fields one by one; the creation form has ten.
+#![allow(clippy::too_many_arguments)]
+
 #[cfg(feature = "ssr")]
 use crate::context::RequestContext;
 use crate::{error::AppError, xmpp_apps::Platform};
@@ -109,6 +112,8 @@ pub struct InviteRow {
     /// The address that becomes the new user's contact.
     pub contact: Option<String>,
     pub email: Option<String>,
+    /// The language the e-mail was written in (a locale code).
+    pub email_locale: Option<String>,
     pub mail: Option<MailState>,
     pub state: InviteState,
 }
@@ -224,7 +229,6 @@ pub async fn domain_invites(domain: String) -> Result<InviteList, AppError> {
 
 /// Creates an invitation on the XMPP server and in the portal, and sends it by e-mail if asked.
 #[server(prefix = "/api", endpoint = "create_invite")]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_invite(
     csrf: String,
     domain: String,

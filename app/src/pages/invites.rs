@@ -53,6 +53,28 @@ impl Actions {
         self.create.version().get() + self.revoke.version().get() + self.email.version().get()
     }
 
+    /// In the browser, once a form is sent, what the others showed (an error) goes away.
+    fn forget_older_results(self) {
+        Effect::new(move |_| {
+            let (create, revoke, email) = (
+                self.create.pending().get(),
+                self.revoke.pending().get(),
+                self.email.pending().get(),
+            );
+            if create || revoke || email {
+                if !create {
+                    self.create.value().set(None);
+                }
+                if !revoke {
+                    self.revoke.value().set(None);
+                }
+                if !email {
+                    self.email.value().set(None);
+                }
+            }
+        });
+    }
+
     fn any_error(self) -> bool {
         action_error(self.create).get().is_some()
             || action_error(self.revoke).get().is_some()
@@ -81,6 +103,7 @@ pub fn InvitesPage() -> impl IntoView {
         return view! { <Redirect path=next/> }.into_any();
     }
     let actions = Actions::new();
+    actions.forget_older_results();
     let list = Resource::new(
         move || (domain(), actions.version()),
         |(domain, _)| domain_invites(domain),
@@ -534,7 +557,7 @@ fn InviteCard(row: InviteRow, domain: String, highlight: bool, actions: Actions)
         view! {
             <dt>{l.t("invites-fact-email")}</dt>
             <dd>
-                <MailStatus id address mail=row.mail.clone() pending domain=domain.clone() actions/>
+                <MailStatus id address locale=row.email_locale.clone() mail=row.mail.clone() pending domain=domain.clone() actions/>
             </dd>
         }
     });
@@ -576,6 +599,8 @@ fn InviteCard(row: InviteRow, domain: String, highlight: bool, actions: Actions)
 fn MailStatus(
     id: i64,
     address: String,
+    /// The language the e-mail was written in, kept for a retry.
+    locale: Option<String>,
     mail: Option<MailState>,
     pending: bool,
     domain: String,
@@ -604,10 +629,11 @@ fn MailStatus(
                     &[("attempts", n.to_string())],
                 ),
             };
+            // Already failed once: no need to wait for the next automatic attempt.
             (
                 Some(("badge badge--warn", l.t("invites-mail-queued"))),
                 Some(text),
-                false,
+                attempts > 0,
             )
         }
         Some(MailState::Failed {
@@ -638,6 +664,7 @@ fn MailStatus(
                 <input type="hidden" name="domain" value=domain/>
                 <input type="hidden" name="id" value=id.to_string()/>
                 <input type="hidden" name="email" value=address/>
+                {locale.map(|code| view! { <input type="hidden" name="email_locale" value=code/> })}
                 <button type="submit" class="button button--small">{l.t("invites-mail-retry")}{retry_about}</button>
             </ActionForm>
         }
@@ -679,7 +706,8 @@ fn PendingActions(row: InviteRow, domain: String, name: String, actions: Actions
             .get()
             .and_then(|e| e.kept("email").map(str::to_string))
     };
-    let (qr_about, email_about, send_about, revoke_about, confirm_about) = (
+    let (link_about, qr_about, email_about, send_about, revoke_about, confirm_about) = (
+        about(&name),
         about(&name),
         about(&name),
         about(&name),
@@ -689,7 +717,7 @@ fn PendingActions(row: InviteRow, domain: String, name: String, actions: Actions
     let (email_domain, revoke_domain) = (domain.clone(), domain);
     view! {
         <div class="field">
-            <label for=link_id.clone()>{l.t("invites-link-label")}</label>
+            <label for=link_id.clone()>{l.t("invites-link-label")}{link_about}</label>
             <input id=link_id type="text" class="mono" readonly value=row.link.clone()
                 autocomplete="off" spellcheck="false" on:focus=select_on_focus/>
         </div>

@@ -115,6 +115,7 @@ impl PortalService {
             note: record.note,
             contact: record.contact,
             email: record.email,
+            email_locale: record.email_locale,
             mail,
         })
     }
