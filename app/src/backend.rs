@@ -7,9 +7,11 @@ use crate::{
     context::RequestContext,
     domains::DomainsBackend,
     error::{AppError, ErrorKind},
+    hosting_requests::HostingRequestsBackend,
     invites::InvitesBackend,
     own_account::OwnAccountBackend,
     password_resets::PasswordResetsBackend,
+    provider::ProviderBackend,
 };
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -22,6 +24,8 @@ pub trait Portal:
     + OwnAccountBackend
     + InvitesBackend
     + PasswordResetsBackend
+    + HostingRequestsBackend
+    + ProviderBackend
     + Send
     + Sync
     + 'static
@@ -34,6 +38,8 @@ impl<T> Portal for T where
         + OwnAccountBackend
         + InvitesBackend
         + PasswordResetsBackend
+        + HostingRequestsBackend
+        + ProviderBackend
         + Send
         + Sync
         + 'static

@@ -5,6 +5,8 @@ use crate::context::RequestContext;
 use crate::{audit::AuditEntry, error::AppError};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DomainSummary {
@@ -13,11 +15,17 @@ pub struct DomainSummary {
     pub created_at: i64,
 }
 
-/// Who may create an account on the domain from an XMPP app (in-band registration).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Who may create an account on the domain from an XMPP app (in-band registration, XEP-0077).
+/// Accounts the portal creates are not affected. The same type serves the portal's pages, its
+/// database and mod_domaine on the XMPP server, which all use the names of [`Self::as_str`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RegistrationMode {
+    /// Anyone.
     Open,
+    /// Only with a valid invitation token (XEP-0401). The default of a host whose mode was
+    /// never set.
     InviteOnly,
+    /// Nobody, not even with a token.
     Closed,
 }
 
@@ -28,7 +36,7 @@ impl RegistrationMode {
         RegistrationMode::Closed,
     ];
 
-    /// The name stored in the database and sent in forms.
+    /// The name stored in the database, sent in forms and used by mod_domaine.
     pub fn as_str(self) -> &'static str {
         match self {
             RegistrationMode::Open => "open",
@@ -37,8 +45,35 @@ impl RegistrationMode {
         }
     }
 
+    /// The mode named `s` (exactly as [`Self::as_str`] writes it).
     pub fn parse(s: &str) -> Option<RegistrationMode> {
         Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+impl fmt::Display for RegistrationMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A name that is not one of [`RegistrationMode::as_str`]'s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownRegistrationMode(pub String);
+
+impl fmt::Display for UnknownRegistrationMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown registration mode {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownRegistrationMode {}
+
+impl FromStr for RegistrationMode {
+    type Err = UnknownRegistrationMode;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RegistrationMode::parse(s).ok_or_else(|| UnknownRegistrationMode(s.to_owned()))
     }
 }
 
@@ -229,4 +264,27 @@ pub trait DomainsBackend {
         domain: Option<&str>,
         action: Option<&str>,
     ) -> Result<Vec<AuditEntry>, AppError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registration_modes_round_trip() {
+        for mode in RegistrationMode::ALL {
+            assert_eq!(mode.as_str().parse(), Ok(mode));
+            assert_eq!(RegistrationMode::parse(mode.as_str()), Some(mode));
+            assert_eq!(mode.to_string(), mode.as_str());
+        }
+        assert_eq!(
+            "invite-only".parse::<RegistrationMode>(),
+            Ok(RegistrationMode::InviteOnly)
+        );
+        assert_eq!(
+            "Open".parse::<RegistrationMode>(),
+            Err(UnknownRegistrationMode("Open".into()))
+        );
+        assert!("".parse::<RegistrationMode>().is_err());
+    }
 }

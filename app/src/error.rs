@@ -68,13 +68,38 @@ pub enum ErrorKind {
     /// The password and its confirmation differ.
     PasswordMismatch,
     InvalidEmail,
+    /// No hosting request has this confirmation link (or id).
+    RequestNotFound,
+    /// The domain is already hosted here.
+    DomainAlreadyHosted,
+    /// Someone already asked for this domain.
+    DomainAlreadyRequested,
+    /// The provider's own domain (or a name under it).
+    ProviderDomain,
+    /// A required field is empty.
+    Required {
+        field: Field,
+    },
+    TooLong {
+        field: Field,
+        max: usize,
+    },
+    /// Too many requests from this address or for this e-mail; try again later.
+    TooManyRequests,
+    /// The provider hosts its association's members only.
+    MembershipRequired,
+    /// The request was approved or rejected already.
+    AlreadyDecided,
+    /// A provider admin cannot remove their own account, nor the last one.
+    CannotRemoveAdmin,
+    AdminExists,
     /// The browser could not reach the portal.
     Network,
     Internal,
 }
 
 /// Which form field an error belongs to, so the form can show it next to the right input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field {
     Username,
     Password,
@@ -86,6 +111,10 @@ pub enum Field {
     Confirm,
     MaxUses,
     Email,
+    Xmpp,
+    Message,
+    Reason,
+    Member,
 }
 
 impl Field {
@@ -101,6 +130,10 @@ impl Field {
             Field::Confirm => "confirm",
             Field::MaxUses => "max_uses",
             Field::Email => "email",
+            Field::Xmpp => "xmpp",
+            Field::Message => "message",
+            Field::Reason => "reason",
+            Field::Member => "member",
         }
     }
 }
@@ -117,13 +150,19 @@ impl ErrorKind {
             | ErrorKind::PasswordRejected => Some(Field::Password),
             ErrorKind::UnknownDomain => Some(Field::Domain),
             ErrorKind::InvalidDomainName | ErrorKind::HostNotServed | ErrorKind::DomainExists => {
-                Some(Field::Name)
+                Some(Field::Domain)
             }
             ErrorKind::InvalidJid | ErrorKind::AlreadyOwner => Some(Field::Jid),
             ErrorKind::WrongPassword => Some(Field::CurrentPassword),
             ErrorKind::ConfirmationMismatch | ErrorKind::PasswordMismatch => Some(Field::Confirm),
             ErrorKind::InvalidMaxUses { .. } => Some(Field::MaxUses),
             ErrorKind::InvalidEmail => Some(Field::Email),
+            ErrorKind::DomainAlreadyHosted
+            | ErrorKind::DomainAlreadyRequested
+            | ErrorKind::ProviderDomain => Some(Field::Domain),
+            ErrorKind::Required { field } | ErrorKind::TooLong { field, .. } => Some(field),
+            ErrorKind::MembershipRequired => Some(Field::Member),
+            ErrorKind::AdminExists => Some(Field::Username),
             ErrorKind::InvalidQuota => Some(Field::Quota),
             _ => None,
         }
@@ -172,6 +211,19 @@ impl ErrorKind {
             ErrorKind::RegistrationClosed => locale.t("error-registration-closed"),
             ErrorKind::PasswordMismatch => locale.t("error-password-mismatch"),
             ErrorKind::InvalidEmail => locale.t("error-invalid-email"),
+            ErrorKind::RequestNotFound => locale.t("error-request-not-found"),
+            ErrorKind::DomainAlreadyHosted => locale.t("error-domain-already-hosted"),
+            ErrorKind::DomainAlreadyRequested => locale.t("error-domain-already-requested"),
+            ErrorKind::ProviderDomain => locale.t("error-provider-domain"),
+            ErrorKind::Required { .. } => locale.t("error-required"),
+            ErrorKind::TooLong { max, .. } => {
+                locale.t_with("error-too-long", &[("max", max.to_string())])
+            }
+            ErrorKind::TooManyRequests => locale.t("error-too-many-requests"),
+            ErrorKind::MembershipRequired => locale.t("error-membership-required"),
+            ErrorKind::AlreadyDecided => locale.t("error-already-decided"),
+            ErrorKind::CannotRemoveAdmin => locale.t("error-cannot-remove-admin"),
+            ErrorKind::AdminExists => locale.t("error-admin-exists"),
             ErrorKind::Network => locale.t("error-network"),
             ErrorKind::Internal => locale.t("error-internal"),
         }
@@ -263,6 +315,29 @@ mod tests {
             ErrorKind::ServiceAccount,
             ErrorKind::XmppUnavailable,
             ErrorKind::XmppRefused,
+            ErrorKind::InviteNotFound,
+            ErrorKind::ResetLinkNotFound,
+            ErrorKind::InvalidMaxUses { max: 1000 },
+            ErrorKind::FixedUsernameMultiUse,
+            ErrorKind::UsernameNotInvited,
+            ErrorKind::ContactNotHosted,
+            ErrorKind::RegistrationClosed,
+            ErrorKind::PasswordMismatch,
+            ErrorKind::InvalidEmail,
+            ErrorKind::RequestNotFound,
+            ErrorKind::DomainAlreadyHosted,
+            ErrorKind::DomainAlreadyRequested,
+            ErrorKind::ProviderDomain,
+            ErrorKind::Required { field: Field::Name },
+            ErrorKind::TooLong {
+                field: Field::Message,
+                max: 2000,
+            },
+            ErrorKind::TooManyRequests,
+            ErrorKind::MembershipRequired,
+            ErrorKind::AlreadyDecided,
+            ErrorKind::CannotRemoveAdmin,
+            ErrorKind::AdminExists,
             ErrorKind::Network,
             ErrorKind::Internal,
         ];

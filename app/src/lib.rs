@@ -14,11 +14,13 @@ pub mod context;
 pub mod domains;
 pub mod error;
 pub mod format;
+pub mod hosting_requests;
 pub mod i18n;
 pub mod invites;
 pub mod own_account;
 pub mod pages;
 pub mod password_resets;
+pub mod provider;
 pub mod xmpp_apps;
 
 use context::{RequestContext, CONTEXT_ELEMENT_ID};
@@ -73,6 +75,19 @@ pub fn App() -> impl IntoView {
                 <Route
                     path=path!("/domains/:name")
                     view=pages::domain::DomainPage
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/request") view=pages::hosting_request::RequestPage ssr=SsrMode::Async/>
+                <Route path=path!("/request/sent") view=pages::hosting_request::RequestSentPage ssr=SsrMode::Async/>
+                <Route
+                    path=path!("/request/confirm/:token")
+                    view=pages::hosting_request::RequestConfirmPage
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/admin/requests") view=pages::requests::RequestsPage ssr=SsrMode::Async/>
+                <Route
+                    path=path!("/admin/requests/:id")
+                    view=pages::requests::RequestDetailPage
                     ssr=SsrMode::Async
                 />
             </Routes>

@@ -33,18 +33,7 @@ async fn a_new_user_registers_on_the_web_from_an_invitation_on_a_phone() {
         .unwrap();
 
     // The owner makes a single-use invitation (their console is tested elsewhere).
-    let owner = WebClient::new(&portal.url("/"), "en");
-    let csrf = owner.get("/login").await.csrf();
-    owner
-        .post_form(
-            "/auth/login",
-            &[
-                ("csrf", &csrf),
-                ("username", OWNER),
-                ("password", OWNER_PASSWORD),
-            ],
-        )
-        .await;
+    let owner = WebClient::logged_in(&portal.url("/"), "en", OWNER, OWNER_PASSWORD, "/").await;
     let csrf = owner.get(&format!("/domains/{DOMAIN}")).await.csrf();
     let id: i64 = owner
         .server_fn("create_invite", &[("csrf", &csrf), ("domain", DOMAIN)])

@@ -32,6 +32,32 @@ pub struct Config {
     pub accounts: AccountsConfig,
     pub xmpp: XmppSettings,
     pub smtp: SmtpSettings,
+    #[serde(default)]
+    pub hosting: HostingSettings,
+}
+
+/// Hosting requests from the public form (`[hosting]`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostingSettings {
+    /// Only members of the provider's association may ask (the form then requires the box).
+    #[serde(default)]
+    pub require_membership: bool,
+    /// The quota an approval proposes; none: unlimited.
+    #[serde(default)]
+    pub default_quota: Option<u32>,
+    /// Where confirmed requests are announced by e-mail (provider admins listed by XMPP address
+    /// get a chat message too).
+    #[serde(default)]
+    pub notify_emails: Vec<String>,
+    /// The provider's own domains: nobody may ask for them or names under them. The portal's
+    /// XMPP domain always counts.
+    #[serde(default)]
+    pub own_domains: Vec<String>,
+    /// What a hosted domain's DNS must point at (`[hosting.dns]`); by default the portal's XMPP
+    /// domain with the standard ports, asked through the system's resolver.
+    #[serde(default)]
+    pub dns: Option<crate::dns_check::DnsExpectations>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -178,6 +204,14 @@ impl Config {
         }
         if self.smtp.host.trim().is_empty() {
             return invalid("smtp.host", "must not be empty");
+        }
+        if self
+            .hosting
+            .notify_emails
+            .iter()
+            .any(|e| e.parse::<lettre::message::Mailbox>().is_err())
+        {
+            return invalid("hosting.notify_emails", "must be e-mail addresses");
         }
         if self.smtp.from.parse::<lettre::message::Mailbox>().is_err() {
             return invalid(

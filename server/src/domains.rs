@@ -77,13 +77,24 @@ pub struct DomainRow {
     pub name: String,
     pub quota: Option<i64>,
     pub registration_mode: String,
+    /// `active` or `suspended` (see `app::provider::DomainStatus`).
+    pub status: String,
 }
 
 pub async fn get(db: &Db, name: &str) -> Result<Option<DomainRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, quota, registration_mode FROM domains WHERE name = $1")
+    sqlx::query_as("SELECT id, name, quota, registration_mode, status FROM domains WHERE name = $1")
         .bind(name)
         .fetch_optional(&db.pool)
         .await
+}
+
+pub async fn set_status(db: &Db, name: &str, status: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE domains SET status = $1 WHERE name = $2")
+        .bind(status)
+        .bind(name)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }
 
 pub async fn set_registration_mode(db: &Db, name: &str, mode: &str) -> Result<(), sqlx::Error> {

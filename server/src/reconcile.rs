@@ -26,6 +26,11 @@ pub enum Kind {
     Lock,
     /// `target` is an invitation token to withdraw from Prosody (revoking is for good).
     RevokeInvite,
+    /// Bring the domain's host up on Prosody (an approved hosting request), then tell the
+    /// requester.
+    ProvisionHost,
+    /// The desired state is the domain's `status`: suspended (host down) or active.
+    Suspension,
 }
 
 impl Kind {
@@ -35,6 +40,8 @@ impl Kind {
             Kind::Quota => "quota",
             Kind::Lock => "lock",
             Kind::RevokeInvite => "revoke-invite",
+            Kind::ProvisionHost => "provision-host",
+            Kind::Suspension => "suspension",
         }
     }
 
@@ -44,6 +51,8 @@ impl Kind {
             "quota" => Some(Kind::Quota),
             "lock" => Some(Kind::Lock),
             "revoke-invite" => Some(Kind::RevokeInvite),
+            "provision-host" => Some(Kind::ProvisionHost),
+            "suspension" => Some(Kind::Suspension),
             _ => None,
         }
     }
@@ -147,6 +156,8 @@ enum PushError {
     Db(#[from] sqlx::Error),
     #[error("unknown change {0}")]
     Unknown(String),
+    #[error("{0}")]
+    Followup(String),
 }
 
 /// Sets on Prosody the state the database holds now (not the state when queued).
@@ -185,6 +196,23 @@ async fn push(state: &AppState, change: &Pending) -> Result<(), PushError> {
         }
         Some(Kind::RevokeInvite) => {
             state.xmpp.revoke_invitation(&host, &change.target).await?;
+        }
+        Some(Kind::ProvisionHost) => {
+            state.xmpp.provision_host(&host).await?;
+            crate::portal::complete_provisioning(state, &change.domain)
+                .await
+                .map_err(PushError::Followup)?;
+        }
+        Some(Kind::Suspension) => {
+            let (status,): (String,) = sqlx::query_as("SELECT status FROM domains WHERE name = $1")
+                .bind(&change.domain)
+                .fetch_one(&state.db.pool)
+                .await?;
+            if status == "suspended" {
+                state.xmpp.suspend_host(&host).await?;
+            } else {
+                state.xmpp.resume_host(&host).await?;
+            }
         }
         None => return Err(PushError::Unknown(change.kind.clone())),
     }
@@ -225,6 +253,8 @@ mod tests {
             Kind::Quota,
             Kind::Lock,
             Kind::RevokeInvite,
+            Kind::ProvisionHost,
+            Kind::Suspension,
         ] {
             assert_eq!(Kind::parse(kind.as_str()), Some(kind));
         }

@@ -13,6 +13,8 @@ pub struct TestPortal {
     pub backend: Backend,
     /// The `[smtp]` port: an [`SmtpServer`]'s, or [`NO_SMTP`].
     pub smtp_port: u16,
+    /// Appended to the generated configuration; a second instance gets it too.
+    extra_config: String,
     stop: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
 }
@@ -51,7 +53,30 @@ impl TestPortal {
         let hosts: Vec<&str> = prosody.hosts().iter().map(String::as_str).collect();
         let dir = tempfile::tempdir().expect("a temporary directory");
         let database_url = backend.fresh_database(dir.path()).await;
-        TestPortal::launch(prosody, backend, database_url, &hosts, smtp.port(), dir).await
+        TestPortal::launch(prosody, backend, database_url, &hosts, smtp.port(), "", dir).await
+    }
+
+    /// Like [`TestPortal::start_with_smtp`], with more configuration appended to the generated
+    /// `domaine.toml` (e.g. a `[hosting]` section).
+    pub async fn start_configured(
+        prosody: &Prosody,
+        backend: &Backend,
+        smtp: &SmtpServer,
+        extra_config: &str,
+    ) -> TestPortal {
+        let hosts: Vec<&str> = prosody.hosts().iter().map(String::as_str).collect();
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let database_url = backend.fresh_database(dir.path()).await;
+        TestPortal::launch(
+            prosody,
+            backend,
+            database_url,
+            &hosts,
+            smtp.port(),
+            extra_config,
+            dir,
+        )
+        .await
     }
 
     /// Starts the portal with only `managed` recorded as managed domains.
@@ -62,7 +87,7 @@ impl TestPortal {
     ) -> TestPortal {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let database_url = backend.fresh_database(dir.path()).await;
-        TestPortal::launch(prosody, backend, database_url, managed, NO_SMTP, dir).await
+        TestPortal::launch(prosody, backend, database_url, managed, NO_SMTP, "", dir).await
     }
 
     /// Another portal instance sharing this one's database (and mail server), as a provider
@@ -75,6 +100,7 @@ impl TestPortal {
             self.database_url.clone(),
             &[],
             self.smtp_port,
+            &self.extra_config,
             dir,
         )
         .await
@@ -86,6 +112,7 @@ impl TestPortal {
         database_url: String,
         managed: &[&str],
         smtp_port: u16,
+        extra_config: &str,
         dir: tempfile::TempDir,
     ) -> TestPortal {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -114,6 +141,7 @@ host = "127.0.0.1"
 port = {smtp_port}
 from = "Domaine <noreply@example.test>"
 security = "none"
+{extra_config}
 "#,
                 site = site_root().display(),
                 provider_admin = provider_admin_jid(prosody),
@@ -150,6 +178,7 @@ security = "none"
             state,
             backend: backend.clone(),
             smtp_port,
+            extra_config: extra_config.to_string(),
             stop: Some(stop),
             _dir: dir,
         }

@@ -1,5 +1,6 @@
 //! A throw-away Prosody server per test, on loopback ports, with its data in
-//! a temporary directory, and client-side login helpers to check its state.
+//! a temporary directory, and client-side helpers to check its state: logins,
+//! in-band registrations, and live sessions ([`Session`]).
 //!
 //! [`Prosody::start`] is synchronous (it blocks for the ~150 ms start-up) so
 //! that it works from plain and async tests alike. When the tests run as
@@ -8,39 +9,49 @@
 //! if that is killed hard (parent-death signal).
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 use std::ffi::CString;
 use std::fs::{self, OpenOptions};
+use std::future::Future;
 use std::io::{self, Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::os::unix::fs::chown;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{mpsc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use futures::{SinkExt, StreamExt};
 use tempfile::TempDir;
 use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio_xmpp::client_login;
 use tokio_xmpp::connect::{DnsConfig, ServerConnector, TcpServerConnector};
+use tokio_xmpp::parsers::bind::{BindQuery, BindResponse};
 use tokio_xmpp::parsers::ibr::LegacyQuery;
-use tokio_xmpp::parsers::iq::Iq;
-use tokio_xmpp::parsers::jid::{BareJid, Jid};
+use tokio_xmpp::parsers::iq::{Iq, IqGetPayload};
+use tokio_xmpp::parsers::jid::{BareJid, FullJid, Jid};
+use tokio_xmpp::parsers::message::MessageType;
 use tokio_xmpp::parsers::minidom::rxml::{self, xml_ncname};
 use tokio_xmpp::parsers::minidom::tree_builder::TreeBuilder;
 use tokio_xmpp::parsers::minidom::Element;
 use tokio_xmpp::parsers::ns;
-use tokio_xmpp::xmlstream::{FallibleStreamElement, StreamHeader, Timeouts, XmppStream};
+use tokio_xmpp::parsers::ping::Ping;
+use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
+use tokio_xmpp::xmlstream::{
+    FallibleStreamElement, StreamHeader, Timeouts, XmppStream, XmppStreamElement,
+};
+use tokio_xmpp::Stanza;
+
+/// Also here for the browser tests' chromedriver, which predates [`crate::process`].
+pub use crate::process::spawn_from_long_lived_thread;
+use crate::process::{self, free_port, log_offset, log_since, terminate, StartupFailure};
 
 const TEMPLATE: &str = include_str!("../prosody/test.cfg.lua.in");
 /// Where Prosody loads the portal's own module (mod_domaine) from: the
 /// repository itself, so that tests always run the current version.
 const PLUGIN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../server/prosody");
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
-const STOP_GRACE: Duration = Duration::from_secs(3);
 const LOGIN_TIMEOUT: Duration = Duration::from_secs(5);
 const SERVICE_USER: &str = "portal";
 const SERVICE_PASSWORD: &str = "portal-secret";
@@ -175,7 +186,7 @@ impl Prosody {
     pub fn start_again(&mut self) {
         assert!(self.child.is_none(), "Prosody is already running");
         let log = self.dir.path().join("prosody.log");
-        let log_offset = fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
+        let log_offset = log_offset(&log);
         let console = OpenOptions::new()
             .create(true)
             .append(true)
@@ -193,36 +204,13 @@ impl Prosody {
         if let Some((uid, gid)) = self.run_as {
             command.uid(uid).gid(gid);
         }
-        let parent = std::process::id();
-        // std runs pre_exec after switching uid/gid, so the credential change
-        // cannot clear the parent-death signal.
-        unsafe {
-            command.pre_exec(move || {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
-                    return Err(io::Error::last_os_error());
-                }
-                // The test process may have died before the prctl. (No
-                // allocation here: this runs between fork and exec.)
-                if libc::getppid() as u32 != parent {
-                    return Err(io::Error::from_raw_os_error(libc::ESRCH));
-                }
-                Ok(())
-            });
-        }
-        self.child = Some(spawn_from_long_lived_thread(command).expect("start prosody"));
+        self.child = Some(process::spawn_dying_with_tests(command).expect("start prosody"));
         self.wait_until_accepting(&log, log_offset);
     }
 
     /// The end of Prosody's log, for failure messages.
     pub fn log_tail(&self) -> String {
-        let mut text = String::new();
-        for name in ["prosody.log", "console.log"] {
-            let content = fs::read_to_string(self.dir.path().join(name)).unwrap_or_default();
-            let lines: Vec<&str> = content.lines().collect();
-            let tail = lines[lines.len().saturating_sub(30)..].join("\n");
-            text.push_str(&format!("--- {name}\n{tail}\n"));
-        }
-        text
+        log_tail(self.dir.path())
     }
 
     /// The file of a per-user record in Prosody's internal storage
@@ -270,120 +258,86 @@ impl Prosody {
         // Prosody logs this once it listens, which also proves the port is
         // ours and not another process's.
         let activated = format!("Activated service 'c2s' on [127.0.0.1]:{}", self.c2s_port);
-        let deadline = Instant::now() + STARTUP_TIMEOUT;
-        loop {
-            let child = self.child.as_mut().expect("Prosody was started");
-            if let Some(status) = child.try_wait().expect("poll prosody") {
+        let (addr, dir) = (self.c2s_addr(), self.dir.path());
+        let host = &self.hosts[0];
+        let child = self.child.as_mut().expect("Prosody was started");
+        let started = process::wait_until_ready(child, STARTUP_TIMEOUT, || {
+            let log_now = log_since(log, log_offset);
+            if log_now.contains("Failed to open server port") {
+                panic!("Prosody could not listen on its port:\n{}", log_tail(dir));
+            }
+            // The port accepts (kernel backlog) before start-up is over; an
+            // answered stream header proves the main loop runs, so every
+            // host has loaded its modules by then.
+            if !(log_now.contains(&activated) && answers_a_stream(addr, host)) {
+                return false;
+            }
+            // A module that failed to load (mod_domaine with a Lua error,
+            // or unreadable by the prosody user) would otherwise only
+            // show up later as service-unavailable answers.
+            let log_now = log_since(log, log_offset);
+            if log_now.contains("Unable to load module")
+                || log_now.contains("Error initializing module")
+            {
+                panic!("Prosody could not load a module:\n{}", log_tail(dir));
+            }
+            true
+        });
+        match started {
+            Ok(()) => {}
+            Err(StartupFailure::Exited(status)) => {
                 self.child = None;
                 panic!(
                     "Prosody exited during start-up ({status}):\n{}",
                     self.log_tail()
                 );
             }
-            let new_log = || {
-                let log_bytes = fs::read(log).unwrap_or_default();
-                String::from_utf8_lossy(log_bytes.get(log_offset as usize..).unwrap_or_default())
-                    .into_owned()
-            };
-            let log_now = new_log();
-            if log_now.contains("Failed to open server port") {
-                panic!("Prosody could not listen on its port:\n{}", self.log_tail());
-            }
-            // The port accepts (kernel backlog) before start-up is over; an
-            // answered stream header proves the main loop runs, so every
-            // host has loaded its modules by then.
-            if log_now.contains(&activated) && self.answers_a_stream() {
-                // A module that failed to load (mod_domaine with a Lua error,
-                // or unreadable by the prosody user) would otherwise only
-                // show up later as service-unavailable answers.
-                let log_now = new_log();
-                if log_now.contains("Unable to load module")
-                    || log_now.contains("Error initializing module")
-                {
-                    panic!("Prosody could not load a module:\n{}", self.log_tail());
-                }
-                return;
-            }
-            if Instant::now() >= deadline {
-                panic!(
-                    "Prosody did not accept connections on {} within {STARTUP_TIMEOUT:?}:\n{}",
-                    self.c2s_addr(),
-                    self.log_tail()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(10));
+            Err(StartupFailure::TimedOut) => panic!(
+                "Prosody did not accept connections on {addr} within {STARTUP_TIMEOUT:?}:\n{}",
+                self.log_tail()
+            ),
         }
     }
 }
 
-impl Prosody {
-    /// Whether the server answers a stream header within a second.
-    fn answers_a_stream(&self) -> bool {
-        let answer = || -> io::Result<bool> {
-            let mut stream =
-                TcpStream::connect_timeout(&self.c2s_addr(), Duration::from_millis(200))?;
-            stream.set_read_timeout(Some(Duration::from_secs(1)))?;
-            stream.set_write_timeout(Some(Duration::from_secs(1)))?;
-            let header = format!(
-                "<?xml version='1.0'?><stream:stream xmlns='jabber:client' \
-                 xmlns:stream='http://etherx.jabber.org/streams' to={} version='1.0'>",
-                xml_attr(&self.hosts[0])
-            );
-            stream.write_all(header.as_bytes())?;
-            let mut buffer = [0; 64];
-            Ok(stream.read(&mut buffer)? > 0)
-        };
-        answer().unwrap_or(false)
+/// The end of the logs of the Prosody in `dir`, for failure messages.
+fn log_tail(dir: &Path) -> String {
+    let mut text = String::new();
+    for name in ["prosody.log", "console.log"] {
+        let content = fs::read_to_string(dir.join(name)).unwrap_or_default();
+        let lines: Vec<&str> = content.lines().collect();
+        let tail = lines[lines.len().saturating_sub(30)..].join("\n");
+        text.push_str(&format!("--- {name}\n{tail}\n"));
     }
+    text
+}
+
+/// Whether the server at `addr` answers a stream header for `host` within a second.
+fn answers_a_stream(addr: SocketAddr, host: &str) -> bool {
+    let answer = || -> io::Result<bool> {
+        let mut stream = TcpStream::connect_timeout(&addr, Duration::from_millis(200))?;
+        stream.set_read_timeout(Some(Duration::from_secs(1)))?;
+        stream.set_write_timeout(Some(Duration::from_secs(1)))?;
+        stream.write_all(stream_header(host).as_bytes())?;
+        let mut buffer = [0; 64];
+        Ok(stream.read(&mut buffer)? > 0)
+    };
+    answer().unwrap_or(false)
+}
+
+/// The opening of a client stream to `host`.
+fn stream_header(host: &str) -> String {
+    format!(
+        "<?xml version='1.0'?><stream:stream xmlns='jabber:client' \
+         xmlns:stream='http://etherx.jabber.org/streams' to={} version='1.0'>",
+        xml_attr(host)
+    )
 }
 
 impl Drop for Prosody {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-fn terminate(child: &mut Child) {
-    unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
-    }
-    let deadline = Instant::now() + STOP_GRACE;
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// The parent-death signal fires when the *thread* that forked the child
-/// ends, not the process; test threads (and tokio workers) end early, so all
-/// servers (Prosody here, chromedriver in the browser tests) are forked from
-/// one thread that lives as long as the process.
-pub fn spawn_from_long_lived_thread(command: Command) -> io::Result<Child> {
-    type Job = (Command, mpsc::Sender<io::Result<Child>>);
-    static SPAWNER: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
-    let spawner = SPAWNER.get_or_init(|| {
-        let (tx, rx) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("server-spawner".into())
-            .spawn(move || {
-                for (mut command, reply) in rx {
-                    let _ = reply.send(command.spawn());
-                }
-            })
-            .expect("spawn the server spawner thread");
-        Mutex::new(tx)
-    });
-    let (reply_tx, reply_rx) = mpsc::channel();
-    spawner
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .send((command, reply_tx))
-        .expect("the server spawner thread is gone");
-    reply_rx.recv().expect("the server spawner thread is gone")
 }
 
 fn prosody_user_when_root() -> Option<(u32, u32)> {
@@ -410,19 +364,6 @@ fn plugin_dir() -> String {
         .unwrap_or_else(|_| dir.to_owned())
         .to_string_lossy()
         .into_owned()
-}
-
-/// A loopback port nobody in this process got before; the kernel picks it.
-fn free_port() -> u16 {
-    static HANDED_OUT: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
-    let mut handed_out = HANDED_OUT.lock().unwrap_or_else(|p| p.into_inner());
-    loop {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind a loopback port");
-        let port = listener.local_addr().expect("local address").port();
-        if handed_out.insert(port) {
-            return port;
-        }
-    }
 }
 
 fn fill(template: &str, values: &[(&str, String)]) -> String {
@@ -549,27 +490,19 @@ pub async fn register_in_band_with_text(
     username: &str,
     password: &str,
     preauth_token: Option<&str>,
-) -> Result<(), (String, Option<String>)> {
+) -> Result<(), StanzaRefusal> {
     let transport = |e: io::Error| (format!("transport: {e}"), None);
     let attempt = async {
-        let mut stream = RawStream::open(addr, host).await.map_err(transport)?;
+        let mut stream = InBandStream::open(addr, host).await.map_err(transport)?;
         if let Some(token) = preauth_token {
-            let preauth = Element::builder("preauth", "urn:xmpp:pars:0")
-                .attr(xml_ncname!("token").to_owned(), token)
-                .build();
             stream
-                .iq_set("preauth", preauth)
+                .preauth(token)
                 .await
                 .map_err(transport)?
                 .map_err(|(condition, text)| (format!("preauth:{condition}"), text))?;
         }
-        let query = LegacyQuery {
-            username: Some(username.to_owned()),
-            password: Some(password.to_owned()),
-            ..LegacyQuery::default()
-        };
         let result = stream
-            .iq_set("register", Element::from(query))
+            .register(username, password)
             .await
             .map_err(transport)?;
         stream.close().await;
@@ -580,39 +513,188 @@ pub async fn register_in_band_with_text(
         .unwrap_or_else(|_| Err(("transport: timed out".into(), None)))
 }
 
-/// A bare client stream over TCP for requests before authentication: XML out,
-/// minidom elements in. (tokio-xmpp's `XmlStream` is driven through the
-/// `futures` Sink/Stream traits, a dev-dependency only of this crate.)
-struct RawStream {
+/// A logged-in client with a bound resource, as a user's app has: it stays connected until it
+/// is dropped or the server ends it, so that tests can see sessions being ended.
+pub struct Session {
+    stream: ClientStream,
+    jid: FullJid,
+}
+
+impl Session {
+    /// Logs in as `jid` and binds a resource the server chooses. Panics if that fails or takes
+    /// more than 5 s.
+    pub async fn open(prosody: &Prosody, jid: &BareJid, password: &str) -> Session {
+        let open = async {
+            let mut stream = authenticate(prosody.c2s_addr(), jid, password).await?;
+            let bind = Iq::from_set("bind", BindQuery::new(None));
+            stream.send(&bind).await.map_err(|e| e.to_string())?;
+            let payload = next_iq_result(&mut stream, "bind").await?;
+            let bound = BindResponse::try_from(payload).map_err(|e| e.to_string())?;
+            Ok::<_, String>(Session {
+                stream,
+                jid: bound.into(),
+            })
+        };
+        tokio::time::timeout(LOGIN_TIMEOUT, open)
+            .await
+            .unwrap_or_else(|_| panic!("{jid} cannot open a session in time"))
+            .unwrap_or_else(|e| panic!("{jid} cannot open a session: {e}"))
+    }
+
+    /// The full JID the session is bound to.
+    pub fn jid(&self) -> &FullJid {
+        &self.jid
+    }
+
+    /// Sends `<iq type='get'/>` with `payload` and returns the payload of its result (an error
+    /// answer is not one: then the wait runs out). Bounded by 5 s.
+    pub async fn get(&mut self, id: &str, payload: impl IqGetPayload) -> Result<Element, String> {
+        let get = Iq::from_get(id, payload);
+        let exchange = async {
+            self.stream.send(&get).await.map_err(|e| e.to_string())?;
+            next_iq_result(&mut self.stream, id).await
+        };
+        tokio::time::timeout(LOGIN_TIMEOUT, exchange)
+            .await
+            .unwrap_or_else(|_| Err(format!("no answer to {id} in time")))
+    }
+
+    /// Whether the server ends this session within `within`.
+    pub async fn closed_within(&mut self, within: Duration) -> bool {
+        let closed = async {
+            while let Some(Ok(FallibleStreamElement::Ok(element))) = self.stream.next().await {
+                if let XmppStreamElement::StreamError(_) = element {
+                    return;
+                }
+            }
+        };
+        tokio::time::timeout(within, closed).await.is_ok()
+    }
+
+    /// Sends initial presence, so that messages to the bare JID reach this resource, and waits
+    /// until the server has handled it (a ping sent after it is answered in order).
+    pub async fn become_available(&mut self) {
+        let domain = Jid::from(self.jid.to_bare().domain().to_owned());
+        let available = async {
+            let presence = Presence::new(PresenceType::None);
+            self.stream
+                .send(&presence)
+                .await
+                .map_err(|e| e.to_string())?;
+            let ping = Iq::from_get("ping", Ping).with_to(domain);
+            self.stream.send(&ping).await.map_err(|e| e.to_string())?;
+            next_iq_result(&mut self.stream, "ping").await.map(|_| ())
+        };
+        tokio::time::timeout(LOGIN_TIMEOUT, available)
+            .await
+            .expect("presence not handled in time")
+            .expect("cannot send presence");
+    }
+
+    /// The sender and body of the next chat message, within `within`.
+    pub async fn next_chat(&mut self, within: Duration) -> Option<(Option<Jid>, String)> {
+        let next = async {
+            while let Some(element) = self.stream.next().await {
+                if let Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(Stanza::Message(
+                    message,
+                )))) = element
+                {
+                    if message.type_ == MessageType::Chat {
+                        if let Some((_, body)) = message.get_best_body(vec![]) {
+                            return Some((message.from.clone(), body.clone()));
+                        }
+                    }
+                }
+            }
+            None
+        };
+        tokio::time::timeout(within, next).await.ok().flatten()
+    }
+}
+
+/// The payload of the next `<iq type='result'/>` with this id (an empty element for a result
+/// without one); other stanzas are skipped.
+async fn next_iq_result(stream: &mut ClientStream, id: &str) -> Result<Element, String> {
+    loop {
+        let element = stream.next().await.ok_or("stream closed")?;
+        if let Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(Stanza::Iq(Iq::Result {
+            id: answered,
+            payload,
+            ..
+        })))) = element
+        {
+            if answered == id {
+                return Ok(payload.unwrap_or_else(|| Element::bare("empty", "urn:domaine:test")));
+            }
+        }
+    }
+}
+
+/// An unauthenticated client stream for in-band registration step by step, as an app does it:
+/// it can present an invite token (XEP-0401) and register later, when its user has picked a
+/// username. XML out, minidom elements in. Every step is bounded by 5 s; `Err` is a transport
+/// failure (or a step that ran out of time), the inner `Err` the stanza error that refused the
+/// step.
+pub struct InBandStream {
     reader: rxml::AsyncRawReader<BufReader<OwnedReadHalf>>,
     writer: OwnedWriteHalf,
     tree: TreeBuilder,
 }
 
 /// A stanza error: its condition and text.
-type StanzaRefusal = (String, Option<String>);
+pub type StanzaRefusal = (String, Option<String>);
 
-impl RawStream {
-    /// Connects and opens the stream; the server's features are skipped.
-    async fn open(addr: SocketAddr, host: &str) -> io::Result<RawStream> {
-        let (read, writer) = tokio::net::TcpStream::connect(addr).await?.into_split();
-        let mut stream = RawStream {
-            reader: rxml::AsyncRawReader::new(BufReader::new(read)),
-            writer,
-            tree: TreeBuilder::new(),
-        };
-        let header = format!(
-            "<?xml version='1.0'?><stream:stream xmlns='jabber:client' \
-             xmlns:stream='http://etherx.jabber.org/streams' to={} version='1.0'>",
-            xml_attr(host)
-        );
-        stream.writer.write_all(header.as_bytes()).await?;
-        loop {
-            let element = stream.next_element().await?;
-            if element.is("features", "http://etherx.jabber.org/streams") {
-                return Ok(stream);
+impl InBandStream {
+    /// Connects and opens the stream to `host`; the server's features are skipped.
+    pub async fn open(addr: SocketAddr, host: &str) -> io::Result<InBandStream> {
+        bounded(async {
+            let (read, writer) = tokio::net::TcpStream::connect(addr).await?.into_split();
+            let mut stream = InBandStream {
+                reader: rxml::AsyncRawReader::new(BufReader::new(read)),
+                writer,
+                tree: TreeBuilder::new(),
+            };
+            stream
+                .writer
+                .write_all(stream_header(host).as_bytes())
+                .await?;
+            loop {
+                let element = stream.next_element().await?;
+                if element.is("features", "http://etherx.jabber.org/streams") {
+                    return Ok(stream);
+                }
             }
-        }
+        })
+        .await
+    }
+
+    /// Presents an invite token: `<preauth xmlns='urn:xmpp:pars:0' token='…'/>`, which
+    /// mod_invites_register expects in Prosody 0.12.
+    pub async fn preauth(&mut self, token: &str) -> io::Result<Result<(), StanzaRefusal>> {
+        let preauth = Element::builder("preauth", "urn:xmpp:pars:0")
+            .attr(xml_ncname!("token").to_owned(), token)
+            .build();
+        self.iq_set("preauth", preauth).await
+    }
+
+    /// Registers: `<query xmlns='jabber:iq:register'>` with the username and password.
+    pub async fn register(
+        &mut self,
+        username: &str,
+        password: &str,
+    ) -> io::Result<Result<(), StanzaRefusal>> {
+        let query = LegacyQuery {
+            username: Some(username.to_owned()),
+            password: Some(password.to_owned()),
+            ..LegacyQuery::default()
+        };
+        self.iq_set("register", Element::from(query)).await
+    }
+
+    /// Closes the stream.
+    pub async fn close(mut self) {
+        let _ = self.writer.write_all(b"</stream:stream>").await;
+        let _ = self.writer.shutdown().await;
     }
 
     /// Sends `<iq type='set'/>` with `payload` and waits for its answer.
@@ -629,22 +711,25 @@ impl RawStream {
         });
         let mut bytes = Vec::new();
         iq.write_to(&mut bytes).map_err(io::Error::other)?;
-        self.writer.write_all(&bytes).await?;
-        loop {
-            let element = self.next_element().await?;
-            if !element.is("iq", ns::JABBER_CLIENT) || element.attr("id") != Some(id) {
-                continue;
-            }
-            return match Iq::try_from(element).map_err(io::Error::other)? {
-                Iq::Result { .. } => Ok(Ok(())),
-                Iq::Error { error, .. } => {
-                    let condition = Element::from(error.defined_condition.clone());
-                    let text = error.texts.values().next().cloned();
-                    Ok(Err((condition.name().to_owned(), text)))
+        bounded(async {
+            self.writer.write_all(&bytes).await?;
+            loop {
+                let element = self.next_element().await?;
+                if !element.is("iq", ns::JABBER_CLIENT) || element.attr("id") != Some(id) {
+                    continue;
                 }
-                other => Err(io::Error::other(format!("unexpected IQ {other:?}"))),
-            };
-        }
+                return match Iq::try_from(element).map_err(io::Error::other)? {
+                    Iq::Result { .. } => Ok(Ok(())),
+                    Iq::Error { error, .. } => {
+                        let condition = Element::from(error.defined_condition.clone());
+                        let text = error.texts.values().next().cloned();
+                        Ok(Err((condition.name().to_owned(), text)))
+                    }
+                    other => Err(io::Error::other(format!("unexpected IQ {other:?}"))),
+                };
+            }
+        })
+        .await
     }
 
     /// The next complete top-level element of the server's stream.
@@ -667,11 +752,13 @@ impl RawStream {
             }
         }
     }
+}
 
-    async fn close(mut self) {
-        let _ = self.writer.write_all(b"</stream:stream>").await;
-        let _ = self.writer.shutdown().await;
-    }
+/// `step`, failing with `TimedOut` after 5 s.
+async fn bounded<T>(step: impl Future<Output = io::Result<T>>) -> io::Result<T> {
+    tokio::time::timeout(LOGIN_TIMEOUT, step)
+        .await
+        .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))
 }
 
 fn xml_attr(value: &str) -> String {

@@ -5,12 +5,14 @@
 //! stopped and started again on the same port (to test a mail server that is down), and it dies
 //! with the value and with the test process.
 
-use crate::prosody::spawn_from_long_lived_thread;
+use crate::process::{
+    free_port, log_offset, log_since, spawn_dying_with_tests, terminate, wait_until_ready,
+    StartupFailure,
+};
 use mailparse::{MailHeaderMap, ParsedMail};
 use std::fs;
 use std::io::{self, Read};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -20,7 +22,6 @@ use tempfile::TempDir;
 /// pyenv's, may not).
 const PYTHON: &str = "/usr/bin/python3";
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
-const STOP_GRACE: Duration = Duration::from_secs(3);
 
 pub struct SmtpServer {
     dir: TempDir,
@@ -164,7 +165,7 @@ impl SmtpServer {
     /// Spawns the server and waits for its greeting; `Err` if it exited (its port was taken).
     fn launch(&mut self) -> Result<(), Exited> {
         let log_path = self.dir.path().join("aiosmtpd.log");
-        let log_offset = fs::metadata(&log_path).map(|m| m.len()).unwrap_or(0);
+        let log_offset = log_offset(&log_path);
         let log = fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -181,50 +182,30 @@ impl SmtpServer {
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("duplicate the log"))
             .stderr(log);
-        let parent = std::process::id();
-        unsafe {
-            command.pre_exec(move || {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
-                    return Err(io::Error::last_os_error());
-                }
-                if libc::getppid() as u32 != parent {
-                    return Err(io::Error::from_raw_os_error(libc::ESRCH));
-                }
-                Ok(())
-            });
-        }
-        let child = spawn_from_long_lived_thread(command).unwrap_or_else(|e| {
+        let child = spawn_dying_with_tests(command).unwrap_or_else(|e| {
             panic!("cannot run {PYTHON} -m aiosmtpd (install python3-aiosmtpd): {e}")
         });
-        self.child = Some(child);
-        let deadline = Instant::now() + STARTUP_TIMEOUT;
-        loop {
-            let child = self.child.as_mut().expect("just started");
-            if child.try_wait().expect("poll the SMTP server").is_some() {
+        // The log line proves the port is ours; the greeting, that it serves.
+        let listening = format!("Server is listening on 127.0.0.1:{}", self.port);
+        let addr = self.addr();
+        let child = self.child.insert(child);
+        let started = wait_until_ready(child, STARTUP_TIMEOUT, || {
+            log_since(&log_path, log_offset).contains(&listening)
+                && greeting(addr).is_some_and(|g| g.starts_with("220 "))
+        });
+        match started {
+            Ok(()) => Ok(()),
+            Err(StartupFailure::Exited(_)) => {
                 self.child = None;
                 if self.log().contains("No module named aiosmtpd") {
                     panic!("{PYTHON} has no aiosmtpd: install python3-aiosmtpd");
                 }
-                return Err(Exited);
+                Err(Exited)
             }
-            // The log line proves the port is ours; the greeting, that it serves.
-            let listening = format!("Server is listening on 127.0.0.1:{}", self.port);
-            let new_log = fs::read(&log_path).unwrap_or_default();
-            let new_log =
-                String::from_utf8_lossy(new_log.get(log_offset as usize..).unwrap_or_default());
-            if new_log.contains(&listening)
-                && greeting(self.addr()).is_some_and(|g| g.starts_with("220 "))
-            {
-                return Ok(());
-            }
-            if Instant::now() >= deadline {
-                panic!(
-                    "the SMTP server did not greet on {} within {STARTUP_TIMEOUT:?}:\n{}",
-                    self.addr(),
-                    self.log()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(10));
+            Err(StartupFailure::TimedOut) => panic!(
+                "the SMTP server did not greet on {addr} within {STARTUP_TIMEOUT:?}:\n{}",
+                self.log()
+            ),
         }
     }
 }
@@ -301,24 +282,4 @@ fn greeting(addr: SocketAddr) -> Option<String> {
     // Say goodbye, so the server does not log a dropped connection.
     let _ = io::Write::write_all(&mut stream, b"QUIT\r\n");
     Some(line)
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind a loopback port");
-    listener.local_addr().expect("local address").port()
-}
-
-fn terminate(child: &mut Child) {
-    unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
-    }
-    let deadline = Instant::now() + STOP_GRACE;
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
 }

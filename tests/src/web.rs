@@ -86,21 +86,65 @@ impl WebClient {
         (res.status(), location)
     }
 
-    /// Logs in through the login form; true when the portal opened a session.
-    pub async fn login(&self, username: &str, password: &str) -> bool {
+    /// Logs in through the login form as a browser does (the form's anti-forgery token first),
+    /// asking to go to `next` afterwards (`None`: the portal's default page). Returns where the
+    /// portal sends the browser: that page once logged in, the login page with an error (e.g.
+    /// `/login?error=invalid&…`) otherwise.
+    pub async fn log_in(
+        &self,
+        username: &str,
+        password: &str,
+        next: Option<&str>,
+    ) -> Option<String> {
         let csrf = self.get("/login").await.csrf();
-        let (_, location) = self
-            .post_form(
-                "/auth/login",
-                &[
-                    ("csrf", &csrf),
-                    ("username", username),
-                    ("password", password),
-                    ("next", "/admin"),
-                ],
-            )
-            .await;
-        location.as_deref() == Some("/admin")
+        let mut fields = vec![
+            ("csrf", csrf.as_str()),
+            ("username", username),
+            ("password", password),
+        ];
+        fields.extend(next.map(|next| ("next", next)));
+        let (_, location) = self.post_form("/auth/login", &fields).await;
+        location
+    }
+
+    /// A new client (accepting `accept_language`) logged in as `username`; panics unless the
+    /// portal then sends it to `lands_on` (`/` for an XMPP user, `/admin` for a provider admin).
+    pub async fn logged_in(
+        base: &str,
+        accept_language: &str,
+        username: &str,
+        password: &str,
+        lands_on: &str,
+    ) -> WebClient {
+        let web = WebClient::new(base, accept_language);
+        assert_eq!(
+            web.log_in(username, password, None).await.as_deref(),
+            Some(lands_on),
+            "{username} logs in"
+        );
+        web
+    }
+
+    /// Logs in through the login form (to `/admin`); true when the portal opened a session.
+    pub async fn login(&self, username: &str, password: &str) -> bool {
+        self.log_in(username, password, Some("/admin"))
+            .await
+            .as_deref()
+            == Some("/admin")
+    }
+
+    /// Calls a server function the way the page at `path` does: with that page's anti-forgery
+    /// token (first among the fields).
+    pub async fn server_fn_on(
+        &self,
+        path: &str,
+        name: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<String, AppError> {
+        let csrf = self.get(path).await.csrf();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.server_fn(name, &all).await
     }
 
     /// Calls a server function the way the hydrated page does, decoding its typed error.

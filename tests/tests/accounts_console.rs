@@ -18,17 +18,12 @@ use app::{
 use domaine_tests::{
     database::{backends, Backend},
     portal::TestPortal,
-    prosody::{authenticate, can_login, ClientStream, Prosody},
+    prosody::{can_login, Prosody, Session},
     web::WebClient,
 };
-use futures::{SinkExt, StreamExt};
 use reqwest::StatusCode;
 use server::{portal::PortalService, xmpp::BareJid};
 use std::time::{Duration, Instant};
-use tokio_xmpp::parsers::bind::{BindQuery, BindResponse};
-use tokio_xmpp::parsers::iq::Iq;
-use tokio_xmpp::xmlstream::{FallibleStreamElement, XmppStreamElement};
-use tokio_xmpp::Stanza;
 
 const DOMAIN: &str = "one.test";
 const OTHER: &str = "two.test";
@@ -183,35 +178,6 @@ where
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-/// A logged-in client session with a bound resource, as an XMPP app has.
-async fn open_session(prosody: &Prosody, jid: &BareJid, password: &str) -> ClientStream {
-    let open = async {
-        let mut stream = authenticate(prosody.c2s_addr(), jid, password).await?;
-        let bind = Iq::from_set("bind", BindQuery::new(None));
-        stream.send(&bind).await.map_err(|e| e.to_string())?;
-        loop {
-            let element = stream.next().await.ok_or("stream closed")?;
-            if let Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(Stanza::Iq(
-                Iq::Result {
-                    id,
-                    payload: Some(payload),
-                    ..
-                },
-            )))) = element
-            {
-                if id == "bind" {
-                    BindResponse::try_from(payload).map_err(|e| e.to_string())?;
-                    return Ok::<_, String>(stream);
-                }
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(5), open)
-        .await
-        .expect("a session opens in time")
-        .expect("a session opens")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -597,7 +563,7 @@ async fn accounts_are_locked_unlocked_and_disconnected() {
         let gina = jid("gina");
 
         // Ending sessions disconnects her apps.
-        let _phone = open_session(&c.prosody, &gina, "gina's password").await;
+        let _phone = Session::open(&c.prosody, &gina, "gina's password").await;
         let xmpp = &c.portal.state.xmpp;
         assert_eq!(
             xmpp.user_stats(&gina).await.unwrap().online_resources.len(),
@@ -982,19 +948,15 @@ async fn an_owner_logged_in_with_xmpp_runs_the_console_of_their_domain_only() {
 
         // Logged in with her XMPP address, in French.
         let web = WebClient::new(&c.portal.url("/"), "fr-FR,fr;q=0.9");
-        let csrf = web.get("/login").await.csrf();
-        let (_, location) = web
-            .post_form(
-                "/auth/login",
-                &[
-                    ("csrf", &csrf),
-                    ("username", &format!("nora@{DOMAIN}")),
-                    ("password", "nora's password 1"),
-                    ("next", &accounts_path("")),
-                ],
+        let accounts = accounts_path("");
+        let location = web
+            .log_in(
+                &format!("nora@{DOMAIN}"),
+                "nora's password 1",
+                Some(&accounts),
             )
             .await;
-        assert_eq!(location.as_deref(), Some(accounts_path("").as_str()), "{b}");
+        assert_eq!(location.as_deref(), Some(accounts.as_str()), "{b}");
         let page = web.get(&accounts_path("")).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.html.contains(&format!("Comptes de {DOMAIN}")), "{b}");

@@ -8,7 +8,7 @@ use app::error::ErrorKind;
 use domaine_tests::{
     database::{backends, Backend},
     portal::TestPortal,
-    prosody::{can_login, register_in_band, Prosody},
+    prosody::{can_login, register_in_band, Prosody, Session},
     smtp::SmtpServer,
     web::WebClient,
 };
@@ -45,19 +45,8 @@ impl Setup {
         domains::add_owner(&portal.state.db, row.id, &owner_jid)
             .await
             .unwrap();
-        let owner = WebClient::new(&portal.url("/"), "en");
-        let csrf = owner.get("/login").await.csrf();
-        let (_, location) = owner
-            .post_form(
-                "/auth/login",
-                &[
-                    ("csrf", &csrf),
-                    ("username", &owner_jid),
-                    ("password", OWNER_PASSWORD),
-                ],
-            )
-            .await;
-        assert_eq!(location.as_deref(), Some("/"), "the owner logs in");
+        let owner =
+            WebClient::logged_in(&portal.url("/"), "en", &owner_jid, OWNER_PASSWORD, "/").await;
         let csrf = owner.get(&format!("/domains/{DOMAIN}")).await.csrf();
         Setup {
             owner,
@@ -111,6 +100,27 @@ impl Setup {
             )
             .await;
         location
+    }
+
+    /// Creates a password reset link for `username` as the owner; returns its path.
+    async fn reset_link(&self, username: &str) -> String {
+        let link = self
+            .owner
+            .server_fn(
+                "create_reset_link",
+                &[
+                    ("csrf", &self.csrf),
+                    ("domain", DOMAIN),
+                    ("username", username),
+                ],
+            )
+            .await
+            .unwrap();
+        let link: serde_json::Value = serde_json::from_str(&link).unwrap();
+        let url = link["link"].as_str().unwrap();
+        let path = url.trim_start_matches(&self.portal.url(""));
+        assert!(path.starts_with("/reset/"), "a link into the portal: {url}");
+        path.to_string()
     }
 
     fn jid(&self, username: &str) -> BareJid {
@@ -543,21 +553,14 @@ async fn a_reset_link_sets_a_new_password_once_and_expires() {
         let s = Setup::start(&backend).await;
         let old = "the old password 1";
         s.prosody.register("rita", DOMAIN, old);
-        let link = s
-            .owner
-            .server_fn(
-                "create_reset_link",
-                &[("csrf", &s.csrf), ("domain", DOMAIN), ("username", "rita")],
-            )
-            .await
-            .unwrap();
-        let link: serde_json::Value = serde_json::from_str(&link).unwrap();
-        let url = link["link"].as_str().unwrap().to_string();
-        let path = url.trim_start_matches(&s.portal.url(""));
+        let jid = s.jid("rita");
+        // Her app is online with the old password.
+        let mut app = Session::open(&s.prosody, &jid, old).await;
+        let path = s.reset_link("rita").await;
         let token = path.trim_start_matches("/reset/").to_string();
 
         let user = s.visitor("en");
-        let page = user.get(path).await;
+        let page = user.get(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{}", backend.name());
         assert!(page.html.contains("rita@club.test"));
         let (_, location) = user
@@ -575,28 +578,23 @@ async fn a_reset_link_sets_a_new_password_once_and_expires() {
             location.as_deref(),
             Some("/welcome?jid=rita%40club.test&reset=1")
         );
-        let jid = s.jid("rita");
+        // The new password ends the session opened with the old one.
+        assert!(
+            app.closed_within(Duration::from_secs(5)).await,
+            "{}: the old session is ended",
+            backend.name()
+        );
         assert!(!can_login(s.prosody.c2s_addr(), &jid, old).await);
         assert!(can_login(s.prosody.c2s_addr(), &jid, NEW_PASSWORD).await);
         assert_eq!(
-            user.get(path).await.status,
+            user.get(&path).await.status,
             StatusCode::NOT_FOUND,
             "single use"
         );
 
-        let second = s
-            .owner
-            .server_fn(
-                "create_reset_link",
-                &[("csrf", &s.csrf), ("domain", DOMAIN), ("username", "rita")],
-            )
-            .await
-            .unwrap();
-        let second: serde_json::Value = serde_json::from_str(&second).unwrap();
-        let second = second["link"].as_str().unwrap().to_string();
-        let second_path = second.trim_start_matches(&s.portal.url(""));
-        assert_eq!(user.get(second_path).await.status, StatusCode::OK);
+        let second_path = s.reset_link("rita").await;
+        assert_eq!(user.get(&second_path).await.status, StatusCode::OK);
         s.portal.state.clock.advance(25 * 3600);
-        assert_eq!(user.get(second_path).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(user.get(&second_path).await.status, StatusCode::NOT_FOUND);
     }
 }

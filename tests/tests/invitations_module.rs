@@ -3,36 +3,23 @@
 //! redeemed in-app (XEP-0401 preauth + XEP-0077) and through the portal's
 //! redeem command, limits, revocation, expiry, usage, contacts, races.
 
-use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use domaine_tests::prosody::{
-    authenticate, can_login, register_in_band, register_in_band_with_text, Prosody,
+    can_login, register_in_band, register_in_band_with_text, InBandStream, Prosody, Session,
+    StanzaRefusal,
 };
 use futures::future::join_all;
-use futures::{SinkExt, StreamExt};
 use server::xmpp::{
     invitation_node, AdminClient, BareJid, DomainRef, InvitationSpec, InvitationState,
     InvitationUsage, Jid, RegistrationMode, ServerInvitation, XmppConfig, XmppError,
 };
-use tokio::io::{AsyncWriteExt, BufReader};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-use tokio_xmpp::parsers::bind::{BindQuery, BindResponse};
-use tokio_xmpp::parsers::ibr::LegacyQuery;
-use tokio_xmpp::parsers::iq::Iq;
-use tokio_xmpp::parsers::minidom::rxml::{self, xml_ncname};
-use tokio_xmpp::parsers::minidom::tree_builder::TreeBuilder;
-use tokio_xmpp::parsers::minidom::Element;
-use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::roster::{Ask, Roster, Subscription};
-use tokio_xmpp::xmlstream::{FallibleStreamElement, XmppStreamElement};
-use tokio_xmpp::Stanza;
 
 const HOST: &str = "example.test";
 const OTHER_HOST: &str = "other.test";
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 const CONNECT_WITHIN: Duration = Duration::from_secs(10);
-const STREAM_TIMEOUT: Duration = Duration::from_secs(5);
 const INVALID_INVITATION: &str = "Invalid invitation";
 
 fn jid(jid: &str) -> BareJid {
@@ -84,6 +71,20 @@ fn spec(max_uses: u32) -> InvitationSpec {
         max_uses,
         expires_at: now() + 3600,
         contact: None,
+    }
+}
+
+fn spec_expiring(max_uses: u32, expires_at: i64) -> InvitationSpec {
+    InvitationSpec {
+        expires_at,
+        ..spec(max_uses)
+    }
+}
+
+fn spec_with_contact(max_uses: u32, contact: &BareJid) -> InvitationSpec {
+    InvitationSpec {
+        contact: Some(contact.clone()),
+        ..spec(max_uses)
     }
 }
 
@@ -139,116 +140,84 @@ async fn logs_in(prosody: &Prosody, user: &str) -> bool {
     .await
 }
 
-/// An unauthenticated client stream that can present a preauth token and
-/// register later, as an app whose user takes a while to pick a username.
-/// Every step is bounded by 5 s.
-struct InBandClient {
-    reader: rxml::AsyncRawReader<BufReader<OwnedReadHalf>>,
-    writer: OwnedWriteHalf,
-    tree: TreeBuilder,
+/// Redeeming through the portal's command creates `user`'s account.
+async fn assert_redeems(client: &AdminClient, token: &str, user: &str) {
+    assert_eq!(
+        redeem(client, token, user).await,
+        Ok(jid(&format!("{user}@{HOST}"))),
+        "{user} redeems {token}"
+    );
 }
 
-/// The condition and text of a stanza error.
-type Refusal = (String, Option<String>);
+/// `user` can register with `token` neither in-app (refused with the stanza error `in_app`)
+/// nor through the portal (refused with `portal`), and has no account.
+async fn refused_both_ways(
+    prosody: &Prosody,
+    client: &AdminClient,
+    token: &str,
+    user: &str,
+    in_app: &str,
+    portal: XmppError,
+) {
+    assert_eq!(
+        ibr(prosody, user, token).await,
+        Err(in_app.into()),
+        "{user} in-app"
+    );
+    assert_eq!(
+        redeem(client, token, user).await,
+        Err(portal),
+        "{user} through the portal"
+    );
+    assert!(!exists(client, user).await, "{user} has no account");
+}
 
-impl InBandClient {
-    async fn open(addr: SocketAddr) -> InBandClient {
-        let open = async {
-            let (read, writer) = tokio::net::TcpStream::connect(addr).await?.into_split();
-            let mut client = InBandClient {
-                reader: rxml::AsyncRawReader::new(BufReader::new(read)),
-                writer,
-                tree: TreeBuilder::new(),
-            };
-            let header = format!(
-                "<?xml version='1.0'?><stream:stream xmlns='jabber:client' \
-                 xmlns:stream='http://etherx.jabber.org/streams' to='{HOST}' version='1.0'>"
-            );
-            client.writer.write_all(header.as_bytes()).await?;
-            loop {
-                let element = client.next_element().await?;
-                if element.is("features", "http://etherx.jabber.org/streams") {
-                    return Ok::<_, std::io::Error>(client);
-                }
-            }
-        };
-        tokio::time::timeout(STREAM_TIMEOUT, open)
-            .await
-            .expect("stream opened in time")
-            .expect("stream opened")
-    }
+/// [`refused_both_ways`] because the invitation is not (or no longer) valid.
+async fn refused_as_invalid(prosody: &Prosody, client: &AdminClient, token: &str, user: &str) {
+    let invalid = XmppError::InvitationInvalid;
+    refused_both_ways(prosody, client, token, user, "preauth:forbidden", invalid).await;
+}
 
-    async fn preauth(&mut self, token: &str) -> Result<(), Refusal> {
-        let preauth = Element::builder("preauth", "urn:xmpp:pars:0")
-            .attr(xml_ncname!("token").to_owned(), token)
-            .build();
-        self.iq_set("preauth", preauth).await
-    }
+/// The server reports the invitation's usage so.
+async fn assert_usage(
+    client: &AdminClient,
+    token: &str,
+    uses: u32,
+    state: InvitationState,
+    accounts: &[&str],
+) {
+    assert_eq!(
+        usage_of(client, token).await,
+        usage(token, uses, state, accounts)
+    );
+}
 
-    async fn register(&mut self, username: &str) -> Result<(), Refusal> {
-        let query = LegacyQuery {
-            username: Some(username.to_owned()),
-            password: Some("secret".to_owned()),
-            ..LegacyQuery::default()
-        };
-        self.iq_set("register", Element::from(query)).await
-    }
+async fn revoke(client: &AdminClient, token: &str) {
+    client.revoke_invitation(host(), token).await.unwrap();
+}
 
-    async fn iq_set(&mut self, id: &str, payload: Element) -> Result<(), Refusal> {
-        let exchange = async {
-            let iq = Element::from(Iq::Set {
-                from: None,
-                to: None,
-                id: id.to_owned(),
-                payload,
-            });
-            let mut bytes = Vec::new();
-            iq.write_to(&mut bytes).map_err(std::io::Error::other)?;
-            self.writer.write_all(&bytes).await?;
-            loop {
-                let element = self.next_element().await?;
-                if !element.is("iq", ns::JABBER_CLIENT) || element.attr("id") != Some(id) {
-                    continue;
-                }
-                return Ok::<_, std::io::Error>(
-                    match Iq::try_from(element).map_err(std::io::Error::other)? {
-                        Iq::Result { .. } => Ok(()),
-                        Iq::Error { error, .. } => {
-                            let condition = Element::from(error.defined_condition.clone());
-                            let text = error.texts.values().next().cloned();
-                            Err((condition.name().to_owned(), text))
-                        }
-                        other => panic!("unexpected IQ {other:?}"),
-                    },
-                );
-            }
-        };
-        tokio::time::timeout(STREAM_TIMEOUT, exchange)
-            .await
-            .unwrap_or_else(|_| panic!("no answer to {id} in time"))
-            .unwrap_or_else(|e| panic!("stream failed during {id}: {e}"))
-    }
+/// An app that opened an unauthenticated stream and presented `token` (accepted), and will
+/// register later, as when its user takes a while to pick a username. Every step is bounded
+/// by 5 s.
+async fn app_with_token(prosody: &Prosody, token: &str) -> InBandStream {
+    let mut app = InBandStream::open(prosody.c2s_addr(), HOST)
+        .await
+        .expect("stream opened");
+    assert_eq!(app.preauth(token).await.expect("preauth answered"), Ok(()));
+    app
+}
 
-    async fn next_element(&mut self) -> std::io::Result<Element> {
-        loop {
-            let Some(event) = self.reader.read().await? else {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
-            };
-            let closes_element = matches!(event, rxml::RawEvent::ElementFoot(_));
-            self.tree
-                .process_event(event)
-                .map_err(std::io::Error::other)?;
-            match self.tree.depth() {
-                0 if closes_element => return Err(std::io::ErrorKind::ConnectionAborted.into()),
-                1 if closes_element => {
-                    if let Some(element) = self.tree.unshift_child() {
-                        return Ok(element);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
+/// The app of [`app_with_token`] registers `username` (password `secret`).
+async fn app_registers(app: &mut InBandStream, username: &str) -> Result<(), StanzaRefusal> {
+    app.register(username, "secret")
+        .await
+        .unwrap_or_else(|e| panic!("stream failed during the registration of {username}: {e}"))
+}
+
+/// How mod_domaine refuses a registration whose invitation became invalid after the app
+/// presented it.
+fn invalid_invitation() -> StanzaRefusal {
+    ("forbidden".into(), Some(INVALID_INVITATION.into()))
 }
 
 /// The subscription `user` has with `contact`, from the user's roster as
@@ -260,40 +229,15 @@ async fn subscription(
     password: &str,
     contact: &BareJid,
 ) -> Option<Subscription> {
-    let fetch = async {
-        let mut stream = authenticate(prosody.c2s_addr(), user, password).await?;
-        let bind = Iq::from_set("bind", BindQuery::new(None));
-        stream.send(&bind).await.map_err(|e| e.to_string())?;
-        let get = Iq::from_get(
-            "roster",
-            Roster {
-                ver: None,
-                items: Vec::new(),
-            },
-        );
-        let mut sent_get = false;
-        loop {
-            let element = stream.next().await.ok_or("stream closed")?;
-            let Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(Stanza::Iq(Iq::Result {
-                id,
-                payload: Some(payload),
-                ..
-            })))) = element
-            else {
-                continue;
-            };
-            if id == "bind" && !sent_get {
-                BindResponse::try_from(payload).map_err(|e| e.to_string())?;
-                stream.send(&get).await.map_err(|e| e.to_string())?;
-                sent_get = true;
-            } else if id == "roster" {
-                return Roster::try_from(payload).map_err(|e| e.to_string());
-            }
-        }
+    let mut session = Session::open(prosody, user, password).await;
+    let get = Roster {
+        ver: None,
+        items: Vec::new(),
     };
-    let roster = tokio::time::timeout(STREAM_TIMEOUT, fetch)
+    let roster = session
+        .get("roster", get)
         .await
-        .unwrap_or_else(|_| panic!("{user} cannot fetch the roster in time"))
+        .and_then(|payload| Roster::try_from(payload).map_err(|e| e.to_string()))
         .unwrap_or_else(|e| panic!("{user} cannot fetch the roster: {e}"));
     roster
         .items
@@ -301,6 +245,17 @@ async fn subscription(
         .find(|item| &item.jid == contact)
         .filter(|item| item.ask == Ask::None)
         .map(|item| item.subscription)
+}
+
+/// `a` and `b` are each other's contacts, both ways (both with password `secret`).
+async fn assert_mutual_contacts(prosody: &Prosody, a: &BareJid, b: &BareJid) {
+    for (user, contact) in [(a, b), (b, a)] {
+        assert_eq!(
+            subscription(prosody, user, "secret", contact).await,
+            Some(Subscription::Both),
+            "{user} has {contact}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -311,28 +266,15 @@ async fn single_use_invitation_redeemed_in_app() {
         invitation.uri,
         format!("xmpp:{HOST}?register;preauth={}", invitation.token)
     );
-    assert_eq!(
-        usage_of(&client, &invitation.token).await,
-        usage(&invitation.token, 0, InvitationState::Valid, &[])
-    );
+    assert_usage(&client, &invitation.token, 0, InvitationState::Valid, &[]).await;
 
     assert_eq!(ibr(&prosody, "alice", &invitation.token).await, Ok(()));
     assert!(logs_in(&prosody, "alice").await);
 
     // Used up, both ways.
-    assert_eq!(
-        ibr(&prosody, "bob", &invitation.token).await,
-        Err("preauth:forbidden".into())
-    );
-    assert_eq!(
-        redeem(&client, &invitation.token, "bob").await,
-        Err(XmppError::InvitationInvalid)
-    );
-    assert!(!exists(&client, "bob").await);
-    assert_eq!(
-        usage_of(&client, &invitation.token).await,
-        usage(&invitation.token, 1, InvitationState::UsedUp, &["alice"])
-    );
+    refused_as_invalid(&prosody, &client, &invitation.token, "bob").await;
+    let used_up = InvitationState::UsedUp;
+    assert_usage(&client, &invitation.token, 1, used_up, &["alice"]).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -347,18 +289,9 @@ async fn redeem_command_creates_a_usable_account() {
     assert!(logs_in(&prosody, "carol").await);
 
     // Used up, both ways.
-    assert_eq!(
-        redeem(&client, &invitation.token, "dave").await,
-        Err(XmppError::InvitationInvalid)
-    );
-    assert_eq!(
-        ibr(&prosody, "dave", &invitation.token).await,
-        Err("preauth:forbidden".into())
-    );
-    assert_eq!(
-        usage_of(&client, &invitation.token).await,
-        usage(&invitation.token, 1, InvitationState::UsedUp, &["carol"])
-    );
+    refused_as_invalid(&prosody, &client, &invitation.token, "dave").await;
+    let used_up = InvitationState::UsedUp;
+    assert_usage(&client, &invitation.token, 1, used_up, &["carol"]).await;
 
     // A refused attempt does not use the invitation.
     let invitation = create(&client, &spec(1)).await;
@@ -376,30 +309,20 @@ async fn redeem_command_creates_a_usable_account() {
             .await,
         Err(XmppError::PasswordRejected("empty password".into()))
     );
-    assert_eq!(
-        usage_of(&client, &invitation.token).await,
-        usage(&invitation.token, 0, InvitationState::Valid, &[])
-    );
-    assert_eq!(
-        redeem(&client, &invitation.token, "erin").await,
-        Ok(jid("erin@example.test"))
-    );
+    assert_usage(&client, &invitation.token, 0, InvitationState::Valid, &[]).await;
+    assert_redeems(&client, &invitation.token, "erin").await;
 
-    // Unknown tokens, and tokens of another host, get the same answer.
-    for token in ["not-a-real-token", &invitation.token] {
+    // Unknown tokens, used-up ones and tokens of another host get the same answer.
+    let other = client
+        .create_invitation(other_host(), &spec(1))
+        .await
+        .unwrap();
+    for token in ["not-a-real-token", &invitation.token, &other.token] {
         assert_eq!(
             redeem(&client, token, "frank").await,
             Err(XmppError::InvitationInvalid)
         );
     }
-    let other = client
-        .create_invitation(other_host(), &spec(1))
-        .await
-        .unwrap();
-    assert_eq!(
-        redeem(&client, &other.token, "frank").await,
-        Err(XmppError::InvitationInvalid)
-    );
     assert!(!exists(&client, "frank").await);
 }
 
@@ -441,23 +364,19 @@ async fn fixed_username_is_enforced_both_ways() {
     assert!(!exists(&client, "hank").await);
 
     let web = create(&client, &fixed("ivan")).await;
-    assert_eq!(
-        ibr(&prosody, "hank", &web.token).await,
-        Err("not-allowed".into())
-    );
-    assert_eq!(
-        redeem(&client, &web.token, "hank").await,
-        Err(XmppError::UsernameNotInvited)
-    );
-    assert_eq!(
-        redeem(&client, &web.token, "ivan").await,
-        Ok(jid("ivan@example.test"))
-    );
+    let not_invited = XmppError::UsernameNotInvited;
+    refused_both_ways(
+        &prosody,
+        &client,
+        &web.token,
+        "hank",
+        "not-allowed",
+        not_invited,
+    )
+    .await;
+    assert_redeems(&client, &web.token, "ivan").await;
     assert!(!exists(&client, "hank").await);
-    assert_eq!(
-        usage_of(&client, &web.token).await,
-        usage(&web.token, 1, InvitationState::UsedUp, &["ivan"])
-    );
+    assert_usage(&client, &web.token, 1, InvitationState::UsedUp, &["ivan"]).await;
 
     // Nonsense is refused at creation, by the client and by the server.
     assert_eq!(
@@ -520,42 +439,24 @@ async fn multi_use_invitation_creates_exactly_max_accounts() {
     let (prosody, client) = setup().await;
     let invitation = create(&client, &spec(3)).await;
     assert_eq!(ibr(&prosody, "kim", &invitation.token).await, Ok(()));
-    assert_eq!(
-        redeem(&client, &invitation.token, "lea").await,
-        Ok(jid("lea@example.test"))
-    );
-    assert_eq!(
-        usage_of(&client, &invitation.token).await,
-        usage(
-            &invitation.token,
-            2,
-            InvitationState::Valid,
-            &["kim", "lea"]
-        )
-    );
+    assert_redeems(&client, &invitation.token, "lea").await;
+    let valid = InvitationState::Valid;
+    assert_usage(&client, &invitation.token, 2, valid, &["kim", "lea"]).await;
     assert_eq!(ibr(&prosody, "max", &invitation.token).await, Ok(()));
 
-    assert_eq!(
-        ibr(&prosody, "ned", &invitation.token).await,
-        Err("preauth:forbidden".into())
-    );
-    assert_eq!(
-        redeem(&client, &invitation.token, "ned").await,
-        Err(XmppError::InvitationInvalid)
-    );
+    refused_as_invalid(&prosody, &client, &invitation.token, "ned").await;
     for user in ["kim", "lea", "max"] {
         assert!(logs_in(&prosody, user).await, "{user}");
     }
-    assert!(!exists(&client, "ned").await);
-    assert_eq!(
-        usage_of(&client, &invitation.token).await,
-        usage(
-            &invitation.token,
-            3,
-            InvitationState::UsedUp,
-            &["kim", "lea", "max"]
-        )
-    );
+    let used_up = InvitationState::UsedUp;
+    assert_usage(
+        &client,
+        &invitation.token,
+        3,
+        used_up,
+        &["kim", "lea", "max"],
+    )
+    .await;
     assert_eq!(client.count_accounts(host()).await, Ok(4));
     assert_eq!(
         client.create_invitation(host(), &spec(0)).await,
@@ -570,42 +471,22 @@ async fn revoking_takes_effect_at_once() {
     assert_eq!(ibr(&prosody, "olga", &invitation.token).await, Ok(()));
 
     // An app that presented the token before the revocation...
-    let mut early = InBandClient::open(prosody.c2s_addr()).await;
-    assert_eq!(early.preauth(&invitation.token).await, Ok(()));
+    let mut early = app_with_token(&prosody, &invitation.token).await;
 
-    client
-        .revoke_invitation(host(), &invitation.token)
-        .await
-        .unwrap();
+    revoke(&client, &invitation.token).await;
 
     // ...cannot register after it.
     assert_eq!(
-        early.register("paul").await,
-        Err(("forbidden".into(), Some(INVALID_INVITATION.into())))
+        app_registers(&mut early, "paul").await,
+        Err(invalid_invitation())
     );
-    assert_eq!(
-        ibr(&prosody, "paul", &invitation.token).await,
-        Err("preauth:forbidden".into())
-    );
-    assert_eq!(
-        redeem(&client, &invitation.token, "paul").await,
-        Err(XmppError::InvitationInvalid)
-    );
-    assert!(!exists(&client, "paul").await);
-    assert_eq!(
-        usage_of(&client, &invitation.token).await,
-        usage(&invitation.token, 1, InvitationState::Revoked, &["olga"])
-    );
+    refused_as_invalid(&prosody, &client, &invitation.token, "paul").await;
+    let revoked = InvitationState::Revoked;
+    assert_usage(&client, &invitation.token, 1, revoked, &["olga"]).await;
 
     // Idempotent, and fine for unknown tokens.
-    client
-        .revoke_invitation(host(), &invitation.token)
-        .await
-        .unwrap();
-    client
-        .revoke_invitation(host(), "not-a-real-token")
-        .await
-        .unwrap();
+    revoke(&client, &invitation.token).await;
+    revoke(&client, "not-a-real-token").await;
     assert!(client
         .invitation_usage(host())
         .await
@@ -616,10 +497,7 @@ async fn revoking_takes_effect_at_once() {
     // A used-up invitation stays reported as used up.
     let single = create(&client, &spec(1)).await;
     assert_eq!(ibr(&prosody, "quinn", &single.token).await, Ok(()));
-    client
-        .revoke_invitation(host(), &single.token)
-        .await
-        .unwrap();
+    revoke(&client, &single.token).await;
     assert_eq!(
         usage_of(&client, &single.token).await.state,
         InvitationState::UsedUp
@@ -630,47 +508,21 @@ async fn revoking_takes_effect_at_once() {
 async fn expired_invitation_is_refused_and_reported() {
     let (prosody, client) = setup().await;
     let expires_at = now() - 3600;
-    let dead = create(
-        &client,
-        &InvitationSpec {
-            expires_at,
-            ..spec(3)
-        },
-    )
-    .await;
+    let dead = create(&client, &spec_expiring(3, expires_at)).await;
     assert_eq!(dead.expires_at, expires_at);
-    assert_eq!(
-        ibr(&prosody, "rita", &dead.token).await,
-        Err("preauth:forbidden".into())
-    );
-    assert_eq!(
-        redeem(&client, &dead.token, "rita").await,
-        Err(XmppError::InvitationInvalid)
-    );
-    assert!(!exists(&client, "rita").await);
-    assert_eq!(
-        usage_of(&client, &dead.token).await,
-        usage(&dead.token, 0, InvitationState::Expired, &[])
-    );
+    refused_as_invalid(&prosody, &client, &dead.token, "rita").await;
+    assert_usage(&client, &dead.token, 0, InvitationState::Expired, &[]).await;
 
     // Presented while valid, used after expiry: refused too.
     let expires_at = now() + 1;
-    let short = create(
-        &client,
-        &InvitationSpec {
-            expires_at,
-            ..spec(1)
-        },
-    )
-    .await;
-    let mut app = InBandClient::open(prosody.c2s_addr()).await;
-    assert_eq!(app.preauth(&short.token).await, Ok(()));
+    let short = create(&client, &spec_expiring(1, expires_at)).await;
+    let mut app = app_with_token(&prosody, &short.token).await;
     while now() <= expires_at {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(
-        app.register("sam").await,
-        Err(("forbidden".into(), Some(INVALID_INVITATION.into())))
+        app_registers(&mut app, "sam").await,
+        Err(invalid_invitation())
     );
     assert!(!exists(&client, "sam").await);
     assert_eq!(
@@ -688,18 +540,9 @@ async fn usage_reports_every_invitation_of_the_host() {
     let second = create(&client, &spec(1)).await;
     let third = create(&client, &spec(1)).await;
     assert_eq!(ibr(&prosody, "tara", &first.token).await, Ok(()));
-    assert_eq!(
-        redeem(&client, &first.token, "uma").await,
-        Ok(jid("uma@example.test"))
-    );
-    assert_eq!(
-        redeem(&client, &second.token, "vic").await,
-        Ok(jid("vic@example.test"))
-    );
-    client
-        .revoke_invitation(host(), &third.token)
-        .await
-        .unwrap();
+    assert_redeems(&client, &first.token, "uma").await;
+    assert_redeems(&client, &second.token, "vic").await;
+    revoke(&client, &third.token).await;
     // Mod_invites_adhoc's tokens are not ours: not reported.
     client.create_account_invite(host()).await.unwrap();
 
@@ -736,88 +579,34 @@ async fn contact_invitation_makes_mutual_contacts() {
     let xavi = jid("xavi@example.test");
 
     // A contact on another host of this server, in-app.
-    let invitation = create(
-        &client,
-        &InvitationSpec {
-            contact: Some(wendy.clone()),
-            ..spec(2)
-        },
-    )
-    .await;
+    let invitation = create(&client, &spec_with_contact(2, &wendy)).await;
     assert_eq!(ibr(&prosody, "yann", &invitation.token).await, Ok(()));
     let yann = jid("yann@example.test");
-    assert_eq!(
-        subscription(&prosody, &yann, "secret", &wendy).await,
-        Some(Subscription::Both)
-    );
-    assert_eq!(
-        subscription(&prosody, &wendy, "secret", &yann).await,
-        Some(Subscription::Both)
-    );
+    assert_mutual_contacts(&prosody, &yann, &wendy).await;
     // Through the portal, a second account of the same invitation.
-    assert_eq!(
-        redeem(&client, &invitation.token, "zoe").await,
-        Ok(jid("zoe@example.test"))
-    );
+    assert_redeems(&client, &invitation.token, "zoe").await;
     let zoe = jid("zoe@example.test");
-    assert_eq!(
-        subscription(&prosody, &zoe, "secret", &wendy).await,
-        Some(Subscription::Both)
-    );
-    assert_eq!(
-        subscription(&prosody, &wendy, "secret", &zoe).await,
-        Some(Subscription::Both)
-    );
+    assert_mutual_contacts(&prosody, &zoe, &wendy).await;
     // Only the contact: the two new accounts are not each other's contacts.
     assert_eq!(subscription(&prosody, &yann, "secret", &zoe).await, None);
 
     // A contact on the same host.
-    let invitation = create(
-        &client,
-        &InvitationSpec {
-            contact: Some(xavi.clone()),
-            ..spec(1)
-        },
-    )
-    .await;
-    assert_eq!(
-        redeem(&client, &invitation.token, "abel").await,
-        Ok(jid("abel@example.test"))
-    );
-    let abel = jid("abel@example.test");
-    assert_eq!(
-        subscription(&prosody, &abel, "secret", &xavi).await,
-        Some(Subscription::Both)
-    );
-    assert_eq!(
-        subscription(&prosody, &xavi, "secret", &abel).await,
-        Some(Subscription::Both)
-    );
+    let invitation = create(&client, &spec_with_contact(1, &xavi)).await;
+    assert_redeems(&client, &invitation.token, "abel").await;
+    assert_mutual_contacts(&prosody, &jid("abel@example.test"), &xavi).await;
 
     // The contact must exist on a host of this server.
     for contact in ["nobody@example.test", "wendy@elsewhere.test"] {
         assert_eq!(
             client
-                .create_invitation(
-                    host(),
-                    &InvitationSpec {
-                        contact: Some(jid(contact)),
-                        ..spec(1)
-                    }
-                )
+                .create_invitation(host(), &spec_with_contact(1, &jid(contact)))
                 .await,
             Err(XmppError::ContactNotFound(contact.into()))
         );
     }
     assert_eq!(
         client
-            .create_invitation(
-                host(),
-                &InvitationSpec {
-                    contact: Some(jid(OTHER_HOST)),
-                    ..spec(1)
-                }
-            )
+            .create_invitation(host(), &spec_with_contact(1, &jid(OTHER_HOST)))
             .await,
         Err(XmppError::InvalidJid(OTHER_HOST.into()))
     );
@@ -828,9 +617,7 @@ async fn contact_invitation_makes_mutual_contacts() {
 async fn race(prosody: &Prosody, client: &AdminClient, token: &str) -> Vec<String> {
     let mut apps = Vec::new();
     for _ in 0..10 {
-        let mut app = InBandClient::open(prosody.c2s_addr()).await;
-        assert_eq!(app.preauth(token).await, Ok(()));
-        apps.push(app);
+        apps.push(app_with_token(prosody, token).await);
     }
     let web = join_all((0..10).map(|i| async move {
         let user = format!("web{i}");
@@ -842,13 +629,9 @@ async fn race(prosody: &Prosody, client: &AdminClient, token: &str) -> Vec<Strin
     }));
     let in_app = join_all(apps.iter_mut().enumerate().map(|(i, app)| async move {
         let user = format!("app{i}");
-        match app.register(&user).await {
+        match app_registers(app, &user).await {
             Ok(()) => Some(user),
-            Err((condition, Some(text)))
-                if condition == "forbidden" && text == INVALID_INVITATION =>
-            {
-                None
-            }
+            Err(refusal) if refusal == invalid_invitation() => None,
             Err(e) => panic!("{user}: unexpected refusal {e:?}"),
         }
     }));
@@ -858,59 +641,53 @@ async fn race(prosody: &Prosody, client: &AdminClient, token: &str) -> Vec<Strin
     created
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn concurrent_redemptions_of_a_single_use_invitation() {
-    let (prosody, client) = setup().await;
-    let invitation = create(&client, &spec(1)).await;
-    let created = race(&prosody, &client, &invitation.token).await;
-    assert_eq!(created.len(), 1, "created {created:?}");
+/// The [`race`] for an invitation of `max_uses` creates exactly that many accounts, which
+/// alone exist and are reported; returns them.
+async fn race_creates_max_accounts(
+    prosody: &Prosody,
+    client: &AdminClient,
+    max_uses: u32,
+) -> Vec<String> {
+    let invitation = create(client, &spec(max_uses)).await;
+    let created = race(prosody, client, &invitation.token).await;
+    assert_eq!(created.len(), max_uses as usize, "created {created:?}");
     for i in 0..10 {
         for user in [format!("web{i}"), format!("app{i}")] {
             assert_eq!(
-                exists(&client, &user).await,
+                exists(client, &user).await,
                 created.contains(&user),
                 "{user}"
             );
         }
     }
-    assert!(logs_in(&prosody, &created[0]).await);
-    assert_eq!(client.count_accounts(host()).await, Ok(2));
-    let mut reported = usage_of(&client, &invitation.token).await;
+    // And the service account.
+    assert_eq!(client.count_accounts(host()).await, Ok(max_uses + 1));
+    let mut reported = usage_of(client, &invitation.token).await;
     reported.accounts.sort();
+    let accounts: Vec<&str> = created.iter().map(String::as_str).collect();
     assert_eq!(
         reported,
         usage(
             &invitation.token,
-            1,
+            max_uses,
             InvitationState::UsedUp,
-            &[&created[0]]
+            &accounts
         )
     );
+    created
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_redemptions_of_a_single_use_invitation() {
+    let (prosody, client) = setup().await;
+    let created = race_creates_max_accounts(&prosody, &client, 1).await;
+    assert!(logs_in(&prosody, &created[0]).await);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_redemptions_of_a_three_use_invitation() {
     let (prosody, client) = setup().await;
-    let invitation = create(&client, &spec(3)).await;
-    let created = race(&prosody, &client, &invitation.token).await;
-    assert_eq!(created.len(), 3, "created {created:?}");
-    for i in 0..10 {
-        for user in [format!("web{i}"), format!("app{i}")] {
-            assert_eq!(
-                exists(&client, &user).await,
-                created.contains(&user),
-                "{user}"
-            );
-        }
-    }
-    assert_eq!(client.count_accounts(host()).await, Ok(4));
-    let mut reported = usage_of(&client, &invitation.token).await;
-    reported.accounts.sort();
-    let created: Vec<&str> = created.iter().map(String::as_str).collect();
-    assert_eq!(
-        reported,
-        usage(&invitation.token, 3, InvitationState::UsedUp, &created)
-    );
+    race_creates_max_accounts(&prosody, &client, 3).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -922,15 +699,16 @@ async fn registration_mode_and_quota_apply_to_redemption() {
         .set_registration_mode(host(), RegistrationMode::Closed)
         .await
         .unwrap();
-    assert_eq!(
-        redeem(&client, &invitation.token, "bea").await,
-        Err(XmppError::RegistrationClosed)
-    );
-    assert_eq!(
-        ibr(&prosody, "bea", &invitation.token).await,
-        Err("not-allowed".into())
-    );
-    assert!(!exists(&client, "bea").await);
+    let closed = XmppError::RegistrationClosed;
+    refused_both_ways(
+        &prosody,
+        &client,
+        &invitation.token,
+        "bea",
+        "not-allowed",
+        closed,
+    )
+    .await;
     // A bad token is still just a bad token.
     assert_eq!(
         redeem(&client, "not-a-real-token", "bea").await,
@@ -942,32 +720,17 @@ async fn registration_mode_and_quota_apply_to_redemption() {
         .set_registration_mode(host(), RegistrationMode::Open)
         .await
         .unwrap();
-    assert_eq!(
-        redeem(&client, &invitation.token, "bea").await,
-        Ok(jid("bea@example.test"))
-    );
+    assert_redeems(&client, &invitation.token, "bea").await;
     assert_eq!(usage_of(&client, &invitation.token).await.uses, 1);
 
     // The quota (the portal's account counts).
     client.set_quota(host(), Some(2)).await.unwrap();
-    assert_eq!(
-        redeem(&client, &invitation.token, "cleo").await,
-        Err(XmppError::QuotaReached)
-    );
-    assert_eq!(
-        ibr(&prosody, "cleo", &invitation.token).await,
-        Err("resource-constraint".into())
-    );
-    assert!(!exists(&client, "cleo").await);
-    assert_eq!(
-        usage_of(&client, &invitation.token).await,
-        usage(&invitation.token, 1, InvitationState::Valid, &["bea"])
-    );
+    let (full, quota) = ("resource-constraint", XmppError::QuotaReached);
+    refused_both_ways(&prosody, &client, &invitation.token, "cleo", full, quota).await;
+    let valid = InvitationState::Valid;
+    assert_usage(&client, &invitation.token, 1, valid, &["bea"]).await;
     client.set_quota(host(), None).await.unwrap();
-    assert_eq!(
-        redeem(&client, &invitation.token, "cleo").await,
-        Ok(jid("cleo@example.test"))
-    );
+    assert_redeems(&client, &invitation.token, "cleo").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -131,26 +131,14 @@ async fn xmpp_user(
     language: &str,
 ) -> WebClient {
     prosody.register(user, host, PASSWORD);
-    let web = WebClient::new(&portal.url("/"), language);
-    let csrf = web.get("/login").await.csrf();
     let jid = format!("{user}@{host}");
-    let (_, location) = web
-        .post_form(
-            "/auth/login",
-            &[("csrf", &csrf), ("username", &jid), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(location.as_deref(), Some("/"), "{jid} logs in");
-    web
+    WebClient::logged_in(&portal.url("/"), language, &jid, PASSWORD, "/").await
 }
 
 async fn make_owner(admin: &WebClient, domain: &str, owner: &str) {
-    let csrf = admin.get("/admin").await.csrf();
+    let fields = [("domain", domain), ("jid", owner)];
     admin
-        .server_fn(
-            "add_owner",
-            &[("csrf", &csrf), ("domain", domain), ("jid", owner)],
-        )
+        .server_fn_on("/admin", "add_owner", &fields)
         .await
         .unwrap();
 }

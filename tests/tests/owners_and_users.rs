@@ -20,31 +20,15 @@ const PASSWORD: &str = "owner password 1";
 /// The web client of `user@host`, logged in with their XMPP password.
 async fn xmpp_user(portal: &TestPortal, prosody: &Prosody, user: &str, host: &str) -> WebClient {
     prosody.register(user, host, PASSWORD);
-    let web = WebClient::new(&portal.url("/"), "en");
-    let csrf = web.get("/login").await.csrf();
     let jid = format!("{user}@{host}");
-    let (_, location) = web
-        .post_form(
-            "/auth/login",
-            &[("csrf", &csrf), ("username", &jid), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(
-        location.as_deref(),
-        Some("/"),
-        "{jid} logs in with the XMPP password"
-    );
-    web
+    WebClient::logged_in(&portal.url("/"), "en", &jid, PASSWORD, "/").await
 }
 
 /// A provider admin makes `owner` an owner of `domain`.
 async fn make_owner(admin: &WebClient, domain: &str, owner: &str) {
-    let csrf = admin.get("/admin").await.csrf();
+    let fields = [("domain", domain), ("jid", owner)];
     admin
-        .server_fn(
-            "add_owner",
-            &[("csrf", &csrf), ("domain", domain), ("jid", owner)],
-        )
+        .server_fn_on("/admin", "add_owner", &fields)
         .await
         .unwrap();
 }
@@ -65,32 +49,12 @@ async fn xmpp_logins_are_checked_by_the_xmpp_server() {
     assert!(home.html.contains("My account"));
 
     let other = WebClient::new(&portal.url("/"), "fr");
-    let csrf = other.get("/login").await.csrf();
-    let (_, location) = other
-        .post_form(
-            "/auth/login",
-            &[
-                ("csrf", &csrf),
-                ("username", "carol@a.test"),
-                ("password", "wrong"),
-            ],
-        )
-        .await;
+    let location = other.log_in("carol@a.test", "wrong", None).await;
     assert!(location.unwrap().contains("error=invalid"));
 
     prosody.stop();
     let started = Instant::now();
-    let (_, location) = other
-        .post_form(
-            "/auth/login",
-            &[
-                ("csrf", &csrf),
-                ("username", "carol@a.test"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
-    let location = location.unwrap();
+    let location = other.log_in("carol@a.test", PASSWORD, None).await.unwrap();
     assert!(location.contains("error=unavailable"), "{location}");
     assert!(started.elapsed() < Duration::from_secs(10), "never hangs");
     assert!(other
@@ -107,19 +71,8 @@ async fn a_provider_admin_listed_by_xmpp_address_logs_in_with_it() {
     let jid = provider_admin_jid(&prosody);
     let (user, host) = jid.split_once('@').unwrap();
     prosody.register(user, host, PASSWORD);
-    let web = WebClient::new(&portal.url("/"), "en");
-    let csrf = web.get("/login").await.csrf();
-    let (_, location) = web
-        .post_form(
-            "/auth/login",
-            &[("csrf", &csrf), ("username", &jid), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(
-        location.as_deref(),
-        Some("/admin"),
-        "provider admins start at their console"
-    );
+    // Provider admins start at their console.
+    let web = WebClient::logged_in(&portal.url("/"), "en", &jid, PASSWORD, "/admin").await;
     assert_eq!(web.get("/admin").await.status, StatusCode::OK);
     assert!(web
         .server_fn("list_domains", &[])

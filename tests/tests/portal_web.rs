@@ -38,19 +38,10 @@ async fn login_opens_a_session_and_logout_closes_it() {
         let page = web.get("/admin").await;
         assert_eq!(page.status, StatusCode::FOUND, "{}", backend.name());
 
-        let csrf = web.get("/login").await.csrf();
-        let (_, location) = web
-            .post_form(
-                "/auth/login",
-                &[
-                    ("csrf", &csrf),
-                    ("username", ADMIN),
-                    ("password", "wrong password"),
-                    ("next", "/admin"),
-                ],
-            )
-            .await;
-        let location = location.unwrap();
+        let location = web
+            .log_in(ADMIN, "wrong password", Some("/admin"))
+            .await
+            .unwrap();
         assert!(
             location.starts_with("/login?error=invalid&username=admin"),
             "{location}"
@@ -315,33 +306,13 @@ async fn repeated_failed_logins_lock_the_account_for_a_while() {
         for _ in 0..5 {
             assert!(!web.login(ADMIN, "a wrong guess").await);
         }
-        let csrf = web.get("/login").await.csrf();
-        let (_, location) = web
-            .post_form(
-                "/auth/login",
-                &[
-                    ("csrf", &csrf),
-                    ("username", ADMIN),
-                    ("password", "a wrong guess"),
-                ],
-            )
-            .await;
+        let location = web.log_in(ADMIN, "a wrong guess", None).await;
         assert!(
             location.unwrap().contains("error=invalid"),
             "the sixth failure still answers normally"
         );
         // Now locked: even the right password is refused, with a clear message.
-        let (_, location) = web
-            .post_form(
-                "/auth/login",
-                &[
-                    ("csrf", &csrf),
-                    ("username", ADMIN),
-                    ("password", ADMIN_PASSWORD),
-                ],
-            )
-            .await;
-        let location = location.unwrap();
+        let location = web.log_in(ADMIN, ADMIN_PASSWORD, None).await.unwrap();
         assert!(location.contains("error=throttled"), "{location}");
         let page = web.get(&location).await;
         assert!(

@@ -7,14 +7,14 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use domaine_tests::prosody::{
-    authenticate, can_login, register_in_band, register_in_band_with_text, ClientStream, Prosody,
+    authenticate, can_login, register_in_band, register_in_band_with_text, Prosody, Session,
 };
 use futures::{SinkExt, StreamExt};
 use server::xmpp::{
     domaine_node, AccountInfo, AdminClient, BareJid, DomainRef, Jid, RegistrationMode, XmppConfig,
     XmppError, MAX_PAGE_SIZE,
 };
-use tokio_xmpp::parsers::bind::{BindQuery, BindResponse};
+use tokio_xmpp::parsers::bind::BindQuery;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::stanza_error::DefinedCondition;
 use tokio_xmpp::xmlstream::{FallibleStreamElement, XmppStreamElement};
@@ -93,53 +93,6 @@ async fn account(client: &AdminClient, host: &DomainRef, username: &str) -> Acco
         .into_iter()
         .find(|account| account.username == username)
         .unwrap_or_else(|| panic!("{username} not listed"))
-}
-
-/// A logged-in client with a bound resource, as a user's app would have.
-struct Session {
-    stream: ClientStream,
-}
-
-impl Session {
-    async fn open(prosody: &Prosody, jid: &BareJid, password: &str) -> Session {
-        let open = async {
-            let mut stream = authenticate(prosody.c2s_addr(), jid, password).await?;
-            let bind = Iq::from_set("bind", BindQuery::new(None));
-            stream.send(&bind).await.map_err(|e| e.to_string())?;
-            loop {
-                let element = stream.next().await.ok_or("stream closed")?;
-                if let Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(Stanza::Iq(
-                    Iq::Result {
-                        id,
-                        payload: Some(payload),
-                        ..
-                    },
-                )))) = element
-                {
-                    if id == "bind" {
-                        BindResponse::try_from(payload).map_err(|e| e.to_string())?;
-                        return Ok::<_, String>(Session { stream });
-                    }
-                }
-            }
-        };
-        tokio::time::timeout(Duration::from_secs(5), open)
-            .await
-            .unwrap_or_else(|_| panic!("{jid} cannot open a session in time"))
-            .unwrap_or_else(|e| panic!("{jid} cannot open a session: {e}"))
-    }
-
-    /// Whether the server ends this session within `within`.
-    async fn closed_within(&mut self, within: Duration) -> bool {
-        let closed = async {
-            while let Some(Ok(FallibleStreamElement::Ok(element))) = self.stream.next().await {
-                if let XmppStreamElement::StreamError(_) = element {
-                    return;
-                }
-            }
-        };
-        tokio::time::timeout(within, closed).await.is_ok()
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

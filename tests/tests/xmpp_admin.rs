@@ -5,15 +5,9 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use domaine_tests::prosody::{authenticate, can_login, ClientStream, Prosody};
+use domaine_tests::prosody::{can_login, Prosody, Session};
 use futures::future::join_all;
-use futures::{SinkExt, StreamExt};
 use server::xmpp::{node, AdminClient, BareJid, ConnectionStatus, Jid, XmppConfig, XmppError};
-use tokio_xmpp::parsers::bind::{BindQuery, BindResponse};
-use tokio_xmpp::parsers::iq::Iq;
-use tokio_xmpp::parsers::jid::FullJid;
-use tokio_xmpp::xmlstream::{FallibleStreamElement, XmppStreamElement};
-use tokio_xmpp::Stanza;
 
 const HOST: &str = "example.test";
 const OTHER_HOST: &str = "other.test";
@@ -62,57 +56,6 @@ async fn setup() -> (Prosody, AdminClient) {
         .await
         .unwrap_or_else(|_| panic!("admin client not connected:\n{}", prosody.log_tail()));
     (prosody, client)
-}
-
-/// A logged-in client with a bound resource, as a user's app would have.
-struct Session {
-    stream: ClientStream,
-    jid: FullJid,
-}
-
-impl Session {
-    async fn open(prosody: &Prosody, jid: &BareJid, password: &str) -> Session {
-        let open = async {
-            let mut stream = authenticate(prosody.c2s_addr(), jid, password).await?;
-            let bind = Iq::from_set("bind", BindQuery::new(None));
-            stream.send(&bind).await.map_err(|e| e.to_string())?;
-            loop {
-                let element = stream.next().await.ok_or("stream closed")?;
-                if let Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(Stanza::Iq(
-                    Iq::Result {
-                        id,
-                        payload: Some(payload),
-                        ..
-                    },
-                )))) = element
-                {
-                    if id == "bind" {
-                        let bound = BindResponse::try_from(payload).map_err(|e| e.to_string())?;
-                        return Ok::<_, String>(Session {
-                            stream,
-                            jid: bound.into(),
-                        });
-                    }
-                }
-            }
-        };
-        tokio::time::timeout(Duration::from_secs(5), open)
-            .await
-            .unwrap_or_else(|_| panic!("{jid} cannot open a session in time"))
-            .unwrap_or_else(|e| panic!("{jid} cannot open a session: {e}"))
-    }
-
-    /// Whether the server ends this session within `within`.
-    async fn closed_within(&mut self, within: Duration) -> bool {
-        let closed = async {
-            while let Some(Ok(FallibleStreamElement::Ok(element))) = self.stream.next().await {
-                if let XmppStreamElement::StreamError(_) = element {
-                    return;
-                }
-            }
-        };
-        tokio::time::timeout(within, closed).await.is_ok()
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -340,7 +283,7 @@ async fn user_stats_show_sessions() {
     let online = client.user_stats(&mia).await.unwrap();
     assert_eq!(
         online.online_resources,
-        [session.jid.resource().as_str().to_owned()]
+        [session.jid().resource().as_str().to_owned()]
     );
     assert_eq!(online.ip_addresses, [IpAddr::V4(Ipv4Addr::LOCALHOST)]);
 }

@@ -1,4 +1,6 @@
-//! The provider admin's first page: the hosted domains, and creating an account on one of them.
+//! The provider admins' console: every hosted domain with its owners, accounts, registration
+//! mode and status (suspend and resume), creating an account on one of them, adding a domain,
+//! the provider admins themselves, and links to the hosting requests and the global history.
 
 use crate::{
     accounts::CreateAccount,
@@ -6,13 +8,29 @@ use crate::{
         form::{action_error, field_error, CsrfField, FormError, LabelledField},
         layout::Layout,
     },
-    context::use_request_context,
-    domains::{list_domains, AddDomain, DomainSummary},
+    context::{use_request_context, Principal},
+    domains::{list_domains, AddDomain, DomainSummary, RegistrationMode},
     error::Field,
+    format,
+    hosting_requests::{hosting_queue, RequestStatus},
+    i18n::Locale,
+    pages::hosting_request::ActionErrorAlert,
+    provider::{
+        provider_admins, provider_domains, AddLocalAdmin, AdminsView, DomainStatus, LocalAdmin,
+        ProviderDomainRow, RemoveLocalAdmin, SetDomainSuspended,
+    },
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_query_map};
+
+/// The console's forms that change what its lists show.
+#[derive(Clone, Copy)]
+struct ConsoleActions {
+    suspend: ServerAction<SetDomainSuspended>,
+    add_admin: ServerAction<AddLocalAdmin>,
+    remove_admin: ServerAction<RemoveLocalAdmin>,
+}
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -21,7 +39,21 @@ pub fn AdminPage() -> impl IntoView {
     if !ctx.user.as_ref().is_some_and(|u| u.is_provider_admin()) {
         return view! { <Redirect path="/login?next=/admin"/> }.into_any();
     }
+    let actions = ConsoleActions {
+        suspend: ServerAction::new(),
+        add_admin: ServerAction::new(),
+        remove_admin: ServerAction::new(),
+    };
     let domains = Resource::new(|| (), |_| list_domains());
+    let rows = Resource::new(
+        move || actions.suspend.version().get(),
+        |_| provider_domains(),
+    );
+    let admins = Resource::new(
+        move || actions.add_admin.version().get() + actions.remove_admin.version().get(),
+        |_| provider_admins(),
+    );
+    let to_review = Resource::new(|| (), |_| hosting_queue(Some("to-review".into())));
     let query = use_query_map();
     let created = move || {
         query.read().get("created").map(|jid| {
@@ -32,20 +64,64 @@ pub fn AdminPage() -> impl IntoView {
             }
         })
     };
+    let requests_link = move || {
+        let count = to_review
+            .get()
+            .and_then(Result::ok)
+            .and_then(|q| {
+                q.counts
+                    .iter()
+                    .find(|(s, _)| *s == RequestStatus::ToReview)
+                    .map(|(_, n)| *n)
+            })
+            .unwrap_or(0);
+        let label = l.t_with("admin-requests-link", &[("count", count.to_string())]);
+        let class = if count > 0 {
+            "button button--primary"
+        } else {
+            "button"
+        };
+        view! { <a class=class href="/admin/requests">{label}</a> }
+    };
     view! {
         <Title text=l.t("admin-title")/>
         <Layout>
             <div class="page-header">
                 <h1>{l.t("admin-title")}</h1>
-                <a class="button button--ghost" href="/audit">{l.t("audit-all")}</a>
+                <div class="cluster">
+                    <Suspense fallback=|| view! { <a class="button" href="/admin/requests">"…"</a> }>
+                        {requests_link}
+                    </Suspense>
+                    <a class="button button--ghost" href="/audit">{l.t("audit-all")}</a>
+                </div>
             </div>
             {created}
+            <ActionErrorAlert error=action_error(actions.suspend)/>
             <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
                 {move || {
-                    domains
+                    let (list, rows) = (domains.get()?, rows.get()?);
+                    Some(match (list, rows) {
+                        (Ok(list), Ok(rows)) => {
+                            view! { <DomainsSection domains=list rows actions/> }.into_any()
+                        }
+                        (Err(e), _) | (_, Err(e)) => {
+                            view! {
+                                <div class="alert alert--error" role="alert">
+                                    {e.kind.message(l)}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+                }}
+            </Suspense>
+            <AddDomainForm/>
+            <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
+                {move || {
+                    admins
                         .get()
                         .map(|result| match result {
-                            Ok(list) => view! { <DomainsSection domains=list/> }.into_any(),
+                            Ok(view) => view! { <AdminsSection admins=view actions/> }.into_any(),
                             Err(e) => {
                                 view! {
                                     <div class="alert alert--error" role="alert">
@@ -57,49 +133,278 @@ pub fn AdminPage() -> impl IntoView {
                         })
                 }}
             </Suspense>
-            <AddDomainForm/>
         </Layout>
     }
     .into_any()
 }
 
+fn mode_label(l: Locale, mode: RegistrationMode) -> String {
+    l.t(match mode {
+        RegistrationMode::Open => "mode-open",
+        RegistrationMode::InviteOnly => "mode-invite-only",
+        RegistrationMode::Closed => "mode-closed",
+    })
+}
+
+/// The visually hidden part of a control's name: which domain or admin it is about.
+fn about(text: &str) -> impl IntoView {
+    view! { <span class="visually-hidden">{format!(" ({text})")}</span> }
+}
+
 #[component]
-fn DomainsSection(domains: Vec<DomainSummary>) -> impl IntoView {
+fn DomainsSection(
+    domains: Vec<DomainSummary>,
+    rows: Vec<ProviderDomainRow>,
+    actions: ConsoleActions,
+) -> impl IntoView {
     let l = use_request_context().locale;
-    if domains.is_empty() {
-        return view! { <p class="empty">{l.t("admin-no-domains")}</p> }.into_any();
+    if rows.is_empty() {
+        return view! {
+            <p class="empty">{l.t("admin-no-domains")}</p>
+            <CreateAccountForm domains=domains/>
+        }
+        .into_any();
     }
-    let rows = domains
-        .iter()
-        .map(|d| {
-            view! {
-                <tr>
-                    <td class="mono">
-                        <a href=format!("/domains/{}", d.name)>{d.name.clone()}</a>
-                    </td>
-                    <td>{crate::format::date(d.created_at)}</td>
-                </tr>
-            }
+    let table_rows = rows
+        .into_iter()
+        .map(|row| {
+            let created = domains
+                .iter()
+                .find(|d| d.name == row.name)
+                .map(|d| format::date(d.created_at))
+                .unwrap_or_default();
+            view! { <DomainRow row created actions/> }
         })
         .collect_view();
     view! {
         <section class="stack" aria-labelledby="domains-heading">
             <h2 id="domains-heading">{l.t("admin-domains-heading")}</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="domains-heading">
                 <table class="table">
                     <thead>
                         <tr>
                             <th scope="col">{l.t("admin-domain-name")}</th>
+                            <th scope="col">{l.t("admin-domain-owners")}</th>
+                            <th scope="col" class="num">{l.t("admin-domain-accounts")}</th>
+                            <th scope="col">{l.t("admin-domain-mode")}</th>
+                            <th scope="col">{l.t("admin-domain-status")}</th>
                             <th scope="col">{l.t("admin-domain-created")}</th>
+                            <th scope="col">{l.t("admin-domain-actions")}</th>
                         </tr>
                     </thead>
-                    <tbody>{rows}</tbody>
+                    <tbody>{table_rows}</tbody>
                 </table>
             </div>
         </section>
         <CreateAccountForm domains=domains/>
     }
     .into_any()
+}
+
+#[component]
+fn DomainRow(row: ProviderDomainRow, created: String, actions: ConsoleActions) -> impl IntoView {
+    let l = use_request_context().locale;
+    let owners = if row.owners.is_empty() {
+        view! { <span class="muted">{l.t("admin-domain-no-owner")}</span> }.into_any()
+    } else {
+        let items = row
+            .owners
+            .iter()
+            .map(|o| view! { <li class="mono">{o.clone()}</li> })
+            .collect_view();
+        view! { <ul class="plain-list">{items}</ul> }.into_any()
+    };
+    let accounts = match (row.accounts, row.quota) {
+        (Some(n), Some(q)) => format!("{n} / {q}"),
+        (Some(n), None) => l.t_with(
+            "admin-domain-accounts-unlimited",
+            &[("count", n.to_string())],
+        ),
+        (None, Some(q)) => l.t_with(
+            "admin-domain-accounts-unknown-quota",
+            &[("quota", q.to_string())],
+        ),
+        (None, None) => l.t("admin-domain-accounts-unknown"),
+    };
+    let status = match row.status {
+        DomainStatus::Active => {
+            view! { <span class="badge badge--ok">{l.t("admin-domain-active")}</span> }
+        }
+        DomainStatus::Suspended => {
+            view! { <span class="badge badge--danger">{l.t("admin-domain-suspended")}</span> }
+        }
+    };
+    let pending = row.pending.then(|| {
+        view! { <span class="badge badge--warn">{l.t("admin-domain-pending")}</span> }
+    });
+    let name = row.name.clone();
+    let action = match row.status {
+        DomainStatus::Active => {
+            let (summary_about, button_about) = (about(&name), about(&name));
+            view! {
+                <details class="suspend">
+                    <summary>{l.t("admin-suspend")}{summary_about}</summary>
+                    <div class="stack" style="--stack-gap: var(--space-3)">
+                        <p>{l.t_with("admin-suspend-confirm", &[("domain", name.clone())])}</p>
+                        <ActionForm action=actions.suspend>
+                            <CsrfField/>
+                            <input type="hidden" name="domain" value=name.clone()/>
+                            <input type="hidden" name="suspend" value="1"/>
+                            <button type="submit" class="button button--danger button--small">
+                                {l.t("admin-suspend-submit")}{button_about}
+                            </button>
+                        </ActionForm>
+                    </div>
+                </details>
+            }
+            .into_any()
+        }
+        DomainStatus::Suspended => {
+            let button_about = about(&name);
+            view! {
+                <ActionForm action=actions.suspend>
+                    <CsrfField/>
+                    <input type="hidden" name="domain" value=name.clone()/>
+                    <input type="hidden" name="suspend" value="0"/>
+                    <button type="submit" class="button button--small">
+                        {l.t("admin-resume")}{button_about}
+                    </button>
+                </ActionForm>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <tr>
+            <td class="mono">
+                <a href=format!("/domains/{}", row.name)>{row.name.clone()}</a>
+            </td>
+            <td>{owners}</td>
+            <td class="num">{accounts}</td>
+            <td>{mode_label(l, row.mode)}</td>
+            <td>
+                <span class="cluster">{status}{pending}</span>
+            </td>
+            <td>{created}</td>
+            <td>{action}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn AdminsSection(admins: AdminsView, actions: ConsoleActions) -> impl IntoView {
+    let ctx = use_request_context();
+    let l = ctx.locale;
+    let me = match &ctx.user {
+        Some(Principal::ProviderAdmin { id, .. }) => Some(*id),
+        _ => None,
+    };
+    let configured = if admins.configured.is_empty() {
+        view! { <p class="muted">{l.t("admin-admins-configured-none")}</p> }.into_any()
+    } else {
+        let items = admins
+            .configured
+            .iter()
+            .map(|jid| view! { <li class="mono">{jid.clone()}</li> })
+            .collect_view();
+        view! { <ul>{items}</ul> }.into_any()
+    };
+    let local = if admins.local.is_empty() {
+        view! { <p class="muted">{l.t("admin-admins-local-none")}</p> }.into_any()
+    } else {
+        let rows = admins
+            .local
+            .into_iter()
+            .map(|admin| {
+                let is_me = me == Some(admin.id);
+                view! { <LocalAdminRow admin is_me actions/> }
+            })
+            .collect_view();
+        view! {
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="admins-local-heading">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{l.t("admin-admins-username")}</th>
+                            <th scope="col">{l.t("admin-domain-created")}</th>
+                            <th scope="col">{l.t("admin-domain-actions")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card stack" aria-labelledby="admins-heading">
+            <h2 id="admins-heading" class="card__title">{l.t("admin-admins-heading")}</h2>
+            <h3>{l.t("admin-admins-configured")}</h3>
+            {configured}
+            <p class="field__hint">{l.t("admin-admins-configured-hint")}</p>
+            <h3 id="admins-local-heading">{l.t("admin-admins-local")}</h3>
+            <ActionErrorAlert error=action_error(actions.remove_admin)/>
+            {local}
+            <AddAdminForm action=actions.add_admin/>
+        </section>
+    }
+}
+
+#[component]
+fn LocalAdminRow(admin: LocalAdmin, is_me: bool, actions: ConsoleActions) -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = if is_me {
+        view! { <span class="muted">{l.t("admin-admins-you")}</span> }.into_any()
+    } else {
+        let button_about = about(&admin.username);
+        view! {
+            <ActionForm action=actions.remove_admin>
+                <CsrfField/>
+                <input type="hidden" name="id" value=admin.id.to_string()/>
+                <button type="submit" class="button button--danger button--small">
+                    {l.t("admin-admins-remove")}{button_about}
+                </button>
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! {
+        <tr>
+            <td class="mono">{admin.username.clone()}</td>
+            <td>{format::date(admin.created_at)}</td>
+            <td>{action}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn AddAdminForm(action: ServerAction<AddLocalAdmin>) -> impl IntoView {
+    let l = use_request_context().locale;
+    let error = action_error(action);
+    let kept = move |name: &str| error.get().and_then(|e| e.kept(name).map(str::to_string));
+    view! {
+        <h3 id="add-admin-heading">{l.t("admin-admins-add-heading")}</h3>
+        <FormError error/>
+        <ActionForm action attr:class="form" attr:aria-labelledby="add-admin-heading">
+            <CsrfField/>
+            <LabelledField id="admin-username" label=l.t("admin-admins-username") error=field_error(error, Field::Username)>
+                <input id="admin-username" name="username" type="text" autocomplete="off" autocapitalize="none"
+                    spellcheck="false" required value=move || kept("username")
+                    aria-describedby="admin-username-hint admin-username-error"/>
+                <p class="field__hint" id="admin-username-hint">{l.t("admin-admins-username-hint")}</p>
+            </LabelledField>
+            <LabelledField id="admin-password" label=l.t("admin-admins-password") error=field_error(error, Field::Password)>
+                <input id="admin-password" name="password" type="password" autocomplete="new-password" required
+                    aria-describedby="admin-password-error"/>
+            </LabelledField>
+            <div class="form-actions">
+                <button type="submit" class="button button--primary"
+                    aria-busy=move || action.pending().get().then_some("true")>
+                    {l.t("admin-admins-add-submit")}
+                </button>
+            </div>
+        </ActionForm>
+    }
 }
 
 #[component]
@@ -115,7 +420,7 @@ fn AddDomainForm() -> impl IntoView {
             <FormError error/>
             <ActionForm action attr:class="form">
                 <CsrfField/>
-                <LabelledField id="name" label=l.t("add-domain-name") error=field_error(error, Field::Name)>
+                <LabelledField id="name" label=l.t("add-domain-name") error=field_error(error, Field::Domain)>
                     <input id="name" name="name" type="text" autocomplete="off" autocapitalize="none" spellcheck="false" required
                         value=move || kept("name") aria-describedby="name-error"/>
                 </LabelledField>

@@ -17,6 +17,11 @@ pub fn HomePage() -> impl IntoView {
             <div class="cluster">
                 <a class="button button--primary" href="/login">{l.t("nav-login")}</a>
             </div>
+            <section class="card stack" aria-labelledby="home-request-heading">
+                <h2 id="home-request-heading" class="card__title">{l.t("home-request-heading")}</h2>
+                <p>{l.t("home-request-text")}</p>
+                <p><a class="button" href="/request">{l.t("home-request-link")}</a></p>
+            </section>
         }
         .into_any(),
         Some(user) => {

@@ -65,3 +65,19 @@ pub async fn verify_login(
         .then_some(id)
         .flatten())
 }
+
+/// The local provider admins (id, name, creation time), by name.
+pub async fn list(db: &Db) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, username, created_at FROM provider_admins ORDER BY username")
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// Removes a local provider admin and their sessions; `false` if there was none.
+pub async fn remove(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM provider_admins WHERE id = $1")
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -26,6 +26,8 @@ pub struct InviteRecord {
     pub email_locale: Option<String>,
     pub mail_id: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// Accounts made with it become owners of the domain.
+    pub makes_owner: i64,
 }
 
 impl InviteRecord {
@@ -63,17 +65,19 @@ pub struct NewRecord<'a> {
     pub username: Option<&'a str>,
     pub note: &'a str,
     pub contact: Option<&'a str>,
+    pub makes_owner: bool,
 }
 
 const SELECT: &str = "SELECT i.id, d.name AS domain, i.token, i.uri, i.created_by, i.created_at, \
      i.expires_at, i.max_uses, i.uses, i.accounts, i.username, i.note, i.contact, i.email, \
-     i.email_locale, i.mail_id, i.revoked_at FROM invitations i JOIN domains d ON d.id = i.domain_id";
+     i.email_locale, i.mail_id, i.revoked_at, i.makes_owner \
+     FROM invitations i JOIN domains d ON d.id = i.domain_id";
 
 pub async fn insert(db: &Db, new: NewRecord<'_>) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO invitations (domain_id, token, uri, created_by, created_at, expires_at, \
-         max_uses, username, note, contact) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-         RETURNING id",
+         max_uses, username, note, contact, makes_owner) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(new.domain_id)
     .bind(new.token)
@@ -85,6 +89,7 @@ pub async fn insert(db: &Db, new: NewRecord<'_>) -> Result<i64, sqlx::Error> {
     .bind(new.username)
     .bind(new.note)
     .bind(new.contact)
+    .bind(i64::from(new.makes_owner))
     .fetch_one(&db.pool)
     .await?;
     Ok(id)
@@ -126,6 +131,24 @@ pub async fn count_pending(db: &Db, domain: &str, now: i64) -> Result<u32, sqlx:
     .fetch_one(&db.pool)
     .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Whether `domain` has an owner invitation that can still be used at `now`.
+pub async fn has_pending_owner_invitation(
+    db: &Db,
+    domain: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT i.id FROM invitations i JOIN domains d ON d.id = i.domain_id \
+         WHERE d.name = $1 AND i.makes_owner = 1 AND i.revoked_at IS NULL \
+         AND i.uses < i.max_uses AND i.expires_at > $2",
+    )
+    .bind(domain)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.is_some())
 }
 
 /// What Prosody reported: uses so far and the accounts made with the invitation.
@@ -195,6 +218,7 @@ mod tests {
             email_locale: None,
             mail_id: None,
             revoked_at: None,
+            makes_owner: 0,
         }
     }
 

@@ -2,6 +2,7 @@
 //! through. Nothing is sent directly from a request: mails are queued in the outbox (see
 //! [`outbox`]), which retries them until the mail server takes them.
 
+pub mod layout;
 pub mod outbox;
 
 use crate::config::{SmtpSecurity, SmtpSettings};

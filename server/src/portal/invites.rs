@@ -19,7 +19,7 @@ use app::{
     i18n::Locale,
     invites::{
         InviteList, InviteRow, InviteState, InvitesBackend, Landing, MailState, NewInvite,
-        UsernameCheck,
+        UsernameCheck, Validity,
     },
 };
 use xmpp_parsers::jid::{BareJid, DomainPart};
@@ -60,6 +60,9 @@ impl PortalService {
                 invites::record_usage(db, record.id, found.uses, &accounts)
                     .await
                     .map_err(internal)?;
+                if record.makes_owner != 0 {
+                    self.add_owners(&record, &accounts).await?;
+                }
             }
             // Withdrawn on the server by other means: the portal follows.
             if found.state == InvitationState::Revoked && record.revoked_at.is_none() {
@@ -146,6 +149,92 @@ impl PortalService {
             .map_err(internal)
     }
 
+    /// The accounts made with an owner invitation become owners of its domain.
+    async fn add_owners(&self, record: &InviteRecord, accounts: &[String]) -> Result<(), AppError> {
+        let db = &self.0.db;
+        let row = domains::get(db, &record.domain)
+            .await
+            .map_err(internal)?
+            .ok_or(ErrorKind::Internal)?;
+        for account in accounts {
+            let jid = format!("{account}@{}", record.domain);
+            if domains::add_owner(db, row.id, &jid)
+                .await
+                .map_err(internal)?
+            {
+                audit::record(
+                    db,
+                    audit::Change {
+                        actor: &jid,
+                        domain: Some(&record.domain),
+                        action: "add-owner",
+                        target: &jid,
+                        outcome: Outcome::Done,
+                        detail: "owner invitation",
+                    },
+                )
+                .await
+                .map_err(internal)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A single-use invitation whose account becomes an owner of `domain` (for the requester of
+    /// an approved domain); returns its id and landing link.
+    pub(super) async fn owner_invitation(&self, domain: &str) -> Result<(i64, String), AppError> {
+        let db = &self.0.db;
+        let row = domains::get(db, domain)
+            .await
+            .map_err(internal)?
+            .ok_or(ErrorKind::Internal)?;
+        let now = self.0.clock.now();
+        let expires_at = now + Validity::FourWeeks.seconds();
+        let host = DomainPart::new(domain).map_err(internal)?;
+        let created = self
+            .0
+            .xmpp
+            .create_invitation(
+                &host,
+                &InvitationSpec {
+                    username: None,
+                    max_uses: 1,
+                    expires_at,
+                    contact: None,
+                },
+            )
+            .await
+            .map_err(xmpp_error)?;
+        let id = invites::insert(
+            db,
+            NewRecord {
+                domain_id: row.id,
+                token: &created.token,
+                uri: &created.uri,
+                created_by: &self.0.config.provider_name,
+                created_at: now,
+                expires_at,
+                max_uses: 1,
+                username: None,
+                note: "owner invitation",
+                contact: None,
+                makes_owner: true,
+            },
+        )
+        .await
+        .map_err(internal)?;
+        Ok((id, self.landing_link(&created.token)))
+    }
+
+    /// The landing link of invitation `id` of `domain`.
+    pub(super) async fn invite_link(&self, domain: &str, id: i64) -> Result<String, AppError> {
+        let record = invites::by_id(&self.0.db, domain, id)
+            .await
+            .map_err(internal)?
+            .ok_or(ErrorKind::InviteNotFound)?;
+        Ok(self.landing_link(&record.token))
+    }
+
     /// The logged-in user's address if it can be a new user's contact: an XMPP account on a
     /// domain of this server.
     async fn contact_for(&self, ctx: &RequestContext) -> Result<Option<String>, AppError> {
@@ -159,6 +248,20 @@ impl PortalService {
             .await
             .map_err(internal)?;
         Ok(hosted.then(|| jid.to_string()))
+    }
+}
+
+/// Reads the uses of `domain`'s invitations when one of them makes owners and may have been used
+/// in an app since the portal last looked. Best effort: a failure only delays it.
+pub async fn claim_owner_invitations(state: &crate::state::AppState, domain: &str) {
+    match invites::has_pending_owner_invitation(&state.db, domain, state.clock.now()).await {
+        Ok(true) => {
+            if let Err(e) = PortalService(state.clone()).sync_usage(domain).await {
+                tracing::warn!(%domain, error = ?e, "cannot read owner invitations");
+            }
+        }
+        Ok(false) => {}
+        Err(e) => tracing::warn!(%domain, error = %e, "cannot read owner invitations"),
     }
 }
 
@@ -294,6 +397,7 @@ impl InvitesBackend for PortalService {
                 username: username_node,
                 note: &note,
                 contact: contact_text.as_deref(),
+                makes_owner: false,
             },
         )
         .await

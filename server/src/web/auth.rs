@@ -144,7 +144,12 @@ async fn verify(
     )
     .await
     {
-        Ok(true) => Ok(Some(Verified::Xmpp(jid.to_string()))),
+        Ok(true) => {
+            // Someone who just made their account with an owner invitation in their app is an
+            // owner from this login on.
+            crate::portal::claim_owner_invitations(state, jid.domain().as_str()).await;
+            Ok(Some(Verified::Xmpp(jid.to_string())))
+        }
         Ok(false) => Ok(None),
         Err(e) => {
             tracing::warn!(error = %e, "XMPP login impossible");

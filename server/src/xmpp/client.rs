@@ -30,6 +30,7 @@ use tokio_xmpp::error::AuthError;
 use tokio_xmpp::parsers::bind::{BindQuery, BindResponse};
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::jid::{BareJid, Jid};
+use tokio_xmpp::parsers::message::{Lang, Message};
 use tokio_xmpp::parsers::minidom::Element;
 use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::ping::Ping;
@@ -118,14 +119,42 @@ struct Inner {
     requests: mpsc::UnboundedSender<Request>,
     status: watch::Receiver<ConnectionStatus>,
     request_timeout: Duration,
+    /// The service account.
+    jid: BareJid,
 }
 
-struct Request {
+enum Request {
+    Iq(IqRequest),
+    /// A stanza that gets no answer (a chat message).
+    Stanza(StanzaRequest),
+}
+
+struct IqRequest {
     to: Jid,
     payload: Element,
     /// Set once the IQ is written, to tell a timeout from unavailability.
     sent: Arc<AtomicBool>,
     reply: oneshot::Sender<Result<IqReply, XmppError>>,
+}
+
+struct StanzaRequest {
+    /// Boxed: a message is much larger than the other requests.
+    stanza: Box<Stanza>,
+    /// Set once the connection starts writing it, to tell a timeout (it may
+    /// still have gone out) from unavailability.
+    taken: Arc<AtomicBool>,
+    /// Told once the stanza is written (or could not be).
+    written: oneshot::Sender<Result<(), XmppError>>,
+}
+
+impl Request {
+    /// Whether the caller gave up waiting.
+    fn is_abandoned(&self) -> bool {
+        match self {
+            Request::Iq(request) => request.reply.is_closed(),
+            Request::Stanza(request) => request.written.is_closed(),
+        }
+    }
 }
 
 impl AdminClient {
@@ -138,6 +167,7 @@ impl AdminClient {
         let (requests_tx, requests_rx) = mpsc::unbounded_channel();
         let (status_tx, status_rx) = watch::channel(ConnectionStatus::Connecting);
         let request_timeout = config.request_timeout;
+        let jid = config.jid.clone();
         let worker = Worker {
             config,
             requests: requests_rx,
@@ -162,6 +192,7 @@ impl AdminClient {
                 requests: requests_tx,
                 status: status_rx,
                 request_timeout,
+                jid,
             }),
         }
     }
@@ -190,6 +221,48 @@ impl AdminClient {
         self.inner.request_timeout
     }
 
+    /// The portal's service account.
+    pub fn service_jid(&self) -> &BareJid {
+        &self.inner.jid
+    }
+
+    /// Sends a chat message (`<message type='chat'>`) from the service
+    /// account to `to`, without waiting for any answer: `Ok` once it is
+    /// written to the server. The server delivers it to the recipient's
+    /// online resources, or keeps it offline for them; a refusal (no such
+    /// account) comes back as an error message, which is ignored.
+    /// `Err(Unavailable)` if there was no connection within the request
+    /// timeout (it is then not sent later), `Err(Timeout)` if the write did
+    /// not finish in time (it may still have gone out), `Err(InvalidData)`
+    /// for a body XML cannot carry (control characters).
+    pub async fn send_chat(&self, to: &BareJid, body: &str) -> Result<(), XmppError> {
+        if let Some(c) = body.chars().find(|&c| !is_xml_char(c)) {
+            return Err(XmppError::InvalidData(format!(
+                "the message contains the character U+{:04X}, which XML cannot carry",
+                u32::from(c)
+            )));
+        }
+        let deadline = Instant::now() + self.request_timeout();
+        let message = Message::chat(Jid::from(to.clone())).with_body(Lang::new(), body.to_owned());
+        let (written_tx, written_rx) = oneshot::channel();
+        let taken = Arc::new(AtomicBool::new(false));
+        let request = Request::Stanza(StanzaRequest {
+            stanza: Box::new(Stanza::Message(message)),
+            taken: Arc::clone(&taken),
+            written: written_tx,
+        });
+        if self.inner.requests.send(request).is_err() {
+            return Err(XmppError::Unavailable);
+        }
+        match tokio::time::timeout_at(deadline, written_rx).await {
+            Ok(Ok(written)) => written,
+            // The connection thread is gone.
+            Ok(Err(_)) => Err(XmppError::Unavailable),
+            Err(_) if taken.load(Ordering::Acquire) => Err(XmppError::Timeout),
+            Err(_) => Err(XmppError::Unavailable),
+        }
+    }
+
     /// Sends an IQ set and waits for its reply until `deadline`. Must be
     /// called within a tokio runtime (for the timer).
     pub(crate) async fn iq_set(
@@ -200,12 +273,12 @@ impl AdminClient {
     ) -> Result<IqReply, XmppError> {
         let (reply_tx, reply_rx) = oneshot::channel();
         let sent = Arc::new(AtomicBool::new(false));
-        let request = Request {
+        let request = Request::Iq(IqRequest {
             to,
             payload,
             sent: Arc::clone(&sent),
             reply: reply_tx,
-        };
+        });
         if self.inner.requests.send(request).is_err() {
             return Err(XmppError::Unavailable);
         }
@@ -306,7 +379,7 @@ impl Worker {
                 request = self.requests.recv() => {
                     let request = request?;
                     // Forget requests whose caller already gave up.
-                    self.waiting.retain(|request| !request.reply.is_closed());
+                    self.waiting.retain(|request| !request.is_abandoned());
                     self.waiting.push(request);
                 }
             }
@@ -494,6 +567,25 @@ impl Connection {
     }
 
     async fn send_request(&mut self, request: Request) -> Result<(), ()> {
+        match request {
+            Request::Iq(request) => self.send_iq(request).await,
+            Request::Stanza(request) => self.send_stanza(request).await,
+        }
+    }
+
+    async fn send_stanza(&mut self, request: StanzaRequest) -> Result<(), ()> {
+        if request.written.is_closed() {
+            return Ok(());
+        }
+        request.taken.store(true, Ordering::Release);
+        let written = self.write(&*request.stanza).await;
+        let _ = request
+            .written
+            .send(written.map_err(|()| XmppError::Unavailable));
+        written
+    }
+
+    async fn send_iq(&mut self, request: IqRequest) -> Result<(), ()> {
         if request.reply.is_closed() {
             return Ok(());
         }
@@ -527,8 +619,11 @@ impl Connection {
         }
     }
 
-    async fn write(&mut self, iq: &Iq) -> Result<(), ()> {
-        match tokio::time::timeout(WRITE_TIMEOUT, self.stream.send(iq)).await {
+    async fn write<T>(&mut self, stanza: &T) -> Result<(), ()>
+    where
+        for<'a> Stream: futures::Sink<&'a T, Error = std::io::Error>,
+    {
+        match tokio::time::timeout(WRITE_TIMEOUT, self.stream.send(stanza)).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(error)) => {
                 tracing::warn!(%error, "cannot write to the XMPP server");
@@ -638,6 +733,11 @@ impl Connection {
     }
 }
 
+/// Whether XML 1.0 can carry `c` (surrogates cannot occur in a `char`).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
 fn unsupported(to: Option<Jid>, id: String) -> Iq {
     let error = StanzaError::new(
         ErrorType::Cancel,
@@ -690,6 +790,16 @@ mod tests {
             nominal = (nominal * 2).min(BACKOFF_MAX);
         }
         assert_eq!(backoff.delay, BACKOFF_MAX);
+    }
+
+    #[test]
+    fn characters_xml_cannot_carry() {
+        for c in ['a', 'é', '\t', '\n', '\r', ' ', '\u{FFFD}', '\u{1F600}'] {
+            assert!(is_xml_char(c), "{c:?}");
+        }
+        for c in ['\0', '\u{8}', '\u{B}', '\u{1F}', '\u{FFFE}', '\u{FFFF}'] {
+            assert!(!is_xml_char(c), "{c:?}");
+        }
     }
 
     #[test]

@@ -4,10 +4,10 @@
 //! failures like Prosody's own commands (error notes), mapped in
 //! [`super::error::classify_error_note`].
 
-use std::fmt;
-use std::str::FromStr;
-
 use xmpp_parsers::jid::{BareJid, DomainRef, Jid};
+
+/// The portal's own type: mod_domaine uses the same names ([`RegistrationMode::as_str`]).
+pub use app::domains::{RegistrationMode, UnknownRegistrationMode};
 
 use super::adhoc::{CommandOutcome, FormField};
 use super::client::AdminClient;
@@ -39,64 +39,6 @@ pub mod domaine_node {
 /// The most accounts one `list_accounts` page returns; larger limits are
 /// capped by the server.
 pub const MAX_PAGE_SIZE: u32 = 200;
-
-/// Who may create an account on a host by in-band registration (XEP-0077,
-/// from an XMPP client). Accounts the portal creates are not affected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RegistrationMode {
-    /// Anyone.
-    Open,
-    /// Only with a valid invitation token (XEP-0401). The default of a host
-    /// whose mode was never set.
-    InviteOnly,
-    /// Nobody, not even with a token.
-    Closed,
-}
-
-impl RegistrationMode {
-    pub const ALL: [RegistrationMode; 3] = [
-        RegistrationMode::Open,
-        RegistrationMode::InviteOnly,
-        RegistrationMode::Closed,
-    ];
-
-    /// The name mod_domaine uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RegistrationMode::Open => "open",
-            RegistrationMode::InviteOnly => "invite-only",
-            RegistrationMode::Closed => "closed",
-        }
-    }
-}
-
-impl fmt::Display for RegistrationMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownRegistrationMode(pub String);
-
-impl fmt::Display for UnknownRegistrationMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown registration mode {:?}", self.0)
-    }
-}
-
-impl std::error::Error for UnknownRegistrationMode {}
-
-impl FromStr for RegistrationMode {
-    type Err = UnknownRegistrationMode;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        RegistrationMode::ALL
-            .into_iter()
-            .find(|mode| mode.as_str() == s)
-            .ok_or_else(|| UnknownRegistrationMode(s.to_owned()))
-    }
-}
 
 /// One account in a [`AccountPage`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,23 +259,6 @@ mod tests {
                 .collect(),
             notes: Vec::new(),
         }
-    }
-
-    #[test]
-    fn registration_modes_round_trip() {
-        for mode in RegistrationMode::ALL {
-            assert_eq!(mode.as_str().parse(), Ok(mode));
-            assert_eq!(mode.to_string(), mode.as_str());
-        }
-        assert_eq!(
-            "invite-only".parse::<RegistrationMode>(),
-            Ok(RegistrationMode::InviteOnly)
-        );
-        assert_eq!(
-            "Open".parse::<RegistrationMode>(),
-            Err(UnknownRegistrationMode("Open".into()))
-        );
-        assert!("".parse::<RegistrationMode>().is_err());
     }
 
     #[test]

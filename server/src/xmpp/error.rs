@@ -116,6 +116,8 @@ pub fn classify_error_note(text: &str) -> XmppError {
         "This domain is full: no new accounts can be created" => return XmppError::QuotaReached,
         // The gate could not read the registration settings or the invite.
         "Registration is temporarily unavailable" => return XmppError::StorageFailure,
+        // mod_domaine_hosts: the portal may not take its own host down.
+        "You cannot suspend your own host" => return XmppError::NotAllowed,
         _ => {}
     }
     // "Trying to add a user on B but command was sent to A", "Tried to get
@@ -152,6 +154,16 @@ pub fn classify_error_note(text: &str) -> XmppError {
     }
     if let Some(contact) = text.strip_prefix("Contact does not exist: ") {
         return XmppError::ContactNotFound(contact.to_owned());
+    }
+    // mod_domaine_hosts.
+    if let Some(host) = text.strip_prefix("Invalid host: ") {
+        return XmppError::InvalidJid(host.to_owned());
+    }
+    if text.starts_with("Host not found: ") {
+        return XmppError::HostNotFound;
+    }
+    if text.starts_with("Not a virtual host: ") {
+        return XmppError::NotAllowed;
     }
     XmppError::CommandFailed(text.to_owned())
 }
@@ -347,6 +359,28 @@ mod tests {
             (
                 "Trying to check a user on b.test but command was sent to a.test",
                 XmppError::WrongHost,
+            ),
+        ];
+        for (note, expected) in cases {
+            assert_eq!(classify_error_note(note), expected, "note {note:?}");
+        }
+    }
+
+    #[test]
+    fn hosts_module_error_notes() {
+        let cases = [
+            ("Invalid host: a b", XmppError::InvalidJid("a b".into())),
+            ("Host not found: gone.test", XmppError::HostNotFound),
+            ("Not a virtual host: muc.a.test", XmppError::NotAllowed),
+            ("You cannot suspend your own host", XmppError::NotAllowed),
+            (
+                "host: Required value missing",
+                XmppError::MissingField("host".into()),
+            ),
+            ("Failed to write data to disk", XmppError::StorageFailure),
+            (
+                "Cannot activate host x.test: boom",
+                XmppError::CommandFailed("Cannot activate host x.test: boom".into()),
             ),
         ];
         for (note, expected) in cases {

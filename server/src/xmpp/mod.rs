@@ -7,6 +7,7 @@ mod client;
 mod commands;
 mod domaine_module;
 mod error;
+mod hosts;
 mod invitations;
 
 pub use adhoc::{CommandOutcome, FormField, Note, NoteKind};
@@ -17,7 +18,8 @@ pub use domaine_module::{
     MAX_PAGE_SIZE,
 };
 pub use error::XmppError;
+pub use hosts::{hosts_node, HostInfo, HostState};
 pub use invitations::{
     invitation_node, InvitationSpec, InvitationState, InvitationUsage, ServerInvitation,
 };
-pub use xmpp_parsers::jid::{BareJid, DomainRef, Jid};
+pub use xmpp_parsers::jid::{BareJid, DomainPart, DomainRef, Jid};

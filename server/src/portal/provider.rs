@@ -1,0 +1,161 @@
+//! The provider admins' console: every domain at a glance, suspending and resuming a domain
+//! (through the reconciler, so it lands even if Prosody is down), and the provider admins.
+
+use super::{actor, internal, require_provider_admin, PortalService};
+use crate::{
+    audit,
+    auth::admins::{self, AdminError},
+    domains,
+    reconcile::Kind,
+};
+use app::{
+    audit::Outcome,
+    context::{Principal, RequestContext},
+    domains::RegistrationMode,
+    error::{AppError, ErrorKind},
+    provider::{AdminsView, DomainStatus, LocalAdmin, ProviderBackend, ProviderDomainRow},
+};
+use xmpp_parsers::jid::DomainPart;
+
+const SUSPEND: &str = "suspend-domain";
+const RESUME: &str = "resume-domain";
+const ADD_ADMIN: &str = "add-provider-admin";
+const REMOVE_ADMIN: &str = "remove-provider-admin";
+
+impl PortalService {
+    async fn record_global(
+        &self,
+        ctx: &RequestContext,
+        action: &str,
+        target: &str,
+    ) -> Result<(), AppError> {
+        audit::record(
+            &self.0.db,
+            audit::Change {
+                actor: &actor(ctx),
+                domain: None,
+                action,
+                target,
+                outcome: Outcome::Done,
+                detail: "",
+            },
+        )
+        .await
+        .map_err(internal)
+    }
+}
+
+#[async_trait::async_trait]
+impl ProviderBackend for PortalService {
+    async fn provider_domains(
+        &self,
+        ctx: &RequestContext,
+    ) -> Result<Vec<ProviderDomainRow>, AppError> {
+        require_provider_admin(ctx)?;
+        let db = &self.0.db;
+        let mut rows = Vec::new();
+        for summary in domains::list(db).await.map_err(internal)? {
+            let Some(row) = domains::get(db, &summary.name).await.map_err(internal)? else {
+                continue;
+            };
+            let accounts = match DomainPart::new(&row.name) {
+                Ok(host) if self.0.xmpp.is_connected() => {
+                    self.0.xmpp.count_accounts(&host).await.ok()
+                }
+                _ => None,
+            };
+            rows.push(ProviderDomainRow {
+                owners: domains::owners(db, row.id).await.map_err(internal)?,
+                accounts,
+                quota: row.quota.and_then(|q| u32::try_from(q).ok()),
+                mode: RegistrationMode::parse(&row.registration_mode)
+                    .unwrap_or(RegistrationMode::InviteOnly),
+                status: DomainStatus::parse(&row.status).unwrap_or(DomainStatus::Active),
+                pending: !domains::pending(db, &row.name)
+                    .await
+                    .map_err(internal)?
+                    .is_empty(),
+                name: row.name,
+            });
+        }
+        Ok(rows)
+    }
+
+    async fn set_suspended(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        suspended: bool,
+    ) -> Result<(), AppError> {
+        require_provider_admin(ctx)?;
+        let db = &self.0.db;
+        let row = domains::get(db, domain)
+            .await
+            .map_err(internal)?
+            .ok_or(ErrorKind::UnknownDomain)?;
+        let status = if suspended {
+            DomainStatus::Suspended
+        } else {
+            DomainStatus::Active
+        };
+        domains::set_status(db, &row.name, status.as_str())
+            .await
+            .map_err(internal)?;
+        let action = if suspended { SUSPEND } else { RESUME };
+        self.apply(ctx, &row.name, Kind::Suspension, action, "", "")
+            .await
+    }
+
+    async fn admins(&self, ctx: &RequestContext) -> Result<AdminsView, AppError> {
+        require_provider_admin(ctx)?;
+        let local = admins::list(&self.0.db)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|(id, username, created_at)| LocalAdmin {
+                id,
+                username,
+                created_at,
+            })
+            .collect();
+        Ok(AdminsView {
+            configured: self.0.config.provider_admins.clone(),
+            local,
+        })
+    }
+
+    async fn add_local_admin(
+        &self,
+        ctx: &RequestContext,
+        username: &str,
+        password: &str,
+    ) -> Result<(), AppError> {
+        require_provider_admin(ctx)?;
+        let min = self.0.config.accounts.min_password_length;
+        match admins::create(&self.0.db, username, password, min).await {
+            Ok(_) => self.record_global(ctx, ADD_ADMIN, username).await,
+            Err(AdminError::Exists(_)) => Err(ErrorKind::AdminExists.into()),
+            Err(AdminError::InvalidUsername) => Err(ErrorKind::InvalidUsername.into()),
+            Err(AdminError::PasswordTooShort(min)) => {
+                Err(ErrorKind::PasswordTooShort { min }.into())
+            }
+            Err(AdminError::Db(e)) => Err(internal(e)),
+        }
+    }
+
+    async fn remove_local_admin(&self, ctx: &RequestContext, id: i64) -> Result<(), AppError> {
+        require_provider_admin(ctx)?;
+        if matches!(&ctx.user, Some(Principal::ProviderAdmin { id: me, .. }) if *me == id) {
+            return Err(ErrorKind::CannotRemoveAdmin.into());
+        }
+        let local = admins::list(&self.0.db).await.map_err(internal)?;
+        let Some((_, username, _)) = local.iter().find(|(i, _, _)| *i == id) else {
+            return Err(ErrorKind::CannotRemoveAdmin.into());
+        };
+        if local.len() + self.0.config.provider_admins.len() <= 1 {
+            return Err(ErrorKind::CannotRemoveAdmin.into());
+        }
+        admins::remove(&self.0.db, id).await.map_err(internal)?;
+        self.record_global(ctx, REMOVE_ADMIN, username).await
+    }
+}

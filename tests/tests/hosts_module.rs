@@ -1,0 +1,484 @@
+//! mod_domaine_hosts (server/prosody/mod_domaine_hosts.lua) and its typed
+//! client against a real Prosody, one server per test: virtual hosts
+//! provisioned at run time that survive a restart, suspension and resumption,
+//! and chat messages from the portal's account.
+
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+use domaine_tests::prosody::{authenticate, can_login, ClientStream, Prosody};
+use futures::{SinkExt, StreamExt};
+use server::xmpp::{
+    hosts_node, AdminClient, BareJid, DomainPart, HostInfo, HostState, Jid, RegistrationMode,
+    XmppConfig, XmppError,
+};
+use tokio_xmpp::parsers::bind::{BindQuery, BindResponse};
+use tokio_xmpp::parsers::iq::Iq;
+use tokio_xmpp::parsers::message::MessageType;
+use tokio_xmpp::parsers::ping::Ping;
+use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
+use tokio_xmpp::xmlstream::{FallibleStreamElement, XmppStreamElement};
+use tokio_xmpp::Stanza;
+
+const HOST: &str = "example.test";
+const OTHER_HOST: &str = "other.test";
+/// Not in the config file.
+const NEW_HOST: &str = "new.test";
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+const CONNECT_WITHIN: Duration = Duration::from_secs(10);
+const STEP_TIMEOUT: Duration = Duration::from_secs(5);
+
+fn jid(jid: &str) -> BareJid {
+    BareJid::new(jid).unwrap()
+}
+
+fn domain(host: &str) -> BareJid {
+    jid(host)
+}
+
+fn admin_client(addr: SocketAddr, jid: BareJid, password: &str) -> AdminClient {
+    AdminClient::start(XmppConfig {
+        server_addr: addr,
+        jid,
+        password: password.to_owned(),
+        request_timeout: REQUEST_TIMEOUT,
+    })
+}
+
+/// A fresh admin client (after a restart too: the old one may not have
+/// noticed yet that its connection is gone).
+async fn connect(prosody: &Prosody) -> AdminClient {
+    let client = admin_client(
+        prosody.c2s_addr(),
+        prosody.service_jid(),
+        prosody.service_password(),
+    );
+    client
+        .wait_connected(CONNECT_WITHIN)
+        .await
+        .unwrap_or_else(|_| panic!("admin client not connected:\n{}", prosody.log_tail()));
+    client
+}
+
+async fn restart(prosody: &mut Prosody) -> AdminClient {
+    prosody.stop();
+    prosody.start_again();
+    connect(prosody).await
+}
+
+fn info(host: &str, state: HostState, up: bool) -> HostInfo {
+    HostInfo {
+        host: DomainPart::from_str(host).unwrap(),
+        state,
+        up,
+    }
+}
+
+/// A logged-in client with a bound resource, as a user's app would have.
+struct Session {
+    stream: ClientStream,
+}
+
+impl Session {
+    async fn open(prosody: &Prosody, jid: &BareJid, password: &str) -> Session {
+        let open = async {
+            let mut stream = authenticate(prosody.c2s_addr(), jid, password).await?;
+            let bind = Iq::from_set("bind", BindQuery::new(None));
+            stream.send(&bind).await.map_err(|e| e.to_string())?;
+            let mut session = Session { stream };
+            let payload = session.iq_result("bind").await?;
+            BindResponse::try_from(payload).map_err(|e| e.to_string())?;
+            Ok::<_, String>(session)
+        };
+        tokio::time::timeout(STEP_TIMEOUT, open)
+            .await
+            .unwrap_or_else(|_| panic!("{jid} cannot open a session in time"))
+            .unwrap_or_else(|e| panic!("{jid} cannot open a session: {e}"))
+    }
+
+    /// The payload of the result with this id (an empty one for none);
+    /// other stanzas are skipped.
+    async fn iq_result(
+        &mut self,
+        id: &str,
+    ) -> Result<tokio_xmpp::parsers::minidom::Element, String> {
+        loop {
+            let element = self.stream.next().await.ok_or("stream closed")?;
+            if let Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(Stanza::Iq(
+                Iq::Result {
+                    id: answered,
+                    payload,
+                    ..
+                },
+            )))) = element
+            {
+                if answered == id {
+                    return Ok(payload.unwrap_or_else(|| {
+                        tokio_xmpp::parsers::minidom::Element::bare("empty", "urn:test")
+                    }));
+                }
+            }
+        }
+    }
+
+    /// Sends initial presence, so that messages to the bare JID reach this
+    /// resource, and waits until the server has handled it (a ping after it
+    /// is answered in order).
+    async fn become_available(&mut self, host: &str) {
+        let available = async {
+            let presence = Presence::new(PresenceType::None);
+            self.stream
+                .send(&presence)
+                .await
+                .map_err(|e| e.to_string())?;
+            let ping = Iq::from_get("ping", Ping).with_to(Jid::new(host).unwrap());
+            self.stream.send(&ping).await.map_err(|e| e.to_string())?;
+            self.iq_result("ping").await.map(|_| ())
+        };
+        tokio::time::timeout(STEP_TIMEOUT, available)
+            .await
+            .expect("presence not handled in time")
+            .expect("cannot send presence");
+    }
+
+    /// The body of the next chat message, within `within`.
+    async fn next_chat(&mut self, within: Duration) -> Option<(Option<Jid>, String)> {
+        let next = async {
+            while let Some(element) = self.stream.next().await {
+                if let Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(Stanza::Message(
+                    message,
+                )))) = element
+                {
+                    if message.type_ == MessageType::Chat {
+                        if let Some((_, body)) = message.get_best_body(vec![]) {
+                            return Some((message.from.clone(), body.clone()));
+                        }
+                    }
+                }
+            }
+            None
+        };
+        tokio::time::timeout(within, next).await.ok().flatten()
+    }
+
+    /// Whether the server ends this session within `within`.
+    async fn closed_within(&mut self, within: Duration) -> bool {
+        let closed = async {
+            while let Some(Ok(FallibleStreamElement::Ok(element))) = self.stream.next().await {
+                if let XmppStreamElement::StreamError(_) = element {
+                    return;
+                }
+            }
+        };
+        tokio::time::timeout(within, closed).await.is_ok()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_provisioned_host_comes_up_and_survives_a_restart() {
+    let mut prosody = Prosody::start(&[HOST]);
+    let client = connect(&prosody).await;
+    let new = domain(NEW_HOST);
+    let alice = jid(&format!("alice@{NEW_HOST}"));
+
+    // Not served yet: commands to it are refused, nobody logs in.
+    assert!(client.add_user(&alice, "alice-secret").await.is_err());
+    assert!(!can_login(prosody.c2s_addr(), &alice, "alice-secret").await);
+    assert_eq!(client.hosts().await, Ok(Vec::new()));
+
+    client.provision_host(new.domain()).await.unwrap();
+    assert_eq!(
+        client.hosts().await,
+        Ok(vec![info(NEW_HOST, HostState::Active, true)])
+    );
+    // With the global modules: the admin commands and mod_domaine.
+    client.add_user(&alice, "alice-secret").await.unwrap();
+    assert!(can_login(prosody.c2s_addr(), &alice, "alice-secret").await);
+    assert_eq!(
+        client.registration_mode(new.domain()).await,
+        Ok(RegistrationMode::InviteOnly)
+    );
+    client
+        .set_registration_mode(new.domain(), RegistrationMode::Open)
+        .await
+        .unwrap();
+
+    // Twice is harmless: one record, the host and its accounts untouched.
+    client.provision_host(new.domain()).await.unwrap();
+    assert_eq!(
+        client.hosts().await,
+        Ok(vec![info(NEW_HOST, HostState::Active, true)])
+    );
+    assert!(can_login(prosody.c2s_addr(), &alice, "alice-secret").await);
+
+    // Prosody alone would forget the host at a restart.
+    drop(client);
+    let client = restart(&mut prosody).await;
+    assert!(
+        can_login(prosody.c2s_addr(), &alice, "alice-secret").await,
+        "{}",
+        prosody.log_tail()
+    );
+    assert_eq!(
+        client.hosts().await,
+        Ok(vec![info(NEW_HOST, HostState::Active, true)])
+    );
+    assert_eq!(
+        client.registration_mode(new.domain()).await,
+        Ok(RegistrationMode::Open)
+    );
+    client.provision_host(new.domain()).await.unwrap();
+    assert_eq!(client.hosts().await.unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provisioning_checks_the_name_and_the_caller() {
+    let prosody = Prosody::start(&[HOST, OTHER_HOST]);
+    let client = connect(&prosody).await;
+    let target = Jid::new(HOST).unwrap();
+
+    // Hosts of the config file are already up: recorded, nothing else.
+    client
+        .provision_host(domain(OTHER_HOST).domain())
+        .await
+        .unwrap();
+    client
+        .provision_host(domain(OTHER_HOST).domain())
+        .await
+        .unwrap();
+    assert_eq!(
+        client.hosts().await,
+        Ok(vec![info(OTHER_HOST, HostState::Active, true)])
+    );
+
+    // Names nameprep (or DNS) refuses, and "*", Prosody's global section.
+    for bad in [
+        "a b.test", "*", "a..test", "-a.test", "a_b.test", "[::1]", "x/y",
+    ] {
+        let outcome = client
+            .execute(
+                target.clone(),
+                hosts_node::PROVISION,
+                vec![("host".to_owned(), vec![bad.to_owned()])],
+            )
+            .await;
+        assert_eq!(outcome, Err(XmppError::InvalidJid(bad.to_owned())), "{bad}");
+    }
+    assert_eq!(
+        client
+            .execute(target.clone(), hosts_node::PROVISION, Vec::new())
+            .await,
+        Err(XmppError::MissingField("host".into()))
+    );
+    // Case-folded like any domain: one record.
+    client
+        .execute(
+            target.clone(),
+            hosts_node::PROVISION,
+            vec![("host".to_owned(), vec!["Other.TEST".to_owned()])],
+        )
+        .await
+        .unwrap();
+    assert_eq!(client.hosts().await.unwrap().len(), 1);
+
+    // Global admins only.
+    let (user, password) = prosody.register_non_admin();
+    let user_client = admin_client(prosody.c2s_addr(), user, &password);
+    user_client.wait_connected(CONNECT_WITHIN).await.unwrap();
+    for node in [
+        hosts_node::PROVISION,
+        hosts_node::SUSPEND,
+        hosts_node::RESUME,
+    ] {
+        assert_eq!(
+            user_client
+                .execute(
+                    target.clone(),
+                    node,
+                    vec![("host".to_owned(), vec![NEW_HOST.to_owned()])],
+                )
+                .await,
+            Err(XmppError::Forbidden),
+            "{node}"
+        );
+    }
+    assert_eq!(user_client.hosts().await, Err(XmppError::Forbidden));
+    assert_eq!(
+        user_client.provision_host(domain(NEW_HOST).domain()).await,
+        Err(XmppError::Forbidden)
+    );
+    assert!(!can_login(prosody.c2s_addr(), &jid(&format!("x@{NEW_HOST}")), "x").await);
+    assert_eq!(client.hosts().await.unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_suspended_host_stays_down_across_a_restart_and_resumes_with_its_data() {
+    let mut prosody = Prosody::start(&[HOST]);
+    let client = connect(&prosody).await;
+    let new = domain(NEW_HOST);
+    let alice = jid(&format!("alice@{NEW_HOST}"));
+    client.provision_host(new.domain()).await.unwrap();
+    client.add_user(&alice, "alice-secret").await.unwrap();
+    client
+        .set_registration_mode(new.domain(), RegistrationMode::Closed)
+        .await
+        .unwrap();
+    let mut session = Session::open(&prosody, &alice, "alice-secret").await;
+
+    client.suspend_host(new.domain()).await.unwrap();
+    assert!(
+        session.closed_within(Duration::from_secs(5)).await,
+        "the session of a suspended host was not ended"
+    );
+    assert!(!can_login(prosody.c2s_addr(), &alice, "alice-secret").await);
+    assert_eq!(
+        client.hosts().await,
+        Ok(vec![info(NEW_HOST, HostState::Suspended, false)])
+    );
+    // Idempotent; provisioning does not lift a suspension.
+    client.suspend_host(new.domain()).await.unwrap();
+    client.provision_host(new.domain()).await.unwrap();
+    assert_eq!(
+        client.hosts().await,
+        Ok(vec![info(NEW_HOST, HostState::Suspended, false)])
+    );
+    assert!(!can_login(prosody.c2s_addr(), &alice, "alice-secret").await);
+
+    drop(client);
+    let client = restart(&mut prosody).await;
+    assert!(!can_login(prosody.c2s_addr(), &alice, "alice-secret").await);
+    assert_eq!(
+        client.hosts().await,
+        Ok(vec![info(NEW_HOST, HostState::Suspended, false)])
+    );
+
+    client.resume_host(new.domain()).await.unwrap();
+    assert!(
+        can_login(prosody.c2s_addr(), &alice, "alice-secret").await,
+        "{}",
+        prosody.log_tail()
+    );
+    // Data kept: the account and the host's settings.
+    assert_eq!(
+        client.registration_mode(new.domain()).await,
+        Ok(RegistrationMode::Closed)
+    );
+    client.resume_host(new.domain()).await.unwrap();
+    assert_eq!(
+        client.hosts().await,
+        Ok(vec![info(NEW_HOST, HostState::Active, true)])
+    );
+
+    drop(client);
+    let client = restart(&mut prosody).await;
+    assert!(can_login(prosody.c2s_addr(), &alice, "alice-secret").await);
+    assert_eq!(
+        client.hosts().await,
+        Ok(vec![info(NEW_HOST, HostState::Active, true)])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_host_of_the_config_file_can_be_suspended_across_restarts() {
+    let mut prosody = Prosody::start(&[HOST, OTHER_HOST]);
+    let client = connect(&prosody).await;
+    let other = domain(OTHER_HOST);
+    let bob = jid(&format!("bob@{OTHER_HOST}"));
+    prosody.register("bob", OTHER_HOST, "bob-secret");
+    assert!(can_login(prosody.c2s_addr(), &bob, "bob-secret").await);
+
+    client.suspend_host(other.domain()).await.unwrap();
+    assert!(!can_login(prosody.c2s_addr(), &bob, "bob-secret").await);
+    assert_eq!(
+        client.hosts().await,
+        Ok(vec![info(OTHER_HOST, HostState::Suspended, false)])
+    );
+
+    // The config file brings it up at start-up; the module takes it down
+    // before anyone can connect.
+    drop(client);
+    let client = restart(&mut prosody).await;
+    assert!(!can_login(prosody.c2s_addr(), &bob, "bob-secret").await);
+    assert_eq!(
+        client.hosts().await,
+        Ok(vec![info(OTHER_HOST, HostState::Suspended, false)])
+    );
+
+    client.resume_host(other.domain()).await.unwrap();
+    assert!(can_login(prosody.c2s_addr(), &bob, "bob-secret").await);
+    // Active again, it is just a host of the config file: no record.
+    assert_eq!(client.hosts().await, Ok(Vec::new()));
+    client.resume_host(other.domain()).await.unwrap();
+
+    drop(client);
+    let client = restart(&mut prosody).await;
+    assert!(can_login(prosody.c2s_addr(), &bob, "bob-secret").await);
+
+    // The portal's own host, and hosts the server knows nothing of.
+    assert_eq!(
+        client.suspend_host(domain(HOST).domain()).await,
+        Err(XmppError::NotAllowed)
+    );
+    assert!(
+        can_login(
+            prosody.c2s_addr(),
+            &prosody.service_jid(),
+            prosody.service_password()
+        )
+        .await
+    );
+    let nowhere = domain("nowhere.test");
+    assert_eq!(
+        client.suspend_host(nowhere.domain()).await,
+        Err(XmppError::HostNotFound)
+    );
+    assert_eq!(
+        client.resume_host(nowhere.domain()).await,
+        Err(XmppError::HostNotFound)
+    );
+    assert_eq!(client.hosts().await, Ok(Vec::new()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chat_messages_from_the_portal_reach_the_recipient() {
+    let prosody = Prosody::start(&[HOST]);
+    let client = connect(&prosody).await;
+    let (user, password) = prosody.register_non_admin();
+    let mut session = Session::open(&prosody, &user, &password).await;
+    session.become_available(HOST).await;
+
+    let body = "Your domain new.test is ready <&> ✓\nSecond line";
+    client.send_chat(&user, body).await.unwrap();
+    let (from, received) = session
+        .next_chat(Duration::from_secs(5))
+        .await
+        .expect("no chat message received");
+    assert_eq!(received, body);
+    let from = from.expect("a message without from");
+    assert_eq!(from.to_bare(), prosody.service_jid());
+
+    // On a provisioned host too.
+    let new = domain(NEW_HOST);
+    client.provision_host(new.domain()).await.unwrap();
+    let carol = jid(&format!("carol@{NEW_HOST}"));
+    client.add_user(&carol, "carol-secret").await.unwrap();
+    let mut carol_session = Session::open(&prosody, &carol, "carol-secret").await;
+    carol_session.become_available(NEW_HOST).await;
+    client.send_chat(&carol, "Welcome").await.unwrap();
+    let (_, received) = carol_session
+        .next_chat(Duration::from_secs(5))
+        .await
+        .expect("no chat message received on the provisioned host");
+    assert_eq!(received, "Welcome");
+
+    // What XML cannot carry is refused before anything is sent; the
+    // connection stays usable.
+    assert!(matches!(
+        client.send_chat(&user, "bell \u{7}").await,
+        Err(XmppError::InvalidData(_))
+    ));
+    client.send_chat(&user, "still there").await.unwrap();
+    let (_, received) = session.next_chat(Duration::from_secs(5)).await.unwrap();
+    assert_eq!(received, "still there");
+}
