@@ -11,20 +11,18 @@ use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, UdpSocket};
-use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
-use crate::prosody::spawn_from_long_lived_thread;
+use crate::process;
 
 const DNSMASQ: &str = "/usr/sbin/dnsmasq";
 /// The suffix every declared name must end with; dnsmasq answers NXDOMAIN for the rest of it.
 const SUFFIX: &str = ".test";
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
-const STOP_GRACE: Duration = Duration::from_secs(3);
 /// Starts on another port when the one picked was taken in the meantime.
 const START_ATTEMPTS: usize = 5;
 
@@ -181,21 +179,7 @@ impl DnsServer {
             // Changing uid or gid would clear the parent-death signal.
             command.arg("--user=root").arg("--group=root");
         }
-        let parent = std::process::id();
-        unsafe {
-            command.pre_exec(move || {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
-                    return Err(io::Error::last_os_error());
-                }
-                // The test process may have died before the prctl. (No allocation here: this
-                // runs between fork and exec.)
-                if libc::getppid() as u32 != parent {
-                    return Err(io::Error::from_raw_os_error(libc::ESRCH));
-                }
-                Ok(())
-            });
-        }
-        self.child = Some(spawn_from_long_lived_thread(command).expect("start dnsmasq"));
+        self.child = Some(process::spawn_dying_with_tests(command).expect("start dnsmasq"));
         let deadline = Instant::now() + STARTUP_TIMEOUT;
         loop {
             let child = self.child.as_mut().expect("dnsmasq was started");
@@ -221,18 +205,7 @@ impl DnsServer {
 impl Drop for DnsServer {
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
-            unsafe {
-                libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
-            }
-            let deadline = Instant::now() + STOP_GRACE;
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
+            process::terminate(&mut child);
         }
     }
 }

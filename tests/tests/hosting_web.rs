@@ -7,7 +7,7 @@
 
 use app::{
     error::{AppError, ErrorKind},
-    hosting_requests::{RequestStatus, MAX_MESSAGE},
+    hosting_requests::{RequestStatus, MAX_MESSAGE, MAX_REASON},
     i18n::Locale,
     provider::AdminsView,
 };
@@ -156,6 +156,9 @@ fn with_error(path: &str, location: &str) -> String {
     format!("{path}?{query}")
 }
 
+/// A form sent, the field its error belongs to (the input's id), and the error.
+type Case<'a> = (Vec<(&'static str, &'a str)>, &'static str, ErrorKind);
+
 /// The request form as a browser sends it, with `overrides`.
 fn form<'a>(overrides: &[(&'static str, &'a str)]) -> Vec<(&'static str, &'a str)> {
     let mut fields = vec![
@@ -295,7 +298,7 @@ async fn the_form_explains_its_errors_in_both_languages_and_keeps_the_input() {
             );
             assert!(main_text(html).contains(&Locale::t(locale, "request-honeypot")));
 
-            let cases: Vec<(Vec<(&str, &str)>, &str, ErrorKind)> = vec![
+            let cases: Vec<Case> = vec![
                 (
                     form(&[("domain", "")]),
                     "request-domain",
@@ -636,6 +639,24 @@ async fn a_request_is_confirmed_by_e_mail_reviewed_and_rejected_with_its_reason(
             field_error(&html, "reject-reason").as_deref(),
             Some("This field is required."),
             "{b}"
+        );
+        let long = "y".repeat(MAX_REASON + 1);
+        let html = s
+            .form_error(
+                &admin,
+                &detail_path,
+                "reject_hosting_request",
+                &[("id", &record.id.to_string()), ("reason", &long)],
+            )
+            .await;
+        assert!(
+            field_error(&html, "reject-reason")
+                .is_some_and(|e| e.contains(&MAX_REASON.to_string())),
+            "{b}"
+        );
+        assert!(
+            html.contains(&format!(">{long}</textarea>")),
+            "{b}: the reason is kept"
         );
         assert_eq!(s.records(RequestStatus::ToReview).await.len(), 1, "{b}");
 

@@ -7,19 +7,11 @@ use std::net::SocketAddr;
 use std::str::FromStr;
 use std::time::Duration;
 
-use domaine_tests::prosody::{authenticate, can_login, ClientStream, Prosody};
-use futures::{SinkExt, StreamExt};
+use domaine_tests::prosody::{can_login, Prosody, Session};
 use server::xmpp::{
     hosts_node, AdminClient, BareJid, DomainPart, HostInfo, HostState, Jid, RegistrationMode,
     XmppConfig, XmppError,
 };
-use tokio_xmpp::parsers::bind::{BindQuery, BindResponse};
-use tokio_xmpp::parsers::iq::Iq;
-use tokio_xmpp::parsers::message::MessageType;
-use tokio_xmpp::parsers::ping::Ping;
-use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
-use tokio_xmpp::xmlstream::{FallibleStreamElement, XmppStreamElement};
-use tokio_xmpp::Stanza;
 
 const HOST: &str = "example.test";
 const OTHER_HOST: &str = "other.test";
@@ -27,7 +19,6 @@ const OTHER_HOST: &str = "other.test";
 const NEW_HOST: &str = "new.test";
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 const CONNECT_WITHIN: Duration = Duration::from_secs(10);
-const STEP_TIMEOUT: Duration = Duration::from_secs(5);
 
 fn jid(jid: &str) -> BareJid {
     BareJid::new(jid).unwrap()
@@ -72,106 +63,6 @@ fn info(host: &str, state: HostState, up: bool) -> HostInfo {
         host: DomainPart::from_str(host).unwrap(),
         state,
         up,
-    }
-}
-
-/// A logged-in client with a bound resource, as a user's app would have.
-struct Session {
-    stream: ClientStream,
-}
-
-impl Session {
-    async fn open(prosody: &Prosody, jid: &BareJid, password: &str) -> Session {
-        let open = async {
-            let mut stream = authenticate(prosody.c2s_addr(), jid, password).await?;
-            let bind = Iq::from_set("bind", BindQuery::new(None));
-            stream.send(&bind).await.map_err(|e| e.to_string())?;
-            let mut session = Session { stream };
-            let payload = session.iq_result("bind").await?;
-            BindResponse::try_from(payload).map_err(|e| e.to_string())?;
-            Ok::<_, String>(session)
-        };
-        tokio::time::timeout(STEP_TIMEOUT, open)
-            .await
-            .unwrap_or_else(|_| panic!("{jid} cannot open a session in time"))
-            .unwrap_or_else(|e| panic!("{jid} cannot open a session: {e}"))
-    }
-
-    /// The payload of the result with this id (an empty one for none);
-    /// other stanzas are skipped.
-    async fn iq_result(
-        &mut self,
-        id: &str,
-    ) -> Result<tokio_xmpp::parsers::minidom::Element, String> {
-        loop {
-            let element = self.stream.next().await.ok_or("stream closed")?;
-            if let Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(Stanza::Iq(
-                Iq::Result {
-                    id: answered,
-                    payload,
-                    ..
-                },
-            )))) = element
-            {
-                if answered == id {
-                    return Ok(payload.unwrap_or_else(|| {
-                        tokio_xmpp::parsers::minidom::Element::bare("empty", "urn:test")
-                    }));
-                }
-            }
-        }
-    }
-
-    /// Sends initial presence, so that messages to the bare JID reach this
-    /// resource, and waits until the server has handled it (a ping after it
-    /// is answered in order).
-    async fn become_available(&mut self, host: &str) {
-        let available = async {
-            let presence = Presence::new(PresenceType::None);
-            self.stream
-                .send(&presence)
-                .await
-                .map_err(|e| e.to_string())?;
-            let ping = Iq::from_get("ping", Ping).with_to(Jid::new(host).unwrap());
-            self.stream.send(&ping).await.map_err(|e| e.to_string())?;
-            self.iq_result("ping").await.map(|_| ())
-        };
-        tokio::time::timeout(STEP_TIMEOUT, available)
-            .await
-            .expect("presence not handled in time")
-            .expect("cannot send presence");
-    }
-
-    /// The body of the next chat message, within `within`.
-    async fn next_chat(&mut self, within: Duration) -> Option<(Option<Jid>, String)> {
-        let next = async {
-            while let Some(element) = self.stream.next().await {
-                if let Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(Stanza::Message(
-                    message,
-                )))) = element
-                {
-                    if message.type_ == MessageType::Chat {
-                        if let Some((_, body)) = message.get_best_body(vec![]) {
-                            return Some((message.from.clone(), body.clone()));
-                        }
-                    }
-                }
-            }
-            None
-        };
-        tokio::time::timeout(within, next).await.ok().flatten()
-    }
-
-    /// Whether the server ends this session within `within`.
-    async fn closed_within(&mut self, within: Duration) -> bool {
-        let closed = async {
-            while let Some(Ok(FallibleStreamElement::Ok(element))) = self.stream.next().await {
-                if let XmppStreamElement::StreamError(_) = element {
-                    return;
-                }
-            }
-        };
-        tokio::time::timeout(within, closed).await.is_ok()
     }
 }
 
@@ -446,7 +337,7 @@ async fn chat_messages_from_the_portal_reach_the_recipient() {
     let client = connect(&prosody).await;
     let (user, password) = prosody.register_non_admin();
     let mut session = Session::open(&prosody, &user, &password).await;
-    session.become_available(HOST).await;
+    session.become_available().await;
 
     let body = "Your domain new.test is ready <&> ✓\nSecond line";
     client.send_chat(&user, body).await.unwrap();
@@ -464,7 +355,7 @@ async fn chat_messages_from_the_portal_reach_the_recipient() {
     let carol = jid(&format!("carol@{NEW_HOST}"));
     client.add_user(&carol, "carol-secret").await.unwrap();
     let mut carol_session = Session::open(&prosody, &carol, "carol-secret").await;
-    carol_session.become_available(NEW_HOST).await;
+    carol_session.become_available().await;
     client.send_chat(&carol, "Welcome").await.unwrap();
     let (_, received) = carol_session
         .next_chat(Duration::from_secs(5))
