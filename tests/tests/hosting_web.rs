@@ -402,6 +402,23 @@ async fn the_form_explains_its_errors_in_both_languages_and_keeps_the_input() {
             assert!(html.contains(&format!(">{long}</textarea>")), "{b}");
             assert!(tag(&html, "request-member").contains(" checked"), "{b}");
             assert!(tag(&html, "request-xmpp").contains(r#"value="marie@example.net""#));
+            // What comes back into the message box cannot close it.
+            let trap = format!("</textarea><b id=\"injected\">&amp;{long}");
+            let html = s
+                .form_error(
+                    &web,
+                    "/request",
+                    "submit_hosting_request",
+                    &form(&[("message", &trap)]),
+                )
+                .await;
+            assert!(!html.contains(r#"<b id="injected">"#), "{b}: escaped");
+            assert!(
+                html.contains(&format!(
+                    "&lt;/textarea&gt;&lt;b id=\"injected\"&gt;&amp;amp;{long}</textarea>"
+                )),
+                "{b}: kept as typed"
+            );
             // Without an error, the fields are empty and the member box not ticked.
             let html = web.get("/request").await.html;
             assert!(!tag(&html, "request-member").contains(" checked"));

@@ -64,3 +64,17 @@ pub fn LabelledField(
         </div>
     }
 }
+
+/// The initial text of a `<textarea>`. Leptos writes a textarea's children into the page
+/// unescaped (and never hydrates them), so on the server the text is escaped here: kept values
+/// come back from the URL, and must not be able to close the element. In the browser, text
+/// nodes are made from it as it is.
+pub fn textarea_text(text: String) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        text
+    }
+}

@@ -6,7 +6,7 @@
 
 use crate::{
     components::{
-        form::{action_error, field_error, CsrfField, FormError, LabelledField},
+        form::{action_error, field_error, textarea_text, CsrfField, FormError, LabelledField},
         layout::Layout,
     },
     context::use_request_context,
@@ -96,10 +96,12 @@ fn RequestForm() -> impl IntoView {
     let error = action_error(action);
     let kept = move |name: &str| error.get().and_then(|e| e.kept(name).map(str::to_string));
     // Read once: a textarea's text is its initial value only, and what was typed stays in it.
-    let kept_message = error
-        .get_untracked()
-        .and_then(|e| e.kept("message").map(str::to_string))
-        .unwrap_or_default();
+    let kept_message = textarea_text(
+        error
+            .get_untracked()
+            .and_then(|e| e.kept("message").map(str::to_string))
+            .unwrap_or_default(),
+    );
     let member_error = field_error(error, Field::Member);
     let message_error = field_error(error, Field::Message);
     view! {

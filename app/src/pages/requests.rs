@@ -5,7 +5,7 @@
 
 use crate::{
     components::{
-        form::{action_error, field_error, CsrfField, LabelledField},
+        form::{action_error, field_error, textarea_text, CsrfField, LabelledField},
         layout::Layout,
     },
     context::use_request_context,
@@ -483,10 +483,12 @@ fn RejectCard(id: i64, action: ServerAction<RejectHostingRequest>) -> impl IntoV
     let error = action_error(action);
     let reason_error = field_error(error, Field::Reason);
     // Read once: a textarea's text is its initial value only, and what was typed stays in it.
-    let kept = error
-        .get_untracked()
-        .and_then(|e| e.kept("reason").map(str::to_string))
-        .unwrap_or_default();
+    let kept = textarea_text(
+        error
+            .get_untracked()
+            .and_then(|e| e.kept("reason").map(str::to_string))
+            .unwrap_or_default(),
+    );
     view! {
         <section class="card stack" aria-labelledby="reject-heading">
             <h2 id="reject-heading" class="card__title">{l.t("requests-reject-heading")}</h2>

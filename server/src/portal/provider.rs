@@ -93,6 +93,10 @@ impl ProviderBackend for PortalService {
             .await
             .map_err(internal)?
             .ok_or(ErrorKind::UnknownDomain)?;
+        // The portal's own XMPP account lives there: suspending it would cut the portal off.
+        if suspended && row.name == self.0.config.xmpp.jid.domain().as_str() {
+            return Err(ErrorKind::ServiceAccount.into());
+        }
         let status = if suspended {
             DomainStatus::Suspended
         } else {
