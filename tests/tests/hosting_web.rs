@@ -13,7 +13,7 @@ use app::{
 };
 use domaine_tests::{
     database::{backends, Backend},
-    dns::unused_dns_addr,
+    dns::{DnsServer, TestZone},
     portal::{provider_admin_jid, TestPortal},
     prosody::Prosody,
     smtp::{ReceivedMail, SmtpServer},
@@ -40,15 +40,18 @@ struct Site {
     portal: TestPortal,
     smtp: SmtpServer,
     prosody: Prosody,
+    _dns: DnsServer,
 }
 
 impl Site {
     /// Prosody serving the provider's domain and a hosted one, an SMTP server, and the portal
-    /// with a provider admin; DNS checks ask a resolver that is down, so they answer at once.
+    /// with a provider admin; DNS checks ask a DNS server on loopback with no records, which
+    /// answers at once.
     async fn start(backend: &Backend) -> Site {
         let prosody = Prosody::start(&[PROVIDER, HOSTED]);
         assert_eq!(prosody.service_jid().domain().to_string(), PROVIDER);
         let smtp = SmtpServer::start();
+        let dns = DnsServer::start(&TestZone::new());
         let portal = TestPortal::start_configured(
             &prosody,
             backend,
@@ -56,7 +59,7 @@ impl Site {
             &format!(
                 "[hosting]\nnotify_emails = [\"{NOTIFY}\"]\ndefault_quota = 25\n\
                  [hosting.dns]\nserver_host = \"{PROVIDER}\"\nresolver = \"{}\"\n",
-                unused_dns_addr()
+                dns.addr()
             ),
         )
         .await;
@@ -65,6 +68,7 @@ impl Site {
             portal,
             smtp,
             prosody,
+            _dns: dns,
         }
     }
 
