@@ -454,6 +454,45 @@ pub async fn authenticate(
     Ok(stream)
 }
 
+/// How long an administration client of the tests waits for one answer, and for its connection.
+pub const ADMIN_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+const ADMIN_CONNECT_WITHIN: Duration = Duration::from_secs(10);
+
+/// An administration client of the portal's kind logging in as `jid` (it connects in the
+/// background; see [`Prosody::connected_admin_client`] for the service account, connected).
+pub fn admin_client(
+    addr: SocketAddr,
+    jid: BareJid,
+    password: &str,
+    request_timeout: Duration,
+) -> server::xmpp::AdminClient {
+    server::xmpp::AdminClient::start(server::xmpp::XmppConfig {
+        server_addr: addr,
+        jid,
+        password: password.to_owned(),
+        request_timeout,
+    })
+}
+
+impl Prosody {
+    /// A fresh administration client on the service account (a global admin, as the portal's),
+    /// connected; panics with Prosody's log if it cannot connect. After a restart make a new
+    /// one: an old client may not have noticed yet that its connection is gone.
+    pub async fn connected_admin_client(&self) -> server::xmpp::AdminClient {
+        let client = admin_client(
+            self.c2s_addr(),
+            self.service_jid(),
+            self.service_password(),
+            ADMIN_REQUEST_TIMEOUT,
+        );
+        client
+            .wait_connected(ADMIN_CONNECT_WITHIN)
+            .await
+            .unwrap_or_else(|_| panic!("admin client not connected:\n{}", self.log_tail()));
+        client
+    }
+}
+
 /// Whether `jid` can log in with `password`: a real SASL exchange on a
 /// short-lived connection. A wrong password answers `false` at once; an
 /// unreachable or silent server `false` after at most 5 s.

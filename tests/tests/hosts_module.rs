@@ -3,22 +3,20 @@
 //! provisioned at run time that survive a restart, suspension and resumption,
 //! and chat messages from the portal's account.
 
-use std::net::SocketAddr;
 use std::str::FromStr;
 use std::time::Duration;
 
-use domaine_tests::prosody::{can_login, Prosody, Session};
+use domaine_tests::prosody::{admin_client, can_login, Prosody, Session, ADMIN_REQUEST_TIMEOUT};
 use server::xmpp::{
     hosts_node, AdminClient, BareJid, DomainPart, HostInfo, HostState, Jid, RegistrationMode,
-    XmppConfig, XmppError,
+    XmppError,
 };
 
+const CONNECT_WITHIN: Duration = Duration::from_secs(10);
 const HOST: &str = "example.test";
 const OTHER_HOST: &str = "other.test";
 /// Not in the config file.
 const NEW_HOST: &str = "new.test";
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
-const CONNECT_WITHIN: Duration = Duration::from_secs(10);
 
 fn jid(jid: &str) -> BareJid {
     BareJid::new(jid).unwrap()
@@ -28,28 +26,8 @@ fn domain(host: &str) -> BareJid {
     jid(host)
 }
 
-fn admin_client(addr: SocketAddr, jid: BareJid, password: &str) -> AdminClient {
-    AdminClient::start(XmppConfig {
-        server_addr: addr,
-        jid,
-        password: password.to_owned(),
-        request_timeout: REQUEST_TIMEOUT,
-    })
-}
-
-/// A fresh admin client (after a restart too: the old one may not have
-/// noticed yet that its connection is gone).
 async fn connect(prosody: &Prosody) -> AdminClient {
-    let client = admin_client(
-        prosody.c2s_addr(),
-        prosody.service_jid(),
-        prosody.service_password(),
-    );
-    client
-        .wait_connected(CONNECT_WITHIN)
-        .await
-        .unwrap_or_else(|_| panic!("admin client not connected:\n{}", prosody.log_tail()));
-    client
+    prosody.connected_admin_client().await
 }
 
 async fn restart(prosody: &mut Prosody) -> AdminClient {
@@ -175,7 +153,7 @@ async fn provisioning_checks_the_name_and_the_caller() {
 
     // Global admins only.
     let (user, password) = prosody.register_non_admin();
-    let user_client = admin_client(prosody.c2s_addr(), user, &password);
+    let user_client = admin_client(prosody.c2s_addr(), user, &password, ADMIN_REQUEST_TIMEOUT);
     user_client.wait_connected(CONNECT_WITHIN).await.unwrap();
     for node in [
         hosts_node::PROVISION,

@@ -3,16 +3,16 @@
 //! seen by real in-band registrations, account listing, last activity,
 //! locking.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use domaine_tests::prosody::{
-    authenticate, can_login, register_in_band, register_in_band_with_text, Prosody, Session,
+    admin_client, authenticate, can_login, register_in_band, register_in_band_with_text, Prosody,
+    Session, ADMIN_REQUEST_TIMEOUT,
 };
 use futures::{SinkExt, StreamExt};
 use server::xmpp::{
-    domaine_node, AccountInfo, AdminClient, BareJid, DomainRef, Jid, RegistrationMode, XmppConfig,
-    XmppError, MAX_PAGE_SIZE,
+    domaine_node, AccountInfo, AdminClient, BareJid, DomainRef, Jid, RegistrationMode, XmppError,
+    MAX_PAGE_SIZE,
 };
 use tokio_xmpp::parsers::bind::BindQuery;
 use tokio_xmpp::parsers::iq::Iq;
@@ -22,7 +22,6 @@ use tokio_xmpp::Stanza;
 
 const HOST: &str = "example.test";
 const OTHER_HOST: &str = "other.test";
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 const CONNECT_WITHIN: Duration = Duration::from_secs(10);
 
 fn jid(jid: &str) -> BareJid {
@@ -33,26 +32,8 @@ fn domain(host: &str) -> BareJid {
     jid(host)
 }
 
-fn admin_client(addr: SocketAddr, jid: BareJid, password: &str) -> AdminClient {
-    AdminClient::start(XmppConfig {
-        server_addr: addr,
-        jid,
-        password: password.to_owned(),
-        request_timeout: REQUEST_TIMEOUT,
-    })
-}
-
 async fn connect(prosody: &Prosody) -> AdminClient {
-    let client = admin_client(
-        prosody.c2s_addr(),
-        prosody.service_jid(),
-        prosody.service_password(),
-    );
-    client
-        .wait_connected(CONNECT_WITHIN)
-        .await
-        .unwrap_or_else(|_| panic!("admin client not connected:\n{}", prosody.log_tail()));
-    client
+    prosody.connected_admin_client().await
 }
 
 /// A Prosody with two hosts and a connected admin client.
@@ -653,7 +634,12 @@ async fn last_activity_is_recorded_at_login_and_session_end() {
 async fn a_non_admin_is_forbidden() {
     let prosody = Prosody::start(&[HOST]);
     let (user, password) = prosody.register_non_admin();
-    let client = admin_client(prosody.c2s_addr(), user.clone(), &password);
+    let client = admin_client(
+        prosody.c2s_addr(),
+        user.clone(),
+        &password,
+        ADMIN_REQUEST_TIMEOUT,
+    );
     client.wait_connected(CONNECT_WITHIN).await.unwrap();
     let example = domain(HOST);
     let host = example.domain();

@@ -2,12 +2,12 @@
 //! on tokio's multi-thread runtime on purpose: the admin client must work
 //! from it, although tokio-xmpp's own `Client` was seen losing IQ replies there.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
-use domaine_tests::prosody::{can_login, Prosody, Session};
+use domaine_tests::prosody::{admin_client, can_login, Prosody, Session};
 use futures::future::join_all;
-use server::xmpp::{node, AdminClient, BareJid, ConnectionStatus, Jid, XmppConfig, XmppError};
+use server::xmpp::{node, AdminClient, BareJid, ConnectionStatus, Jid, XmppError};
 
 const HOST: &str = "example.test";
 const OTHER_HOST: &str = "other.test";
@@ -33,28 +33,10 @@ fn fields(list: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-fn admin_client(addr: SocketAddr, jid: BareJid, password: &str, timeout: Duration) -> AdminClient {
-    AdminClient::start(XmppConfig {
-        server_addr: addr,
-        jid,
-        password: password.to_owned(),
-        request_timeout: timeout,
-    })
-}
-
 /// A Prosody with two hosts and a connected admin client.
 async fn setup() -> (Prosody, AdminClient) {
     let prosody = Prosody::start(&[HOST, OTHER_HOST]);
-    let client = admin_client(
-        prosody.c2s_addr(),
-        prosody.service_jid(),
-        prosody.service_password(),
-        REQUEST_TIMEOUT,
-    );
-    client
-        .wait_connected(CONNECT_WITHIN)
-        .await
-        .unwrap_or_else(|_| panic!("admin client not connected:\n{}", prosody.log_tail()));
+    let client = prosody.connected_admin_client().await;
     (prosody, client)
 }
 

@@ -25,6 +25,29 @@ pub struct CommandOutcome {
 }
 
 impl CommandOutcome {
+    /// An outcome with these fields and informational notes, for unit tests of reply parsing.
+    #[cfg(test)]
+    pub(crate) fn for_test(fields: &[(&str, &[&str])], notes: &[&str]) -> CommandOutcome {
+        CommandOutcome {
+            fields: fields
+                .iter()
+                .map(|(var, values)| {
+                    (
+                        var.to_string(),
+                        values.iter().map(|v| v.to_string()).collect(),
+                    )
+                })
+                .collect(),
+            notes: notes
+                .iter()
+                .map(|text| Note {
+                    kind: NoteKind::Info,
+                    text: text.to_string(),
+                })
+                .collect(),
+        }
+    }
+
     /// All values of a field; empty when the field is absent.
     pub fn values(&self, var: &str) -> &[String] {
         self.fields

@@ -273,31 +273,13 @@ fn non_empty(values: &[String]) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xmpp::adhoc::{Note, NoteKind};
 
     fn jid(s: &str) -> BareJid {
         BareJid::new(s).unwrap()
     }
 
     fn outcome(fields: &[(&str, &[&str])], notes: &[&str]) -> CommandOutcome {
-        CommandOutcome {
-            fields: fields
-                .iter()
-                .map(|(var, values)| {
-                    (
-                        var.to_string(),
-                        values.iter().map(|v| v.to_string()).collect(),
-                    )
-                })
-                .collect(),
-            notes: notes
-                .iter()
-                .map(|text| Note {
-                    kind: NoteKind::Info,
-                    text: text.to_string(),
-                })
-                .collect(),
-        }
+        CommandOutcome::for_test(fields, notes)
     }
 
     #[test]

@@ -247,18 +247,7 @@ mod tests {
     use super::*;
 
     fn outcome(fields: &[(&str, &[&str])]) -> CommandOutcome {
-        CommandOutcome {
-            fields: fields
-                .iter()
-                .map(|(var, values)| {
-                    (
-                        var.to_string(),
-                        values.iter().map(|v| v.to_string()).collect(),
-                    )
-                })
-                .collect(),
-            notes: Vec::new(),
-        }
+        CommandOutcome::for_test(fields, &[])
     }
 
     #[test]
