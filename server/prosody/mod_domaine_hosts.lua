@@ -215,6 +215,19 @@ local function host_layout(node, title, instructions)
 	};
 end
 
+-- Activates `host`; if that fails, puts its record back as it was and returns the command's
+-- failure.
+local function activate_or_restore(registry, host, previous)
+	local ok, activate_err = activate(host);
+	if ok then return nil; end
+	registry[host] = previous;
+	if not save_registry(registry) then
+		module:log("error", "Cannot restore the record of host %s, which failed to activate", host);
+	end
+	module:log("error", "Cannot activate host %s: %s", host, activate_err);
+	return fail("Cannot activate host " .. host .. ": " .. tostring(activate_err));
+end
+
 local provision_handler = adhoc_simple(host_layout(NODE_PROVISION, "Provision a virtual host",
 	"Brings the domain up now and at every start of the server."), function (fields, err, data)
 	if err then return form_errors(err); end
@@ -235,15 +248,8 @@ local provision_handler = adhoc_simple(host_layout(NODE_PROVISION, "Provision a 
 		if not save_registry(registry) then return fail(STORAGE_WRITE_ERROR); end
 	end
 	if not is_up(host) then
-		local ok, activate_err = activate(host);
-		if not ok then
-			registry[host] = previous;
-			if not save_registry(registry) then
-				module:log("error", "Cannot forget host %s, which failed to activate", host);
-			end
-			module:log("error", "Cannot activate host %s: %s", host, activate_err);
-			return fail("Cannot activate host " .. host .. ": " .. tostring(activate_err));
-		end
+		local failed = activate_or_restore(registry, host, previous);
+		if failed then return failed; end
 		module:log("info", "Host %s provisioned and activated by %s", host, jid.bare(data.from));
 	elseif not previous then
 		module:log("info", "Host %s (already up) recorded as provisioned by %s", host, jid.bare(data.from));
@@ -301,15 +307,8 @@ local resume_handler = adhoc_simple(host_layout(NODE_RESUME, "Resume a suspended
 	end
 	-- A config-file host that left the config file while suspended is gone.
 	if not is_up(host) and (previous.provisioned or in_config(host)) then
-		local ok, activate_err = activate(host);
-		if not ok then
-			registry[host] = previous;
-			if not save_registry(registry) then
-				module:log("error", "Cannot record host %s as suspended again after it failed to activate", host);
-			end
-			module:log("error", "Cannot activate host %s: %s", host, activate_err);
-			return fail("Cannot activate host " .. host .. ": " .. tostring(activate_err));
-		end
+		local failed = activate_or_restore(registry, host, previous);
+		if failed then return failed; end
 		module:log("info", "Host %s resumed by %s", host, jid.bare(data.from));
 	end
 	return done(host .. " is active");

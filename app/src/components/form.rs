@@ -2,7 +2,7 @@
 
 use crate::{
     context::use_request_context,
-    error::{AppError, Field},
+    error::{AppError, ErrorKind, Field},
     i18n::use_locale,
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -13,15 +13,29 @@ pub fn CsrfField() -> impl IntoView {
     view! { <input type="hidden" name="csrf" value=use_request_context().csrf/> }
 }
 
+/// One error's message, announced to screen readers.
+#[component]
+pub fn ErrorAlert(kind: ErrorKind) -> impl IntoView {
+    let l = use_locale();
+    view! { <div class="alert alert--error" role="alert">{kind.message(l)}</div> }
+}
+
 /// A form-wide error (one not tied to a field), announced to screen readers.
 #[component]
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let l = use_locale();
     move || {
-        error.get().filter(|e| e.kind.field().is_none()).map(
-            |e| view! { <div class="alert alert--error" role="alert">{e.kind.message(l)}</div> },
-        )
+        error
+            .get()
+            .filter(|e| e.kind.field().is_none())
+            .map(|e| view! { <ErrorAlert kind=e.kind/> })
     }
+}
+
+/// Any error of a form, whatever field it belongs to: for forms that have no input for that
+/// field (e.g. an unknown domain on a button-only form).
+#[component]
+pub fn ActionErrorAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || error.get().map(|e| view! { <ErrorAlert kind=e.kind/> })
 }
 
 /// The error of a server action's last call, whether it came back to the hydrated page or, without

@@ -3,6 +3,7 @@
 //! reset links (listed until used). Every action is a form posting to a server function and the
 //! page renders from its URL, so all of it works without JavaScript.
 
+use crate::components::form::ErrorAlert;
 use crate::{
     accounts::{
         accounts_href, domain_accounts, parse_page, AccountList, AccountRow, AddDomainAccount,
@@ -164,11 +165,7 @@ pub fn AccountsPage() -> impl IntoView {
                         .map(|result| match result {
                             Ok(list) => view! { <Console list search=search() actions/> }.into_any(),
                             Err(e) => {
-                                view! {
-                                    <div class="alert alert--error" role="alert">
-                                        {e.kind.message(l)}
-                                    </div>
-                                }
+                                view! { <ErrorAlert kind=e.kind/> }
                                     .into_any()
                             }
                         })
@@ -523,9 +520,9 @@ fn Manage(
         <details open=open>
             <summary>{l.t("accounts-manage")}{summary_about}</summary>
             <div class="stack" style="--stack-gap: var(--space-4)">
-                <RowAlert error=sessions_error/>
-                <RowAlert error=lock_error/>
-                <RowAlert error=reset_error/>
+                <FormError error=sessions_error/>
+                <FormError error=lock_error/>
+                <FormError error=reset_error/>
                 <div class="cluster">
                     <ActionForm action=actions.sessions>
                         <HereFields here=sessions_here/>
@@ -544,7 +541,7 @@ fn Manage(
                     </ActionForm>
                 </div>
                 <PasswordForm i username=password_user jid=jid here=password_here actions error=password_error/>
-                <RowAlert error=delete_error/>
+                <FormError error=delete_error/>
                 <ActionForm action=actions.delete attr:class="form">
                     <HereFields here=delete_here/>
                     <input type="hidden" name="username" value=delete_user/>
@@ -612,17 +609,6 @@ fn ResetLinks(links: Vec<ResetLink>) -> impl IntoView {
     }
 }
 
-/// A row form's error that belongs to no field.
-#[component]
-fn RowAlert(error: Signal<Option<AppError>>) -> impl IntoView {
-    let l = use_request_context().locale;
-    move || {
-        error.get().filter(|e| e.kind.field().is_none()).map(
-            |e| view! { <div class="alert alert--error" role="alert">{e.kind.message(l)}</div> },
-        )
-    }
-}
-
 #[component]
 fn PasswordForm(
     i: usize,
@@ -652,7 +638,7 @@ fn PasswordForm(
     let error_id = format!("pw-{i}-error");
     let (legend_about, submit_about) = (about(&jid), about(&jid));
     view! {
-        <RowAlert error/>
+        <FormError error/>
         <ActionForm action=actions.password attr:class="form">
             <HereFields here/>
             <input type="hidden" name="username" value=username/>

@@ -2,6 +2,7 @@
 //! mode and status (suspend and resume), creating an account on one of them, adding a domain,
 //! the provider admins themselves, and links to the hosting requests and the global history.
 
+use crate::components::form::{ActionErrorAlert, ErrorAlert};
 use crate::{
     accounts::CreateAccount,
     components::{
@@ -14,7 +15,6 @@ use crate::{
     format,
     hosting_requests::{hosting_queue, RequestStatus},
     i18n::Locale,
-    pages::hosting_request::ActionErrorAlert,
     provider::{
         provider_admins, provider_domains, AddLocalAdmin, AdminsView, DomainStatus, LocalAdmin,
         ProviderDomainRow, RemoveLocalAdmin, SetDomainSuspended,
@@ -105,11 +105,7 @@ pub fn AdminPage() -> impl IntoView {
                             view! { <DomainsSection domains=list rows actions/> }.into_any()
                         }
                         (Err(e), _) | (_, Err(e)) => {
-                            view! {
-                                <div class="alert alert--error" role="alert">
-                                    {e.kind.message(l)}
-                                </div>
-                            }
+                            view! { <ErrorAlert kind=e.kind/> }
                                 .into_any()
                         }
                     })
@@ -123,11 +119,7 @@ pub fn AdminPage() -> impl IntoView {
                         .map(|result| match result {
                             Ok(view) => view! { <AdminsSection admins=view actions/> }.into_any(),
                             Err(e) => {
-                                view! {
-                                    <div class="alert alert--error" role="alert">
-                                        {e.kind.message(l)}
-                                    </div>
-                                }
+                                view! { <ErrorAlert kind=e.kind/> }
                                     .into_any()
                             }
                         })

@@ -1,5 +1,6 @@
 //! The audit log with filters: a domain's for its owners, everything for provider admins.
 
+use crate::components::form::ErrorAlert;
 use crate::{
     components::layout::Layout, context::use_request_context, domains::audit_log,
     pages::domain::AuditTable,
@@ -44,9 +45,7 @@ pub fn AuditPage() -> impl IntoView {
                         .map(|result| match result {
                             Ok(entries) => view! { <AuditTable entries locale=l/> }.into_any(),
                             Err(e) => {
-                                view! {
-                                    <div class="alert alert--error" role="alert">{e.kind.message(l)}</div>
-                                }
+                                view! { <ErrorAlert kind=e.kind/> }
                                     .into_any()
                             }
                         })

@@ -1,6 +1,7 @@
 //! A domain's console for its owners (and provider admins): accounts, registration mode,
 //! co-owners, quota, pending changes and recent history.
 
+use crate::components::form::ErrorAlert;
 use crate::{
     audit::{AuditEntry, Outcome},
     components::{
@@ -42,9 +43,7 @@ pub fn DomainPage() -> impl IntoView {
                             Err(e) => {
                                 view! {
                                     <h1>{domain()}</h1>
-                                    <div class="alert alert--error" role="alert">
-                                        {e.kind.message(l)}
-                                    </div>
+                                    <ErrorAlert kind=e.kind/>
                                 }
                                     .into_any()
                             }

@@ -4,13 +4,14 @@
 //! DNS records to add. Every form posts to a server function, so all of it works without
 //! JavaScript.
 
+use crate::components::form::{ActionErrorAlert, ErrorAlert};
 use crate::{
     components::{
         form::{action_error, field_error, textarea_text, CsrfField, FormError, LabelledField},
         layout::Layout,
     },
     context::use_request_context,
-    error::{AppError, ErrorKind, Field},
+    error::{ErrorKind, Field},
     hosting_requests::{
         request_confirmation, ConfirmHostingRequest, ConfirmationPage, RequestStatus,
         SubmitHostingRequest, MAX_EMAIL, MAX_MESSAGE, MAX_NAME,
@@ -20,18 +21,6 @@ use crate::{
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-/// Any error of a form, whatever field it belongs to: for forms that have no input for that
-/// field (e.g. an unknown domain on a button-only form).
-#[component]
-pub fn ActionErrorAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let l = use_locale();
-    move || {
-        error.get().map(
-            |e| view! { <div class="alert alert--error" role="alert">{e.kind.message(l)}</div> },
-        )
-    }
-}
 
 /// The badge of a request's status.
 pub fn status_badge(l: Locale, status: RequestStatus) -> impl IntoView {
@@ -217,7 +206,7 @@ pub fn RequestConfirmPage() -> impl IntoView {
                                 view! { <RequestGone/> }.into_any()
                             }
                             Err(e) => {
-                                view! { <div class="alert alert--error" role="alert">{e.kind.message(l)}</div> }
+                                view! { <ErrorAlert kind=e.kind/> }
                                     .into_any()
                             }
                         })

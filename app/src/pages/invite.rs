@@ -2,6 +2,7 @@
 //! to install, "open in my app", a QR code to continue on a phone, and account creation on the
 //! web for those whose app cannot redeem the invitation itself.
 
+use crate::components::form::ErrorAlert;
 use crate::{
     components::{
         apps::AppPicker,
@@ -38,9 +39,7 @@ pub fn InvitePage() -> impl IntoView {
                             Ok(landing) => view! { <Invitation landing/> }.into_any(),
                             Err(e) if is_not_found(&e) => view! { <InvitationGone/> }.into_any(),
                             Err(e) => {
-                                view! {
-                                    <div class="alert alert--error" role="alert">{e.kind.message(l)}</div>
-                                }
+                                view! { <ErrorAlert kind=e.kind/> }
                                     .into_any()
                             }
                         })

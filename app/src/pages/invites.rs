@@ -4,6 +4,7 @@
 //! action is a form posting to a server function that redirects back here, and the page renders
 //! from its URL, so all of it works without JavaScript.
 
+use crate::components::form::ErrorAlert;
 use crate::{
     components::{
         form::{action_error, field_error, CsrfField, FormError, LabelledField},
@@ -133,11 +134,7 @@ pub fn InvitesPage() -> impl IntoView {
                         .map(|result| match result {
                             Ok(list) => view! { <Invites list actions done=done()/> }.into_any(),
                             Err(e) => {
-                                view! {
-                                    <div class="alert alert--error" role="alert">
-                                        {e.kind.message(l)}
-                                    </div>
-                                }
+                                view! { <ErrorAlert kind=e.kind/> }
                                     .into_any()
                             }
                         })
@@ -239,10 +236,9 @@ fn StrayEmailErrors(actions: Actions, pending_ids: Vec<i64>) -> impl IntoView {
                 .is_some_and(|id| pending_ids.contains(&id))
         })
     });
-    let l = use_request_context().locale;
     move || {
         stray.get().map(|e| {
-            view! { <div class="alert alert--error" role="alert">{e.kind.message(l)}</div> }
+            view! { <ErrorAlert kind=e.kind/> }
         })
     }
 }

@@ -3,13 +3,14 @@
 //! approve and reject forms. Every form posts to a server function that redirects back here, so
 //! all of it works without JavaScript.
 
+use crate::components::form::ErrorAlert;
 use crate::{
     components::{
         form::{action_error, field_error, textarea_text, CsrfField, LabelledField},
         layout::Layout,
     },
     context::use_request_context,
-    error::{AppError, ErrorKind, Field},
+    error::{ErrorKind, Field},
     format::date_time,
     hosting_requests::{
         hosting_queue, hosting_request_detail, ApproveHostingRequest, DnsVerdict, HostingRequest,
@@ -37,7 +38,7 @@ fn NotForYou() -> impl IntoView {
         <Title text=l.t("requests-title")/>
         <Layout>
             <h1>{l.t("requests-title")}</h1>
-            <div class="alert alert--error" role="alert">{ErrorKind::Forbidden.message(l)}</div>
+            <ErrorAlert kind=ErrorKind::Forbidden/>
         </Layout>
     }
 }
@@ -53,10 +54,6 @@ fn refuse(next: &str) -> Option<AnyView> {
         Some(user) if !user.is_provider_admin() => Some(view! { <NotForYou/> }.into_any()),
         Some(_) => None,
     }
-}
-
-fn error_alert(l: Locale, e: &AppError) -> AnyView {
-    view! { <div class="alert alert--error" role="alert">{e.kind.message(l)}</div> }.into_any()
 }
 
 #[component]
@@ -81,7 +78,7 @@ pub fn RequestsPage() -> impl IntoView {
                         .get()
                         .map(|result| match result {
                             Ok(queue) => view! { <Queue queue/> }.into_any(),
-                            Err(e) => error_alert(l, &e),
+                            Err(e) => view! { <ErrorAlert kind=e.kind/> }.into_any(),
                         })
                 }}
             </Suspense>
@@ -277,7 +274,7 @@ pub fn RequestDetailPage() -> impl IntoView {
                             Err(e) if e.kind == ErrorKind::RequestNotFound => {
                                 view! { <UnknownRequest/> }.into_any()
                             }
-                            Err(e) => error_alert(l, &e),
+                            Err(e) => view! { <ErrorAlert kind=e.kind/> }.into_any(),
                         })
                 }}
             </Suspense>
@@ -295,7 +292,7 @@ fn UnknownRequest() -> impl IntoView {
     let l = use_locale();
     view! {
         <h1>{l.t("requests-detail-title")}</h1>
-        <div class="alert alert--error" role="alert">{ErrorKind::RequestNotFound.message(l)}</div>
+        <ErrorAlert kind=ErrorKind::RequestNotFound/>
     }
 }
 
@@ -315,7 +312,7 @@ fn Detail(detail: RequestDetail, decisions: Decisions) -> impl IntoView {
                     .get()
                     .filter(|e| e.kind.field() != Some(Field::Reason))
             })
-            .map(|e| error_alert(l, &e))
+            .map(|e| view! { <ErrorAlert kind=e.kind/> })
     };
     let decision = match r.status {
         RequestStatus::ToReview => view! {

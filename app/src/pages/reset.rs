@@ -1,5 +1,6 @@
 //! A password reset link (`/reset/TOKEN`): the account it is for and the new password form.
 
+use crate::components::form::ErrorAlert;
 use crate::{
     components::{
         form::{action_error, CsrfField, FormError},
@@ -31,7 +32,7 @@ pub fn ResetPage() -> impl IntoView {
                             Ok(info) => view! { <ResetForm info token=token()/> }.into_any(),
                             Err(e) if e.kind == ErrorKind::ResetLinkNotFound => view! { <LinkGone/> }.into_any(),
                             Err(e) => {
-                                view! { <div class="alert alert--error" role="alert">{e.kind.message(l)}</div> }
+                                view! { <ErrorAlert kind=e.kind/> }
                                     .into_any()
                             }
                         })

@@ -74,21 +74,23 @@ impl PortalService {
         Ok(true)
     }
 
-    /// The invitation behind `token` if it can still be used; any other case answers the same.
-    async fn usable(&self, token: &str) -> Result<InviteRecord, AppError> {
-        let db = &self.0.db;
-        let Some(record) = invites::by_token(db, token).await.map_err(internal)? else {
-            return Err(ErrorKind::InviteNotFound.into());
-        };
-        self.sync_usage(&record.domain).await?;
-        let record = invites::by_token(db, token)
+    /// The invitation behind `token` if, as the portal last recorded it, it can still be used;
+    /// any other case answers the same. For forms whose answer Prosody gives anyway (the
+    /// redemption checks the token there), so they cost no extra round trip.
+    async fn recorded(&self, token: &str) -> Result<InviteRecord, AppError> {
+        invites::by_token(&self.0.db, token)
             .await
             .map_err(internal)?
-            .ok_or(ErrorKind::InviteNotFound)?;
-        if record.state(self.0.clock.now()) != InviteState::Pending {
-            return Err(ErrorKind::InviteNotFound.into());
-        }
-        Ok(record)
+            .filter(|record| record.state(self.0.clock.now()) == InviteState::Pending)
+            .ok_or_else(|| ErrorKind::InviteNotFound.into())
+    }
+
+    /// Like [`Self::recorded`], with the uses read from Prosody first (a use in an app since):
+    /// for the landing page.
+    async fn usable(&self, token: &str) -> Result<InviteRecord, AppError> {
+        let record = self.recorded(token).await?;
+        self.sync_usage(&record.domain).await?;
+        self.recorded(token).await
     }
 
     async fn row(&self, record: InviteRecord) -> Result<InviteRow, AppError> {
@@ -518,7 +520,7 @@ impl InvitesBackend for PortalService {
         token: &str,
         username: &str,
     ) -> Result<UsernameCheck, AppError> {
-        let record = self.usable(token).await?;
+        let record = self.recorded(token).await?;
         let Ok(jid) = account_jid(username, &record.domain) else {
             return Ok(UsernameCheck::Invalid);
         };
@@ -546,7 +548,7 @@ impl InvitesBackend for PortalService {
         password: &str,
         confirm: &str,
     ) -> Result<String, AppError> {
-        let record = self.usable(token).await?;
+        let record = self.recorded(token).await?;
         let jid = account_jid(username, &record.domain)?;
         let node = jid.node().map(|n| n.to_string()).unwrap_or_default();
         if record
