@@ -8,7 +8,7 @@ use crate::{
     domains::DomainsBackend,
     error::{AppError, ErrorKind},
     hosting_requests::HostingRequestsBackend,
-    invites::InvitesBackend,
+    invitations::InvitesBackend,
     own_account::OwnAccountBackend,
     password_resets::PasswordResetsBackend,
     provider::ProviderBackend,

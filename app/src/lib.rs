@@ -16,7 +16,7 @@ pub mod error;
 pub mod format;
 pub mod hosting_requests;
 pub mod i18n;
-pub mod invites;
+pub mod invitations;
 pub mod own_account;
 pub mod pages;
 pub mod password_resets;
@@ -61,33 +61,33 @@ pub fn App() -> impl IntoView {
     // Every route renders completely before it is sent, so pages work without JavaScript.
     view! {
         <Router>
-            <Routes fallback=pages::not_found::NotFoundPage>
-                <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
-                <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async/>
-                <Route path=path!("/domains/:name/accounts") view=pages::accounts::AccountsPage ssr=SsrMode::Async/>
-                <Route path=path!("/domains/:name/invites") view=pages::invites::InvitesPage ssr=SsrMode::Async/>
-                <Route path=path!("/invite/:token") view=pages::invite::InvitePage ssr=SsrMode::Async/>
-                <Route path=path!("/welcome") view=pages::welcome::WelcomePage ssr=SsrMode::Async/>
-                <Route path=path!("/reset/:token") view=pages::reset::ResetPage ssr=SsrMode::Async/>
-                <Route path=path!("/me") view=pages::me::MePage ssr=SsrMode::Async/>
-                <Route path=path!("/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
+            <Routes fallback=pages::public::not_found::NotFoundPage>
+                <Route path=path!("") view=pages::public::home::HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=pages::public::login::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view=pages::admin::console::AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/accounts") view=pages::owner::accounts::AccountsPage ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/invites") view=pages::owner::invitations::InvitesPage ssr=SsrMode::Async/>
+                <Route path=path!("/invite/:token") view=pages::public::invitation_landing::InvitePage ssr=SsrMode::Async/>
+                <Route path=path!("/welcome") view=pages::public::welcome::WelcomePage ssr=SsrMode::Async/>
+                <Route path=path!("/reset/:token") view=pages::public::reset::ResetPage ssr=SsrMode::Async/>
+                <Route path=path!("/me") view=pages::member::me::MePage ssr=SsrMode::Async/>
+                <Route path=path!("/audit") view=pages::owner::audit::AuditPage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/domains/:name")
-                    view=pages::domain::DomainPage
+                    view=pages::owner::domain::DomainPage
                     ssr=SsrMode::Async
                 />
-                <Route path=path!("/request") view=pages::hosting_request::RequestPage ssr=SsrMode::Async/>
-                <Route path=path!("/request/sent") view=pages::hosting_request::RequestSentPage ssr=SsrMode::Async/>
+                <Route path=path!("/request") view=pages::public::hosting_request::RequestPage ssr=SsrMode::Async/>
+                <Route path=path!("/request/sent") view=pages::public::hosting_request::RequestSentPage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/request/confirm/:token")
-                    view=pages::hosting_request::RequestConfirmPage
+                    view=pages::public::hosting_request::RequestConfirmPage
                     ssr=SsrMode::Async
                 />
-                <Route path=path!("/admin/requests") view=pages::requests::RequestsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/requests") view=pages::admin::requests::RequestsPage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/admin/requests/:id")
-                    view=pages::requests::RequestDetailPage
+                    view=pages::admin::requests::RequestDetailPage
                     ssr=SsrMode::Async
                 />
             </Routes>

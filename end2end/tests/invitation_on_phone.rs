@@ -41,7 +41,7 @@ async fn a_new_user_registers_on_the_web_from_an_invitation_on_a_phone() {
         .unwrap()
         .parse()
         .unwrap();
-    let token = server::invites::by_id(&portal.state.db, DOMAIN, id)
+    let token = server::invitations::by_id(&portal.state.db, DOMAIN, id)
         .await
         .unwrap()
         .unwrap()

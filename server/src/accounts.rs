@@ -219,7 +219,7 @@ pub fn xmpp_error(err: XmppError) -> AppError {
         XmppError::RegistrationClosed => ErrorKind::RegistrationClosed,
         XmppError::InvalidUsername(_) => ErrorKind::InvalidUsername,
         XmppError::ContactNotFound(_) => ErrorKind::ContactNotHosted,
-        // Callers that know the quota say it (see `portal::invites`).
+        // Callers that know the quota say it (see `portal::invitations`).
         XmppError::QuotaReached
         | XmppError::UserNotFound
         | XmppError::Forbidden

@@ -11,7 +11,7 @@ pub mod db;
 pub mod dns_check;
 pub mod domains;
 pub mod hosting_requests;
-pub mod invites;
+pub mod invitations;
 pub mod mail;
 pub mod password_resets;
 pub mod portal;

@@ -13,7 +13,7 @@ use domaine_tests::{
     web::WebClient,
 };
 use reqwest::StatusCode;
-use server::{domains, invites, xmpp::BareJid};
+use server::{domains, invitations, xmpp::BareJid};
 use std::time::Duration;
 
 const DOMAIN: &str = "club.test";
@@ -67,7 +67,7 @@ impl Setup {
             .await?
             .parse()
             .expect("the new invitation's id");
-        let record = invites::by_id(&self.portal.state.db, DOMAIN, id)
+        let record = invitations::by_id(&self.portal.state.db, DOMAIN, id)
             .await
             .unwrap()
             .expect("the invitation is recorded");
@@ -216,7 +216,7 @@ async fn the_landing_page_guides_a_new_user_and_web_registration_uses_the_invita
             .unwrap();
         assert_eq!(qr.status(), StatusCode::NOT_FOUND);
 
-        let record = invites::by_token(&s.portal.state.db, &token)
+        let record = invitations::by_token(&s.portal.state.db, &token)
             .await
             .unwrap()
             .unwrap();
@@ -299,7 +299,7 @@ async fn in_app_uses_show_in_the_portal_and_revocation_stops_the_app_at_once() {
         assert!(list.contains("\"uses\":1"), "{list}");
         assert!(list.contains("app1@club.test"), "{list}");
 
-        let revoke_id = invites::by_token(&s.portal.state.db, &multi)
+        let revoke_id = invitations::by_token(&s.portal.state.db, &multi)
             .await
             .unwrap()
             .unwrap()
@@ -460,7 +460,7 @@ async fn invitations_go_out_by_email_and_a_failed_send_is_kept_and_retried() {
             .invite(&[("email", "later@example.net"), ("email_locale", "en")])
             .await
             .expect("the invitation exists even though the mail cannot go out");
-        let id = invites::by_token(&s.portal.state.db, &second)
+        let id = invitations::by_token(&s.portal.state.db, &second)
             .await
             .unwrap()
             .unwrap()

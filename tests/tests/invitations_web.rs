@@ -5,7 +5,7 @@
 
 use app::{
     error::{AppError, ErrorKind},
-    invites::{InviteList, InviteState, MailState},
+    invitations::{InviteList, InviteState, MailState},
 };
 use domaine_tests::{
     database::{backends, Backend},

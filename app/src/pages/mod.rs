@@ -1,14 +1,7 @@
-pub mod accounts;
+//! Pages, grouped by who sees them: anyone (`public`), a logged-in user about their own account
+//! (`member`), a domain's owners (`owner`), the provider's admins (`admin`).
+
 pub mod admin;
-pub mod audit;
-pub mod domain;
-pub mod home;
-pub mod hosting_request;
-pub mod invite;
-pub mod invites;
-pub mod login;
-pub mod me;
-pub mod not_found;
-pub mod requests;
-pub mod reset;
-pub mod welcome;
+pub mod member;
+pub mod owner;
+pub mod public;

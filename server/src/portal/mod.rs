@@ -4,13 +4,13 @@
 mod accounts;
 mod domains;
 mod hosting_requests;
-mod invites;
+mod invitations;
 mod own_account;
 mod password_resets;
 mod provider;
 
 pub use hosting_requests::complete_provisioning;
-pub use invites::claim_owner_invitations;
+pub use invitations::claim_owner_invitations;
 
 use crate::{
     audit,

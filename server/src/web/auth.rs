@@ -9,7 +9,7 @@ use crate::{
 };
 use app::{
     context::RequestContext,
-    pages::login::{
+    pages::public::login::{
         LOGIN_ERROR_INVALID, LOGIN_ERROR_STALE, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNAVAILABLE,
     },
 };

@@ -3,7 +3,7 @@
 
 mod auth;
 mod context;
-mod invites;
+mod invitation_qr;
 mod lang;
 
 use crate::{portal::PortalService, state::AppState};
@@ -41,7 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/logout", post(auth::logout))
         .route("/lang/{code}", get(lang::switch))
         .route("/health", get(health))
-        .route("/invite/{token}/qr.svg", get(invites::qr_code))
+        .route("/invite/{token}/qr.svg", get(invitation_qr::qr_code))
         .leptos_routes_with_context(&state, routes, leptos_context.clone(), move || {
             shell(shell_options.clone())
         })

@@ -13,7 +13,7 @@ use crate::{
     error::Field,
     format,
     i18n::use_locale,
-    invites::{
+    invitations::{
         check_invite_username, invite_landing, is_not_found, Landing, RegisterWithInvite,
         UsernameCheck,
     },

@@ -7,7 +7,7 @@ use crate::{
     accounts::{account_jid, check_password, xmpp_error},
     audit,
     domains::{self, DomainRow},
-    invites::{self, mail::InviteMail, InviteRecord, NewRecord},
+    invitations::{self, mail::InviteMail, InviteRecord, NewRecord},
     mail::{outbox, Email},
     reconcile::Kind,
     xmpp::{InvitationSpec, InvitationState, XmppError},
@@ -17,7 +17,7 @@ use app::{
     context::RequestContext,
     error::{AppError, ErrorKind},
     i18n::Locale,
-    invites::{
+    invitations::{
         InviteList, InviteRow, InviteState, InvitesBackend, Landing, MailState, NewInvite,
         UsernameCheck, Validity,
     },
@@ -51,13 +51,13 @@ impl PortalService {
             }
         };
         let db = &self.0.db;
-        for record in invites::list(db, domain).await.map_err(internal)? {
+        for record in invitations::list(db, domain).await.map_err(internal)? {
             let Some(found) = usage.iter().find(|u| u.token == record.token) else {
                 continue;
             };
             let accounts: Vec<String> = found.accounts.clone();
             if i64::from(found.uses) != record.uses || accounts != record.account_names() {
-                invites::record_usage(db, record.id, found.uses, &accounts)
+                invitations::record_usage(db, record.id, found.uses, &accounts)
                     .await
                     .map_err(internal)?;
                 if record.makes_owner != 0 {
@@ -66,7 +66,7 @@ impl PortalService {
             }
             // Withdrawn on the server by other means: the portal follows.
             if found.state == InvitationState::Revoked && record.revoked_at.is_none() {
-                invites::mark_revoked(db, record.id, self.0.clock.now())
+                invitations::mark_revoked(db, record.id, self.0.clock.now())
                     .await
                     .map_err(internal)?;
             }
@@ -78,7 +78,7 @@ impl PortalService {
     /// any other case answers the same. For forms whose answer Prosody gives anyway (the
     /// redemption checks the token there), so they cost no extra round trip.
     async fn recorded(&self, token: &str) -> Result<InviteRecord, AppError> {
-        invites::by_token(&self.0.db, token)
+        invitations::by_token(&self.0.db, token)
             .await
             .map_err(internal)?
             .filter(|record| record.state(self.0.clock.now()) == InviteState::Pending)
@@ -132,7 +132,7 @@ impl PortalService {
         to: &str,
         locale: Locale,
     ) -> Result<(), AppError> {
-        let email: Email = invites::mail::compose(
+        let email: Email = invitations::mail::compose(
             locale,
             &InviteMail {
                 to,
@@ -146,7 +146,7 @@ impl PortalService {
         let mail_id = outbox::send(&self.0.db, &self.0.mail, &email)
             .await
             .map_err(internal)?;
-        invites::set_mail(&self.0.db, record.id, to, locale.code(), mail_id)
+        invitations::set_mail(&self.0.db, record.id, to, locale.code(), mail_id)
             .await
             .map_err(internal)
     }
@@ -207,7 +207,7 @@ impl PortalService {
             )
             .await
             .map_err(xmpp_error)?;
-        let id = invites::insert(
+        let id = invitations::insert(
             db,
             NewRecord {
                 domain_id: row.id,
@@ -230,7 +230,7 @@ impl PortalService {
 
     /// The landing link of invitation `id` of `domain`.
     pub(super) async fn invite_link(&self, domain: &str, id: i64) -> Result<String, AppError> {
-        let record = invites::by_id(&self.0.db, domain, id)
+        let record = invitations::by_id(&self.0.db, domain, id)
             .await
             .map_err(internal)?
             .ok_or(ErrorKind::InviteNotFound)?;
@@ -256,7 +256,7 @@ impl PortalService {
 /// Reads the uses of `domain`'s invitations when one of them makes owners and may have been used
 /// in an app since the portal last looked. Best effort: a failure only delays it.
 pub async fn claim_owner_invitations(state: &crate::state::AppState, domain: &str) {
-    match invites::has_pending_owner_invitation(&state.db, domain, state.clock.now()).await {
+    match invitations::has_pending_owner_invitation(&state.db, domain, state.clock.now()).await {
         Ok(true) => {
             if let Err(e) = PortalService(state.clone()).sync_usage(domain).await {
                 tracing::warn!(%domain, error = ?e, "cannot read owner invitations");
@@ -318,7 +318,7 @@ impl InvitesBackend for PortalService {
         let row = managed_domain(&self.0, ctx, domain).await?;
         let synced = self.sync_usage(&row.name).await?;
         let mut rows = Vec::new();
-        for record in invites::list(&self.0.db, &row.name)
+        for record in invitations::list(&self.0.db, &row.name)
             .await
             .map_err(internal)?
         {
@@ -386,7 +386,7 @@ impl InvitesBackend for PortalService {
         let creator = actor(ctx);
         let username_node = username.as_ref().and_then(|j| j.node()).map(|n| n.as_str());
         let contact_text = contact.as_ref().map(|c| c.to_string());
-        let id = invites::insert(
+        let id = invitations::insert(
             &self.0.db,
             NewRecord {
                 domain_id: row.id,
@@ -418,7 +418,7 @@ impl InvitesBackend for PortalService {
         .await
         .map_err(internal)?;
         if let Some(email) = &invite.email {
-            let record = invites::by_id(&self.0.db, &row.name, id)
+            let record = invitations::by_id(&self.0.db, &row.name, id)
                 .await
                 .map_err(internal)?
                 .ok_or(ErrorKind::Internal)?;
@@ -434,11 +434,11 @@ impl InvitesBackend for PortalService {
         id: i64,
     ) -> Result<(), AppError> {
         let row = managed_domain(&self.0, ctx, domain).await?;
-        let record = invites::by_id(&self.0.db, &row.name, id)
+        let record = invitations::by_id(&self.0.db, &row.name, id)
             .await
             .map_err(internal)?
             .ok_or(ErrorKind::InviteNotFound)?;
-        invites::mark_revoked(&self.0.db, record.id, self.0.clock.now())
+        invitations::mark_revoked(&self.0.db, record.id, self.0.clock.now())
             .await
             .map_err(internal)?;
         // Through the reconciler: if Prosody is down the withdrawal waits there, and the
@@ -464,7 +464,7 @@ impl InvitesBackend for PortalService {
     ) -> Result<(), AppError> {
         let row = managed_domain(&self.0, ctx, domain).await?;
         check_email(email)?;
-        let record = invites::by_id(&self.0.db, &row.name, id)
+        let record = invitations::by_id(&self.0.db, &row.name, id)
             .await
             .map_err(internal)?
             .ok_or(ErrorKind::InviteNotFound)?;

@@ -17,7 +17,7 @@ use crate::{
     context::use_request_context,
     error::{AppError, Field},
     i18n::Locale,
-    pages::invites::select_on_focus,
+    pages::owner::invitations::select_on_focus,
     password_resets::{CreateResetLink, ResetLink},
 };
 use leptos::{form::ActionForm, prelude::*};

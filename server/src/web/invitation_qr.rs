@@ -1,8 +1,8 @@
 //! The QR code of an invitation's landing page, as an SVG image (the landing page shows it for
 //! "continue on my phone", the owner's list for handing the invitation over in person).
 
-use crate::{invites, state::AppState};
-use app::invites::InviteState;
+use crate::{invitations, state::AppState};
+use app::invitations::InviteState;
 use axum::{
     extract::{Path, State},
     http::{header, StatusCode},
@@ -11,7 +11,7 @@ use axum::{
 use qrcode::{render::svg, QrCode};
 
 pub async fn qr_code(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let record = match invites::by_token(&state.db, &token).await {
+    let record = match invitations::by_token(&state.db, &token).await {
         Ok(record) => record,
         Err(e) => return crate::portal::internal_response(e),
     };

@@ -5,7 +5,7 @@
 pub mod mail;
 
 use crate::db::Db;
-use app::invites::InviteState;
+use app::invitations::InviteState;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct InviteRecord {

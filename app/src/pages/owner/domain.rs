@@ -108,7 +108,7 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
                 <h2 id="invites-heading" class="card__title">{l.t("domain-invites-heading")}</h2>
                 <p>{l.t_with("domain-invites-pending", &[("count", overview.pending_invites.to_string())])}</p>
                 <p>
-                    <a class="button" href=crate::invites::invites_href(&name, None)>
+                    <a class="button" href=crate::invitations::invites_href(&name, None)>
                         {l.t("domain-manage-invites")}
                     </a>
                 </p>

@@ -3,7 +3,7 @@
 use crate::components::form::ErrorAlert;
 use crate::{
     components::layout::Layout, context::use_request_context, domains::audit_log,
-    pages::domain::AuditTable,
+    pages::owner::domain::AuditTable,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -14,7 +14,7 @@ use crate::{
     error::{AppError, Field},
     format::date_time,
     i18n::Locale,
-    invites::{
+    invitations::{
         domain_invites, CreateInvite, Done, EmailInvite, InviteList, InviteRow, InviteState,
         MailState, RevokeInvite, Validity, MAX_USES,
     },

@@ -17,7 +17,7 @@ use crate::{
         RejectHostingRequest, RequestDetail, RequestQueue, RequestStatus, MAX_REASON,
     },
     i18n::{use_locale, Locale},
-    pages::hosting_request::{status_badge, DnsRecords},
+    pages::public::hosting_request::{status_badge, DnsRecords},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;

@@ -1,0 +1,4 @@
+//! Pages of the provider's admins.
+
+pub mod console;
+pub mod requests;

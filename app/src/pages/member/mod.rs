@@ -1,0 +1,3 @@
+//! Pages of a logged-in user about their own account.
+
+pub mod me;

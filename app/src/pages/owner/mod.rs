@@ -1,0 +1,6 @@
+//! Pages of a domain's owners (provider admins see them too).
+
+pub mod accounts;
+pub mod audit;
+pub mod domain;
+pub mod invitations;
