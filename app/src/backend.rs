@@ -8,7 +8,7 @@ use crate::{
     domains::DomainsBackend,
     error::{AppError, ErrorKind},
     hosting_requests::HostingRequestsBackend,
-    invitations::InvitesBackend,
+    invitations::{redeem::RedemptionBackend, InvitationsBackend},
     own_account::OwnAccountBackend,
     password_resets::PasswordResetsBackend,
     provider::ProviderBackend,
@@ -22,7 +22,8 @@ pub trait Portal:
     DomainsBackend
     + AccountsBackend
     + OwnAccountBackend
-    + InvitesBackend
+    + InvitationsBackend
+    + RedemptionBackend
     + PasswordResetsBackend
     + HostingRequestsBackend
     + ProviderBackend
@@ -36,7 +37,9 @@ impl<T> Portal for T where
     T: DomainsBackend
         + AccountsBackend
         + OwnAccountBackend
-        + InvitesBackend
+        + InvitationsBackend
+        + RedemptionBackend
+        + RedemptionBackend
         + PasswordResetsBackend
         + HostingRequestsBackend
         + ProviderBackend
@@ -48,7 +51,8 @@ impl<T> Portal for T where
 
 pub type SharedPortal = Arc<dyn Portal>;
 
-/// The portal and the request's context, once the form's anti-forgery token has been checked.
+/// The portal and the request's context, once the form's anti-forgery token has been checked: for
+/// every change a user asks for.
 pub fn checked_request(csrf: &str) -> Result<(SharedPortal, RequestContext), AppError> {
     let ctx = use_context::<RequestContext>().ok_or(ErrorKind::Internal)?;
     if !constant_time_eq(csrf.as_bytes(), ctx.csrf.as_bytes()) {
@@ -58,7 +62,10 @@ pub fn checked_request(csrf: &str) -> Result<(SharedPortal, RequestContext), App
     Ok((portal, ctx))
 }
 
-/// The portal and the request's context, for reads that change nothing.
+/// The portal and the request's context, with no anti-forgery token: for what a page loads as it
+/// renders (a plain link or a GET form can call it). Nothing a user asks for is changed, but some
+/// reads bring the portal's records up to date with Prosody on the way (the invitations list and
+/// landing page record the uses Prosody reports, and the owners an owner invitation makes).
 pub fn request() -> Result<(SharedPortal, RequestContext), AppError> {
     let ctx = use_context::<RequestContext>().ok_or(ErrorKind::Internal)?;
     let portal = use_context::<SharedPortal>().ok_or(ErrorKind::Internal)?;

@@ -95,7 +95,7 @@ pub struct DomainOverview {
     pub registration_mode: RegistrationMode,
     pub owners: Vec<String>,
     /// Invitations that can still be used.
-    pub pending_invites: u32,
+    pub pending_invitations: u32,
     pub pending: Vec<PendingChange>,
     pub recent: Vec<AuditEntry>,
 }

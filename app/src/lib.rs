@@ -23,6 +23,7 @@ pub mod password_resets;
 pub mod provider;
 pub mod xmpp_apps;
 
+use components::require_login::{Audience, RequireLogin};
 use context::{RequestContext, CONTEXT_ELEMENT_ID};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
@@ -64,17 +65,17 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::public::not_found::NotFoundPage>
                 <Route path=path!("") view=pages::public::home::HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=pages::public::login::LoginPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin") view=pages::admin::console::AdminPage ssr=SsrMode::Async/>
-                <Route path=path!("/domains/:name/accounts") view=pages::owner::accounts::AccountsPage ssr=SsrMode::Async/>
-                <Route path=path!("/domains/:name/invites") view=pages::owner::invitations::InvitesPage ssr=SsrMode::Async/>
-                <Route path=path!("/invite/:token") view=pages::public::invitation_landing::InvitePage ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view=|| only(Audience::ProviderAdmin, pages::admin::console::AdminPage) ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/accounts") view=|| only(Audience::LoggedIn, pages::owner::accounts::AccountsPage) ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/invites") view=|| only(Audience::LoggedIn, pages::owner::invitations::InvitationsPage) ssr=SsrMode::Async/>
+                <Route path=path!("/invite/:token") view=pages::public::invitation_landing::InvitationLandingPage ssr=SsrMode::Async/>
                 <Route path=path!("/welcome") view=pages::public::welcome::WelcomePage ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view=pages::public::reset::ResetPage ssr=SsrMode::Async/>
-                <Route path=path!("/me") view=pages::member::me::MePage ssr=SsrMode::Async/>
-                <Route path=path!("/audit") view=pages::owner::audit::AuditPage ssr=SsrMode::Async/>
+                <Route path=path!("/me") view=|| only(Audience::XmppAccount, pages::member::me::MePage) ssr=SsrMode::Async/>
+                <Route path=path!("/audit") view=|| only(Audience::LoggedIn, pages::owner::audit::AuditPage) ssr=SsrMode::Async/>
                 <Route
                     path=path!("/domains/:name")
-                    view=pages::owner::domain::DomainPage
+                    view=|| only(Audience::LoggedIn, pages::owner::domain::DomainPage)
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/request") view=pages::public::hosting_request::RequestPage ssr=SsrMode::Async/>
@@ -84,13 +85,28 @@ pub fn App() -> impl IntoView {
                     view=pages::public::hosting_request::RequestConfirmPage
                     ssr=SsrMode::Async
                 />
-                <Route path=path!("/admin/requests") view=pages::admin::requests::RequestsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/requests") view=|| admins_or_403(pages::admin::requests::RequestsPage) ssr=SsrMode::Async/>
                 <Route
                     path=path!("/admin/requests/:id")
-                    view=pages::admin::requests::RequestDetailPage
+                    view=|| admins_or_403(pages::admin::requests::RequestDetailPage)
                     ssr=SsrMode::Async
                 />
             </Routes>
         </Router>
+    }
+}
+
+/// A page for `audience` only: anyone else is sent to the login page. The routes without it are
+/// public; the server functions check again, whatever the page did.
+fn only<V: IntoView + 'static>(audience: Audience, page: fn() -> V) -> impl IntoView {
+    view! { <RequireLogin audience>{page()}</RequireLogin> }
+}
+
+/// The same for provider admins, with a 403 page for anyone else logged in.
+fn admins_or_403<V: IntoView + 'static>(page: fn() -> V) -> impl IntoView {
+    view! {
+        <RequireLogin audience=Audience::ProviderAdmin forbidden=pages::admin::requests::NotForYou>
+            {page()}
+        </RequireLogin>
     }
 }

@@ -5,7 +5,7 @@
 
 use app::{
     error::{AppError, ErrorKind},
-    invitations::{InviteList, InviteState, MailState},
+    invitations::{InvitationList, InvitationState, MailState},
 };
 use domaine_tests::{
     database::{backends, Backend},
@@ -101,7 +101,7 @@ impl Site {
         page.html
     }
 
-    async fn list(&self) -> InviteList {
+    async fn list(&self) -> InvitationList {
         let body = self
             .owner
             .server_fn("domain_invites", &[("domain", A)])
@@ -230,10 +230,10 @@ async fn an_owner_makes_invitations_with_the_form_and_finds_them_listed() {
         assert!(created.contains(r#"role="status""#));
         assert!(created.contains("Your new invitation"));
         let list = s.list().await;
-        let row = &list.invites[0];
+        let row = &list.invitations[0];
         assert_eq!(row.id, single);
         assert_eq!((row.max_uses, row.uses), (1, 0));
-        assert_eq!(row.state, InviteState::Pending);
+        assert_eq!(row.state, InvitationState::Pending);
         assert_eq!(row.note, "For Zoé");
         assert_eq!(row.expires_at - row.created_at, 7 * 86_400);
         assert_eq!((row.username.clone(), row.contact.clone()), (None, None));
@@ -277,9 +277,9 @@ async fn an_owner_makes_invitations_with_the_form_and_finds_them_listed() {
         let list = s.list().await;
         assert!(list.synced && !list.registration_closed, "{b}");
         assert_eq!(list.contact.as_deref(), Some(s.owner_jid.as_str()));
-        let ids: Vec<i64> = list.invites.iter().map(|r| r.id).collect();
+        let ids: Vec<i64> = list.invitations.iter().map(|r| r.id).collect();
         assert_eq!(ids, vec![fixed, multi, single], "{b}: newest first");
-        let (f, m) = (&list.invites[0], &list.invites[1]);
+        let (f, m) = (&list.invitations[0], &list.invitations[1]);
         assert_eq!((m.max_uses, m.expires_at - m.created_at), (25, 28 * 86_400));
         assert_eq!(m.contact.as_deref(), Some(s.owner_jid.as_str()));
         assert_eq!((f.max_uses, f.username.as_deref()), (1, Some("zoe")));
@@ -302,7 +302,12 @@ async fn an_owner_makes_invitations_with_the_form_and_finds_them_listed() {
         // Someone uses the single-use one on the web: it moves to the used ones.
         let guest = WebClient::new(&s.portal.url("/"), "en");
         let csrf = guest.get("/").await.csrf();
-        let token = list.invites[2].link.rsplit('/').next().unwrap().to_string();
+        let token = list.invitations[2]
+            .link
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
         guest
             .server_fn(
                 "register_with_invite",
@@ -428,7 +433,7 @@ async fn bad_input_comes_back_in_the_users_language_with_what_was_typed() {
             ErrorKind::InvalidEmail
         );
         assert!(
-            s.list().await.invites.is_empty(),
+            s.list().await.invitations.is_empty(),
             "{b}: nothing was created"
         );
 
@@ -450,7 +455,7 @@ async fn an_invitation_is_withdrawn_and_its_link_stops_working() {
         let b = s.backend();
         let keep = s.create(&form(&[("note", "keep me")])).await;
         let id = s.create(&form(&[("note", "withdraw me")])).await;
-        let token = s.list().await.invites[0]
+        let token = s.list().await.invitations[0]
             .link
             .rsplit('/')
             .next()
@@ -478,9 +483,9 @@ async fn an_invitation_is_withdrawn_and_its_link_stops_working() {
             "only pending invitations can be withdrawn"
         );
         let list = s.list().await;
-        let state = |id| list.invites.iter().find(|r| r.id == id).unwrap().state;
-        assert_eq!(state(id), InviteState::Revoked, "{b}");
-        assert_eq!(state(keep), InviteState::Pending);
+        let state = |id| list.invitations.iter().find(|r| r.id == id).unwrap().state;
+        assert_eq!(state(id), InvitationState::Revoked, "{b}");
+        assert_eq!(state(keep), InvitationState::Pending);
         let landing = s
             .owner
             .server_fn("invite_landing", &[("token", &token)])
@@ -545,7 +550,10 @@ async fn another_owners_domain_is_refused() {
             )
             .await;
         assert_eq!(kind(err), ErrorKind::Forbidden, "{b}");
-        assert_eq!(s.list().await.invites[0].state, InviteState::Pending);
+        assert_eq!(
+            s.list().await.invitations[0].state,
+            InvitationState::Pending
+        );
     }
 }
 
@@ -567,7 +575,7 @@ async fn invitations_go_out_by_e_mail_and_the_page_follows_them() {
             "{b}"
         );
         let mail = smtp.wait_for_mail(&to, Duration::from_secs(10)).await;
-        let link = s.list().await.invites[0].link.clone();
+        let link = s.list().await.invitations[0].link.clone();
         assert!(mail.text.contains(&link), "{b}: the mail carries the link");
         assert!(
             mail.subject.contains("vous invite"),
@@ -575,7 +583,10 @@ async fn invitations_go_out_by_e_mail_and_the_page_follows_them() {
         );
         let mut sent = false;
         for _ in 0..100 {
-            if matches!(s.list().await.invites[0].mail, Some(MailState::Sent { .. })) {
+            if matches!(
+                s.list().await.invitations[0].mail,
+                Some(MailState::Sent { .. })
+            ) {
                 sent = true;
                 break;
             }
@@ -642,11 +653,11 @@ async fn a_mail_that_cannot_leave_is_shown_queued() {
     let s = Site::start(&backend, "en").await;
     let id = s.create(&form(&[("email", "zoe@example.org")])).await;
     let list = s.list().await;
-    assert_eq!(list.invites[0].id, id);
+    assert_eq!(list.invitations[0].id, id);
     assert!(
-        matches!(list.invites[0].mail, Some(MailState::Queued { .. })),
+        matches!(list.invitations[0].mail, Some(MailState::Queued { .. })),
         "{:?}",
-        list.invites[0].mail
+        list.invitations[0].mail
     );
     let html = s.page(&invites_path(A, "")).await;
     assert!(html.contains("zoe@example.org"));

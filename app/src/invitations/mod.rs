@@ -1,12 +1,14 @@
-//! Invitations to a hosted domain: the owner's list and options, and what a new user sees on the
-//! landing page and the web registration form. Shared types and server functions.
+//! Invitations to a hosted domain: the owner's list, options and actions. Shared types and server
+//! functions; using an invitation on the web is in [`redeem`].
 
 // A server function takes its form's fields one by one; the creation form has ten.
 #![allow(clippy::too_many_arguments)]
 
+pub mod redeem;
+
 #[cfg(feature = "ssr")]
 use crate::context::RequestContext;
-use crate::{error::AppError, xmpp_apps::Platform};
+use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -67,7 +69,7 @@ impl Validity {
 
 /// Where an invitation stands, as the XMPP server last told the portal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum InviteState {
+pub enum InvitationState {
     Pending,
     UsedUp,
     Expired,
@@ -93,7 +95,7 @@ pub enum MailState {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InviteRow {
+pub struct InvitationRow {
     pub id: i64,
     /// The landing page, to share.
     pub link: String,
@@ -115,11 +117,11 @@ pub struct InviteRow {
     /// The language the e-mail was written in (a locale code).
     pub email_locale: Option<String>,
     pub mail: Option<MailState>,
-    pub state: InviteState,
+    pub state: InvitationState,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InviteList {
+pub struct InvitationList {
     pub domain: String,
     /// `false` when the XMPP server could not be asked: uses may be out of date.
     pub synced: bool,
@@ -129,12 +131,12 @@ pub struct InviteList {
     /// this server).
     pub contact: Option<String>,
     /// Newest first.
-    pub invites: Vec<InviteRow>,
+    pub invitations: Vec<InvitationRow>,
 }
 
 /// The owner's choices for a new invitation, as validated by the server.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewInvite {
+pub struct NewInvitation {
     pub max_uses: u32,
     pub validity: Validity,
     pub username: Option<String>,
@@ -172,7 +174,7 @@ impl Done {
 }
 
 /// The invitations page of a domain, with what was just done to which invitation.
-pub fn invites_href(domain: &str, done: Option<(Done, i64)>) -> String {
+pub fn invitations_href(domain: &str, done: Option<(Done, i64)>) -> String {
     let domain: String = form_urlencoded::byte_serialize(domain.as_bytes()).collect();
     match done {
         Some((done, id)) => format!(
@@ -183,53 +185,16 @@ pub fn invites_href(domain: &str, done: Option<(Done, i64)>) -> String {
     }
 }
 
-/// Everything the landing page of an invitation shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Landing {
-    pub token: String,
-    pub domain: String,
-    /// Who made the invitation (an address, or the provider admin's name).
-    pub inviter: String,
-    pub provider: String,
-    pub expires_at: i64,
-    /// The `xmpp:` preauth URI for "Open in my app".
-    pub uri: String,
-    /// This page's own address, for the QR code.
-    pub link: String,
-    pub username: Option<String>,
-    /// The platform the browser runs on, if recognised.
-    pub platform: Option<Platform>,
-    /// The shortest password the web form accepts.
-    pub min_password_length: usize,
-}
-
-/// The answer of the username check on the web registration form.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum UsernameCheck {
-    Available {
-        jid: String,
-    },
-    Taken,
-    Invalid,
-    /// The XMPP server could not be asked; the form will tell on submission.
-    Unknown,
-}
-
-/// Landing pages and forms that find no usable invitation answer this, whatever the reason.
-pub fn is_not_found(error: &AppError) -> bool {
-    error.kind == crate::error::ErrorKind::InviteNotFound
-}
-
 /// Lists the domain's invitations, newest first, with uses read again from the XMPP server.
 #[server(prefix = "/api", endpoint = "domain_invites")]
-pub async fn domain_invites(domain: String) -> Result<InviteList, AppError> {
+pub async fn domain_invitations(domain: String) -> Result<InvitationList, AppError> {
     let (portal, ctx) = crate::backend::request()?;
-    portal.invite_list(&ctx, &domain).await
+    portal.invitation_list(&ctx, &domain).await
 }
 
 /// Creates an invitation on the XMPP server and in the portal, and sends it by e-mail if asked.
 #[server(prefix = "/api", endpoint = "create_invite")]
-pub async fn create_invite(
+pub async fn create_invitation(
     csrf: String,
     domain: String,
     uses: Option<String>,
@@ -269,7 +234,7 @@ pub async fn create_invite(
             .filter(|v| !v.is_empty())
             .map(str::to_string)
     };
-    let spec = NewInvite {
+    let spec = NewInvitation {
         max_uses: max,
         validity: Validity::parse(validity.as_deref()).unwrap_or_default(),
         username: trimmed(&username),
@@ -282,25 +247,25 @@ pub async fn create_invite(
             .unwrap_or(ctx.locale),
     };
     let id = portal
-        .create_invite(&ctx, &domain, spec)
+        .create_invitation(&ctx, &domain, spec)
         .await
         .map_err(keep)?;
-    leptos_axum::redirect(&invites_href(&domain, Some((Done::Created, id))));
+    leptos_axum::redirect(&invitations_href(&domain, Some((Done::Created, id))));
     Ok(id)
 }
 
 /// Revokes an invitation: its link and token stop working at once.
 #[server(prefix = "/api", endpoint = "revoke_invite")]
-pub async fn revoke_invite(csrf: String, domain: String, id: i64) -> Result<(), AppError> {
+pub async fn revoke_invitation(csrf: String, domain: String, id: i64) -> Result<(), AppError> {
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
-    portal.revoke_invite(&ctx, &domain, id).await?;
-    leptos_axum::redirect(&invites_href(&domain, Some((Done::Revoked, id))));
+    portal.revoke_invitation(&ctx, &domain, id).await?;
+    leptos_axum::redirect(&invitations_href(&domain, Some((Done::Revoked, id))));
     Ok(())
 }
 
 /// Sends the invitation by e-mail (again, or to another address).
 #[server(prefix = "/api", endpoint = "email_invite")]
-pub async fn email_invite(
+pub async fn email_invitation(
     csrf: String,
     domain: String,
     id: i64,
@@ -313,77 +278,41 @@ pub async fn email_invite(
         .and_then(crate::i18n::Locale::from_code)
         .unwrap_or(ctx.locale);
     portal
-        .email_invite(&ctx, &domain, id, email.trim(), locale)
+        .email_invitation(&ctx, &domain, id, email.trim(), locale)
         .await
         .map_err(|e| e.keeping(&[("email", &email), ("invite", &id.to_string())]))?;
-    leptos_axum::redirect(&invites_href(&domain, Some((Done::Emailed, id))));
+    leptos_axum::redirect(&invitations_href(&domain, Some((Done::Emailed, id))));
     Ok(())
 }
 
-/// The landing page's content, or `InviteNotFound` for any token that cannot be used.
-#[server(prefix = "/api", endpoint = "invite_landing")]
-pub async fn invite_landing(token: String) -> Result<Landing, AppError> {
-    let (portal, ctx) = crate::backend::request()?;
-    let mut landing = portal.landing(&ctx, &token).await?;
-    landing.platform = crate::xmpp_apps::request_platform();
-    Ok(landing)
-}
-
-/// Whether `username` can still be registered with this invitation.
-#[server(prefix = "/api", endpoint = "check_invite_username")]
-pub async fn check_invite_username(
-    token: String,
-    username: String,
-) -> Result<UsernameCheck, AppError> {
-    let (portal, ctx) = crate::backend::request()?;
-    portal.check_username(&ctx, &token, username.trim()).await
-}
-
-/// Creates the account and uses the invitation in one step; then shows the welcome page.
-#[server(prefix = "/api", endpoint = "register_with_invite")]
-pub async fn register_with_invite(
-    csrf: String,
-    token: String,
-    username: String,
-    password: String,
-    confirm: String,
-) -> Result<String, AppError> {
-    let (portal, ctx) = crate::backend::checked_request(&csrf)?;
-    let jid = portal
-        .register(&ctx, &token, username.trim(), &password, &confirm)
-        .await
-        .map_err(|e| e.keeping(&[("username", &username)]))?;
-    let query = form_urlencoded::Serializer::new(String::new())
-        .append_pair("jid", &jid)
-        .finish();
-    leptos_axum::redirect(&format!("/welcome?{query}"));
-    Ok(jid)
-}
-
-/// The server's side of the invitation server functions. Owner actions check that the user runs
-/// the domain and are logged in the audit log; the landing and registration need only the token.
+/// The server's side of the owner's invitation server functions: each checks that the user runs
+/// the domain, and changes are logged in the audit log.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
-pub trait InvitesBackend {
-    async fn invite_list(&self, ctx: &RequestContext, domain: &str)
-        -> Result<InviteList, AppError>;
-
-    /// Returns the new invitation's id.
-    async fn create_invite(
+pub trait InvitationsBackend {
+    /// The list, after recording the uses Prosody reports (a use in an app since the last look).
+    async fn invitation_list(
         &self,
         ctx: &RequestContext,
         domain: &str,
-        invite: NewInvite,
+    ) -> Result<InvitationList, AppError>;
+
+    /// Returns the new invitation's id.
+    async fn create_invitation(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        invite: NewInvitation,
     ) -> Result<i64, AppError>;
 
-    async fn revoke_invite(
+    async fn revoke_invitation(
         &self,
         ctx: &RequestContext,
         domain: &str,
         id: i64,
     ) -> Result<(), AppError>;
 
-    async fn email_invite(
+    async fn email_invitation(
         &self,
         ctx: &RequestContext,
         domain: &str,
@@ -391,26 +320,6 @@ pub trait InvitesBackend {
         email: &str,
         locale: crate::i18n::Locale,
     ) -> Result<(), AppError>;
-
-    /// The landing page of a usable invitation (`platform` left for the caller to fill).
-    async fn landing(&self, ctx: &RequestContext, token: &str) -> Result<Landing, AppError>;
-
-    async fn check_username(
-        &self,
-        ctx: &RequestContext,
-        token: &str,
-        username: &str,
-    ) -> Result<UsernameCheck, AppError>;
-
-    /// Creates the account with the invitation; returns its address.
-    async fn register(
-        &self,
-        ctx: &RequestContext,
-        token: &str,
-        username: &str,
-        password: &str,
-        confirm: &str,
-    ) -> Result<String, AppError>;
 }
 
 #[cfg(test)]
@@ -429,7 +338,7 @@ mod tests {
     #[test]
     fn the_list_address_encodes_the_domain_and_the_change() {
         assert_eq!(
-            invites_href("café.example", Some((Done::Revoked, 7))),
+            invitations_href("café.example", Some((Done::Revoked, 7))),
             "/domains/caf%C3%A9.example/invites?done=revoked&invite=7"
         );
         assert_eq!(Done::parse("emailed"), Some(Done::Emailed));

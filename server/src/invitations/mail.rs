@@ -7,7 +7,7 @@ use crate::mail::{
 };
 use app::{format, i18n::Locale};
 
-pub struct InviteMail<'a> {
+pub struct InvitationMail<'a> {
     pub to: &'a str,
     pub provider: &'a str,
     pub inviter: &'a str,
@@ -17,7 +17,7 @@ pub struct InviteMail<'a> {
     pub expires_at: i64,
 }
 
-pub fn compose(locale: Locale, mail: &InviteMail<'_>) -> Email {
+pub fn compose(locale: Locale, mail: &InvitationMail<'_>) -> Email {
     let args = [
         ("inviter", mail.inviter.to_string()),
         ("domain", mail.domain.to_string()),
@@ -42,8 +42,8 @@ pub fn compose(locale: Locale, mail: &InviteMail<'_>) -> Email {
 mod tests {
     use super::*;
 
-    fn mail() -> InviteMail<'static> {
-        InviteMail {
+    fn mail() -> InvitationMail<'static> {
+        InvitationMail {
             to: "new@example.net",
             provider: "A & B",
             inviter: "owner@example.org",

@@ -5,10 +5,10 @@
 pub mod mail;
 
 use crate::db::Db;
-use app::invitations::InviteState;
+use app::invitations::InvitationState;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct InviteRecord {
+pub struct InvitationRecord {
     pub id: i64,
     pub domain: String,
     pub token: String,
@@ -30,17 +30,17 @@ pub struct InviteRecord {
     pub makes_owner: i64,
 }
 
-impl InviteRecord {
+impl InvitationRecord {
     /// Where it stands at unix time `now` (the portal's clock).
-    pub fn state(&self, now: i64) -> InviteState {
+    pub fn state(&self, now: i64) -> InvitationState {
         if self.revoked_at.is_some() {
-            InviteState::Revoked
+            InvitationState::Revoked
         } else if self.uses >= self.max_uses {
-            InviteState::UsedUp
+            InvitationState::UsedUp
         } else if self.expires_at <= now {
-            InviteState::Expired
+            InvitationState::Expired
         } else {
-            InviteState::Pending
+            InvitationState::Pending
         }
     }
 
@@ -96,7 +96,7 @@ pub async fn insert(db: &Db, new: NewRecord<'_>) -> Result<i64, sqlx::Error> {
 }
 
 /// The domain's invitations, newest first.
-pub async fn list(db: &Db, domain: &str) -> Result<Vec<InviteRecord>, sqlx::Error> {
+pub async fn list(db: &Db, domain: &str) -> Result<Vec<InvitationRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
         "{SELECT} WHERE d.name = $1 ORDER BY i.created_at DESC, i.id DESC"
     ))
@@ -105,14 +105,18 @@ pub async fn list(db: &Db, domain: &str) -> Result<Vec<InviteRecord>, sqlx::Erro
     .await
 }
 
-pub async fn by_token(db: &Db, token: &str) -> Result<Option<InviteRecord>, sqlx::Error> {
+pub async fn by_token(db: &Db, token: &str) -> Result<Option<InvitationRecord>, sqlx::Error> {
     sqlx::query_as(&format!("{SELECT} WHERE i.token = $1"))
         .bind(token)
         .fetch_optional(&db.pool)
         .await
 }
 
-pub async fn by_id(db: &Db, domain: &str, id: i64) -> Result<Option<InviteRecord>, sqlx::Error> {
+pub async fn by_id(
+    db: &Db,
+    domain: &str,
+    id: i64,
+) -> Result<Option<InvitationRecord>, sqlx::Error> {
     sqlx::query_as(&format!("{SELECT} WHERE d.name = $1 AND i.id = $2"))
         .bind(domain)
         .bind(id)
@@ -199,8 +203,8 @@ pub async fn set_mail(
 mod tests {
     use super::*;
 
-    fn record() -> InviteRecord {
-        InviteRecord {
+    fn record() -> InvitationRecord {
+        InvitationRecord {
             id: 1,
             domain: "example.org".into(),
             token: "t".into(),
@@ -225,12 +229,12 @@ mod tests {
     #[test]
     fn state_follows_revocation_then_uses_then_time() {
         let mut r = record();
-        assert_eq!(r.state(99), InviteState::Pending);
-        assert_eq!(r.state(100), InviteState::Expired);
+        assert_eq!(r.state(99), InvitationState::Pending);
+        assert_eq!(r.state(100), InvitationState::Expired);
         r.uses = 2;
-        assert_eq!(r.state(50), InviteState::UsedUp);
+        assert_eq!(r.state(50), InvitationState::UsedUp);
         r.revoked_at = Some(10);
-        assert_eq!(r.state(50), InviteState::Revoked);
+        assert_eq!(r.state(50), InvitationState::Revoked);
     }
 
     #[test]

@@ -36,9 +36,13 @@ impl DomainsBackend for PortalService {
             registration_mode: RegistrationMode::parse(&row.registration_mode)
                 .unwrap_or(RegistrationMode::InviteOnly),
             owners: domains::owners(db, row.id).await.map_err(internal)?,
-            pending_invites: crate::invitations::count_pending(db, &row.name, self.0.clock.now())
-                .await
-                .map_err(internal)?,
+            pending_invitations: crate::invitations::count_pending(
+                db,
+                &row.name,
+                self.0.clock.now(),
+            )
+            .await
+            .map_err(internal)?,
             pending: domains::pending(db, &row.name).await.map_err(internal)?,
             recent: audit::list(db, Some(&row.name), None, 20)
                 .await

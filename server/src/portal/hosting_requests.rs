@@ -515,7 +515,7 @@ pub async fn complete_provisioning(state: &AppState, domain: &str) -> Result<(),
         (Some(_), _) => None,
         (None, Some(id)) => Some(
             service
-                .invite_link(domain, id)
+                .invitation_link(domain, id)
                 .await
                 .map_err(|e| format!("{e:?}"))?,
         ),

@@ -2,7 +2,7 @@
 //! "continue on my phone", the owner's list for handing the invitation over in person).
 
 use crate::{invitations, state::AppState};
-use app::invitations::InviteState;
+use app::invitations::InvitationState;
 use axum::{
     extract::{Path, State},
     http::{header, StatusCode},
@@ -16,7 +16,8 @@ pub async fn qr_code(State(state): State<AppState>, Path(token): Path<String>) -
         Err(e) => return crate::portal::internal_response(e),
     };
     // Like the landing page: an unusable token is simply not found.
-    let Some(record) = record.filter(|r| r.state(state.clock.now()) == InviteState::Pending) else {
+    let Some(record) = record.filter(|r| r.state(state.clock.now()) == InvitationState::Pending)
+    else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let mut link = state.config.public_url.clone();

@@ -2,19 +2,21 @@
 //! mode and status (suspend and resume), creating an account on one of them, adding a domain,
 //! the provider admins themselves, and links to the hosting requests and the global history.
 
-use crate::components::form::{ActionErrorAlert, ErrorAlert};
 use crate::{
     accounts::CreateAccount,
     components::{
-        form::{action_error, field_error, CsrfField, FormError, LabelledField},
+        badge::{Badge, Tone},
+        form::{action_error, field_error, ActionErrorAlert, CsrfField, FormError, LabelledField},
         layout::Layout,
+        loaded::Loaded,
+        table::{about, Column, DataTable},
     },
     context::{use_request_context, Principal},
     domains::{list_domains, AddDomain, DomainSummary, RegistrationMode},
-    error::Field,
+    error::{AppError, Field},
     format,
     hosting_requests::{hosting_queue, RequestStatus},
-    i18n::Locale,
+    i18n::{use_locale, Locale},
     provider::{
         provider_admins, provider_domains, AddLocalAdmin, AdminsView, DomainStatus, LocalAdmin,
         ProviderDomainRow, RemoveLocalAdmin, SetDomainSuspended,
@@ -22,7 +24,7 @@ use crate::{
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::{components::Redirect, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// The console's forms that change what its lists show.
 #[derive(Clone, Copy)]
@@ -34,20 +36,16 @@ struct ConsoleActions {
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let ctx = use_request_context();
-    let l = ctx.locale;
-    if !ctx.user.as_ref().is_some_and(|u| u.is_provider_admin()) {
-        return view! { <Redirect path="/login?next=/admin"/> }.into_any();
-    }
+    let l = use_locale();
     let actions = ConsoleActions {
         suspend: ServerAction::new(),
         add_admin: ServerAction::new(),
         remove_admin: ServerAction::new(),
     };
-    let domains = Resource::new(|| (), |_| list_domains());
-    let rows = Resource::new(
+    // The list and each domain's state, read together so that they render together.
+    let domains = Resource::new(
         move || actions.suspend.version().get(),
-        |_| provider_domains(),
+        |_| async { Ok::<_, AppError>((list_domains().await?, provider_domains().await?)) },
     );
     let admins = Resource::new(
         move || actions.add_admin.version().get() + actions.remove_admin.version().get(),
@@ -97,37 +95,15 @@ pub fn AdminPage() -> impl IntoView {
             </div>
             {created}
             <ActionErrorAlert error=action_error(actions.suspend)/>
-            <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
-                {move || {
-                    let (list, rows) = (domains.get()?, rows.get()?);
-                    Some(match (list, rows) {
-                        (Ok(list), Ok(rows)) => {
-                            view! { <DomainsSection domains=list rows actions/> }.into_any()
-                        }
-                        (Err(e), _) | (_, Err(e)) => {
-                            view! { <ErrorAlert kind=e.kind/> }
-                                .into_any()
-                        }
-                    })
-                }}
-            </Suspense>
+            <Loaded resource=domains let:domains>
+                <DomainsSection domains=domains.0 rows=domains.1 actions/>
+            </Loaded>
             <AddDomainForm/>
-            <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
-                {move || {
-                    admins
-                        .get()
-                        .map(|result| match result {
-                            Ok(view) => view! { <AdminsSection admins=view actions/> }.into_any(),
-                            Err(e) => {
-                                view! { <ErrorAlert kind=e.kind/> }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
+            <Loaded resource=admins let:admins>
+                <AdminsSection admins actions/>
+            </Loaded>
         </Layout>
     }
-    .into_any()
 }
 
 fn mode_label(l: Locale, mode: RegistrationMode) -> String {
@@ -136,11 +112,6 @@ fn mode_label(l: Locale, mode: RegistrationMode) -> String {
         RegistrationMode::InviteOnly => "mode-invite-only",
         RegistrationMode::Closed => "mode-closed",
     })
-}
-
-/// The visually hidden part of a control's name: which domain or admin it is about.
-fn about(text: &str) -> impl IntoView {
-    view! { <span class="visually-hidden">{format!(" ({text})")}</span> }
 }
 
 #[component]
@@ -168,25 +139,19 @@ fn DomainsSection(
             view! { <DomainRow row created actions/> }
         })
         .collect_view();
+    let columns = vec![
+        Column::new(l.t("admin-domain-name")),
+        Column::new(l.t("admin-domain-owners")),
+        Column::num(l.t("admin-domain-accounts")),
+        Column::new(l.t("admin-domain-mode")),
+        Column::new(l.t("admin-domain-status")),
+        Column::new(l.t("admin-domain-created")),
+        Column::new(l.t("admin-domain-actions")),
+    ];
     view! {
         <section class="stack" aria-labelledby="domains-heading">
             <h2 id="domains-heading">{l.t("admin-domains-heading")}</h2>
-            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="domains-heading">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{l.t("admin-domain-name")}</th>
-                            <th scope="col">{l.t("admin-domain-owners")}</th>
-                            <th scope="col" class="num">{l.t("admin-domain-accounts")}</th>
-                            <th scope="col">{l.t("admin-domain-mode")}</th>
-                            <th scope="col">{l.t("admin-domain-status")}</th>
-                            <th scope="col">{l.t("admin-domain-created")}</th>
-                            <th scope="col">{l.t("admin-domain-actions")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{table_rows}</tbody>
-                </table>
-            </div>
+            <DataTable columns labelled_by="domains-heading">{table_rows}</DataTable>
         </section>
         <CreateAccountForm domains=domains/>
     }
@@ -219,16 +184,14 @@ fn DomainRow(row: ProviderDomainRow, created: String, actions: ConsoleActions) -
         (None, None) => l.t("admin-domain-accounts-unknown"),
     };
     let status = match row.status {
-        DomainStatus::Active => {
-            view! { <span class="badge badge--ok">{l.t("admin-domain-active")}</span> }
-        }
+        DomainStatus::Active => view! { <Badge tone=Tone::Ok label=l.t("admin-domain-active")/> },
         DomainStatus::Suspended => {
-            view! { <span class="badge badge--danger">{l.t("admin-domain-suspended")}</span> }
+            view! { <Badge tone=Tone::Danger label=l.t("admin-domain-suspended")/> }
         }
     };
-    let pending = row.pending.then(|| {
-        view! { <span class="badge badge--warn">{l.t("admin-domain-pending")}</span> }
-    });
+    let pending = row
+        .pending
+        .then(|| view! { <Badge tone=Tone::Warn label=l.t("admin-domain-pending")/> });
     let name = row.name.clone();
     let action = match row.status {
         DomainStatus::Active => {
@@ -312,21 +275,15 @@ fn AdminsSection(admins: AdminsView, actions: ConsoleActions) -> impl IntoView {
                 view! { <LocalAdminRow admin is_me actions/> }
             })
             .collect_view();
-        view! {
-            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="admins-local-heading">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{l.t("admin-admins-username")}</th>
-                            <th scope="col">{l.t("admin-domain-created")}</th>
-                            <th scope="col">{l.t("admin-domain-actions")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        }
-        .into_any()
+        let columns = [
+            "admin-admins-username",
+            "admin-domain-created",
+            "admin-domain-actions",
+        ]
+        .map(|key| Column::new(l.t(key)))
+        .into();
+        view! { <DataTable columns labelled_by="admins-local-heading">{rows}</DataTable> }
+            .into_any()
     };
     view! {
         <section class="card stack" aria-labelledby="admins-heading">

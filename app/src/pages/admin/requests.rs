@@ -3,13 +3,14 @@
 //! approve and reject forms. Every form posts to a server function that redirects back here, so
 //! all of it works without JavaScript.
 
-use crate::components::form::ErrorAlert;
 use crate::{
     components::{
-        form::{action_error, field_error, textarea_text, CsrfField, LabelledField},
+        badge::{Badge, Tone},
+        form::{action_error, field_error, textarea_text, CsrfField, ErrorAlert, LabelledField},
         layout::Layout,
+        loaded::{set_status, Gone, Loaded},
+        table::{Column, DataTable},
     },
-    context::use_request_context,
     error::{ErrorKind, Field},
     format::date_time,
     hosting_requests::{
@@ -21,18 +22,12 @@ use crate::{
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::{
-    components::Redirect,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Someone logged in who is not a provider admin, with a 403 status.
 #[component]
-fn NotForYou() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::FORBIDDEN);
-    }
+pub fn NotForYou() -> impl IntoView {
+    set_status(403);
     let l = use_locale();
     view! {
         <Title text=l.t("requests-title")/>
@@ -43,24 +38,8 @@ fn NotForYou() -> impl IntoView {
     }
 }
 
-/// `None` when the page may be shown; else what to show instead.
-fn refuse(next: &str) -> Option<AnyView> {
-    let ctx = use_request_context();
-    match &ctx.user {
-        None => {
-            let path = format!("/login?next={next}");
-            Some(view! { <Redirect path/> }.into_any())
-        }
-        Some(user) if !user.is_provider_admin() => Some(view! { <NotForYou/> }.into_any()),
-        Some(_) => None,
-    }
-}
-
 #[component]
 pub fn RequestsPage() -> impl IntoView {
-    if let Some(refused) = refuse("/admin/requests") {
-        return refused;
-    }
     let l = use_locale();
     let query = use_query_map();
     let status = move || query.read().get("status");
@@ -72,19 +51,11 @@ pub fn RequestsPage() -> impl IntoView {
             <div class="page-header">
                 <h1>{l.t("requests-title")}</h1>
             </div>
-            <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
-                {move || {
-                    queue
-                        .get()
-                        .map(|result| match result {
-                            Ok(queue) => view! { <Queue queue/> }.into_any(),
-                            Err(e) => view! { <ErrorAlert kind=e.kind/> }.into_any(),
-                        })
-                }}
-            </Suspense>
+            <Loaded resource=queue let:queue>
+                <Queue queue/>
+            </Loaded>
         </Layout>
     }
-    .into_any()
 }
 
 fn queue_href(status: RequestStatus) -> String {
@@ -108,7 +79,7 @@ fn Queue(queue: RequestQueue) -> impl IntoView {
                     <a href=queue_href(status) aria-current=current.then_some("page")>
                         {l.t(status.label_key())}
                         " "
-                        <span class="badge badge--muted">{count.to_string()}</span>
+                        <Badge tone=Tone::Muted label=count.to_string()/>
                     </a>
                 </li>
             }
@@ -147,8 +118,7 @@ fn yes_no(l: Locale, yes: bool) -> String {
 
 fn pending_badge(l: Locale, request: &HostingRequest) -> Option<AnyView> {
     request.provisioning_pending.then(|| {
-        view! { <span class="badge badge--warn">{l.t("requests-provisioning-pending")}</span> }
-            .into_any()
+        view! { <Badge tone=Tone::Warn label=l.t("requests-provisioning-pending")/> }.into_any()
     })
 }
 
@@ -193,23 +163,17 @@ fn RequestTable(requests: Vec<HostingRequest>) -> impl IntoView {
             }
         })
         .collect_view();
-    view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="requests-list-heading">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">{l.t("requests-col-domain")}</th>
-                        <th scope="col">{l.t("requests-col-requester")}</th>
-                        <th scope="col">{l.t("requests-col-email")}</th>
-                        <th scope="col">{l.t("requests-col-xmpp")}</th>
-                        <th scope="col">{l.t("requests-col-member")}</th>
-                        <th scope="col">{l.t("requests-col-dates")}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
+    let columns = [
+        "requests-col-domain",
+        "requests-col-requester",
+        "requests-col-email",
+        "requests-col-xmpp",
+        "requests-col-member",
+        "requests-col-dates",
+    ]
+    .map(|key| Column::new(l.t(key)))
+    .into();
+    view! { <DataTable columns labelled_by="requests-list-heading">{rows}</DataTable> }
 }
 
 /// The forms of the detail page; a decision made reads the request again.
@@ -222,10 +186,6 @@ struct Decisions {
 #[component]
 pub fn RequestDetailPage() -> impl IntoView {
     let params = use_params_map();
-    let id_text = params.read_untracked().get("id").unwrap_or_default();
-    if let Some(refused) = refuse(&format!("/admin/requests/{id_text}")) {
-        return refused;
-    }
     let l = use_locale();
     let query = use_query_map();
     let decisions = Decisions {
@@ -265,30 +225,20 @@ pub fn RequestDetailPage() -> impl IntoView {
         <Layout>
             <p><a href="/admin/requests">{l.t("requests-back-queue")}</a></p>
             {done}
-            <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
-                {move || {
-                    detail
-                        .get()
-                        .map(|result| match result {
-                            Ok(detail) => view! { <Detail detail decisions/> }.into_any(),
-                            Err(e) if e.kind == ErrorKind::RequestNotFound => {
-                                view! { <UnknownRequest/> }.into_any()
-                            }
-                            Err(e) => view! { <ErrorAlert kind=e.kind/> }.into_any(),
-                        })
-                }}
-            </Suspense>
+            <Loaded
+                resource=detail
+                gone=Gone::new(ErrorKind::RequestNotFound, UnknownRequest)
+                let:detail
+            >
+                <Detail detail decisions/>
+            </Loaded>
         </Layout>
     }
-    .into_any()
 }
 
 #[component]
 fn UnknownRequest() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
+    set_status(404);
     let l = use_locale();
     view! {
         <h1>{l.t("requests-detail-title")}</h1>
@@ -387,24 +337,24 @@ fn RequestFacts(request: HostingRequest) -> impl IntoView {
 #[component]
 fn DnsCard(detail: RequestDetail) -> impl IntoView {
     let l = use_locale();
-    let (class, key, explained) = match detail.dns.verdict {
+    let (tone, key, explained) = match detail.dns.verdict {
         DnsVerdict::Ready => (
-            "badge badge--ok",
+            Tone::Ok,
             "requests-dns-ready",
             "requests-dns-ready-explained",
         ),
         DnsVerdict::Partial => (
-            "badge badge--warn",
+            Tone::Warn,
             "requests-dns-partial",
             "requests-dns-partial-explained",
         ),
         DnsVerdict::NotReady => (
-            "badge badge--danger",
+            Tone::Danger,
             "requests-dns-not-ready",
             "requests-dns-not-ready-explained",
         ),
         DnsVerdict::Unavailable => (
-            "badge badge--muted",
+            Tone::Muted,
             "requests-dns-unavailable",
             "requests-dns-unavailable-explained",
         ),
@@ -424,7 +374,7 @@ fn DnsCard(detail: RequestDetail) -> impl IntoView {
         <section class="card stack" aria-labelledby="request-dns-heading">
             <h2 id="request-dns-heading" class="card__title">{l.t("requests-dns-heading")}</h2>
             <p class="cluster">
-                <span class=class>{l.t(key)}</span>
+                <Badge tone label=l.t(key)/>
                 <span>{l.t(explained)}</span>
             </p>
             <h3>{l.t("requests-dns-findings")}</h3>

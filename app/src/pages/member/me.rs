@@ -11,15 +11,19 @@ use crate::{
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::{components::Redirect, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn MePage() -> impl IntoView {
     let ctx = use_request_context();
     let l = ctx.locale;
-    let Some(jid) = ctx.user.as_ref().and_then(|u| u.jid()).map(str::to_string) else {
-        return view! { <Redirect path="/login?next=/me"/> }.into_any();
-    };
+    // Its route lets in XMPP accounts only.
+    let jid = ctx
+        .user
+        .as_ref()
+        .and_then(|u| u.jid())
+        .map(str::to_string)
+        .unwrap_or_default();
     let query = use_query_map();
     let done = move || {
         query.read().get("done").map(|what| {
@@ -43,7 +47,6 @@ pub fn MePage() -> impl IntoView {
             <DeleteAccount jid/>
         </Layout>
     }
-    .into_any()
 }
 
 #[component]

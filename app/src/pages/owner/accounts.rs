@@ -3,7 +3,6 @@
 //! reset links (listed until used). Every action is a form posting to a server function and the
 //! page renders from its URL, so all of it works without JavaScript.
 
-use crate::components::form::ErrorAlert;
 use crate::{
     accounts::{
         accounts_href, domain_accounts, parse_page, AccountList, AccountRow, AddDomainAccount,
@@ -11,21 +10,21 @@ use crate::{
         SetAccountPassword, ShownPassword,
     },
     components::{
+        badge::{Badge, Tone},
         form::{field_error, CsrfField, FormError, LabelledField},
         layout::Layout,
+        loaded::Loaded,
+        table::{about, Column, DataTable},
     },
     context::use_request_context,
     error::{AppError, Field},
-    i18n::Locale,
+    i18n::{use_locale, Locale},
     pages::owner::invitations::select_on_focus,
     password_resets::{CreateResetLink, ResetLink},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::{
-    components::Redirect,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The console's forms; the row forms are shared by every row, and an error goes to the row of
 /// the username it kept.
@@ -133,15 +132,10 @@ where
 
 #[component]
 pub fn AccountsPage() -> impl IntoView {
-    let ctx = use_request_context();
-    let l = ctx.locale;
+    let l = use_locale();
     let params = use_params_map();
     let query = use_query_map();
     let domain = move || params.read().get("name").unwrap_or_default();
-    if ctx.user.is_none() {
-        let next = format!("/login?next=/domains/{}/accounts", domain());
-        return view! { <Redirect path=next/> }.into_any();
-    }
     let actions = Actions::new();
     actions.forget_older_results();
     let search = move || query.read().get("q").unwrap_or_default();
@@ -159,21 +153,11 @@ pub fn AccountsPage() -> impl IntoView {
             <div class="page-header">
                 <h1>{move || l.t_with("accounts-heading", &[("domain", domain())])}</h1>
             </div>
-            <Transition fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
-                {move || {
-                    list.get()
-                        .map(|result| match result {
-                            Ok(list) => view! { <Console list search=search() actions/> }.into_any(),
-                            Err(e) => {
-                                view! { <ErrorAlert kind=e.kind/> }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
+            <Loaded resource=list keep_while_reloading=true let:list>
+                <Console list search=search() actions/>
+            </Loaded>
         </Layout>
     }
-    .into_any()
 }
 
 #[component]
@@ -384,6 +368,14 @@ fn AccountTable(list: AccountList, here: Here, actions: Actions) -> impl IntoVie
         .enumerate()
         .map(|(i, account)| view! { <Row i account here=here.clone() actions/> })
         .collect_view();
+    let columns = [
+        "accounts-col-address",
+        "accounts-col-last-active",
+        "accounts-col-status",
+        "accounts-col-actions",
+    ]
+    .map(|key| Column::new(l.t(key)))
+    .into();
     let matching = (!here.search.is_empty()).then(|| {
         l.t_with(
             "accounts-matching",
@@ -395,40 +387,23 @@ fn AccountTable(list: AccountList, here: Here, actions: Actions) -> impl IntoVie
     });
     view! {
         {matching.map(|m| view! { <p>{m}</p> })}
-        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="accounts-list-heading">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">{l.t("accounts-col-address")}</th>
-                        <th scope="col">{l.t("accounts-col-last-active")}</th>
-                        <th scope="col">{l.t("accounts-col-status")}</th>
-                        <th scope="col">{l.t("accounts-col-actions")}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable columns labelled_by="accounts-list-heading">{rows}</DataTable>
     }
     .into_any()
 }
 
 fn badge(l: Locale, account: &AccountRow) -> impl IntoView {
-    let (class, key) = if account.service {
-        ("badge badge--muted", "accounts-badge-service")
+    let (tone, key) = if account.service {
+        (Tone::Muted, "accounts-badge-service")
     } else {
         match account.lock {
-            LockState::Unlocked => ("badge badge--ok", "accounts-badge-active"),
-            LockState::Locked => ("badge badge--danger", "accounts-badge-locked"),
-            LockState::Locking => ("badge badge--warn", "accounts-badge-locking"),
-            LockState::Unlocking => ("badge badge--warn", "accounts-badge-unlocking"),
+            LockState::Unlocked => (Tone::Ok, "accounts-badge-active"),
+            LockState::Locked => (Tone::Danger, "accounts-badge-locked"),
+            LockState::Locking => (Tone::Warn, "accounts-badge-locking"),
+            LockState::Unlocking => (Tone::Warn, "accounts-badge-unlocking"),
         }
     };
-    view! { <span class=class>{l.t(key)}</span> }
-}
-
-/// The visually hidden part of a button's name: which account it is about.
-fn about(jid: &str) -> impl IntoView {
-    view! { <span class="visually-hidden">{format!(" ({jid})")}</span> }
+    view! { <Badge tone label=l.t(key)/> }
 }
 
 #[component]

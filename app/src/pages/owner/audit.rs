@@ -1,21 +1,18 @@
 //! The audit log with filters: a domain's for its owners, everything for provider admins.
 
-use crate::components::form::ErrorAlert;
 use crate::{
-    components::layout::Layout, context::use_request_context, domains::audit_log,
+    components::{layout::Layout, loaded::Loaded},
+    domains::audit_log,
+    i18n::use_locale,
     pages::owner::domain::AuditTable,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::Redirect, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let ctx = use_request_context();
-    let l = ctx.locale;
-    if ctx.user.is_none() {
-        return view! { <Redirect path="/login?next=/audit"/> }.into_any();
-    }
+    let l = use_locale();
     let query = use_query_map();
     let filters = move || query.with(|q| (q.get("domain"), q.get("action")));
     let entries = Resource::new(filters, |(domain, action)| audit_log(domain, action));
@@ -38,20 +35,9 @@ pub fn AuditPage() -> impl IntoView {
                     <button type="submit" class="button">{l.t("audit-filter-submit")}</button>
                 </div>
             </form>
-            <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
-                {move || {
-                    entries
-                        .get()
-                        .map(|result| match result {
-                            Ok(entries) => view! { <AuditTable entries locale=l/> }.into_any(),
-                            Err(e) => {
-                                view! { <ErrorAlert kind=e.kind/> }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
+            <Loaded resource=entries let:entries>
+                <AuditTable entries locale=l/>
+            </Loaded>
         </Layout>
     }
-    .into_any()
 }

@@ -1,12 +1,14 @@
 //! A domain's console for its owners (and provider admins): accounts, registration mode,
 //! co-owners, quota, pending changes and recent history.
 
-use crate::components::form::ErrorAlert;
 use crate::{
     audit::{AuditEntry, Outcome},
     components::{
+        badge::{Badge, Tone},
         form::{action_error, field_error, CsrfField, FormError, LabelledField},
         layout::Layout,
+        loaded::Loaded,
+        table::{Column, DataTable},
     },
     context::use_request_context,
     domains::{
@@ -14,45 +16,26 @@ use crate::{
         SetRegistrationMode,
     },
     error::Field,
-    i18n::Locale,
+    i18n::{use_locale, Locale},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::{components::Redirect, hooks::use_params_map};
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn DomainPage() -> impl IntoView {
-    let ctx = use_request_context();
-    let l = ctx.locale;
+    let l = use_locale();
     let params = use_params_map();
     let domain = move || params.read().get("name").unwrap_or_default();
-    if ctx.user.is_none() {
-        let next = format!("/login?next=/domains/{}", domain());
-        return view! { <Redirect path=next/> }.into_any();
-    }
     let overview = Resource::new(domain, domain_dashboard);
     view! {
         <Title text=move || format!("{} — {}", domain(), l.t("domain-title"))/>
         <Layout>
-            <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
-                {move || {
-                    overview
-                        .get()
-                        .map(|result| match result {
-                            Ok(overview) => view! { <Dashboard overview/> }.into_any(),
-                            Err(e) => {
-                                view! {
-                                    <h1>{domain()}</h1>
-                                    <ErrorAlert kind=e.kind/>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
+            <Loaded resource=overview error_heading=move || view! { <h1>{domain()}</h1> } let:overview>
+                <Dashboard overview/>
+            </Loaded>
         </Layout>
     }
-    .into_any()
 }
 
 #[component]
@@ -106,9 +89,9 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
             </section>
             <section class="card stack" aria-labelledby="invites-heading">
                 <h2 id="invites-heading" class="card__title">{l.t("domain-invites-heading")}</h2>
-                <p>{l.t_with("domain-invites-pending", &[("count", overview.pending_invites.to_string())])}</p>
+                <p>{l.t_with("domain-invites-pending", &[("count", overview.pending_invitations.to_string())])}</p>
                 <p>
-                    <a class="button" href=crate::invitations::invites_href(&name, None)>
+                    <a class="button" href=crate::invitations::invitations_href(&name, None)>
                         {l.t("domain-manage-invites")}
                     </a>
                 </p>
@@ -197,12 +180,9 @@ fn OwnersCard(domain: String, owners: Vec<String>) -> impl IntoView {
         <section class="card stack" aria-labelledby="owners-heading">
             <h2 id="owners-heading" class="card__title">{l.t("owners-heading")}</h2>
             <FormError error=remove_error/>
-            <div class="table-wrap" tabindex="0">
-                <table class="table">
-                    <thead><tr><th scope="col">{l.t("owners-address")}</th><th scope="col"><span class="visually-hidden">{l.t("owners-actions")}</span></th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DataTable columns=vec![Column::new(l.t("owners-address")), Column::hidden(l.t("owners-actions"))]>
+                {rows}
+            </DataTable>
             <FormError error=add_error/>
             <ActionForm action=add attr:class="form">
                 <CsrfField/>
@@ -257,10 +237,10 @@ pub fn AuditTable(entries: Vec<AuditEntry>, locale: Locale) -> impl IntoView {
     let rows = entries
         .into_iter()
         .map(|e| {
-            let (badge, label) = match e.outcome {
-                Outcome::Done => ("badge badge--ok", l.t("audit-done")),
-                Outcome::Pending => ("badge badge--warn", l.t("audit-pending")),
-                Outcome::Failed => ("badge badge--danger", l.t("audit-failed")),
+            let (tone, label) = match e.outcome {
+                Outcome::Done => (Tone::Ok, "audit-done"),
+                Outcome::Pending => (Tone::Warn, "audit-pending"),
+                Outcome::Failed => (Tone::Danger, "audit-failed"),
             };
             view! {
                 <tr>
@@ -268,7 +248,7 @@ pub fn AuditTable(entries: Vec<AuditEntry>, locale: Locale) -> impl IntoView {
                     <td class="mono">{e.actor}</td>
                     <td>{e.action}</td>
                     <td class="mono">{e.target}</td>
-                    <td><span class=badge>{label}</span></td>
+                    <td><Badge tone label=l.t(label)/></td>
                     <td>{e.detail}</td>
                 </tr>
             }
@@ -277,21 +257,11 @@ pub fn AuditTable(entries: Vec<AuditEntry>, locale: Locale) -> impl IntoView {
     view! {
         <section class="stack" aria-labelledby="audit-heading">
             <h2 id="audit-heading">{l.t("audit-heading")}</h2>
-            <div class="table-wrap" tabindex="0">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{l.t("audit-when")}</th>
-                            <th scope="col">{l.t("audit-who")}</th>
-                            <th scope="col">{l.t("audit-what")}</th>
-                            <th scope="col">{l.t("audit-target")}</th>
-                            <th scope="col">{l.t("audit-outcome")}</th>
-                            <th scope="col">{l.t("audit-detail")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DataTable columns=["audit-when", "audit-who", "audit-what", "audit-target", "audit-outcome", "audit-detail"]
+                .map(|key| Column::new(l.t(key)))
+                .into()>
+                {rows}
+            </DataTable>
         </section>
     }
     .into_any()

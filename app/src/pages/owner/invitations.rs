@@ -4,27 +4,26 @@
 //! action is a form posting to a server function that redirects back here, and the page renders
 //! from its URL, so all of it works without JavaScript.
 
-use crate::components::form::ErrorAlert;
 use crate::{
     components::{
-        form::{action_error, field_error, CsrfField, FormError, LabelledField},
+        badge::{Badge, Tone},
+        form::{action_error, field_error, ActionErrorAlert, CsrfField, FormError, LabelledField},
         layout::Layout,
+        loaded::Loaded,
+        table::about,
     },
     context::use_request_context,
     error::{AppError, Field},
     format::date_time,
-    i18n::Locale,
+    i18n::{use_locale, Locale},
     invitations::{
-        domain_invites, CreateInvite, Done, EmailInvite, InviteList, InviteRow, InviteState,
-        MailState, RevokeInvite, Validity, MAX_USES,
+        domain_invitations, CreateInvitation, Done, EmailInvitation, InvitationList, InvitationRow,
+        InvitationState, MailState, RevokeInvitation, Validity, MAX_USES,
     },
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::{
-    components::Redirect,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Selects the whole text of a read-only input when it gets the focus, so a link is copied in
 /// one gesture (with JavaScript; without, the input is still easy to select by hand).
@@ -35,9 +34,9 @@ pub fn select_on_focus(ev: leptos::ev::FocusEvent) {
 /// The page's forms; the row forms are shared by every invitation.
 #[derive(Clone, Copy)]
 struct Actions {
-    create: ServerAction<CreateInvite>,
-    revoke: ServerAction<RevokeInvite>,
-    email: ServerAction<EmailInvite>,
+    create: ServerAction<CreateInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+    email: ServerAction<EmailInvitation>,
 }
 
 impl Actions {
@@ -84,30 +83,25 @@ impl Actions {
 }
 
 /// The token of an invitation: the last segment of its landing page's address.
-fn token(row: &InviteRow) -> &str {
+fn token(row: &InvitationRow) -> &str {
     row.link.rsplit('/').next().unwrap_or_default()
 }
 
-fn qr_src(row: &InviteRow) -> String {
+fn qr_src(row: &InvitationRow) -> String {
     format!("/invite/{}/qr.svg", token(row))
 }
 
 #[component]
-pub fn InvitesPage() -> impl IntoView {
-    let ctx = use_request_context();
-    let l = ctx.locale;
+pub fn InvitationsPage() -> impl IntoView {
+    let l = use_locale();
     let params = use_params_map();
     let query = use_query_map();
     let domain = move || params.read().get("name").unwrap_or_default();
-    if ctx.user.is_none() {
-        let next = format!("/login?next=/domains/{}/invites", domain());
-        return view! { <Redirect path=next/> }.into_any();
-    }
     let actions = Actions::new();
     actions.forget_older_results();
     let list = Resource::new(
         move || (domain(), actions.version()),
-        |(domain, _)| domain_invites(domain),
+        |(domain, _)| domain_invitations(domain),
     );
     // What the last form did, from the URL it sent the browser to.
     let done = move || {
@@ -128,25 +122,15 @@ pub fn InvitesPage() -> impl IntoView {
             <div class="page-header">
                 <h1>{move || l.t_with("invites-heading", &[("domain", domain())])}</h1>
             </div>
-            <Transition fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
-                {move || {
-                    list.get()
-                        .map(|result| match result {
-                            Ok(list) => view! { <Invites list actions done=done()/> }.into_any(),
-                            Err(e) => {
-                                view! { <ErrorAlert kind=e.kind/> }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
+            <Loaded resource=list keep_while_reloading=true let:list>
+                <Invites list actions done=done()/>
+            </Loaded>
         </Layout>
     }
-    .into_any()
 }
 
 #[component]
-fn Invites(list: InviteList, actions: Actions, done: Option<(Done, i64)>) -> impl IntoView {
+fn Invites(list: InvitationList, actions: Actions, done: Option<(Done, i64)>) -> impl IntoView {
     let l = use_request_context().locale;
     let domain = list.domain.clone();
     let dashboard = format!("/domains/{domain}");
@@ -163,13 +147,13 @@ fn Invites(list: InviteList, actions: Actions, done: Option<(Done, i64)>) -> imp
     });
     let created = done
         .filter(|(d, _)| *d == Done::Created)
-        .and_then(|(_, id)| list.invites.iter().find(|r| r.id == id).cloned())
-        .filter(|row| row.state == InviteState::Pending)
+        .and_then(|(_, id)| list.invitations.iter().find(|r| r.id == id).cloned())
+        .filter(|row| row.state == InvitationState::Pending)
         .map(|row| view! { <Created row domain=domain.clone()/> });
     let pending_ids: Vec<i64> = list
-        .invites
+        .invitations
         .iter()
-        .filter(|r| r.state == InviteState::Pending)
+        .filter(|r| r.state == InvitationState::Pending)
         .map(|r| r.id)
         .collect();
     let create = if list.registration_closed {
@@ -193,14 +177,14 @@ fn Invites(list: InviteList, actions: Actions, done: Option<(Done, i64)>) -> imp
         {closed}
         {created}
         {create}
-        <InviteGroups list highlight=done.map(|(_, id)| id) actions/>
+        <InvitationGroups list highlight=done.map(|(_, id)| id) actions/>
     }
 }
 
 /// What the last form did (so it shows without JavaScript too), unless a form came back with an
 /// error since.
 #[component]
-fn Notice(actions: Actions, done: Option<(Done, i64)>, list: InviteList) -> impl IntoView {
+fn Notice(actions: Actions, done: Option<(Done, i64)>, list: InvitationList) -> impl IntoView {
     let l = use_request_context().locale;
     move || {
         if actions.any_error() {
@@ -211,7 +195,7 @@ fn Notice(actions: Actions, done: Option<(Done, i64)>, list: InviteList) -> impl
             Done::Created => l.t("invites-done-created"),
             Done::Revoked => l.t("invites-done-revoked"),
             Done::Emailed => match list
-                .invites
+                .invitations
                 .iter()
                 .find(|r| r.id == id)
                 .and_then(|r| r.email.clone())
@@ -236,16 +220,12 @@ fn StrayEmailErrors(actions: Actions, pending_ids: Vec<i64>) -> impl IntoView {
                 .is_some_and(|id| pending_ids.contains(&id))
         })
     });
-    move || {
-        stray.get().map(|e| {
-            view! { <ErrorAlert kind=e.kind/> }
-        })
-    }
+    view! { <ActionErrorAlert error=stray/> }
 }
 
 /// The invitation just made: its link and QR code, to share at once.
 #[component]
-fn Created(row: InviteRow, domain: String) -> impl IntoView {
+fn Created(row: InvitationRow, domain: String) -> impl IntoView {
     let l = use_request_context().locale;
     let until = date_time(row.expires_at);
     let share = if row.max_uses > 1 {
@@ -423,17 +403,21 @@ fn CreateCard(domain: String, contact: Option<String>, actions: Actions) -> impl
 /// The invitations, newest first within each state; pending ones first and open, the others
 /// folded away.
 #[component]
-fn InviteGroups(list: InviteList, highlight: Option<i64>, actions: Actions) -> impl IntoView {
+fn InvitationGroups(
+    list: InvitationList,
+    highlight: Option<i64>,
+    actions: Actions,
+) -> impl IntoView {
     let l = use_request_context().locale;
     let domain = list.domain.clone();
-    let group = |state: InviteState| -> Vec<InviteRow> {
-        list.invites
+    let group = |state: InvitationState| -> Vec<InvitationRow> {
+        list.invitations
             .iter()
             .filter(|r| r.state == state)
             .cloned()
             .collect()
     };
-    let cards = move |rows: Vec<InviteRow>| {
+    let cards = move |rows: Vec<InvitationRow>| {
         let domain = domain.clone();
         view! {
             <ul class="invite-list stack">
@@ -441,22 +425,22 @@ fn InviteGroups(list: InviteList, highlight: Option<i64>, actions: Actions) -> i
                     .into_iter()
                     .map(|row| {
                         let highlight = highlight == Some(row.id);
-                        view! { <InviteCard row domain=domain.clone() highlight actions/> }
+                        view! { <InvitationCard row domain=domain.clone() highlight actions/> }
                     })
                     .collect_view()}
             </ul>
         }
     };
-    let pending = group(InviteState::Pending);
+    let pending = group(InvitationState::Pending);
     let pending_view = if pending.is_empty() {
         view! { <p class="empty">{l.t("invites-none-pending")}</p> }.into_any()
     } else {
         cards(pending).into_any()
     };
     let others = [
-        (InviteState::UsedUp, "used"),
-        (InviteState::Expired, "expired"),
-        (InviteState::Revoked, "revoked"),
+        (InvitationState::UsedUp, "used"),
+        (InvitationState::Expired, "expired"),
+        (InvitationState::Revoked, "revoked"),
     ]
     .into_iter()
     .filter_map(|(state, name)| {
@@ -478,15 +462,15 @@ fn InviteGroups(list: InviteList, highlight: Option<i64>, actions: Actions) -> i
     })
     .collect_view();
     let pending_count = list
-        .invites
+        .invitations
         .iter()
-        .filter(|r| r.state == InviteState::Pending)
+        .filter(|r| r.state == InvitationState::Pending)
         .count();
     view! {
         <section class="stack" aria-labelledby="invites-list-heading">
             <h2 id="invites-list-heading">{l.t("invites-list-heading")}</h2>
-            {list.invites.is_empty().then(|| view! { <p class="empty">{l.t("invites-empty")}</p> })}
-            {(!list.invites.is_empty()).then(|| view! {
+            {list.invitations.is_empty().then(|| view! { <p class="empty">{l.t("invites-empty")}</p> })}
+            {(!list.invitations.is_empty()).then(|| view! {
                 <h3>{l.t_with("invites-group-pending", &[("count", pending_count.to_string())])}</h3>
                 {pending_view}
                 {others}
@@ -495,23 +479,23 @@ fn InviteGroups(list: InviteList, highlight: Option<i64>, actions: Actions) -> i
     }
 }
 
-fn state_badge(l: Locale, state: InviteState) -> impl IntoView {
-    let (class, key) = match state {
-        InviteState::Pending => ("badge badge--ok", "invites-state-pending"),
-        InviteState::UsedUp => ("badge badge--muted", "invites-state-used"),
-        InviteState::Expired => ("badge badge--warn", "invites-state-expired"),
-        InviteState::Revoked => ("badge badge--danger", "invites-state-revoked"),
+fn state_badge(l: Locale, state: InvitationState) -> impl IntoView {
+    let (tone, key) = match state {
+        InvitationState::Pending => (Tone::Ok, "invites-state-pending"),
+        InvitationState::UsedUp => (Tone::Muted, "invites-state-used"),
+        InvitationState::Expired => (Tone::Warn, "invites-state-expired"),
+        InvitationState::Revoked => (Tone::Danger, "invites-state-revoked"),
     };
-    view! { <span class=class>{l.t(key)}</span> }
-}
-
-/// The visually hidden part of a control's name: which invitation it is about.
-fn about(text: &str) -> impl IntoView {
-    view! { <span class="visually-hidden">{format!(" ({text})")}</span> }
+    view! { <Badge tone label=l.t(key)/> }
 }
 
 #[component]
-fn InviteCard(row: InviteRow, domain: String, highlight: bool, actions: Actions) -> impl IntoView {
+fn InvitationCard(
+    row: InvitationRow,
+    domain: String,
+    highlight: bool,
+    actions: Actions,
+) -> impl IntoView {
     let l = use_request_context().locale;
     let id = row.id;
     let heading_id = format!("invite-{id}-heading");
@@ -525,7 +509,7 @@ fn InviteCard(row: InviteRow, domain: String, highlight: bool, actions: Actions)
     };
     // Names the invitation in the controls' accessible names, as the title alone may repeat.
     let name = format!("{title}, {}", date_time(row.created_at));
-    let pending = row.state == InviteState::Pending;
+    let pending = row.state == InvitationState::Pending;
     let accounts = if row.accounts.is_empty() {
         view! { <span class="muted">{l.t("invites-accounts-none")}</span> }.into_any()
     } else {
@@ -606,7 +590,7 @@ fn MailStatus(
     let (badge, text, retry) = match mail {
         None => (None, None, false),
         Some(MailState::Sent { at }) => (
-            Some(("badge badge--ok", l.t("invites-mail-sent"))),
+            Some((Tone::Ok, l.t("invites-mail-sent"))),
             Some(l.t_with("invites-mail-sent-at", &[("date", date_time(at))])),
             false,
         ),
@@ -627,7 +611,7 @@ fn MailStatus(
             };
             // Already failed once: no need to wait for the next automatic attempt.
             (
-                Some(("badge badge--warn", l.t("invites-mail-queued"))),
+                Some((Tone::Warn, l.t("invites-mail-queued"))),
                 Some(text),
                 attempts > 0,
             )
@@ -644,7 +628,7 @@ fn MailStatus(
                 ],
             );
             (
-                Some(("badge badge--danger", l.t("invites-mail-failed"))),
+                Some((Tone::Danger, l.t("invites-mail-failed"))),
                 Some(text),
                 true,
             )
@@ -669,7 +653,7 @@ fn MailStatus(
         <div class="stack" style="--stack-gap: var(--space-2)">
             <p class="cluster">
                 <span class="mono">{address}</span>
-                {badge.map(|(class, label)| view! { <span class=class>{label}</span> })}
+                {badge.map(|(tone, label)| view! { <Badge tone label/> })}
             </p>
             {text.map(|t| view! { <p class="field__hint">{t}</p> })}
             {retry}
@@ -680,7 +664,12 @@ fn MailStatus(
 /// What can be done with an invitation that still works: copy its link, show its QR code,
 /// send it by e-mail, withdraw it.
 #[component]
-fn PendingActions(row: InviteRow, domain: String, name: String, actions: Actions) -> impl IntoView {
+fn PendingActions(
+    row: InvitationRow,
+    domain: String,
+    name: String,
+    actions: Actions,
+) -> impl IntoView {
     let l = use_request_context().locale;
     let id = row.id;
     let id_text = id.to_string();

@@ -4,11 +4,15 @@
 //! DNS records to add. Every form posts to a server function, so all of it works without
 //! JavaScript.
 
-use crate::components::form::{ActionErrorAlert, ErrorAlert};
 use crate::{
     components::{
-        form::{action_error, field_error, textarea_text, CsrfField, FormError, LabelledField},
+        badge::{Badge, Tone},
+        form::{
+            action_error, field_error, textarea_text, ActionErrorAlert, CsrfField, FormError,
+            LabelledField,
+        },
         layout::Layout,
+        loaded::{set_status, Gone, Loaded},
     },
     context::use_request_context,
     error::{ErrorKind, Field},
@@ -24,13 +28,13 @@ use leptos_router::hooks::use_params_map;
 
 /// The badge of a request's status.
 pub fn status_badge(l: Locale, status: RequestStatus) -> impl IntoView {
-    let class = match status {
-        RequestStatus::Unconfirmed => "badge badge--muted",
-        RequestStatus::ToReview => "badge badge--warn",
-        RequestStatus::Approved => "badge badge--ok",
-        RequestStatus::Rejected => "badge badge--danger",
+    let tone = match status {
+        RequestStatus::Unconfirmed => Tone::Muted,
+        RequestStatus::ToReview => Tone::Warn,
+        RequestStatus::Approved => Tone::Ok,
+        RequestStatus::Rejected => Tone::Danger,
     };
-    view! { <span class=class>{l.t(status.label_key())}</span> }
+    view! { <Badge tone label=l.t(status.label_key())/> }
 }
 
 /// The DNS records a hosted domain needs, ready to copy: the SRV records, or alternatively the
@@ -197,21 +201,9 @@ pub fn RequestConfirmPage() -> impl IntoView {
     view! {
         <Title text=l.t("request-confirm-title")/>
         <Layout>
-            <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
-                {move || {
-                    page.get()
-                        .map(|result| match result {
-                            Ok(page) => view! { <Confirmation page token=token() confirm/> }.into_any(),
-                            Err(e) if e.kind == ErrorKind::RequestNotFound => {
-                                view! { <RequestGone/> }.into_any()
-                            }
-                            Err(e) => {
-                                view! { <ErrorAlert kind=e.kind/> }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
+            <Loaded resource=page gone=Gone::new(ErrorKind::RequestNotFound, RequestGone) let:page>
+                <Confirmation page token=token() confirm/>
+            </Loaded>
         </Layout>
     }
 }
@@ -219,10 +211,7 @@ pub fn RequestConfirmPage() -> impl IntoView {
 /// An unknown confirmation link, with a 404 status.
 #[component]
 fn RequestGone() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
+    set_status(404);
     let l = use_locale();
     view! {
         <h1>{l.t("request-gone-title")}</h1>

@@ -2,20 +2,19 @@
 //! to install, "open in my app", a QR code to continue on a phone, and account creation on the
 //! web for those whose app cannot redeem the invitation itself.
 
-use crate::components::form::ErrorAlert;
 use crate::{
     components::{
         apps::AppPicker,
         form::{action_error, field_error, CsrfField, FormError, LabelledField},
         layout::Layout,
+        loaded::{Gone, Loaded},
         password::NewPasswordFields,
     },
-    error::Field,
+    error::{ErrorKind, Field},
     format,
     i18n::use_locale,
-    invitations::{
-        check_invite_username, invite_landing, is_not_found, Landing, RegisterWithInvite,
-        UsernameCheck,
+    invitations::redeem::{
+        check_invitation_username, invitation_landing, Landing, RedeemInvitation, UsernameCheck,
     },
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -23,44 +22,24 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
-pub fn InvitePage() -> impl IntoView {
+pub fn InvitationLandingPage() -> impl IntoView {
     let l = use_locale();
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let landing = Resource::new(token, invite_landing);
+    let landing = Resource::new(token, invitation_landing);
     view! {
         <Title text=l.t("invite-title")/>
         <Layout>
-            <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
-                {move || {
-                    landing
-                        .get()
-                        .map(|result| match result {
-                            Ok(landing) => view! { <Invitation landing/> }.into_any(),
-                            Err(e) if is_not_found(&e) => view! { <InvitationGone/> }.into_any(),
-                            Err(e) => {
-                                view! { <ErrorAlert kind=e.kind/> }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
+            // One page for every unusable token (unknown, revoked, used up, expired), so the
+            // answer never tells whether a token ever existed.
+            <Loaded
+                resource=landing
+                gone=Gone::page(ErrorKind::InviteNotFound, "invite-gone-title")
+                let:landing
+            >
+                <Invitation landing/>
+            </Loaded>
         </Layout>
-    }
-}
-
-/// One page for every unusable token (unknown, revoked, used up, expired), with a 404 status,
-/// so the answer never tells whether a token ever existed.
-#[component]
-fn InvitationGone() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
-    let l = use_locale();
-    view! {
-        <h1>{l.t("invite-gone-title")}</h1>
-        <p>{crate::error::ErrorKind::InviteNotFound.message(l)}</p>
     }
 }
 
@@ -113,7 +92,7 @@ fn Invitation(landing: Landing) -> impl IntoView {
 #[component]
 fn WebRegistration(landing: Landing) -> impl IntoView {
     let l = use_locale();
-    let action = ServerAction::<RegisterWithInvite>::new();
+    let action = ServerAction::<RedeemInvitation>::new();
     let error = action_error(action);
     let kept = move |name: &str| error.get().and_then(|e| e.kept(name).map(str::to_string));
     let fixed = landing.username.clone();
@@ -129,7 +108,7 @@ fn WebRegistration(landing: Landing) -> impl IntoView {
                 if username.trim().is_empty() {
                     None
                 } else {
-                    check_invite_username(token, username).await.ok()
+                    check_invitation_username(token, username).await.ok()
                 }
             }
         },

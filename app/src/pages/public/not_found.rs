@@ -1,13 +1,13 @@
-use crate::{components::layout::Layout, i18n::use_locale};
+use crate::{
+    components::{layout::Layout, loaded::set_status},
+    i18n::use_locale,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
+    set_status(404);
     let l = use_locale();
     view! {
         <Title text=l.t("not-found-title")/>

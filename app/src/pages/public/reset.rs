@@ -1,10 +1,10 @@
 //! A password reset link (`/reset/TOKEN`): the account it is for and the new password form.
 
-use crate::components::form::ErrorAlert;
 use crate::{
     components::{
         form::{action_error, CsrfField, FormError},
         layout::Layout,
+        loaded::{Gone, Loaded},
         password::NewPasswordFields,
     },
     error::ErrorKind,
@@ -25,33 +25,14 @@ pub fn ResetPage() -> impl IntoView {
     view! {
         <Title text=l.t("reset-title")/>
         <Layout>
-            <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
-                {move || {
-                    info.get()
-                        .map(|result| match result {
-                            Ok(info) => view! { <ResetForm info token=token()/> }.into_any(),
-                            Err(e) if e.kind == ErrorKind::ResetLinkNotFound => view! { <LinkGone/> }.into_any(),
-                            Err(e) => {
-                                view! { <ErrorAlert kind=e.kind/> }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
+            <Loaded
+                resource=info
+                gone=Gone::page(ErrorKind::ResetLinkNotFound, "reset-gone-title")
+                let:info
+            >
+                <ResetForm info token=token()/>
+            </Loaded>
         </Layout>
-    }
-}
-
-#[component]
-fn LinkGone() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
-    let l = use_locale();
-    view! {
-        <h1>{l.t("reset-gone-title")}</h1>
-        <p>{ErrorKind::ResetLinkNotFound.message(l)}</p>
     }
 }
 

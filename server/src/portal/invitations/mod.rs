@@ -1,16 +1,17 @@
-//! Invitations: the owner's list and actions, the landing page and web registration. Prosody
-//! holds the tokens and decides whether one still works (so a use in an app and a use on the
-//! web are counted in one place); the portal records what it learns.
+//! Invitations: the owner's list and actions; their redemption on the web is in [`redeem`].
+//! Prosody holds the tokens and decides whether one still works (so a use in an app and a use on
+//! the web are counted in one place); the portal records what it learns.
+
+mod redeem;
 
 use super::{actor, internal, managed_domain, PortalService};
 use crate::{
-    accounts::{account_jid, check_password, xmpp_error},
-    audit,
-    domains::{self, DomainRow},
-    invitations::{self, mail::InviteMail, InviteRecord, NewRecord},
+    accounts::{account_jid, xmpp_error},
+    audit, domains,
+    invitations::{self, mail::InvitationMail, InvitationRecord, NewRecord},
     mail::{outbox, Email},
     reconcile::Kind,
-    xmpp::{InvitationSpec, InvitationState, XmppError},
+    xmpp::{self, InvitationSpec},
 };
 use app::{
     audit::Outcome,
@@ -18,8 +19,8 @@ use app::{
     error::{AppError, ErrorKind},
     i18n::Locale,
     invitations::{
-        InviteList, InviteRow, InviteState, InvitesBackend, Landing, MailState, NewInvite,
-        UsernameCheck, Validity,
+        InvitationList, InvitationRow, InvitationState, InvitationsBackend, MailState,
+        NewInvitation, Validity,
     },
 };
 use xmpp_parsers::jid::{BareJid, DomainPart};
@@ -27,7 +28,6 @@ use xmpp_parsers::jid::{BareJid, DomainPart};
 const CREATE: &str = "create-invite";
 const REVOKE: &str = "revoke-invite";
 const EMAIL: &str = "email-invite";
-const REDEEM: &str = "redeem-invite";
 
 /// The longest note an owner may keep on an invitation.
 const MAX_NOTE_CHARS: usize = 500;
@@ -65,7 +65,7 @@ impl PortalService {
                 }
             }
             // Withdrawn on the server by other means: the portal follows.
-            if found.state == InvitationState::Revoked && record.revoked_at.is_none() {
+            if found.state == xmpp::InvitationState::Revoked && record.revoked_at.is_none() {
                 invitations::mark_revoked(db, record.id, self.0.clock.now())
                     .await
                     .map_err(internal)?;
@@ -74,26 +74,7 @@ impl PortalService {
         Ok(true)
     }
 
-    /// The invitation behind `token` if, as the portal last recorded it, it can still be used;
-    /// any other case answers the same. For forms whose answer Prosody gives anyway (the
-    /// redemption checks the token there), so they cost no extra round trip.
-    async fn recorded(&self, token: &str) -> Result<InviteRecord, AppError> {
-        invitations::by_token(&self.0.db, token)
-            .await
-            .map_err(internal)?
-            .filter(|record| record.state(self.0.clock.now()) == InviteState::Pending)
-            .ok_or_else(|| ErrorKind::InviteNotFound.into())
-    }
-
-    /// Like [`Self::recorded`], with the uses read from Prosody first (a use in an app since):
-    /// for the landing page.
-    async fn usable(&self, token: &str) -> Result<InviteRecord, AppError> {
-        let record = self.recorded(token).await?;
-        self.sync_usage(&record.domain).await?;
-        self.recorded(token).await
-    }
-
-    async fn row(&self, record: InviteRecord) -> Result<InviteRow, AppError> {
+    async fn row(&self, record: InvitationRecord) -> Result<InvitationRow, AppError> {
         let mail = match record.mail_id {
             Some(id) => outbox::status(&self.0.db, id)
                 .await
@@ -101,7 +82,7 @@ impl PortalService {
                 .map(mail_state),
             None => None,
         };
-        Ok(InviteRow {
+        Ok(InvitationRow {
             id: record.id,
             link: self.landing_link(&record.token),
             state: record.state(self.0.clock.now()),
@@ -128,13 +109,13 @@ impl PortalService {
     /// Queues the invitation's e-mail and remembers it on the invitation.
     async fn send_mail(
         &self,
-        record: &InviteRecord,
+        record: &InvitationRecord,
         to: &str,
         locale: Locale,
     ) -> Result<(), AppError> {
         let email: Email = invitations::mail::compose(
             locale,
-            &InviteMail {
+            &InvitationMail {
                 to,
                 provider: &self.0.config.provider_name,
                 inviter: &record.created_by,
@@ -152,7 +133,11 @@ impl PortalService {
     }
 
     /// The accounts made with an owner invitation become owners of its domain.
-    async fn add_owners(&self, record: &InviteRecord, accounts: &[String]) -> Result<(), AppError> {
+    async fn add_owners(
+        &self,
+        record: &InvitationRecord,
+        accounts: &[String],
+    ) -> Result<(), AppError> {
         let db = &self.0.db;
         let row = domains::get(db, &record.domain)
             .await
@@ -229,7 +214,7 @@ impl PortalService {
     }
 
     /// The landing link of invitation `id` of `domain`.
-    pub(super) async fn invite_link(&self, domain: &str, id: i64) -> Result<String, AppError> {
+    pub(super) async fn invitation_link(&self, domain: &str, id: i64) -> Result<String, AppError> {
         let record = invitations::by_id(&self.0.db, domain, id)
             .await
             .map_err(internal)?
@@ -294,27 +279,13 @@ fn check_email(email: &str) -> Result<(), ErrorKind> {
         .map_err(|_| ErrorKind::InvalidEmail)
 }
 
-/// What a refused redemption means to the person registering.
-fn redeem_error(err: XmppError, row: &DomainRow) -> AppError {
-    match err {
-        XmppError::QuotaReached => ErrorKind::QuotaReached {
-            quota: row
-                .quota
-                .and_then(|q| u32::try_from(q).ok())
-                .unwrap_or_default(),
-        }
-        .into(),
-        other => xmpp_error(other),
-    }
-}
-
 #[async_trait::async_trait]
-impl InvitesBackend for PortalService {
-    async fn invite_list(
+impl InvitationsBackend for PortalService {
+    async fn invitation_list(
         &self,
         ctx: &RequestContext,
         domain: &str,
-    ) -> Result<InviteList, AppError> {
+    ) -> Result<InvitationList, AppError> {
         let row = managed_domain(&self.0, ctx, domain).await?;
         let synced = self.sync_usage(&row.name).await?;
         let mut rows = Vec::new();
@@ -324,20 +295,20 @@ impl InvitesBackend for PortalService {
         {
             rows.push(self.row(record).await?);
         }
-        Ok(InviteList {
+        Ok(InvitationList {
             synced,
             registration_closed: row.registration_mode == "closed",
             contact: self.contact_for(ctx).await?,
-            invites: rows,
+            invitations: rows,
             domain: row.name,
         })
     }
 
-    async fn create_invite(
+    async fn create_invitation(
         &self,
         ctx: &RequestContext,
         domain: &str,
-        invite: NewInvite,
+        invite: NewInvitation,
     ) -> Result<i64, AppError> {
         let row = managed_domain(&self.0, ctx, domain).await?;
         let username = match &invite.username {
@@ -427,7 +398,7 @@ impl InvitesBackend for PortalService {
         Ok(id)
     }
 
-    async fn revoke_invite(
+    async fn revoke_invitation(
         &self,
         ctx: &RequestContext,
         domain: &str,
@@ -454,7 +425,7 @@ impl InvitesBackend for PortalService {
         .await
     }
 
-    async fn email_invite(
+    async fn email_invitation(
         &self,
         ctx: &RequestContext,
         domain: &str,
@@ -468,7 +439,7 @@ impl InvitesBackend for PortalService {
             .await
             .map_err(internal)?
             .ok_or(ErrorKind::InviteNotFound)?;
-        if record.state(self.0.clock.now()) != InviteState::Pending {
+        if record.state(self.0.clock.now()) != InvitationState::Pending {
             return Err(ErrorKind::InviteNotFound.into());
         }
         let same = record.email.as_deref() == Some(email)
@@ -496,102 +467,5 @@ impl InvitesBackend for PortalService {
         )
         .await
         .map_err(internal)
-    }
-
-    async fn landing(&self, ctx: &RequestContext, token: &str) -> Result<Landing, AppError> {
-        let record = self.usable(token).await?;
-        Ok(Landing {
-            link: self.landing_link(&record.token),
-            token: record.token,
-            domain: record.domain,
-            inviter: record.created_by,
-            provider: ctx.provider_name.clone(),
-            expires_at: record.expires_at,
-            uri: record.uri,
-            username: record.username,
-            platform: None,
-            min_password_length: self.0.config.accounts.min_password_length,
-        })
-    }
-
-    async fn check_username(
-        &self,
-        _ctx: &RequestContext,
-        token: &str,
-        username: &str,
-    ) -> Result<UsernameCheck, AppError> {
-        let record = self.recorded(token).await?;
-        let Ok(jid) = account_jid(username, &record.domain) else {
-            return Ok(UsernameCheck::Invalid);
-        };
-        if record
-            .username
-            .as_deref()
-            .is_some_and(|fixed| Some(fixed) != jid.node().map(|n| n.as_str()))
-        {
-            return Ok(UsernameCheck::Invalid);
-        }
-        Ok(match self.0.xmpp.account_exists(&jid).await {
-            Ok(true) => UsernameCheck::Taken,
-            Ok(false) => UsernameCheck::Available {
-                jid: jid.to_string(),
-            },
-            Err(_) => UsernameCheck::Unknown,
-        })
-    }
-
-    async fn register(
-        &self,
-        _ctx: &RequestContext,
-        token: &str,
-        username: &str,
-        password: &str,
-        confirm: &str,
-    ) -> Result<String, AppError> {
-        let record = self.recorded(token).await?;
-        let jid = account_jid(username, &record.domain)?;
-        let node = jid.node().map(|n| n.to_string()).unwrap_or_default();
-        if record
-            .username
-            .as_deref()
-            .is_some_and(|fixed| fixed != node)
-        {
-            return Err(ErrorKind::UsernameNotInvited.into());
-        }
-        check_password(password, self.0.config.accounts.min_password_length)?;
-        if password != confirm {
-            return Err(ErrorKind::PasswordMismatch.into());
-        }
-        let row = domains::get(&self.0.db, &record.domain)
-            .await
-            .map_err(internal)?
-            .ok_or(ErrorKind::InviteNotFound)?;
-        let host = DomainPart::new(&row.name).map_err(internal)?;
-        // Prosody creates the account and counts the use in one step: concurrent redemptions,
-        // here or in apps, cannot exceed the invitation's uses.
-        let created = self
-            .0
-            .xmpp
-            .redeem_invitation(&host, token, &node, password)
-            .await
-            .map_err(|e| redeem_error(e, &row))?;
-        // Best effort: the next list or landing reads the uses from Prosody anyway.
-        if let Err(e) = self.sync_usage(&row.name).await {
-            tracing::warn!(error = ?e, "cannot record an invitation's use");
-        }
-        audit::record(
-            &self.0.db,
-            audit::Change {
-                actor: created.as_str(),
-                domain: Some(&row.name),
-                action: REDEEM,
-                target: &node,
-                outcome: Outcome::Done,
-                detail: "web",
-            },
-        )
-        .await
-        .map_err(internal)?;
-        Ok(created.to_string())
     }
 }

@@ -1,0 +1,28 @@
+//! The short status label of a row (an account's state, a request's status).
+
+use leptos::prelude::*;
+
+/// A badge's colour, by what the status means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Ok,
+    Warn,
+    Danger,
+    Muted,
+}
+
+impl Tone {
+    fn class(self) -> &'static str {
+        match self {
+            Tone::Ok => "badge badge--ok",
+            Tone::Warn => "badge badge--warn",
+            Tone::Danger => "badge badge--danger",
+            Tone::Muted => "badge badge--muted",
+        }
+    }
+}
+
+#[component]
+pub fn Badge(tone: Tone, #[prop(into)] label: String) -> impl IntoView {
+    view! { <span class=tone.class()>{label}</span> }
+}
