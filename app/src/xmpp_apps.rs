@@ -159,9 +159,9 @@ pub fn apps_for(platform: Platform) -> &'static [XmppApp] {
     }
 }
 
-/// The link to get `app`, carrying `invite_uri` where the store hands it to the app.
-pub fn download_link(app: &XmppApp, invite_uri: Option<&str>) -> String {
-    match invite_uri {
+/// The link to get `app`, carrying `invitation_uri` where the store hands it to the app.
+pub fn download_link(app: &XmppApp, invitation_uri: Option<&str>) -> String {
+    match invitation_uri {
         Some(uri) if app.takes_referrer => {
             let referrer: String = form_urlencoded::byte_serialize(uri.as_bytes()).collect();
             format!("{}&referrer={referrer}", app.url)

@@ -6,12 +6,12 @@ use crate::{
 };
 use leptos::prelude::*;
 
-/// `invite_uri`: carried to the stores that hand it to the app after installation.
+/// `invitation_uri`: carried to the stores that hand it to the app after installation.
 #[component]
-pub fn AppPicker(platform: Option<Platform>, invite_uri: Option<String>) -> impl IntoView {
+pub fn AppPicker(platform: Option<Platform>, invitation_uri: Option<String>) -> impl IntoView {
     let l = use_locale();
     let list = move |platform: Platform| {
-        let uri = invite_uri.clone();
+        let uri = invitation_uri.clone();
         let items = apps_for(platform)
             .iter()
             .map(|app| {

@@ -302,7 +302,7 @@ pub trait InvitationsBackend {
         &self,
         ctx: &RequestContext,
         domain: &str,
-        invite: NewInvitation,
+        invitation: NewInvitation,
     ) -> Result<i64, AppError>;
 
     async fn revoke_invitation(

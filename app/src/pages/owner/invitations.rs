@@ -123,14 +123,14 @@ pub fn InvitationsPage() -> impl IntoView {
                 <h1>{move || l.t_with("invites-heading", &[("domain", domain())])}</h1>
             </div>
             <Loaded resource=list keep_while_reloading=true let:list>
-                <Invites list actions done=done()/>
+                <Invitations list actions done=done()/>
             </Loaded>
         </Layout>
     }
 }
 
 #[component]
-fn Invites(list: InvitationList, actions: Actions, done: Option<(Done, i64)>) -> impl IntoView {
+fn Invitations(list: InvitationList, actions: Actions, done: Option<(Done, i64)>) -> impl IntoView {
     let l = use_request_context().locale;
     let domain = list.domain.clone();
     let dashboard = format!("/domains/{domain}");

@@ -67,7 +67,7 @@ fn Invitation(landing: Landing) -> impl IntoView {
         </div>
         <section class="card stack" aria-labelledby="step-app">
             <h2 id="step-app" class="card__title">{l.t("invite-step-app")}</h2>
-            <AppPicker platform=landing.platform invite_uri=Some(landing.uri.clone())/>
+            <AppPicker platform=landing.platform invitation_uri=Some(landing.uri.clone())/>
         </section>
         <section class="card stack" aria-labelledby="step-open">
             <h2 id="step-open" class="card__title">{l.t("invite-step-open")}</h2>
@@ -85,12 +85,12 @@ fn Invitation(landing: Landing) -> impl IntoView {
                 </div>
             </details>
         </section>
-        <WebRegistration landing/>
+        <WebRedemption landing/>
     }
 }
 
 #[component]
-fn WebRegistration(landing: Landing) -> impl IntoView {
+fn WebRedemption(landing: Landing) -> impl IntoView {
     let l = use_locale();
     let action = ServerAction::<RedeemInvitation>::new();
     let error = action_error(action);

@@ -38,7 +38,7 @@ pub fn WelcomePage() -> impl IntoView {
                     {move || {
                         platform
                             .get()
-                            .map(|p| view! { <AppPicker platform=p.ok().flatten() invite_uri=None/> })
+                            .map(|p| view! { <AppPicker platform=p.ok().flatten() invitation_uri=None/> })
                     }}
                 </Suspense>
             </section>

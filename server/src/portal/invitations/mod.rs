@@ -308,23 +308,23 @@ impl InvitationsBackend for PortalService {
         &self,
         ctx: &RequestContext,
         domain: &str,
-        invite: NewInvitation,
+        invitation: NewInvitation,
     ) -> Result<i64, AppError> {
         let row = managed_domain(&self.0, ctx, domain).await?;
-        let username = match &invite.username {
+        let username = match &invitation.username {
             Some(name) => Some(account_jid(name, &row.name)?),
             None => None,
         };
-        if username.is_some() && invite.max_uses > 1 {
+        if username.is_some() && invitation.max_uses > 1 {
             return Err(ErrorKind::FixedUsernameMultiUse.into());
         }
-        if let Some(email) = &invite.email {
+        if let Some(email) = &invitation.email {
             check_email(email)?;
         }
         if row.registration_mode == "closed" {
             return Err(ErrorKind::RegistrationClosed.into());
         }
-        let contact = if invite.add_contact {
+        let contact = if invitation.add_contact {
             let jid = self
                 .contact_for(ctx)
                 .await?
@@ -333,9 +333,9 @@ impl InvitationsBackend for PortalService {
         } else {
             None
         };
-        let note: String = invite.note.chars().take(MAX_NOTE_CHARS).collect();
+        let note: String = invitation.note.chars().take(MAX_NOTE_CHARS).collect();
         let now = self.0.clock.now();
-        let expires_at = now + invite.validity.seconds();
+        let expires_at = now + invitation.validity.seconds();
         let host = DomainPart::new(&row.name).map_err(internal)?;
         let created = self
             .0
@@ -347,7 +347,7 @@ impl InvitationsBackend for PortalService {
                         .as_ref()
                         .and_then(|j| j.node())
                         .map(|n| n.to_string()),
-                    max_uses: invite.max_uses,
+                    max_uses: invitation.max_uses,
                     expires_at,
                     contact: contact.clone(),
                 },
@@ -366,7 +366,7 @@ impl InvitationsBackend for PortalService {
                 created_by: &creator,
                 created_at: now,
                 expires_at,
-                max_uses: invite.max_uses,
+                max_uses: invitation.max_uses,
                 username: username_node,
                 note: &note,
                 contact: contact_text.as_deref(),
@@ -383,17 +383,18 @@ impl InvitationsBackend for PortalService {
                 action: CREATE,
                 target: username_node.unwrap_or(""),
                 outcome: Outcome::Done,
-                detail: &format!("uses: {}, until {}", invite.max_uses, expires_at),
+                detail: &format!("uses: {}, until {}", invitation.max_uses, expires_at),
             },
         )
         .await
         .map_err(internal)?;
-        if let Some(email) = &invite.email {
+        if let Some(email) = &invitation.email {
             let record = invitations::by_id(&self.0.db, &row.name, id)
                 .await
                 .map_err(internal)?
                 .ok_or(ErrorKind::Internal)?;
-            self.send_mail(&record, email, invite.email_locale).await?;
+            self.send_mail(&record, email, invitation.email_locale)
+                .await?;
         }
         Ok(id)
     }
