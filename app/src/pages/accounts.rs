@@ -413,17 +413,18 @@ fn AccountTable(list: AccountList, here: Here, actions: Actions) -> impl IntoVie
 }
 
 fn badge(l: Locale, account: &AccountRow) -> impl IntoView {
-    let (class, key) = if account.service {
-        ("badge badge--muted", "accounts-badge-service")
+    let (class, key, state) = if account.service {
+        ("badge badge--muted", "accounts-badge-service", "service")
     } else {
         match account.lock {
-            LockState::Unlocked => ("badge badge--ok", "accounts-badge-active"),
-            LockState::Locked => ("badge badge--danger", "accounts-badge-locked"),
-            LockState::Locking => ("badge badge--warn", "accounts-badge-locking"),
-            LockState::Unlocking => ("badge badge--warn", "accounts-badge-unlocking"),
+            LockState::Unlocked => ("badge badge--ok", "accounts-badge-active", "active"),
+            LockState::Locked => ("badge badge--danger", "accounts-badge-locked", "locked"),
+            LockState::Locking => ("badge badge--warn", "accounts-badge-locking", "locking"),
+            LockState::Unlocking => ("badge badge--warn", "accounts-badge-unlocking", "unlocking"),
         }
     };
-    view! { <span class=class>{l.t(key)}</span> }
+    // `data-state`: a stable marker for tests, whatever the language.
+    view! { <span class=class data-state=state>{l.t(key)}</span> }
 }
 
 /// The visually hidden part of a button's name: which account it is about.

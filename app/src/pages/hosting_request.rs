@@ -30,7 +30,8 @@ pub fn status_badge(l: Locale, status: RequestStatus) -> impl IntoView {
         RequestStatus::Approved => "badge badge--ok",
         RequestStatus::Rejected => "badge badge--danger",
     };
-    view! { <span class=class>{l.t(status.label_key())}</span> }
+    // `data-status`: a stable marker for tests, whatever the language.
+    view! { <span class=class data-status=status.as_str()>{l.t(status.label_key())}</span> }
 }
 
 /// The DNS records a hosted domain needs, ready to copy: the SRV records, or alternatively the

@@ -465,12 +465,13 @@ fn InviteGroups(list: InviteList, highlight: Option<i64>, actions: Actions) -> i
             return None;
         }
         let open = highlight.is_some_and(|id| rows.iter().any(|r| r.id == id));
+        let count = rows.len();
         let title = l.t_with(
             &format!("invites-group-{name}"),
-            &[("count", rows.len().to_string())],
+            &[("count", count.to_string())],
         );
         Some(view! {
-            <details class="invite-group" open=open>
+            <details class="invite-group" open=open data-group=name data-count=count>
                 <summary><h3>{title}</h3></summary>
                 {cards(rows)}
             </details>
@@ -487,7 +488,9 @@ fn InviteGroups(list: InviteList, highlight: Option<i64>, actions: Actions) -> i
             <h2 id="invites-list-heading">{l.t("invites-list-heading")}</h2>
             {list.invites.is_empty().then(|| view! { <p class="empty">{l.t("invites-empty")}</p> })}
             {(!list.invites.is_empty()).then(|| view! {
-                <h3>{l.t_with("invites-group-pending", &[("count", pending_count.to_string())])}</h3>
+                <h3 data-group="pending" data-count=pending_count>
+                    {l.t_with("invites-group-pending", &[("count", pending_count.to_string())])}
+                </h3>
                 {pending_view}
                 {others}
             })}
@@ -496,13 +499,14 @@ fn InviteGroups(list: InviteList, highlight: Option<i64>, actions: Actions) -> i
 }
 
 fn state_badge(l: Locale, state: InviteState) -> impl IntoView {
-    let (class, key) = match state {
-        InviteState::Pending => ("badge badge--ok", "invites-state-pending"),
-        InviteState::UsedUp => ("badge badge--muted", "invites-state-used"),
-        InviteState::Expired => ("badge badge--warn", "invites-state-expired"),
-        InviteState::Revoked => ("badge badge--danger", "invites-state-revoked"),
+    let (class, key, name) = match state {
+        InviteState::Pending => ("badge badge--ok", "invites-state-pending", "pending"),
+        InviteState::UsedUp => ("badge badge--muted", "invites-state-used", "used"),
+        InviteState::Expired => ("badge badge--warn", "invites-state-expired", "expired"),
+        InviteState::Revoked => ("badge badge--danger", "invites-state-revoked", "revoked"),
     };
-    view! { <span class=class>{l.t(key)}</span> }
+    // `data-state`: a stable marker for tests, whatever the language.
+    view! { <span class=class data-state=name>{l.t(key)}</span> }
 }
 
 /// The visually hidden part of a control's name: which invitation it is about.

@@ -4,7 +4,8 @@
 
 use app::error::ErrorKind;
 use domaine_tests::{
-    database::backends,
+    database::Backend,
+    per_backend,
     portal::{provider_admin_jid, TestPortal},
     prosody::{can_login, register_in_band, Prosody},
     web::WebClient,
@@ -19,31 +20,17 @@ const PASSWORD: &str = "owner password 1";
 
 /// The web client of `user@host`, logged in with their XMPP password.
 async fn xmpp_user(portal: &TestPortal, prosody: &Prosody, user: &str, host: &str) -> WebClient {
-    prosody.register(user, host, PASSWORD);
-    let jid = format!("{user}@{host}");
-    WebClient::logged_in(&portal.url("/"), "en", &jid, PASSWORD, "/").await
-}
-
-/// A provider admin makes `owner` an owner of `domain`.
-async fn make_owner(admin: &WebClient, domain: &str, owner: &str) {
-    let fields = [("domain", domain), ("jid", owner)];
-    admin
-        .server_fn_on("/admin", "add_owner", &fields)
-        .await
-        .unwrap();
+    portal.xmpp_user(prosody, user, host, PASSWORD, "en").await
 }
 
 async fn admin(portal: &TestPortal) -> WebClient {
-    portal.create_admin("admin", "admin password 1").await;
-    let web = WebClient::new(&portal.url("/"), "en");
-    assert!(web.login("admin", "admin password 1").await);
-    web
+    portal.admin_web("admin", "admin password 1", "en").await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn xmpp_logins_are_checked_by_the_xmpp_server() {
     let mut prosody = Prosody::start(&[A]);
-    let portal = TestPortal::start(&prosody, &backends()[0]).await;
+    let portal = TestPortal::start(&prosody, &Backend::Sqlite).await;
     let user = xmpp_user(&portal, &prosody, "carol", A).await;
     let home = user.get("/").await;
     assert!(home.html.contains("My account"));
@@ -67,7 +54,7 @@ async fn xmpp_logins_are_checked_by_the_xmpp_server() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_provider_admin_listed_by_xmpp_address_logs_in_with_it() {
     let prosody = Prosody::start(&[A, B]);
-    let portal = TestPortal::start(&prosody, &backends()[0]).await;
+    let portal = TestPortal::start(&prosody, &Backend::Sqlite).await;
     let jid = provider_admin_jid(&prosody);
     let (user, host) = jid.split_once('@').unwrap();
     prosody.register(user, host, PASSWORD);
@@ -85,141 +72,140 @@ async fn a_provider_admin_listed_by_xmpp_address_logs_in_with_it() {
         .is_ok());
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_owner_runs_their_domain_and_nothing_else() {
+per_backend!(an_owner_runs_their_domain_and_nothing_else);
+async fn an_owner_runs_their_domain_and_nothing_else(backend: Backend) {
     let prosody = Prosody::start(&[A, B]);
-    for backend in backends() {
-        let portal = TestPortal::start(&prosody, &backend).await;
-        let admin = admin(&portal).await;
-        let owner_a = format!("owner-{}", backend.name());
-        make_owner(&admin, A, &format!("{owner_a}@{A}")).await;
-        make_owner(&admin, B, &format!("bob-{}@{B}", backend.name())).await;
-        let owner = xmpp_user(&portal, &prosody, &owner_a, A).await;
-        let plain = xmpp_user(&portal, &prosody, &format!("plain-{}", backend.name()), A).await;
+    let portal = TestPortal::start(&prosody, &backend).await;
+    let admin = admin(&portal).await;
+    let owner_a = format!("owner-{}", backend.name());
+    admin.add_owner(A, &format!("{owner_a}@{A}")).await;
+    admin
+        .add_owner(B, &format!("bob-{}@{B}", backend.name()))
+        .await;
+    let owner = xmpp_user(&portal, &prosody, &owner_a, A).await;
+    let plain = xmpp_user(&portal, &prosody, &format!("plain-{}", backend.name()), A).await;
 
-        assert!(
-            owner.get("/").await.html.contains("/domains/a.test"),
-            "the home page lists the domain"
-        );
-        assert_eq!(owner.get("/domains/a.test").await.status, StatusCode::OK);
-        assert!(owner
-            .server_fn("domain_dashboard", &[("domain", A)])
-            .await
-            .is_ok());
+    assert!(
+        owner.get("/").await.html.contains("/domains/a.test"),
+        "the home page lists the domain"
+    );
+    assert_eq!(owner.get("/domains/a.test").await.status, StatusCode::OK);
+    assert!(owner
+        .server_fn("domain_dashboard", &[("domain", A)])
+        .await
+        .is_ok());
 
-        // Every action on B, and every owner action for a plain user, is refused.
-        for (web, domain) in [(&owner, B), (&plain, A)] {
-            let csrf = web.get("/").await.csrf();
-            let calls: [(&str, Vec<(&str, &str)>); 5] = [
-                ("domain_dashboard", vec![("domain", domain)]),
-                (
-                    "set_registration_mode",
-                    vec![("csrf", &csrf), ("domain", domain), ("mode", "open")],
-                ),
-                (
-                    "add_owner",
-                    vec![("csrf", &csrf), ("domain", domain), ("jid", "eve@a.test")],
-                ),
-                (
-                    "remove_owner",
-                    vec![("csrf", &csrf), ("domain", domain), ("jid", "bob@b.test")],
-                ),
-                (
-                    "set_quota",
-                    vec![("csrf", &csrf), ("domain", domain), ("quota", "5")],
-                ),
-            ];
-            for (name, fields) in calls {
-                let err = web.server_fn(name, &fields).await.unwrap_err();
-                assert_eq!(err.kind, ErrorKind::Forbidden, "{name} on {domain}");
-            }
-            let target = [
-                ("csrf", csrf.as_str()),
-                ("domain", domain),
-                ("username", "victim"),
-            ];
-            let account_calls: [(&str, Vec<(&str, &str)>); 6] = [
-                (
-                    "domain_accounts",
-                    vec![("domain", domain), ("query", ""), ("page", "1")],
-                ),
-                (
-                    "add_domain_account",
-                    [&target[..], &[("password", "a long password")]].concat(),
-                ),
-                (
-                    "delete_domain_account",
-                    [&target[..], &[("confirm", "victim")]].concat(),
-                ),
-                (
-                    "set_account_password",
-                    [&target[..], &[("password", "a long password")]].concat(),
-                ),
-                ("set_account_lock", [&target[..], &[("lock", "1")]].concat()),
-                ("end_account_sessions", target.to_vec()),
-            ];
-            for (name, fields) in account_calls {
-                let err = web.server_fn(name, &fields).await.unwrap_err();
-                assert_eq!(err.kind, ErrorKind::Forbidden, "{name} on {domain}");
-            }
-            assert!(web.server_fn("list_domains", &[]).await.is_err());
-        }
-        // Quotas are the provider's to set, not the owner's.
-        let csrf = owner.get("/").await.csrf();
-        let err = owner
-            .server_fn(
-                "set_quota",
-                &[("csrf", &csrf), ("domain", A), ("quota", "5")],
-            )
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind, ErrorKind::Forbidden);
-
-        // Co-owners: add one, and the last one cannot be removed.
-        let me = format!("{owner_a}@{A}");
-        let co = format!("co-{}@{A}", backend.name());
-        owner
-            .server_fn("add_owner", &[("csrf", &csrf), ("domain", A), ("jid", &co)])
-            .await
-            .unwrap();
-        let again = owner
-            .server_fn("add_owner", &[("csrf", &csrf), ("domain", A), ("jid", &co)])
-            .await;
-        assert_eq!(again.unwrap_err().kind, ErrorKind::AlreadyOwner);
-        let bad = owner
-            .server_fn(
+    // Every action on B, and every owner action for a plain user, is refused.
+    for (web, domain) in [(&owner, B), (&plain, A)] {
+        let csrf = web.get("/").await.csrf();
+        let calls: [(&str, Vec<(&str, &str)>); 5] = [
+            ("domain_dashboard", vec![("domain", domain)]),
+            (
+                "set_registration_mode",
+                vec![("csrf", &csrf), ("domain", domain), ("mode", "open")],
+            ),
+            (
                 "add_owner",
-                &[("csrf", &csrf), ("domain", A), ("jid", "not an address")],
-            )
-            .await;
-        assert_eq!(bad.unwrap_err().kind, ErrorKind::InvalidJid);
-        owner
-            .server_fn(
+                vec![("csrf", &csrf), ("domain", domain), ("jid", "eve@a.test")],
+            ),
+            (
                 "remove_owner",
-                &[("csrf", &csrf), ("domain", A), ("jid", &co)],
-            )
-            .await
-            .unwrap();
-        let last = owner
-            .server_fn(
-                "remove_owner",
-                &[("csrf", &csrf), ("domain", A), ("jid", &me)],
-            )
-            .await;
-        assert_eq!(last.unwrap_err().kind, ErrorKind::LastOwner);
-
-        let page = owner.get("/domains/a.test").await;
-        assert!(
-            page.html.contains("add-owner") && page.html.contains(&co),
-            "the audit log shows the changes"
-        );
+                vec![("csrf", &csrf), ("domain", domain), ("jid", "bob@b.test")],
+            ),
+            (
+                "set_quota",
+                vec![("csrf", &csrf), ("domain", domain), ("quota", "5")],
+            ),
+        ];
+        for (name, fields) in calls {
+            let err = web.server_fn(name, &fields).await.unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Forbidden, "{name} on {domain}");
+        }
+        let target = [
+            ("csrf", csrf.as_str()),
+            ("domain", domain),
+            ("username", "victim"),
+        ];
+        let account_calls: [(&str, Vec<(&str, &str)>); 6] = [
+            (
+                "domain_accounts",
+                vec![("domain", domain), ("query", ""), ("page", "1")],
+            ),
+            (
+                "add_domain_account",
+                [&target[..], &[("password", "a long password")]].concat(),
+            ),
+            (
+                "delete_domain_account",
+                [&target[..], &[("confirm", "victim")]].concat(),
+            ),
+            (
+                "set_account_password",
+                [&target[..], &[("password", "a long password")]].concat(),
+            ),
+            ("set_account_lock", [&target[..], &[("lock", "1")]].concat()),
+            ("end_account_sessions", target.to_vec()),
+        ];
+        for (name, fields) in account_calls {
+            let err = web.server_fn(name, &fields).await.unwrap_err();
+            assert_eq!(err.kind, ErrorKind::Forbidden, "{name} on {domain}");
+        }
+        assert!(web.server_fn("list_domains", &[]).await.is_err());
     }
+    // Quotas are the provider's to set, not the owner's.
+    let csrf = owner.get("/").await.csrf();
+    let err = owner
+        .server_fn(
+            "set_quota",
+            &[("csrf", &csrf), ("domain", A), ("quota", "5")],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Forbidden);
+
+    // Co-owners: add one, and the last one cannot be removed.
+    let me = format!("{owner_a}@{A}");
+    let co = format!("co-{}@{A}", backend.name());
+    owner
+        .server_fn("add_owner", &[("csrf", &csrf), ("domain", A), ("jid", &co)])
+        .await
+        .unwrap();
+    let again = owner
+        .server_fn("add_owner", &[("csrf", &csrf), ("domain", A), ("jid", &co)])
+        .await;
+    assert_eq!(again.unwrap_err().kind, ErrorKind::AlreadyOwner);
+    let bad = owner
+        .server_fn(
+            "add_owner",
+            &[("csrf", &csrf), ("domain", A), ("jid", "not an address")],
+        )
+        .await;
+    assert_eq!(bad.unwrap_err().kind, ErrorKind::InvalidJid);
+    owner
+        .server_fn(
+            "remove_owner",
+            &[("csrf", &csrf), ("domain", A), ("jid", &co)],
+        )
+        .await
+        .unwrap();
+    let last = owner
+        .server_fn(
+            "remove_owner",
+            &[("csrf", &csrf), ("domain", A), ("jid", &me)],
+        )
+        .await;
+    assert_eq!(last.unwrap_err().kind, ErrorKind::LastOwner);
+
+    let page = owner.get("/domains/a.test").await;
+    assert!(
+        page.html.contains("add-owner") && page.html.contains(&co),
+        "the audit log shows the changes"
+    );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn registration_modes_reach_prosody_even_when_it_is_down_for_a_while() {
+per_backend!(registration_modes_reach_prosody_even_when_it_is_down_for_a_while);
+async fn registration_modes_reach_prosody_even_when_it_is_down_for_a_while(backend: Backend) {
     let mut prosody = Prosody::start(&[A]);
-    let backend = backends().pop().unwrap();
     let portal = TestPortal::start(&prosody, &backend).await;
     let admin = admin(&portal).await;
     let csrf = admin.get("/admin").await.csrf();
@@ -272,10 +258,9 @@ async fn registration_modes_reach_prosody_even_when_it_is_down_for_a_while() {
     assert!(refused.is_err(), "closed after Prosody came back");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_user_manages_their_own_account() {
+per_backend!(a_user_manages_their_own_account);
+async fn a_user_manages_their_own_account(backend: Backend) {
     let prosody = Prosody::start(&[A]);
-    let backend = backends().pop().unwrap();
     let portal = TestPortal::start(&prosody, &backend).await;
     let web = xmpp_user(&portal, &prosody, "dora", A).await;
     let jid: BareJid = "dora@a.test".parse().unwrap();
@@ -356,86 +341,84 @@ async fn a_user_manages_their_own_account() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_provider_admin_adds_a_domain_that_prosody_serves() {
-    for backend in backends() {
-        // A Prosody per backend: the quota below counts the accounts on the host.
-        let prosody = Prosody::start(&[A, B]);
-        let portal = TestPortal::start_managing(&prosody, &backend, &[A]).await;
-        let admin = admin(&portal).await;
-        let csrf = admin.get("/admin").await.csrf();
-        let add = |name: &'static str, quota: &'static str, owner: &'static str| {
-            let (admin, csrf) = (&admin, csrf.clone());
-            async move {
-                admin
-                    .server_fn(
-                        "add_domain",
-                        &[
-                            ("csrf", &csrf),
-                            ("name", name),
-                            ("quota", quota),
-                            ("owner", owner),
-                        ],
-                    )
-                    .await
-            }
-        };
-        assert_eq!(
-            add("not a domain", "", "").await.unwrap_err().kind,
-            ErrorKind::InvalidDomainName
-        );
-        assert_eq!(
-            add("nowhere.test", "", "").await.unwrap_err().kind,
-            ErrorKind::HostNotServed
-        );
-        assert_eq!(
-            add(A, "", "").await.unwrap_err().kind,
-            ErrorKind::DomainExists
-        );
-        let bad_quota = add(B, "lots", "").await.unwrap_err();
-        assert_eq!(bad_quota.kind, ErrorKind::InvalidQuota);
-        assert_eq!(
-            bad_quota.kept("name"),
-            Some(B),
-            "the form keeps what was typed"
-        );
-        assert_eq!(
-            add(B, "", "no owner").await.unwrap_err().kind,
-            ErrorKind::InvalidJid
-        );
-
-        add("B.TEST", "3", "boss@b.test").await.unwrap();
-        let page = admin.get("/domains/b.test").await;
-        assert!(page.html.contains("boss@b.test"), "the owner is named");
-        // The quota reached Prosody: in-band registration stops at three accounts.
-        let csrf = admin.get("/admin").await.csrf();
-        admin
-            .server_fn(
-                "set_registration_mode",
-                &[("csrf", &csrf), ("domain", B), ("mode", "open")],
-            )
-            .await
-            .unwrap();
-        for i in 0..3 {
-            let name = format!("{}-{i}", backend.name());
-            register_in_band(prosody.c2s_addr(), B, &name, "a password 123", None)
+per_backend!(a_provider_admin_adds_a_domain_that_prosody_serves);
+async fn a_provider_admin_adds_a_domain_that_prosody_serves(backend: Backend) {
+    // A Prosody per backend: the quota below counts the accounts on the host.
+    let prosody = Prosody::start(&[A, B]);
+    let portal = TestPortal::start_managing(&prosody, &backend, &[A]).await;
+    let admin = admin(&portal).await;
+    let csrf = admin.get("/admin").await.csrf();
+    let add = |name: &'static str, quota: &'static str, owner: &'static str| {
+        let (admin, csrf) = (&admin, csrf.clone());
+        async move {
+            admin
+                .server_fn(
+                    "add_domain",
+                    &[
+                        ("csrf", &csrf),
+                        ("name", name),
+                        ("quota", quota),
+                        ("owner", owner),
+                    ],
+                )
                 .await
-                .unwrap();
         }
-        assert!(register_in_band(
-            prosody.c2s_addr(),
-            B,
-            "one-too-many",
-            "a password 123",
-            None
+    };
+    assert_eq!(
+        add("not a domain", "", "").await.unwrap_err().kind,
+        ErrorKind::InvalidDomainName
+    );
+    assert_eq!(
+        add("nowhere.test", "", "").await.unwrap_err().kind,
+        ErrorKind::HostNotServed
+    );
+    assert_eq!(
+        add(A, "", "").await.unwrap_err().kind,
+        ErrorKind::DomainExists
+    );
+    let bad_quota = add(B, "lots", "").await.unwrap_err();
+    assert_eq!(bad_quota.kind, ErrorKind::InvalidQuota);
+    assert_eq!(
+        bad_quota.kept("name"),
+        Some(B),
+        "the form keeps what was typed"
+    );
+    assert_eq!(
+        add(B, "", "no owner").await.unwrap_err().kind,
+        ErrorKind::InvalidJid
+    );
+
+    add("B.TEST", "3", "boss@b.test").await.unwrap();
+    let page = admin.get("/domains/b.test").await;
+    assert!(page.html.contains("boss@b.test"), "the owner is named");
+    // The quota reached Prosody: in-band registration stops at three accounts.
+    let csrf = admin.get("/admin").await.csrf();
+    admin
+        .server_fn(
+            "set_registration_mode",
+            &[("csrf", &csrf), ("domain", B), ("mode", "open")],
         )
         .await
-        .is_err());
-
-        // The history, filtered.
-        let audit = admin.get("/audit?domain=b.test&action=add-domain").await;
-        assert!(audit.html.contains("add-domain") && !audit.html.contains(">quota<"));
-        let all = admin.get("/audit").await;
-        assert!(all.html.contains("add-domain") && all.html.contains(">quota<"));
+        .unwrap();
+    for i in 0..3 {
+        let name = format!("{}-{i}", backend.name());
+        register_in_band(prosody.c2s_addr(), B, &name, "a password 123", None)
+            .await
+            .unwrap();
     }
+    assert!(register_in_band(
+        prosody.c2s_addr(),
+        B,
+        "one-too-many",
+        "a password 123",
+        None
+    )
+    .await
+    .is_err());
+
+    // The history, filtered.
+    let audit = admin.get("/audit?domain=b.test&action=add-domain").await;
+    assert!(audit.html.contains("add-domain") && !audit.html.contains(">quota<"));
+    let all = admin.get("/audit").await;
+    assert!(all.html.contains("add-domain") && all.html.contains(">quota<"));
 }

@@ -3,7 +3,8 @@
 
 use app::error::ErrorKind;
 use domaine_tests::{
-    database::backends,
+    database::Backend,
+    per_backend,
     portal::TestPortal,
     prosody::{can_login, Prosody},
     web::WebClient,
@@ -16,169 +17,156 @@ const ADMIN_PASSWORD: &str = "correct horse battery";
 const DOMAIN: &str = "one.test";
 
 async fn logged_in(portal: &TestPortal, lang: &str) -> WebClient {
+    portal.admin_web(ADMIN, ADMIN_PASSWORD, lang).await
+}
+
+per_backend!(login_opens_a_session_and_logout_closes_it);
+async fn login_opens_a_session_and_logout_closes_it(backend: Backend) {
+    let prosody = Prosody::start(&[DOMAIN]);
+    let portal = TestPortal::start(&prosody, &backend).await;
     portal.create_admin(ADMIN, ADMIN_PASSWORD).await;
-    let web = WebClient::new(&portal.url("/"), lang);
+    let web = WebClient::new(&portal.url("/"), "en");
+
+    // Not logged in: the admin page sends to the login page.
+    let page = web.get("/admin").await;
+    assert_eq!(page.status, StatusCode::FOUND, "{}", backend.name());
+
+    let location = web
+        .log_in(ADMIN, "wrong password", Some("/admin"))
+        .await
+        .unwrap();
     assert!(
-        web.login(ADMIN, ADMIN_PASSWORD).await,
-        "{}: login",
-        portal.backend.name()
+        location.starts_with("/login?error=invalid&username=admin"),
+        "{location}"
     );
-    web
+    let page = web.get(&location).await;
+    assert!(page.html.contains("Wrong username or password."));
+    assert!(
+        page.html.contains(r#"value="admin""#),
+        "the username is kept"
+    );
+
+    assert!(web.login(ADMIN, ADMIN_PASSWORD).await);
+    let page = web.get("/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains(DOMAIN), "the domains are listed");
+
+    let csrf = page.csrf();
+    let (_, location) = web.post_form("/auth/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(location.as_deref(), Some("/"));
+    assert_eq!(
+        web.get("/admin").await.status,
+        StatusCode::FOUND,
+        "logged out"
+    );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn login_opens_a_session_and_logout_closes_it() {
+per_backend!(forms_without_the_right_token_or_from_another_site_are_refused);
+async fn forms_without_the_right_token_or_from_another_site_are_refused(backend: Backend) {
     let prosody = Prosody::start(&[DOMAIN]);
-    for backend in backends() {
-        let portal = TestPortal::start(&prosody, &backend).await;
-        portal.create_admin(ADMIN, ADMIN_PASSWORD).await;
-        let web = WebClient::new(&portal.url("/"), "en");
+    let portal = TestPortal::start(&prosody, &backend).await;
+    let web = logged_in(&portal, "en").await;
 
-        // Not logged in: the admin page sends to the login page.
-        let page = web.get("/admin").await;
-        assert_eq!(page.status, StatusCode::FOUND, "{}", backend.name());
+    let err = web
+        .server_fn(
+            "create_account",
+            &[
+                ("csrf", "forged"),
+                ("domain", DOMAIN),
+                ("username", "eve"),
+                ("password", "long enough pw"),
+            ],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::StaleForm);
 
-        let location = web
-            .log_in(ADMIN, "wrong password", Some("/admin"))
-            .await
-            .unwrap();
-        assert!(
-            location.starts_with("/login?error=invalid&username=admin"),
-            "{location}"
-        );
-        let page = web.get(&location).await;
-        assert!(page.html.contains("Wrong username or password."));
-        assert!(
-            page.html.contains(r#"value="admin""#),
-            "the username is kept"
-        );
+    // A login form posted without the cookie's token does not log in.
+    let other = WebClient::new(&portal.url("/"), "en");
+    let (_, location) = other
+        .post_form(
+            "/auth/login",
+            &[
+                ("csrf", "forged"),
+                ("username", ADMIN),
+                ("password", ADMIN_PASSWORD),
+            ],
+        )
+        .await;
+    assert!(location.unwrap().starts_with("/login?error=stale"));
 
-        assert!(web.login(ADMIN, ADMIN_PASSWORD).await);
-        let page = web.get("/admin").await;
-        assert_eq!(page.status, StatusCode::OK);
-        assert!(page.html.contains(DOMAIN), "the domains are listed");
+    let res = reqwest::Client::new()
+        .post(portal.url("/auth/logout"))
+        .header("Origin", "https://evil.example")
+        .form(&[("csrf", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
-        let csrf = page.csrf();
-        let (_, location) = web.post_form("/auth/logout", &[("csrf", &csrf)]).await;
-        assert_eq!(location.as_deref(), Some("/"));
-        assert_eq!(
-            web.get("/admin").await.status,
-            StatusCode::FOUND,
-            "logged out"
-        );
-    }
+    let anonymous = WebClient::new(&portal.url("/"), "en");
+    let csrf = anonymous.get("/").await.csrf();
+    let err = anonymous
+        .server_fn(
+            "create_account",
+            &[
+                ("csrf", &csrf),
+                ("domain", DOMAIN),
+                ("username", "eve"),
+                ("password", "long enough pw"),
+            ],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotLoggedIn);
+    assert!(anonymous.server_fn("list_domains", &[]).await.is_err());
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn forms_without_the_right_token_or_from_another_site_are_refused() {
-    let prosody = Prosody::start(&[DOMAIN]);
-    for backend in backends() {
-        let portal = TestPortal::start(&prosody, &backend).await;
-        let web = logged_in(&portal, "en").await;
-
-        let err = web
-            .server_fn(
-                "create_account",
-                &[
-                    ("csrf", "forged"),
-                    ("domain", DOMAIN),
-                    ("username", "eve"),
-                    ("password", "long enough pw"),
-                ],
-            )
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind, ErrorKind::StaleForm);
-
-        // A login form posted without the cookie's token does not log in.
-        let other = WebClient::new(&portal.url("/"), "en");
-        let (_, location) = other
-            .post_form(
-                "/auth/login",
-                &[
-                    ("csrf", "forged"),
-                    ("username", ADMIN),
-                    ("password", ADMIN_PASSWORD),
-                ],
-            )
-            .await;
-        assert!(location.unwrap().starts_with("/login?error=stale"));
-
-        let res = reqwest::Client::new()
-            .post(portal.url("/auth/logout"))
-            .header("Origin", "https://evil.example")
-            .form(&[("csrf", "x")])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::FORBIDDEN);
-
-        let anonymous = WebClient::new(&portal.url("/"), "en");
-        let csrf = anonymous.get("/").await.csrf();
-        let err = anonymous
-            .server_fn(
-                "create_account",
-                &[
-                    ("csrf", &csrf),
-                    ("domain", DOMAIN),
-                    ("username", "eve"),
-                    ("password", "long enough pw"),
-                ],
-            )
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind, ErrorKind::NotLoggedIn);
-        assert!(anonymous.server_fn("list_domains", &[]).await.is_err());
-    }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn an_admin_creates_an_account_that_can_log_in_to_prosody() {
+per_backend!(an_admin_creates_an_account_that_can_log_in_to_prosody);
+async fn an_admin_creates_an_account_that_can_log_in_to_prosody(backend: Backend) {
     let prosody = Prosody::start(&[DOMAIN, "two.test"]);
-    for backend in backends() {
-        let portal = TestPortal::start(&prosody, &backend).await;
-        let web = logged_in(&portal, "en").await;
-        let username = format!("alice-{}", backend.name());
-        let csrf = web.get("/admin").await.csrf();
+    let portal = TestPortal::start(&prosody, &backend).await;
+    let web = logged_in(&portal, "en").await;
+    let username = format!("alice-{}", backend.name());
+    let csrf = web.get("/admin").await.csrf();
 
-        let (status, location) = web
-            .post_form(
-                "/api/create_account",
-                &[
-                    ("csrf", &csrf),
-                    ("domain", DOMAIN),
-                    ("username", &username.to_uppercase()),
-                    ("password", "a good password"),
-                ],
-            )
-            .await;
-        assert_eq!(status, StatusCode::FOUND);
-        let location = location.unwrap();
-        let jid = format!("{username}@{DOMAIN}");
-        assert!(
-            location.contains(&format!("created={}", jid.replace('@', "%40"))),
-            "{location}"
-        );
-        let page = web.get(location.trim_start_matches(&portal.url(""))).await;
-        assert!(
-            page.html
-                .contains(&format!("The account {jid} was created.")),
-            "the page says so"
-        );
+    let (status, location) = web
+        .post_form(
+            "/api/create_account",
+            &[
+                ("csrf", &csrf),
+                ("domain", DOMAIN),
+                ("username", &username.to_uppercase()),
+                ("password", "a good password"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FOUND);
+    let location = location.unwrap();
+    let jid = format!("{username}@{DOMAIN}");
+    assert!(
+        location.contains(&format!("created={}", jid.replace('@', "%40"))),
+        "{location}"
+    );
+    let page = web.get(location.trim_start_matches(&portal.url(""))).await;
+    assert!(
+        page.html
+            .contains(&format!("The account {jid} was created.")),
+        "the page says so"
+    );
 
-        let jid: BareJid = jid.parse().unwrap();
-        assert!(
-            can_login(prosody.c2s_addr(), &jid, "a good password").await,
-            "the account logs in"
-        );
-        assert!(!can_login(prosody.c2s_addr(), &jid, "another password").await);
-    }
+    let jid: BareJid = jid.parse().unwrap();
+    assert!(
+        can_login(prosody.c2s_addr(), &jid, "a good password").await,
+        "the account logs in"
+    );
+    assert!(!can_login(prosody.c2s_addr(), &jid, "another password").await);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_input_gets_a_clear_error_in_the_users_language_and_keeps_the_input() {
     let mut prosody = Prosody::start(&[DOMAIN]);
-    let backend = backends().remove(0);
+    let backend = Backend::Sqlite;
     let portal = TestPortal::start(&prosody, &backend).await;
     let web = logged_in(&portal, "fr-FR,fr;q=0.9").await;
     let csrf = web.get("/admin").await.csrf();
@@ -272,7 +260,7 @@ async fn bad_input_gets_a_clear_error_in_the_users_language_and_keeps_the_input(
 #[tokio::test(flavor = "multi_thread")]
 async fn the_language_follows_the_browser_and_the_switch_is_remembered() {
     let prosody = Prosody::start(&[DOMAIN]);
-    let portal = TestPortal::start(&prosody, &backends()[0]).await;
+    let portal = TestPortal::start(&prosody, &Backend::Sqlite).await;
     let web = WebClient::new(&portal.url("/"), "fr-CA,fr;q=0.8,en;q=0.5");
     let page = web.get("/login").await;
     assert!(page.html.contains(r#"<html lang="fr""#));
@@ -296,29 +284,27 @@ async fn the_language_follows_the_browser_and_the_switch_is_remembered() {
     assert!(missing.html.contains("Page not found"));
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn repeated_failed_logins_lock_the_account_for_a_while() {
+per_backend!(repeated_failed_logins_lock_the_account_for_a_while);
+async fn repeated_failed_logins_lock_the_account_for_a_while(backend: Backend) {
     let prosody = Prosody::start(&[DOMAIN]);
-    for backend in backends() {
-        let portal = TestPortal::start(&prosody, &backend).await;
-        portal.create_admin(ADMIN, ADMIN_PASSWORD).await;
-        let web = WebClient::new(&portal.url("/"), "en");
-        for _ in 0..5 {
-            assert!(!web.login(ADMIN, "a wrong guess").await);
-        }
-        let location = web.log_in(ADMIN, "a wrong guess", None).await;
-        assert!(
-            location.unwrap().contains("error=invalid"),
-            "the sixth failure still answers normally"
-        );
-        // Now locked: even the right password is refused, with a clear message.
-        let location = web.log_in(ADMIN, ADMIN_PASSWORD, None).await.unwrap();
-        assert!(location.contains("error=throttled"), "{location}");
-        let page = web.get(&location).await;
-        assert!(
-            page.html.contains("Too many failed attempts"),
-            "{}",
-            backend.name()
-        );
+    let portal = TestPortal::start(&prosody, &backend).await;
+    portal.create_admin(ADMIN, ADMIN_PASSWORD).await;
+    let web = WebClient::new(&portal.url("/"), "en");
+    for _ in 0..5 {
+        assert!(!web.login(ADMIN, "a wrong guess").await);
     }
+    let location = web.log_in(ADMIN, "a wrong guess", None).await;
+    assert!(
+        location.unwrap().contains("error=invalid"),
+        "the sixth failure still answers normally"
+    );
+    // Now locked: even the right password is refused, with a clear message.
+    let location = web.log_in(ADMIN, ADMIN_PASSWORD, None).await.unwrap();
+    assert!(location.contains("error=throttled"), "{location}");
+    let page = web.get(&location).await;
+    assert!(
+        page.html.contains("Too many failed attempts"),
+        "{}",
+        backend.name()
+    );
 }

@@ -1,7 +1,7 @@
 //! Changes that wait for Prosody: two portal instances sharing one database never push the same
 //! pending change at the same time, and the change lands once Prosody is back.
 
-use domaine_tests::{database::backends, portal::TestPortal, prosody::Prosody};
+use domaine_tests::{database::Backend, per_backend, portal::TestPortal, prosody::Prosody};
 use server::{reconcile, xmpp::RegistrationMode};
 use std::time::{Duration, Instant};
 
@@ -25,59 +25,57 @@ async fn attempts(portal: &TestPortal) -> i64 {
     attempts
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn two_instances_never_push_the_same_change_at_once() {
-    for backend in backends() {
-        let mut prosody = Prosody::start(&[DOMAIN]);
-        let first = TestPortal::start(&prosody, &backend).await;
-        let second = first.second_instance(&prosody).await;
+per_backend!(two_instances_never_push_the_same_change_at_once);
+async fn two_instances_never_push_the_same_change_at_once(backend: Backend) {
+    let mut prosody = Prosody::start(&[DOMAIN]);
+    let first = TestPortal::start(&prosody, &backend).await;
+    let second = first.second_instance(&prosody).await;
 
-        prosody.stop();
-        wait_until("both instances see Prosody gone", async || {
-            !first.state.xmpp.is_connected() && !second.state.xmpp.is_connected()
-        })
-        .await;
-        server::domains::set_registration_mode(&first.state.db, DOMAIN, "closed")
-            .await
-            .unwrap();
-        reconcile::enqueue(
-            &first.state.db,
-            DOMAIN,
-            reconcile::Kind::RegistrationMode,
-            "",
-        )
+    prosody.stop();
+    wait_until("both instances see Prosody gone", async || {
+        !first.state.xmpp.is_connected() && !second.state.xmpp.is_connected()
+    })
+    .await;
+    server::domains::set_registration_mode(&first.state.db, DOMAIN, "closed")
         .await
         .unwrap();
+    reconcile::enqueue(
+        &first.state.db,
+        DOMAIN,
+        reconcile::Kind::RegistrationMode,
+        "",
+    )
+    .await
+    .unwrap();
 
-        // Both instances try the due change at the same moment: one claims it, and a single
-        // push is attempted (and fails, Prosody being down).
-        let (a, b) = tokio::join!(
-            reconcile::run_due(&first.state),
-            reconcile::run_due(&second.state)
-        );
-        assert_eq!((a.unwrap(), b.unwrap()), (0, 0));
-        assert_eq!(
-            attempts(&first).await,
-            1,
-            "{}: pushed once, not twice",
-            backend.name()
-        );
+    // Both instances try the due change at the same moment: one claims it, and a single
+    // push is attempted (and fails, Prosody being down).
+    let (a, b) = tokio::join!(
+        reconcile::run_due(&first.state),
+        reconcile::run_due(&second.state)
+    );
+    assert_eq!((a.unwrap(), b.unwrap()), (0, 0));
+    assert_eq!(
+        attempts(&first).await,
+        1,
+        "{}: pushed once, not twice",
+        backend.name()
+    );
 
-        prosody.start_again();
-        let host = xmpp_parsers::jid::DomainPart::new(DOMAIN).unwrap();
-        wait_until("the change lands on Prosody", async || {
-            matches!(
-                second.state.xmpp.registration_mode(&host).await,
-                Ok(RegistrationMode::Closed)
-            )
-        })
-        .await;
-        wait_until("the pending row is gone", async || {
-            server::domains::pending(&first.state.db, DOMAIN)
-                .await
-                .unwrap()
-                .is_empty()
-        })
-        .await;
-    }
+    prosody.start_again();
+    let host = xmpp_parsers::jid::DomainPart::new(DOMAIN).unwrap();
+    wait_until("the change lands on Prosody", async || {
+        matches!(
+            second.state.xmpp.registration_mode(&host).await,
+            Ok(RegistrationMode::Closed)
+        )
+    })
+    .await;
+    wait_until("the pending row is gone", async || {
+        server::domains::pending(&first.state.db, DOMAIN)
+            .await
+            .unwrap()
+            .is_empty()
+    })
+    .await;
 }
