@@ -21,4 +21,6 @@ start_postgres
 trap stop_postgres EXIT
 
 log "tests (SQLite and PostgreSQL)"
+started=$SECONDS
 cargo test -p app -p server -p domaine-tests -p end2end
+log "tests built and ran in $((SECONDS - started)) s"

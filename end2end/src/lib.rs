@@ -463,6 +463,20 @@ impl Tab {
         }
     }
 
+    /// Waits until the page shows a success status message (`.alert--success[role=status]`)
+    /// reading exactly `text`.
+    pub async fn wait_for_status(&self, text: &str) -> TestResult {
+        self.wait_until(
+            &format!("the page says {text:?}"),
+            &format!(
+                "[...document.querySelectorAll('.alert--success[role=status]')]
+                     .some(el => el.textContent.trim() === {})",
+                js_string(text)
+            ),
+        )
+        .await
+    }
+
     /// Waits until hydration has attached the submit handler of the form posting to `action`
     /// (its `action` attribute ends with it). Needs JavaScript. Fails at once when the page logs
     /// an error (a hydration mismatch panics: the form would never be hydrated).

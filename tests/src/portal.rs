@@ -1,7 +1,7 @@
 //! The portal, running in the test process on a free loopback port, configured through a real
 //! `domaine.toml` against a test Prosody and a fresh database.
 
-use crate::{database::Backend, prosody::Prosody, smtp::SmtpServer};
+use crate::{database::Backend, prosody::Prosody, smtp::SmtpServer, web::WebClient};
 use server::{auth::admins, config::Config, db::Db, domains, startup, state::AppState};
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use tokio::sync::oneshot;
@@ -27,6 +27,15 @@ pub const NO_SMTP: u16 = 0;
 /// account itself exists only if a test registers it.
 pub fn provider_admin_jid(prosody: &Prosody) -> String {
     format!("provider@{}", prosody.hosts()[0])
+}
+
+/// The `[hosting]` configuration of the hosting-request tests: `notify` told of new requests,
+/// a default quota of 25, and DNS checks that want `server_host` and ask `resolver`.
+pub fn hosting_config(notify: &str, server_host: &str, resolver: SocketAddr) -> String {
+    format!(
+        "[hosting]\nnotify_emails = [\"{notify}\"]\ndefault_quota = 25\n\
+         [hosting.dns]\nserver_host = \"{server_host}\"\nresolver = \"{resolver}\"\n"
+    )
 }
 
 /// Where `scripts/build.sh` put the site; only browser tests need it.
@@ -192,6 +201,45 @@ security = "none"
         admins::create(&self.state.db, username, password, 10)
             .await
             .expect("create a provider admin");
+    }
+
+    /// A web client (accepting `language`) of a new provider admin with a local login,
+    /// logged in.
+    pub async fn admin_web(&self, username: &str, password: &str, language: &str) -> WebClient {
+        self.create_admin(username, password).await;
+        let web = WebClient::new(&self.url("/"), language);
+        assert!(
+            web.login(username, password).await,
+            "{}: {username} logs in",
+            self.backend.name()
+        );
+        web
+    }
+
+    /// A web client (accepting `language`) of `user@host`, an XMPP account registered now,
+    /// logged in with its XMPP password.
+    pub async fn xmpp_user(
+        &self,
+        prosody: &Prosody,
+        user: &str,
+        host: &str,
+        password: &str,
+        language: &str,
+    ) -> WebClient {
+        prosody.register(user, host, password);
+        let jid = format!("{user}@{host}");
+        WebClient::logged_in(&self.url("/"), language, &jid, password, "/").await
+    }
+
+    /// Records `jid` as an owner of the managed domain `domain`, straight in the database (the
+    /// admin page's way is [`WebClient::add_owner`]); false if it was one already.
+    pub async fn add_owner(&self, domain: &str, jid: &str) -> bool {
+        let db = &self.state.db;
+        let row = domains::get(db, domain)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{domain} is a managed domain"));
+        domains::add_owner(db, row.id, jid).await.unwrap()
     }
 }
 

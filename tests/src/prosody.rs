@@ -394,7 +394,8 @@ fn lua_string(value: &str) -> String {
     format!("{value:?}")
 }
 
-fn bare_jid(jid: &str) -> BareJid {
+/// The bare JID `jid`; panics if it is not one.
+pub fn bare_jid(jid: &str) -> BareJid {
     BareJid::new(jid).unwrap_or_else(|e| panic!("invalid JID {jid:?}: {e}"))
 }
 
@@ -479,18 +480,48 @@ impl Prosody {
     /// connected; panics with Prosody's log if it cannot connect. After a restart make a new
     /// one: an old client may not have noticed yet that its connection is gone.
     pub async fn connected_admin_client(&self) -> server::xmpp::AdminClient {
-        let client = admin_client(
-            self.c2s_addr(),
-            self.service_jid(),
-            self.service_password(),
-            ADMIN_REQUEST_TIMEOUT,
-        );
+        self.connected_admin_client_as(self.service_jid(), self.service_password())
+            .await
+    }
+
+    /// [`Prosody::connected_admin_client`] logged in as another account, `jid`.
+    pub async fn connected_admin_client_as(
+        &self,
+        jid: BareJid,
+        password: &str,
+    ) -> server::xmpp::AdminClient {
+        let client = admin_client(self.c2s_addr(), jid, password, ADMIN_REQUEST_TIMEOUT);
         client
             .wait_connected(ADMIN_CONNECT_WITHIN)
             .await
             .unwrap_or_else(|_| panic!("admin client not connected:\n{}", self.log_tail()));
         client
     }
+
+    /// Whether the service account (the portal's) can still log in.
+    pub async fn service_account_logs_in(&self) -> bool {
+        can_login(
+            self.c2s_addr(),
+            &self.service_jid(),
+            self.service_password(),
+        )
+        .await
+    }
+
+    /// A server for `hosts` and a connected administration client on its service account.
+    pub async fn start_with_admin_client(hosts: &[&str]) -> (Prosody, server::xmpp::AdminClient) {
+        let prosody = Prosody::start(hosts);
+        let client = prosody.connected_admin_client().await;
+        (prosody, client)
+    }
+}
+
+/// Now as Prosody's records and invitations count time: seconds since the Unix epoch.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 /// Whether `jid` can log in with `password`: a real SASL exchange on a

@@ -139,15 +139,29 @@ impl SmtpServer {
 
     /// Waits for the first mail to `address` (a bare address); panics after `within`.
     pub async fn wait_for_mail(&self, address: &str, within: Duration) -> ReceivedMail {
+        self.wait_for_mail_where(address, within, |mails| mails.into_iter().next())
+            .await
+    }
+
+    /// Waits for the mail that `pick` finds among the mails to `address` (a bare address,
+    /// oldest first), e.g. the third, or the first that is not a confirmation; panics after
+    /// `within`.
+    pub async fn wait_for_mail_where(
+        &self,
+        address: &str,
+        within: Duration,
+        pick: impl Fn(Vec<ReceivedMail>) -> Option<ReceivedMail>,
+    ) -> ReceivedMail {
         let deadline = Instant::now() + within;
         loop {
-            if let Some(mail) = self.mails_to(address).into_iter().next() {
+            if let Some(mail) = pick(self.mails_to(address)) {
                 return mail;
             }
             assert!(
                 Instant::now() < deadline,
-                "no mail to {address} within {within:?}; the server has {} mail(s)",
-                self.received().len()
+                "no such mail to {address} within {within:?}; the server has {} mail(s): {:?}",
+                self.received().len(),
+                self.mails_to(address)
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -243,6 +257,16 @@ impl ReceivedMail {
         self.envelope_to
             .iter()
             .any(|a| a.eq_ignore_ascii_case(address))
+    }
+
+    /// The first link of the text part that contains `part` (e.g. `/request/confirm/`);
+    /// panics if there is none.
+    pub fn link(&self, part: &str) -> String {
+        self.text
+            .split_whitespace()
+            .find(|w| w.contains(part))
+            .unwrap_or_else(|| panic!("a link with {part} in {}", self.text))
+            .to_string()
     }
 }
 

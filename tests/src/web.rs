@@ -1,7 +1,10 @@
 //! A cookie-keeping HTTP client that drives the portal the way a browser without JavaScript
 //! does: it reads pages, submits forms with their anti-forgery token, and sees redirects.
 
-use app::{context::CONTEXT_ELEMENT_ID, error::AppError};
+use app::{
+    context::CONTEXT_ELEMENT_ID,
+    error::{AppError, ErrorKind},
+};
 use reqwest::{header, redirect::Policy, Client, StatusCode};
 
 pub struct WebClient {
@@ -133,6 +136,14 @@ impl WebClient {
             == Some("/admin")
     }
 
+    /// As a provider admin, makes `owner` an owner of `domain` through the admin page.
+    pub async fn add_owner(&self, domain: &str, owner: &str) {
+        let fields = [("domain", domain), ("jid", owner)];
+        self.server_fn_on("/admin", "add_owner", &fields)
+            .await
+            .unwrap_or_else(|e| panic!("add {owner} as an owner of {domain}: {e:?}"));
+    }
+
     /// Calls a server function the way the page at `path` does: with that page's anti-forgery
     /// token (first among the fields).
     pub async fn server_fn_on(
@@ -165,4 +176,9 @@ impl WebClient {
             Err(serde_json::from_str(&body).unwrap_or_else(|_| panic!("a typed error, got {body}")))
         }
     }
+}
+
+/// The kind of a server function's (or a backend call's) error; panics if it succeeded.
+pub fn kind<T: std::fmt::Debug>(result: Result<T, AppError>) -> ErrorKind {
+    result.expect_err("an error").kind
 }

@@ -22,7 +22,13 @@ impl Tone {
     }
 }
 
+/// `state`, where given, is the status's stable name (`data-state`): a marker for tests,
+/// whatever the language.
 #[component]
-pub fn Badge(tone: Tone, #[prop(into)] label: String) -> impl IntoView {
-    view! { <span class=tone.class()>{label}</span> }
+pub fn Badge(
+    tone: Tone,
+    #[prop(optional, into)] state: Option<&'static str>,
+    #[prop(into)] label: String,
+) -> impl IntoView {
+    view! { <span class=tone.class() data-state=state>{label}</span> }
 }

@@ -79,7 +79,7 @@ pub fn AdminPage() -> impl IntoView {
         } else {
             "button"
         };
-        view! { <a class=class href="/admin/requests">{label}</a> }
+        view! { <a class=class href="/admin/requests" data-to-review=count>{label}</a> }
     };
     view! {
         <Title text=l.t("admin-title")/>

@@ -393,17 +393,17 @@ fn AccountTable(list: AccountList, here: Here, actions: Actions) -> impl IntoVie
 }
 
 fn badge(l: Locale, account: &AccountRow) -> impl IntoView {
-    let (tone, key) = if account.service {
-        (Tone::Muted, "accounts-badge-service")
+    let (tone, key, state) = if account.service {
+        (Tone::Muted, "accounts-badge-service", "service")
     } else {
         match account.lock {
-            LockState::Unlocked => (Tone::Ok, "accounts-badge-active"),
-            LockState::Locked => (Tone::Danger, "accounts-badge-locked"),
-            LockState::Locking => (Tone::Warn, "accounts-badge-locking"),
-            LockState::Unlocking => (Tone::Warn, "accounts-badge-unlocking"),
+            LockState::Unlocked => (Tone::Ok, "accounts-badge-active", "active"),
+            LockState::Locked => (Tone::Danger, "accounts-badge-locked", "locked"),
+            LockState::Locking => (Tone::Warn, "accounts-badge-locking", "locking"),
+            LockState::Unlocking => (Tone::Warn, "accounts-badge-unlocking", "unlocking"),
         }
     };
-    view! { <Badge tone label=l.t(key)/> }
+    view! { <Badge tone state label=l.t(key)/> }
 }
 
 #[component]

@@ -449,12 +449,13 @@ fn InvitationGroups(
             return None;
         }
         let open = highlight.is_some_and(|id| rows.iter().any(|r| r.id == id));
+        let count = rows.len();
         let title = l.t_with(
             &format!("invites-group-{name}"),
-            &[("count", rows.len().to_string())],
+            &[("count", count.to_string())],
         );
         Some(view! {
-            <details class="invite-group" open=open>
+            <details class="invite-group" open=open data-group=name data-count=count>
                 <summary><h3>{title}</h3></summary>
                 {cards(rows)}
             </details>
@@ -471,7 +472,9 @@ fn InvitationGroups(
             <h2 id="invites-list-heading">{l.t("invites-list-heading")}</h2>
             {list.invitations.is_empty().then(|| view! { <p class="empty">{l.t("invites-empty")}</p> })}
             {(!list.invitations.is_empty()).then(|| view! {
-                <h3>{l.t_with("invites-group-pending", &[("count", pending_count.to_string())])}</h3>
+                <h3 data-group="pending" data-count=pending_count>
+                    {l.t_with("invites-group-pending", &[("count", pending_count.to_string())])}
+                </h3>
                 {pending_view}
                 {others}
             })}
@@ -480,13 +483,13 @@ fn InvitationGroups(
 }
 
 fn state_badge(l: Locale, state: InvitationState) -> impl IntoView {
-    let (tone, key) = match state {
-        InvitationState::Pending => (Tone::Ok, "invites-state-pending"),
-        InvitationState::UsedUp => (Tone::Muted, "invites-state-used"),
-        InvitationState::Expired => (Tone::Warn, "invites-state-expired"),
-        InvitationState::Revoked => (Tone::Danger, "invites-state-revoked"),
+    let (tone, key, name) = match state {
+        InvitationState::Pending => (Tone::Ok, "invites-state-pending", "pending"),
+        InvitationState::UsedUp => (Tone::Muted, "invites-state-used", "used"),
+        InvitationState::Expired => (Tone::Warn, "invites-state-expired", "expired"),
+        InvitationState::Revoked => (Tone::Danger, "invites-state-revoked", "revoked"),
     };
-    view! { <Badge tone label=l.t(key)/> }
+    view! { <Badge tone state=name label=l.t(key)/> }
 }
 
 #[component]

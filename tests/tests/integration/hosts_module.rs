@@ -6,34 +6,20 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use domaine_tests::prosody::{admin_client, can_login, Prosody, Session, ADMIN_REQUEST_TIMEOUT};
+use domaine_tests::prosody::{bare_jid as jid, can_login, Prosody, Session};
 use server::xmpp::{
-    hosts_node, AdminClient, BareJid, DomainPart, HostInfo, HostState, Jid, RegistrationMode,
-    XmppError,
+    hosts_node, AdminClient, DomainPart, HostInfo, HostState, Jid, RegistrationMode, XmppError,
 };
 
-const CONNECT_WITHIN: Duration = Duration::from_secs(10);
 const HOST: &str = "example.test";
 const OTHER_HOST: &str = "other.test";
 /// Not in the config file.
 const NEW_HOST: &str = "new.test";
 
-fn jid(jid: &str) -> BareJid {
-    BareJid::new(jid).unwrap()
-}
-
-fn domain(host: &str) -> BareJid {
-    jid(host)
-}
-
-async fn connect(prosody: &Prosody) -> AdminClient {
-    prosody.connected_admin_client().await
-}
-
 async fn restart(prosody: &mut Prosody) -> AdminClient {
     prosody.stop();
     prosody.start_again();
-    connect(prosody).await
+    prosody.connected_admin_client().await
 }
 
 fn info(host: &str, state: HostState, up: bool) -> HostInfo {
@@ -47,8 +33,8 @@ fn info(host: &str, state: HostState, up: bool) -> HostInfo {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_provisioned_host_comes_up_and_survives_a_restart() {
     let mut prosody = Prosody::start(&[HOST]);
-    let client = connect(&prosody).await;
-    let new = domain(NEW_HOST);
+    let client = prosody.connected_admin_client().await;
+    let new = jid(NEW_HOST);
     let alice = jid(&format!("alice@{NEW_HOST}"));
 
     // Not served yet: commands to it are refused, nobody logs in.
@@ -104,16 +90,16 @@ async fn a_provisioned_host_comes_up_and_survives_a_restart() {
 #[tokio::test(flavor = "multi_thread")]
 async fn provisioning_checks_the_name_and_the_caller() {
     let prosody = Prosody::start(&[HOST, OTHER_HOST]);
-    let client = connect(&prosody).await;
+    let client = prosody.connected_admin_client().await;
     let target = Jid::new(HOST).unwrap();
 
     // Hosts of the config file are already up: recorded, nothing else.
     client
-        .provision_host(domain(OTHER_HOST).domain())
+        .provision_host(jid(OTHER_HOST).domain())
         .await
         .unwrap();
     client
-        .provision_host(domain(OTHER_HOST).domain())
+        .provision_host(jid(OTHER_HOST).domain())
         .await
         .unwrap();
     assert_eq!(
@@ -153,8 +139,7 @@ async fn provisioning_checks_the_name_and_the_caller() {
 
     // Global admins only.
     let (user, password) = prosody.register_non_admin();
-    let user_client = admin_client(prosody.c2s_addr(), user, &password, ADMIN_REQUEST_TIMEOUT);
-    user_client.wait_connected(CONNECT_WITHIN).await.unwrap();
+    let user_client = prosody.connected_admin_client_as(user, &password).await;
     for node in [
         hosts_node::PROVISION,
         hosts_node::SUSPEND,
@@ -174,7 +159,7 @@ async fn provisioning_checks_the_name_and_the_caller() {
     }
     assert_eq!(user_client.hosts().await, Err(XmppError::Forbidden));
     assert_eq!(
-        user_client.provision_host(domain(NEW_HOST).domain()).await,
+        user_client.provision_host(jid(NEW_HOST).domain()).await,
         Err(XmppError::Forbidden)
     );
     assert!(!can_login(prosody.c2s_addr(), &jid(&format!("x@{NEW_HOST}")), "x").await);
@@ -184,8 +169,8 @@ async fn provisioning_checks_the_name_and_the_caller() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_suspended_host_stays_down_across_a_restart_and_resumes_with_its_data() {
     let mut prosody = Prosody::start(&[HOST]);
-    let client = connect(&prosody).await;
-    let new = domain(NEW_HOST);
+    let client = prosody.connected_admin_client().await;
+    let new = jid(NEW_HOST);
     let alice = jid(&format!("alice@{NEW_HOST}"));
     client.provision_host(new.domain()).await.unwrap();
     client.add_user(&alice, "alice-secret").await.unwrap();
@@ -251,8 +236,8 @@ async fn a_suspended_host_stays_down_across_a_restart_and_resumes_with_its_data(
 #[tokio::test(flavor = "multi_thread")]
 async fn a_host_of_the_config_file_can_be_suspended_across_restarts() {
     let mut prosody = Prosody::start(&[HOST, OTHER_HOST]);
-    let client = connect(&prosody).await;
-    let other = domain(OTHER_HOST);
+    let client = prosody.connected_admin_client().await;
+    let other = jid(OTHER_HOST);
     let bob = jid(&format!("bob@{OTHER_HOST}"));
     prosody.register("bob", OTHER_HOST, "bob-secret");
     assert!(can_login(prosody.c2s_addr(), &bob, "bob-secret").await);
@@ -286,18 +271,11 @@ async fn a_host_of_the_config_file_can_be_suspended_across_restarts() {
 
     // The portal's own host, and hosts the server knows nothing of.
     assert_eq!(
-        client.suspend_host(domain(HOST).domain()).await,
+        client.suspend_host(jid(HOST).domain()).await,
         Err(XmppError::NotAllowed)
     );
-    assert!(
-        can_login(
-            prosody.c2s_addr(),
-            &prosody.service_jid(),
-            prosody.service_password()
-        )
-        .await
-    );
-    let nowhere = domain("nowhere.test");
+    assert!(prosody.service_account_logs_in().await);
+    let nowhere = jid("nowhere.test");
     assert_eq!(
         client.suspend_host(nowhere.domain()).await,
         Err(XmppError::HostNotFound)
@@ -312,7 +290,7 @@ async fn a_host_of_the_config_file_can_be_suspended_across_restarts() {
 #[tokio::test(flavor = "multi_thread")]
 async fn chat_messages_from_the_portal_reach_the_recipient() {
     let prosody = Prosody::start(&[HOST]);
-    let client = connect(&prosody).await;
+    let client = prosody.connected_admin_client().await;
     let (user, password) = prosody.register_non_admin();
     let mut session = Session::open(&prosody, &user, &password).await;
     session.become_available().await;
@@ -328,7 +306,7 @@ async fn chat_messages_from_the_portal_reach_the_recipient() {
     assert_eq!(from.to_bare(), prosody.service_jid());
 
     // On a provisioned host too.
-    let new = domain(NEW_HOST);
+    let new = jid(NEW_HOST);
     client.provision_host(new.domain()).await.unwrap();
     let carol = jid(&format!("carol@{NEW_HOST}"));
     client.add_user(&carol, "carol-secret").await.unwrap();

@@ -5,18 +5,13 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
-use domaine_tests::prosody::{admin_client, can_login, Prosody, Session};
+use domaine_tests::prosody::{admin_client, bare_jid as jid, can_login, Prosody, Session};
 use futures::future::join_all;
 use server::xmpp::{node, AdminClient, BareJid, ConnectionStatus, Jid, XmppError};
 
 const HOST: &str = "example.test";
 const OTHER_HOST: &str = "other.test";
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 const CONNECT_WITHIN: Duration = Duration::from_secs(10);
-
-fn jid(jid: &str) -> BareJid {
-    BareJid::new(jid).unwrap()
-}
 
 fn host(domain: &str) -> Jid {
     Jid::new(domain).unwrap()
@@ -35,9 +30,7 @@ fn fields(list: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
 
 /// A Prosody with two hosts and a connected admin client.
 async fn setup() -> (Prosody, AdminClient) {
-    let prosody = Prosody::start(&[HOST, OTHER_HOST]);
-    let client = prosody.connected_admin_client().await;
-    (prosody, client)
+    Prosody::start_with_admin_client(&[HOST, OTHER_HOST]).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -177,8 +170,7 @@ async fn unknown_hosts_and_commands_are_reported() {
 async fn a_non_admin_service_account_is_forbidden() {
     let prosody = Prosody::start(&[HOST]);
     let (user, password) = prosody.register_non_admin();
-    let client = admin_client(prosody.c2s_addr(), user, &password, REQUEST_TIMEOUT);
-    client.wait_connected(CONNECT_WITHIN).await.unwrap();
+    let client = prosody.connected_admin_client_as(user, &password).await;
 
     let gina = jid("gina@example.test");
     assert_eq!(client.add_user(&gina, "x").await, Err(XmppError::Forbidden));

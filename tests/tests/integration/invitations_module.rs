@@ -3,28 +3,22 @@
 //! redeemed in-app (XEP-0401 preauth + XEP-0077) and through the portal's
 //! redeem command, limits, revocation, expiry, usage, contacts, races.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use domaine_tests::prosody::{
-    can_login, register_in_band, register_in_band_with_text, InBandStream, Prosody, Session,
-    StanzaRefusal,
+    bare_jid as jid, can_login, register_in_band, register_in_band_with_text, unix_now,
+    InBandStream, Prosody, Session, StanzaRefusal,
 };
 use futures::future::join_all;
 use server::xmpp::{
     invitation_node, AdminClient, BareJid, DomainRef, InvitationSpec, InvitationState,
-    InvitationUsage, Jid, RegistrationMode, ServerInvitation, XmppConfig, XmppError,
+    InvitationUsage, Jid, RegistrationMode, ServerInvitation, XmppError,
 };
 use tokio_xmpp::parsers::roster::{Ask, Roster, Subscription};
 
 const HOST: &str = "example.test";
 const OTHER_HOST: &str = "other.test";
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
-const CONNECT_WITHIN: Duration = Duration::from_secs(10);
 const INVALID_INVITATION: &str = "Invalid invitation";
-
-fn jid(jid: &str) -> BareJid {
-    BareJid::new(jid).unwrap()
-}
 
 fn host() -> &'static DomainRef {
     static HOST_JID: std::sync::OnceLock<BareJid> = std::sync::OnceLock::new();
@@ -36,40 +30,17 @@ fn other_host() -> &'static DomainRef {
     HOST_JID.get_or_init(|| jid(OTHER_HOST)).domain()
 }
 
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-async fn connect_as(prosody: &Prosody, jid: BareJid, password: &str) -> AdminClient {
-    let client = AdminClient::start(XmppConfig {
-        server_addr: prosody.c2s_addr(),
-        jid,
-        password: password.to_owned(),
-        request_timeout: REQUEST_TIMEOUT,
-    });
-    client
-        .wait_connected(CONNECT_WITHIN)
-        .await
-        .unwrap_or_else(|_| panic!("admin client not connected:\n{}", prosody.log_tail()));
-    client
-}
-
 /// A Prosody with two hosts (registration mode: invite-only, the default)
 /// and a connected admin client.
 async fn setup() -> (Prosody, AdminClient) {
-    let prosody = Prosody::start(&[HOST, OTHER_HOST]);
-    let client = connect_as(&prosody, prosody.service_jid(), prosody.service_password()).await;
-    (prosody, client)
+    Prosody::start_with_admin_client(&[HOST, OTHER_HOST]).await
 }
 
 fn spec(max_uses: u32) -> InvitationSpec {
     InvitationSpec {
         username: None,
         max_uses,
-        expires_at: now() + 3600,
+        expires_at: unix_now() + 3600,
         contact: None,
     }
 }
@@ -408,7 +379,7 @@ async fn fixed_username_is_enforced_both_ways() {
             .collect();
         client.execute(Jid::new(HOST).unwrap(), invitation_node::CREATE, fields)
     };
-    let expires = (now() + 60).to_string();
+    let expires = (unix_now() + 60).to_string();
     assert_eq!(
         raw(&[
             ("username", "jack"),
@@ -507,17 +478,17 @@ async fn revoking_takes_effect_at_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn expired_invitation_is_refused_and_reported() {
     let (prosody, client) = setup().await;
-    let expires_at = now() - 3600;
+    let expires_at = unix_now() - 3600;
     let dead = create(&client, &spec_expiring(3, expires_at)).await;
     assert_eq!(dead.expires_at, expires_at);
     refused_as_invalid(&prosody, &client, &dead.token, "rita").await;
     assert_usage(&client, &dead.token, 0, InvitationState::Expired, &[]).await;
 
     // Presented while valid, used after expiry: refused too.
-    let expires_at = now() + 1;
+    let expires_at = unix_now() + 1;
     let short = create(&client, &spec_expiring(1, expires_at)).await;
     let mut app = app_with_token(&prosody, &short.token).await;
-    while now() <= expires_at {
+    while unix_now() <= expires_at {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(
@@ -764,7 +735,7 @@ async fn a_non_admin_cannot_use_the_invitation_commands() {
     let (prosody, client) = setup().await;
     let invitation = create(&client, &spec(1)).await;
     let (user, password) = prosody.register_non_admin();
-    let user_client = connect_as(&prosody, user, &password).await;
+    let user_client = prosody.connected_admin_client_as(user, &password).await;
     assert_eq!(
         user_client.create_invitation(host(), &spec(1)).await,
         Err(XmppError::Forbidden)

@@ -7,11 +7,11 @@
 //! python3-aiosmtpd and dnsmasq.
 
 use domaine_tests::{
-    database::backends,
+    database::Backend,
     dns::{DnsServer, TestZone},
     portal::TestPortal,
     prosody::{can_login, Prosody},
-    smtp::SmtpServer,
+    smtp::{ReceivedMail, SmtpServer},
 };
 use end2end::{
     assert_site_is_current, ensure, js_string, with_browser, BrowserConfig, Tab, TestResult,
@@ -26,13 +26,9 @@ const ADMIN: &str = "admin";
 const ADMIN_PASSWORD: &str = "admin password 1";
 const PASSWORD: &str = "une phrase de passe";
 
-/// The path of the first link in `text` that contains `part`, relative to `base`.
-fn path_in(text: &str, part: &str, base: &str) -> String {
-    text.split_whitespace()
-        .find(|w| w.contains(part))
-        .unwrap_or_else(|| panic!("a link with {part} in {text}"))
-        .trim_start_matches(base)
-        .to_string()
+/// The path of the mail's first link that contains `part`, relative to `base`.
+fn path_in(mail: &ReceivedMail, part: &str, base: &str) -> String {
+    mail.link(part).trim_start_matches(base).to_string()
 }
 
 async fn submit(tab: &Tab, action: &str) -> TestResult {
@@ -48,7 +44,7 @@ async fn a_stranger_asks_an_admin_approves_and_the_new_owner_joins() {
     let dns = DnsServer::start(&TestZone::new().xmpp_srv(DOMAIN, "xmpp.provider.test", 5222, 5269));
     let portal = TestPortal::start_configured(
         &prosody,
-        &backends()[0],
+        &Backend::Sqlite,
         &smtp,
         &format!(
             "[hosting]\n[hosting.dns]\nserver_host = \"xmpp.provider.test\"\nresolver = \"{}\"\n",
@@ -78,7 +74,7 @@ async fn a_stranger_asks_an_admin_approves_and_the_new_owner_joins() {
     })
     .await;
     let mail = smtp.wait_for_mail(EMAIL, Duration::from_secs(20)).await;
-    let confirm = path_in(&mail.text, "/request/confirm/", &base);
+    let confirm = path_in(&mail, "/request/confirm/", &base);
     with_browser(&base, BrowserConfig::desktop("fr"), |tab| async move {
         tab.goto(&confirm).await?;
         tab.wait_until_form_hydrated("/api/confirm_hosting_request")
@@ -131,21 +127,12 @@ async fn a_stranger_asks_an_admin_approves_and_the_new_owner_joins() {
     .await;
 
     // The owner invitation arrives; the requester makes their account with it.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    let invite = loop {
-        if let Some(mail) = smtp
-            .mails_to(EMAIL)
-            .into_iter()
-            .find(|m| m.text.contains("/invite/"))
-        {
-            break path_in(&mail.text, "/invite/", &base);
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no owner invitation mailed"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let invitation = smtp
+        .wait_for_mail_where(EMAIL, Duration::from_secs(30), |mails| {
+            mails.into_iter().find(|m| m.text.contains("/invite/"))
+        })
+        .await;
+    let invite = path_in(&invitation, "/invite/", &base);
     with_browser(&base, BrowserConfig::phone("fr"), |tab| async move {
         tab.goto(&invite).await?;
         tab.wait_until_form_hydrated("/api/register_with_invite")

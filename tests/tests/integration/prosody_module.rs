@@ -3,11 +3,11 @@
 //! seen by real in-band registrations, account listing, last activity,
 //! locking.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use domaine_tests::prosody::{
-    admin_client, authenticate, can_login, register_in_band, register_in_band_with_text, Prosody,
-    Session, ADMIN_REQUEST_TIMEOUT,
+    authenticate, bare_jid as jid, can_login, register_in_band, register_in_band_with_text,
+    unix_now, Prosody, Session,
 };
 use futures::{SinkExt, StreamExt};
 use server::xmpp::{
@@ -22,32 +22,11 @@ use tokio_xmpp::Stanza;
 
 const HOST: &str = "example.test";
 const OTHER_HOST: &str = "other.test";
-const CONNECT_WITHIN: Duration = Duration::from_secs(10);
 
-fn jid(jid: &str) -> BareJid {
-    BareJid::new(jid).unwrap()
-}
-
-fn domain(host: &str) -> BareJid {
-    jid(host)
-}
-
-async fn connect(prosody: &Prosody) -> AdminClient {
-    prosody.connected_admin_client().await
-}
-
-/// A Prosody with two hosts and a connected admin client.
+/// A Prosody with two hosts, a connected admin client, and the first host.
 async fn setup() -> (Prosody, AdminClient, BareJid) {
-    let prosody = Prosody::start(&[HOST, OTHER_HOST]);
-    let client = connect(&prosody).await;
-    (prosody, client, domain(HOST))
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    let (prosody, client) = Prosody::start_with_admin_client(&[HOST, OTHER_HOST]).await;
+    (prosody, client, jid(HOST))
 }
 
 async fn ibr(
@@ -79,7 +58,7 @@ async fn account(client: &AdminClient, host: &DomainRef, username: &str) -> Acco
 #[tokio::test(flavor = "multi_thread")]
 async fn registration_mode_defaults_to_invite_only_and_is_per_host() {
     let (_prosody, client, example) = setup().await;
-    let other = domain(OTHER_HOST);
+    let other = jid(OTHER_HOST);
     assert_eq!(
         client.registration_mode(example.domain()).await,
         Ok(RegistrationMode::InviteOnly)
@@ -238,7 +217,7 @@ async fn invite_only_registration_needs_a_valid_token() {
         Err("preauth:forbidden".into())
     );
     // A token of another host is no token here.
-    let other_token = invite_token(&client, domain(OTHER_HOST).domain()).await;
+    let other_token = invite_token(&client, jid(OTHER_HOST).domain()).await;
     assert_eq!(
         ibr(&prosody, "erin", "secret", Some(&other_token)).await,
         Err("preauth:forbidden".into())
@@ -286,7 +265,7 @@ async fn quota_limits_in_band_registration() {
     assert_eq!(client.count_accounts(host).await, Ok(4));
 
     // Other hosts have their own quota.
-    let other = domain(OTHER_HOST);
+    let other = jid(OTHER_HOST);
     client
         .set_registration_mode(other.domain(), RegistrationMode::Open)
         .await
@@ -324,7 +303,7 @@ async fn registration_settings_survive_a_restart() {
     prosody.stop();
     prosody.start_again();
 
-    let client = connect(&prosody).await;
+    let client = prosody.connected_admin_client().await;
     assert_eq!(
         client.registration_mode(host).await,
         Ok(RegistrationMode::Open)
@@ -340,7 +319,7 @@ async fn registration_settings_survive_a_restart() {
     prosody.stop();
     prosody.start_again();
 
-    let client = connect(&prosody).await;
+    let client = prosody.connected_admin_client().await;
     assert_eq!(
         ibr(&prosody, "gina", "p", None).await,
         Err("not-allowed".into())
@@ -392,7 +371,7 @@ async fn locking_ends_sessions_and_blocks_login_until_unlocked() {
     drop(client);
     prosody.stop();
     prosody.start_again();
-    let client = connect(&prosody).await;
+    let client = prosody.connected_admin_client().await;
     assert!(!can_login(prosody.c2s_addr(), &henry, "secret").await);
     assert!(account(&client, host, "henry").await.locked);
 
@@ -476,14 +455,7 @@ async fn locking_errors() {
         .await;
     assert_eq!(wrong_host, Err(XmppError::WrongHost));
     assert!(can_login(prosody.c2s_addr(), &jid("jane@other.test"), "p").await);
-    assert!(
-        can_login(
-            prosody.c2s_addr(),
-            &prosody.service_jid(),
-            prosody.service_password()
-        )
-        .await
-    );
+    assert!(prosody.service_account_logs_in().await);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -525,10 +497,7 @@ async fn accounts_are_listed_sorted_searched_and_paged() {
     );
     assert!(all.accounts.iter().all(|a| !a.locked));
     assert_eq!(client.count_accounts(host).await, Ok(7));
-    assert_eq!(
-        client.count_accounts(domain(OTHER_HOST).domain()).await,
-        Ok(1)
-    );
+    assert_eq!(client.count_accounts(jid(OTHER_HOST).domain()).await, Ok(1));
 
     let page = client.list_accounts(host, "", 2, 3).await.unwrap();
     assert_eq!(page.total, 7);
@@ -597,13 +566,16 @@ async fn last_activity_is_recorded_at_login_and_session_end() {
     client.add_user(&liam, "p").await.unwrap();
     assert_eq!(account(&client, host, "liam").await.last_active, None);
 
-    let before = now();
+    let before = unix_now();
     assert!(can_login(prosody.c2s_addr(), &liam, "p").await);
     let login = account(&client, host, "liam")
         .await
         .last_active
         .expect("login recorded");
-    assert!(login >= before && login <= now(), "{login} vs {before}");
+    assert!(
+        login >= before && login <= unix_now(),
+        "{login} vs {before}"
+    );
 
     // A failed login is no activity.
     let mia = jid("mia@example.test");
@@ -615,7 +587,7 @@ async fn last_activity_is_recorded_at_login_and_session_end() {
     // past the login, then drop the connection.
     let session = Session::open(&prosody, &liam, "p").await;
     let opened = account(&client, host, "liam").await.last_active.unwrap();
-    while now() <= opened {
+    while unix_now() <= opened {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     drop(session);
@@ -635,14 +607,10 @@ async fn last_activity_is_recorded_at_login_and_session_end() {
 async fn a_non_admin_is_forbidden() {
     let prosody = Prosody::start(&[HOST]);
     let (user, password) = prosody.register_non_admin();
-    let client = admin_client(
-        prosody.c2s_addr(),
-        user.clone(),
-        &password,
-        ADMIN_REQUEST_TIMEOUT,
-    );
-    client.wait_connected(CONNECT_WITHIN).await.unwrap();
-    let example = domain(HOST);
+    let client = prosody
+        .connected_admin_client_as(user.clone(), &password)
+        .await;
+    let example = jid(HOST);
     let host = example.domain();
 
     assert_eq!(
@@ -675,20 +643,13 @@ async fn a_non_admin_is_forbidden() {
     );
 
     // Nothing changed.
-    let admin = connect(&prosody).await;
+    let admin = prosody.connected_admin_client().await;
     assert_eq!(
         admin.registration_mode(host).await,
         Ok(RegistrationMode::InviteOnly)
     );
     assert_eq!(admin.quota(host).await, Ok(None));
-    assert!(
-        can_login(
-            prosody.c2s_addr(),
-            &prosody.service_jid(),
-            prosody.service_password()
-        )
-        .await
-    );
+    assert!(prosody.service_account_logs_in().await);
 }
 
 /// 10,000 accounts on a host, written straight into the storage (with a

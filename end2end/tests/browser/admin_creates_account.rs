@@ -5,7 +5,7 @@
 //! Needs the site built first (`scripts/build.sh`), and /usr/bin/chromium + /usr/bin/chromedriver.
 
 use domaine_tests::{
-    database::backends,
+    database::Backend,
     portal::TestPortal,
     prosody::{can_login, Prosody},
 };
@@ -22,7 +22,7 @@ const CREATE_ACCOUNT: &str = "/api/create_account";
 async fn start() -> (Prosody, TestPortal) {
     assert_site_is_current();
     let prosody = Prosody::start(&[DOMAIN]);
-    let portal = TestPortal::start(&prosody, &backends()[0]).await;
+    let portal = TestPortal::start(&prosody, &Backend::Sqlite).await;
     portal.create_admin(ADMIN, ADMIN_PASSWORD).await;
     (prosody, portal)
 }
@@ -53,20 +53,8 @@ async fn fill_account_form(tab: &Tab, username: &str, password: &str) -> TestRes
 }
 
 async fn wait_for_created(tab: &Tab, jid: &str) -> TestResult {
-    let expected = format!("The account {jid} was created.");
-    tab.wait_until(
-        &format!("the page says {expected:?}"),
-        &format!(
-            "[...document.querySelectorAll('.alert--success[role=status]')]
-                 .some(el => el.textContent.trim() === {})",
-            js_string(&expected)
-        ),
-    )
-    .await
-}
-
-fn bare(jid: &str) -> BareJid {
-    jid.parse().unwrap()
+    tab.wait_for_status(&format!("The account {jid} was created."))
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -76,7 +64,7 @@ async fn with_javascript_the_admin_creates_an_account_without_a_page_load() {
     let jid = format!("alice@{DOMAIN}");
     let password = "a good password";
     assert!(
-        !can_login(c2s, &bare(&jid), password).await,
+        !can_login(c2s, &bare_jid(&jid), password).await,
         "no such account yet"
     );
 
@@ -101,11 +89,11 @@ async fn with_javascript_the_admin_creates_an_account_without_a_page_load() {
                 "the account was created through a page load, not the hydrated form"
             );
             ensure!(
-                can_login(c2s, &bare(&jid), password).await,
+                can_login(c2s, &bare_jid(&jid), password).await,
                 "the new account logs in to Prosody"
             );
             ensure!(
-                !can_login(c2s, &bare(&jid), "not the password").await,
+                !can_login(c2s, &bare_jid(&jid), "not the password").await,
                 "only with its password"
             );
 
@@ -143,7 +131,7 @@ async fn without_javascript_the_admin_creates_an_account_all_the_same() {
     let c2s = prosody.c2s_addr();
     let jid = format!("bob@{DOMAIN}");
     let password = "another good password";
-    assert!(!can_login(c2s, &bare(&jid), password).await);
+    assert!(!can_login(c2s, &bare_jid(&jid), password).await);
 
     let config = BrowserConfig::desktop("en").without_javascript();
     with_browser(&portal.url(""), config, |tab| async move {
@@ -163,7 +151,7 @@ async fn without_javascript_the_admin_creates_an_account_all_the_same() {
             .await?;
         ensure!(same_page == false, "no new page was loaded");
         ensure!(
-            can_login(c2s, &bare(&jid), password).await,
+            can_login(c2s, &bare_jid(&jid), password).await,
             "the new account logs in to Prosody"
         );
         Ok(())

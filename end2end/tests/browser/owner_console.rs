@@ -6,7 +6,7 @@
 //! Needs the site built first (`scripts/build.sh`), and /usr/bin/chromium + /usr/bin/chromedriver.
 
 use domaine_tests::{
-    database::backends,
+    database::Backend,
     portal::TestPortal,
     prosody::{can_login, register_in_band, Prosody},
 };
@@ -27,45 +27,24 @@ const NEWBIE: &str = "newbie@a.test";
 const NEWBIE_PASSWORD: &str = "newbie password 1";
 const FORBIDDEN: &str = "You are not allowed to do this.";
 
-fn bare(jid: &str) -> BareJid {
-    jid.parse().unwrap()
-}
-
 /// Registers `user@domain` on Prosody and records them as an owner of `domain`.
 async fn make_owner(prosody: &Prosody, portal: &TestPortal, jid: &str, password: &str) {
     let (user, domain) = jid.split_once('@').unwrap();
     prosody.register(user, domain, password);
-    let db = &portal.state.db;
-    let row = server::domains::get(db, domain)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("{domain} is a managed domain"));
     assert!(
-        server::domains::add_owner(db, row.id, jid).await.unwrap(),
+        portal.add_owner(domain, jid).await,
         "{jid} becomes an owner of {domain}"
     );
 }
 
-/// Waits until the page shows a status message with exactly `text`.
-async fn wait_for_status(tab: &Tab, text: &str) -> TestResult {
-    tab.wait_until(
-        &format!("the page says {text:?}"),
-        &format!(
-            "[...document.querySelectorAll('.alert--success[role=status]')]
-                 .some(el => el.textContent.trim() === {})",
-            js_string(text)
-        ),
-    )
-    .await
-}
-
-/// A JavaScript expression: the status badge of the account `jid` in the list, or null.
+/// A JavaScript expression: the state its badge marks (`data-state`: `active`, `locked`…) of
+/// the account `jid` in the list, or null.
 fn badge_of(jid: &str) -> String {
     format!(
         "(() => {{
             const row = [...document.querySelectorAll('table.table tbody tr')]
                 .find(tr => tr.cells[0] && tr.cells[0].textContent.trim() === {});
-            return row ? row.cells[2].textContent.trim() : null;
+            return row ? row.cells[2].querySelector('[data-state]').dataset.state : null;
         }})()",
         js_string(jid)
     )
@@ -113,7 +92,7 @@ async fn set_lock(tab: &Tab, jid: &str, lock: bool) -> TestResult {
         "the row's lock button says {label:?}, got {text:?}"
     );
     button.click().await?;
-    wait_for_status(tab, &said).await?;
+    tab.wait_for_status(&said).await?;
     tab.wait_until(
         &format!("the list shows {jid} as {badge}"),
         &format!("{} === {}", badge_of(jid), js_string(badge)),
@@ -242,12 +221,12 @@ async fn refused(tab: &Tab, path: &str) -> TestResult {
 async fn an_owner_runs_their_domain_from_the_browser_and_only_theirs() {
     assert_site_is_current();
     let prosody = Prosody::start(&[A, B]);
-    let portal = TestPortal::start(&prosody, &backends()[0]).await;
+    let portal = TestPortal::start(&prosody, &Backend::Sqlite).await;
     make_owner(&prosody, &portal, OWNER, OWNER_PASSWORD).await;
     make_owner(&prosody, &portal, OTHER, OTHER_PASSWORD).await;
     let c2s = prosody.c2s_addr();
     assert!(
-        !can_login(c2s, &bare(NEWBIE), NEWBIE_PASSWORD).await,
+        !can_login(c2s, &bare_jid(NEWBIE), NEWBIE_PASSWORD).await,
         "no such account yet"
     );
 
@@ -306,7 +285,7 @@ async fn an_owner_runs_their_domain_from_the_browser_and_only_theirs() {
                 "registration is closed, yet a client registered in band"
             );
             ensure!(
-                !can_login(c2s, &bare("stranger@a.test"), "stranger password 1").await,
+                !can_login(c2s, &bare_jid("stranger@a.test"), "stranger password 1").await,
                 "the refused account does not exist"
             );
 
@@ -324,26 +303,27 @@ async fn an_owner_runs_their_domain_from_the_browser_and_only_theirs() {
             tab.fill("#new-account-password", NEWBIE_PASSWORD).await?;
             tab.click("form[action$='/api/add_domain_account'] button[type=submit]")
                 .await?;
-            wait_for_status(&tab, &format!("The account {NEWBIE} was created.")).await?;
+            tab.wait_for_status(&format!("The account {NEWBIE} was created."))
+                .await?;
             tab.wait_until(
                 "the list shows the new account as active",
                 &format!("{} === 'active'", badge_of(NEWBIE)),
             )
             .await?;
             ensure!(
-                can_login(c2s, &bare(NEWBIE), NEWBIE_PASSWORD).await,
+                can_login(c2s, &bare_jid(NEWBIE), NEWBIE_PASSWORD).await,
                 "the new account logs in to Prosody with the chosen password"
             );
 
             // Locked, it cannot log in; unlocked, it can again.
             set_lock(&tab, NEWBIE, true).await?;
             ensure!(
-                !can_login(c2s, &bare(NEWBIE), NEWBIE_PASSWORD).await,
+                !can_login(c2s, &bare_jid(NEWBIE), NEWBIE_PASSWORD).await,
                 "the locked account still logs in"
             );
             set_lock(&tab, NEWBIE, false).await?;
             ensure!(
-                can_login(c2s, &bare(NEWBIE), NEWBIE_PASSWORD).await,
+                can_login(c2s, &bare_jid(NEWBIE), NEWBIE_PASSWORD).await,
                 "the unlocked account does not log in"
             );
 
@@ -361,7 +341,8 @@ async fn an_owner_runs_their_domain_from_the_browser_and_only_theirs() {
             .await?
             .click()
             .await?;
-            wait_for_status(&tab, &format!("The account {NEWBIE} was deleted.")).await?;
+            tab.wait_for_status(&format!("The account {NEWBIE} was deleted."))
+                .await?;
             tab.wait_until(
                 "the account is gone from the list",
                 &format!(
@@ -372,7 +353,7 @@ async fn an_owner_runs_their_domain_from_the_browser_and_only_theirs() {
             )
             .await?;
             ensure!(
-                !can_login(c2s, &bare(NEWBIE), NEWBIE_PASSWORD).await,
+                !can_login(c2s, &bare_jid(NEWBIE), NEWBIE_PASSWORD).await,
                 "the deleted account still logs in"
             );
             let errors = tab.page_errors().await?;
@@ -391,7 +372,7 @@ async fn an_owner_runs_their_domain_from_the_browser_and_only_theirs() {
 
     // Nothing the browser did reached b.test.
     assert!(
-        can_login(c2s, &bare(OTHER), OTHER_PASSWORD).await,
+        can_login(c2s, &bare_jid(OTHER), OTHER_PASSWORD).await,
         "b.test's owner still logs in"
     );
 }

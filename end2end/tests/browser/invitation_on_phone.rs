@@ -5,7 +5,7 @@
 //! Needs the site built first (`scripts/build.sh`), and /usr/bin/chromium + /usr/bin/chromedriver.
 
 use domaine_tests::{
-    database::backends,
+    database::Backend,
     portal::TestPortal,
     prosody::{can_login, Prosody},
     web::WebClient,
@@ -22,15 +22,9 @@ const PASSWORD: &str = "trois mots au hasard";
 async fn a_new_user_registers_on_the_web_from_an_invitation_on_a_phone() {
     assert_site_is_current();
     let prosody = Prosody::start(&[DOMAIN]);
-    let portal = TestPortal::start(&prosody, &backends()[0]).await;
+    let portal = TestPortal::start(&prosody, &Backend::Sqlite).await;
     prosody.register("olga", DOMAIN, OWNER_PASSWORD);
-    let row = server::domains::get(&portal.state.db, DOMAIN)
-        .await
-        .unwrap()
-        .unwrap();
-    server::domains::add_owner(&portal.state.db, row.id, OWNER)
-        .await
-        .unwrap();
+    portal.add_owner(DOMAIN, OWNER).await;
 
     // The owner makes a single-use invitation (their console is tested elsewhere).
     let owner = WebClient::logged_in(&portal.url("/"), "en", OWNER, OWNER_PASSWORD, "/").await;

@@ -1,0 +1,7 @@
+//! The browser tests, one binary (see `tests/tests/integration/main.rs` for why): every file
+//! of this folder is a module. Needs the site built first (`scripts/build.sh`).
+
+mod admin_creates_account;
+mod hosting_request;
+mod invitation_on_phone;
+mod owner_console;

@@ -1,0 +1,310 @@
+//! The portal over HTTP, as a browser without JavaScript uses it, against a real Prosody and
+//! each database backend: login, language, anti-forgery, and account creation.
+
+use app::error::ErrorKind;
+use domaine_tests::{
+    database::Backend,
+    per_backend,
+    portal::TestPortal,
+    prosody::{can_login, Prosody},
+    web::WebClient,
+};
+use reqwest::StatusCode;
+use server::xmpp::BareJid;
+
+const ADMIN: &str = "admin";
+const ADMIN_PASSWORD: &str = "correct horse battery";
+const DOMAIN: &str = "one.test";
+
+async fn logged_in(portal: &TestPortal, lang: &str) -> WebClient {
+    portal.admin_web(ADMIN, ADMIN_PASSWORD, lang).await
+}
+
+per_backend!(login_opens_a_session_and_logout_closes_it);
+async fn login_opens_a_session_and_logout_closes_it(backend: Backend) {
+    let prosody = Prosody::start(&[DOMAIN]);
+    let portal = TestPortal::start(&prosody, &backend).await;
+    portal.create_admin(ADMIN, ADMIN_PASSWORD).await;
+    let web = WebClient::new(&portal.url("/"), "en");
+
+    // Not logged in: the admin page sends to the login page.
+    let page = web.get("/admin").await;
+    assert_eq!(page.status, StatusCode::FOUND, "{}", backend.name());
+
+    let location = web
+        .log_in(ADMIN, "wrong password", Some("/admin"))
+        .await
+        .unwrap();
+    assert!(
+        location.starts_with("/login?error=invalid&username=admin"),
+        "{location}"
+    );
+    let page = web.get(&location).await;
+    assert!(page.html.contains("Wrong username or password."));
+    assert!(
+        page.html.contains(r#"value="admin""#),
+        "the username is kept"
+    );
+
+    assert!(web.login(ADMIN, ADMIN_PASSWORD).await);
+    let page = web.get("/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains(DOMAIN), "the domains are listed");
+
+    let csrf = page.csrf();
+    let (_, location) = web.post_form("/auth/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(location.as_deref(), Some("/"));
+    assert_eq!(
+        web.get("/admin").await.status,
+        StatusCode::FOUND,
+        "logged out"
+    );
+}
+
+per_backend!(forms_without_the_right_token_or_from_another_site_are_refused);
+async fn forms_without_the_right_token_or_from_another_site_are_refused(backend: Backend) {
+    let prosody = Prosody::start(&[DOMAIN]);
+    let portal = TestPortal::start(&prosody, &backend).await;
+    let web = logged_in(&portal, "en").await;
+
+    let err = web
+        .server_fn(
+            "create_account",
+            &[
+                ("csrf", "forged"),
+                ("domain", DOMAIN),
+                ("username", "eve"),
+                ("password", "long enough pw"),
+            ],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::StaleForm);
+
+    // A login form posted without the cookie's token does not log in.
+    let other = WebClient::new(&portal.url("/"), "en");
+    let (_, location) = other
+        .post_form(
+            "/auth/login",
+            &[
+                ("csrf", "forged"),
+                ("username", ADMIN),
+                ("password", ADMIN_PASSWORD),
+            ],
+        )
+        .await;
+    assert!(location.unwrap().starts_with("/login?error=stale"));
+
+    let res = reqwest::Client::new()
+        .post(portal.url("/auth/logout"))
+        .header("Origin", "https://evil.example")
+        .form(&[("csrf", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let anonymous = WebClient::new(&portal.url("/"), "en");
+    let csrf = anonymous.get("/").await.csrf();
+    let err = anonymous
+        .server_fn(
+            "create_account",
+            &[
+                ("csrf", &csrf),
+                ("domain", DOMAIN),
+                ("username", "eve"),
+                ("password", "long enough pw"),
+            ],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotLoggedIn);
+    assert!(anonymous.server_fn("list_domains", &[]).await.is_err());
+}
+
+per_backend!(an_admin_creates_an_account_that_can_log_in_to_prosody);
+async fn an_admin_creates_an_account_that_can_log_in_to_prosody(backend: Backend) {
+    let prosody = Prosody::start(&[DOMAIN, "two.test"]);
+    let portal = TestPortal::start(&prosody, &backend).await;
+    let web = logged_in(&portal, "en").await;
+    let username = format!("alice-{}", backend.name());
+    let csrf = web.get("/admin").await.csrf();
+
+    let (status, location) = web
+        .post_form(
+            "/api/create_account",
+            &[
+                ("csrf", &csrf),
+                ("domain", DOMAIN),
+                ("username", &username.to_uppercase()),
+                ("password", "a good password"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FOUND);
+    let location = location.unwrap();
+    let jid = format!("{username}@{DOMAIN}");
+    assert!(
+        location.contains(&format!("created={}", jid.replace('@', "%40"))),
+        "{location}"
+    );
+    let page = web.get(location.trim_start_matches(&portal.url(""))).await;
+    assert!(
+        page.html
+            .contains(&format!("The account {jid} was created.")),
+        "the page says so"
+    );
+
+    let jid: BareJid = jid.parse().unwrap();
+    assert!(
+        can_login(prosody.c2s_addr(), &jid, "a good password").await,
+        "the account logs in"
+    );
+    assert!(!can_login(prosody.c2s_addr(), &jid, "another password").await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_gets_a_clear_error_in_the_users_language_and_keeps_the_input() {
+    let mut prosody = Prosody::start(&[DOMAIN]);
+    let backend = Backend::Sqlite;
+    let portal = TestPortal::start(&prosody, &backend).await;
+    let web = logged_in(&portal, "fr-FR,fr;q=0.9").await;
+    let csrf = web.get("/admin").await.csrf();
+    let create = |username: &'static str, password: &'static str, domain: &'static str| {
+        let csrf = csrf.clone();
+        let web = &web;
+        async move {
+            web.server_fn(
+                "create_account",
+                &[
+                    ("csrf", &csrf),
+                    ("domain", domain),
+                    ("username", username),
+                    ("password", password),
+                ],
+            )
+            .await
+        }
+    };
+
+    assert_eq!(
+        create("bad name", "a good password", DOMAIN)
+            .await
+            .unwrap_err()
+            .kind,
+        ErrorKind::InvalidUsername
+    );
+    assert_eq!(
+        create("b@d", "a good password", DOMAIN)
+            .await
+            .unwrap_err()
+            .kind,
+        ErrorKind::InvalidUsername
+    );
+    assert_eq!(
+        create("carol", "short", DOMAIN).await.unwrap_err().kind,
+        ErrorKind::PasswordTooShort { min: 10 }
+    );
+    assert_eq!(
+        create("carol", "a good password", "elsewhere.test")
+            .await
+            .unwrap_err()
+            .kind,
+        ErrorKind::UnknownDomain
+    );
+    create("carol", "a good password", DOMAIN).await.unwrap();
+    let exists = create("carol", "a good password", DOMAIN)
+        .await
+        .unwrap_err();
+    assert_eq!(exists.kind, ErrorKind::AccountExists);
+    assert_eq!(exists.kept("username"), Some("carol"));
+
+    // Without JavaScript the error comes back in the URL and the page shows it in French,
+    // next to the field, with the username still filled in.
+    let (_, location) = web
+        .post_form(
+            "/api/create_account",
+            &[
+                ("csrf", &csrf),
+                ("domain", DOMAIN),
+                ("username", "carol"),
+                ("password", "a good password"),
+            ],
+        )
+        .await;
+    let page = web
+        .get(location.unwrap().trim_start_matches(&portal.url("")))
+        .await;
+    assert!(
+        page.html.contains("Ce compte existe déjà."),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains(r#"value="carol""#));
+
+    // Prosody down: a clear error at once, nothing stored for later, and the portal recovers.
+    prosody.stop();
+    let down = create("dave", "a good password", DOMAIN).await.unwrap_err();
+    assert_eq!(down.kind, ErrorKind::XmppUnavailable);
+    assert_eq!(down.kept("username"), Some("dave"));
+    prosody.start_again();
+    portal
+        .state
+        .xmpp
+        .wait_connected(std::time::Duration::from_secs(15))
+        .await
+        .unwrap();
+    create("dave", "a good password", DOMAIN).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_language_follows_the_browser_and_the_switch_is_remembered() {
+    let prosody = Prosody::start(&[DOMAIN]);
+    let portal = TestPortal::start(&prosody, &Backend::Sqlite).await;
+    let web = WebClient::new(&portal.url("/"), "fr-CA,fr;q=0.8,en;q=0.5");
+    let page = web.get("/login").await;
+    assert!(page.html.contains(r#"<html lang="fr""#));
+    assert!(page.html.contains("Se connecter"));
+
+    assert_eq!(
+        web.get("/lang/en?next=/login").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let page = web.get("/login").await;
+    assert!(
+        page.html.contains(r#"<html lang="en""#),
+        "the choice is remembered over Accept-Language"
+    );
+    assert!(page.html.contains("Log in"));
+
+    let english = WebClient::new(&portal.url("/"), "en-GB");
+    assert!(english.get("/").await.html.contains(r#"<html lang="en""#));
+    let missing = english.get("/no/such/page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.html.contains("Page not found"));
+}
+
+per_backend!(repeated_failed_logins_lock_the_account_for_a_while);
+async fn repeated_failed_logins_lock_the_account_for_a_while(backend: Backend) {
+    let prosody = Prosody::start(&[DOMAIN]);
+    let portal = TestPortal::start(&prosody, &backend).await;
+    portal.create_admin(ADMIN, ADMIN_PASSWORD).await;
+    let web = WebClient::new(&portal.url("/"), "en");
+    for _ in 0..5 {
+        assert!(!web.login(ADMIN, "a wrong guess").await);
+    }
+    let location = web.log_in(ADMIN, "a wrong guess", None).await;
+    assert!(
+        location.unwrap().contains("error=invalid"),
+        "the sixth failure still answers normally"
+    );
+    // Now locked: even the right password is refused, with a clear message.
+    let location = web.log_in(ADMIN, ADMIN_PASSWORD, None).await.unwrap();
+    assert!(location.contains("error=throttled"), "{location}");
+    let page = web.get(&location).await;
+    assert!(
+        page.html.contains("Too many failed attempts"),
+        "{}",
+        backend.name()
+    );
+}
