@@ -151,12 +151,14 @@ impl Handler for Sender<'_> {
             message: err.to_string(),
         })?;
         // Sent: the links it held need not outlive their delivery.
-        sqlx::query("UPDATE mail_outbox SET body_text = '', body_html = '' WHERE id = $1")
-            .bind(id)
-            .execute(&self.db.pool)
-            .await
-            .map_err(|e| tracing::warn!(mail = id, error = %e, "sent mail not emptied"))
-            .ok();
+        let emptied =
+            sqlx::query("UPDATE mail_outbox SET body_text = '', body_html = '' WHERE id = $1")
+                .bind(id)
+                .execute(&self.db.pool)
+                .await;
+        if let Err(e) = emptied {
+            tracing::warn!(mail = id, error = %e, "sent mail not emptied");
+        }
         Ok(())
     }
 }
