@@ -142,7 +142,7 @@ pub async fn set_lock_wanted(
         )
         .bind(domain_id)
         .bind(username)
-        .bind(crate::db::now())
+        .bind(db.now())
         .execute(&db.pool)
         .await?;
     } else {
@@ -164,13 +164,7 @@ pub async fn forget_account(
     username: &str,
 ) -> Result<(), sqlx::Error> {
     set_lock_wanted(db, domain_id, username, false).await?;
-    sqlx::query("DELETE FROM pending_changes WHERE domain = $1 AND kind = $2 AND target = $3")
-        .bind(domain)
-        .bind(crate::reconcile::Kind::Lock.as_str())
-        .bind(username)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
+    crate::jobs::forget(db, crate::jobs::Kind::Lock, domain, username).await
 }
 
 /// The lock changes of a domain that have not reached the XMPP server yet: each username with
@@ -179,20 +173,14 @@ pub async fn pending_locks(
     db: &crate::db::Db,
     domain: &str,
 ) -> Result<Vec<(String, bool)>, sqlx::Error> {
-    let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
-        "SELECT p.target, l.locked_at FROM pending_changes p \
-         JOIN domains d ON d.name = p.domain \
-         LEFT JOIN locked_accounts l ON l.domain_id = d.id AND l.username = p.target \
-         WHERE p.domain = $1 AND p.kind = $2 ORDER BY p.id",
-    )
-    .bind(domain)
-    .bind(crate::reconcile::Kind::Lock.as_str())
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(username, locked_at)| (username, locked_at.is_some()))
-        .collect())
+    let mut locks = Vec::new();
+    for job in crate::jobs::for_domain(db, domain).await? {
+        if job.kind == crate::jobs::Kind::Lock {
+            let locked = is_locked(db, domain, &job.target).await?;
+            locks.push((job.target, locked));
+        }
+    }
+    Ok(locks)
 }
 
 /// Like `xmpp_error`, for a command about one existing account: "no such user" is the user's

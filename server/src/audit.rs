@@ -1,7 +1,8 @@
 //! The audit log (the `audit_log` table): every change, who made it, on which domain, when, and
-//! how it went. Shown to a domain's owners and to provider admins.
+//! how it went. Shown to a domain's owners and to provider admins. An entry whose change waits
+//! for a job (see `jobs`) is pending until the job lands (done) or gives up (failed).
 
-use crate::db::{self, Db};
+use crate::{db::Db, jobs::Queued};
 pub use app::audit::{AuditEntry, Outcome};
 
 pub struct Change<'a> {
@@ -14,17 +15,65 @@ pub struct Change<'a> {
 }
 
 pub async fn record(db: &Db, change: Change<'_>) -> Result<(), sqlx::Error> {
+    insert(&db.pool, db.now(), change, None).await
+}
+
+/// Records a change that `job` carries out, pending until it finishes; `executor` is best the
+/// transaction that queued the job, so the job cannot finish before the entry exists.
+pub async fn record_for_job<'c, E>(
+    executor: E,
+    now: i64,
+    change: Change<'_>,
+    job: Queued,
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    insert(executor, now, change, Some(job)).await
+}
+
+async fn insert<'c, E>(
+    executor: E,
+    now: i64,
+    change: Change<'_>,
+    job: Option<Queued>,
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     sqlx::query(
-        "INSERT INTO audit_log (at, actor, domain, action, target, outcome, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_log (at, actor, domain, action, target, outcome, detail, job_id, \
+         job_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(db::now())
+    .bind(now)
     .bind(change.actor)
     .bind(change.domain)
     .bind(change.action)
     .bind(change.target)
     .bind(change.outcome.as_str())
     .bind(change.detail)
+    .bind(job.map(|j| j.id))
+    .bind(job.map(|j| j.version))
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Job `job_id` finished at `version` with `outcome` (done or failed): the entries of the
+/// changes it carried, up to that version, say so. A later version's entries keep waiting.
+pub async fn job_finished(
+    db: &Db,
+    job_id: i64,
+    version: i64,
+    outcome: Outcome,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE audit_log SET outcome = $1 WHERE job_id = $2 AND job_version <= $3 \
+         AND outcome IN ('pending', 'failed')",
+    )
+    .bind(outcome.as_str())
+    .bind(job_id)
+    .bind(version)
     .execute(&db.pool)
     .await?;
     Ok(())

@@ -1,5 +1,7 @@
-//! The portal's notion of "now" for anything that expires (invitations, reset links). Tests
-//! move it forward instead of sleeping.
+//! The portal's one notion of "now": every timestamp it stores or compares (sessions, login
+//! throttling, invitations, reset links, jobs, the audit log) comes from here. Tests move it
+//! forward instead of sleeping. The database handle carries it (`Db::now`), so code that has
+//! only the database reads the same clock as code that has the whole `AppState`.
 
 use std::sync::{
     atomic::{AtomicI64, Ordering},
@@ -13,9 +15,9 @@ pub struct Clock {
 }
 
 impl Clock {
-    /// Unix seconds.
+    /// Unix seconds: how every timestamp is stored, the same on both backends.
     pub fn now(&self) -> i64 {
-        crate::db::now() + self.offset_secs.load(Ordering::Relaxed)
+        time::OffsetDateTime::now_utc().unix_timestamp() + self.offset_secs.load(Ordering::Relaxed)
     }
 
     /// Moves this clock (and every copy of it) forward by `secs`.

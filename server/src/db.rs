@@ -2,6 +2,7 @@
 //! Both go through sqlx's `Any` driver, so every query is written once; each backend has its own
 //! migrations (in `migrations/sqlite` and `migrations/postgres`) because their DDL differs.
 
+use crate::clock::Clock;
 use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
     migrate::Migrator,
@@ -22,6 +23,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The portal's clock (`AppState::clock` is the same one).
+    pub clock: Clock,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,13 +78,17 @@ impl Db {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            clock: Clock::default(),
+        })
     }
-}
 
-/// Seconds since the Unix epoch: how every timestamp is stored, the same on both backends.
-pub fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+    /// Unix seconds, from the portal's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
 }
 
 /// Whether an error is a UNIQUE constraint violation, whatever the backend.

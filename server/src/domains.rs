@@ -1,6 +1,6 @@
 //! Hosted domains (the `domains` table).
 
-use crate::db::{self, Db};
+use crate::db::Db;
 use app::domains::DomainSummary;
 use xmpp_parsers::jid::DomainPart;
 
@@ -52,7 +52,7 @@ pub async fn add(db: &Db, name: &str) -> Result<Option<String>, sqlx::Error> {
         "INSERT INTO domains (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
     )
     .bind(&name)
-    .bind(db::now())
+    .bind(db.now())
     .execute(&db.pool)
     .await?;
     Ok(Some(name))
@@ -132,7 +132,7 @@ pub async fn add_owner(db: &Db, domain_id: i64, jid: &str) -> Result<bool, sqlx:
     )
     .bind(domain_id)
     .bind(jid)
-    .bind(db::now())
+    .bind(db.now())
     .execute(&db.pool)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -152,23 +152,16 @@ pub async fn remove_owner(db: &Db, domain_id: i64, jid: &str) -> Result<bool, sq
     Ok(done.rows_affected() == 1)
 }
 
-/// Changes not yet applied on the XMPP server for this domain.
+/// Changes not yet applied on the XMPP server for this domain (queued, running, or given up).
 pub async fn pending(db: &Db, name: &str) -> Result<Vec<app::domains::PendingChange>, sqlx::Error> {
-    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
-        "SELECT kind, target, attempts, last_error FROM pending_changes WHERE domain = $1 ORDER BY id",
-    )
-    .bind(name)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
+    Ok(crate::jobs::for_domain(db, name)
+        .await?
         .into_iter()
-        .map(
-            |(kind, target, attempts, last_error)| app::domains::PendingChange {
-                kind,
-                target,
-                attempts,
-                last_error,
-            },
-        )
+        .map(|job| app::domains::PendingChange {
+            kind: job.kind.as_str().to_string(),
+            target: job.target,
+            attempts: job.attempts,
+            last_error: job.last_error,
+        })
         .collect())
 }

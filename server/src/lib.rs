@@ -12,6 +12,7 @@ pub mod dns_check;
 pub mod domains;
 pub mod hosting_requests;
 pub mod invitations;
+pub mod jobs;
 pub mod mail;
 pub mod password_resets;
 pub mod portal;

@@ -1,151 +1,65 @@
 //! Keeps Prosody in line with the desired state the portal stores (registration modes, quotas,
-//! account locks). A change is saved first, queued in `pending_changes`, then pushed; when
-//! Prosody is unreachable it stays queued, shown as pending, and is retried with backoff until
-//! it lands. Rows are claimed with a lease, so portal instances sharing one database never push
-//! the same change at the same time, and every push sets absolute state, so pushing twice is
-//! harmless.
+//! account locks, hosts). A change is saved first, then queued as a job of the `Prosody` lane of
+//! the job queue (`jobs`): the request that made it pushes that one job at once, and the worker
+//! here pushes the rest; when Prosody is unreachable the job stays queued, shown as pending, and
+//! is retried with backoff until it lands. Every push sets absolute state read when it runs, so
+//! pushing twice is harmless and a job queued twice pushes the latest state.
 
 use crate::{
-    db::{self, Db},
+    db::Db,
+    jobs::{self, Handler, Job, JobError, Kind, Lane, Queued, State},
     state::AppState,
     xmpp::{BareJid, RegistrationMode, XmppError},
 };
 use std::{str::FromStr, time::Duration};
-use tokio::sync::Notify;
 use xmpp_parsers::jid::DomainPart;
 
-/// How long a claimed change is reserved for one instance.
-const LEASE_SECS: i64 = 30;
-const MAX_BACKOFF_SECS: i64 = 300;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    RegistrationMode,
-    Quota,
-    /// `target` is the username; the desired state is whether `locked_accounts` has it.
-    Lock,
-    /// `target` is an invitation token to withdraw from Prosody (revoking is for good).
-    RevokeInvite,
-    /// Bring the domain's host up on Prosody (an approved hosting request), then tell the
-    /// requester.
-    ProvisionHost,
-    /// The desired state is the domain's `status`: suspended (host down) or active.
-    Suspension,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::RegistrationMode => "registration-mode",
-            Kind::Quota => "quota",
-            Kind::Lock => "lock",
-            Kind::RevokeInvite => "revoke-invite",
-            Kind::ProvisionHost => "provision-host",
-            Kind::Suspension => "suspension",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Kind> {
-        match s {
-            "registration-mode" => Some(Kind::RegistrationMode),
-            "quota" => Some(Kind::Quota),
-            "lock" => Some(Kind::Lock),
-            "revoke-invite" => Some(Kind::RevokeInvite),
-            "provision-host" => Some(Kind::ProvisionHost),
-            "suspension" => Some(Kind::Suspension),
-            _ => None,
-        }
-    }
-}
+/// How often the worker looks for due changes when nobody wakes it.
+const TICK: Duration = Duration::from_secs(2);
 
 /// Queues `kind` of `domain` (and `target`) for pushing; a newer change to the same state
 /// replaces an older one that has not landed yet.
-pub async fn enqueue(db: &Db, domain: &str, kind: Kind, target: &str) -> Result<(), sqlx::Error> {
-    let now = db::now();
-    sqlx::query(
-        "INSERT INTO pending_changes (domain, kind, target, created_at, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $4) ON CONFLICT (domain, kind, target) DO UPDATE \
-         SET version = pending_changes.version + 1, next_attempt_at = $4, attempts = 0",
-    )
-    .bind(domain)
-    .bind(kind.as_str())
-    .bind(target)
-    .bind(now)
-    .execute(&db.pool)
-    .await?;
-    Ok(())
+pub async fn enqueue(
+    db: &Db,
+    domain: &str,
+    kind: Kind,
+    target: &str,
+) -> Result<Queued, sqlx::Error> {
+    jobs::enqueue(&db.pool, db.now(), kind, domain, target, "").await
 }
 
-#[derive(sqlx::FromRow)]
-struct Pending {
-    id: i64,
-    domain: String,
-    kind: String,
-    target: String,
-    version: i64,
-    attempts: i64,
-}
-
-/// Pushes every due change once; returns how many landed. Called by the worker and, right
-/// after a change is made, by the request that made it, so the user sees the result at once.
+/// Pushes every due change once; returns how many landed.
 pub async fn run_due(state: &AppState) -> Result<usize, sqlx::Error> {
-    let now = db::now();
-    let due: Vec<Pending> = sqlx::query_as(
-        "SELECT id, domain, kind, target, version, attempts FROM pending_changes \
-         WHERE next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1) \
-         ORDER BY id LIMIT 100",
-    )
-    .bind(now)
-    .fetch_all(&state.db.pool)
-    .await?;
-    let mut landed = 0;
-    for change in due {
-        let claimed = sqlx::query(
-            "UPDATE pending_changes SET claimed_until = $1 \
-             WHERE id = $2 AND (claimed_until IS NULL OR claimed_until < $3)",
-        )
-        .bind(now + LEASE_SECS)
-        .bind(change.id)
-        .bind(now)
-        .execute(&state.db.pool)
-        .await?;
-        if claimed.rows_affected() != 1 {
-            continue; // another instance has it
-        }
-        match push(state, &change).await {
-            Ok(()) => {
-                // Only the version we pushed is done; a newer one queued meanwhile stays.
-                sqlx::query("DELETE FROM pending_changes WHERE id = $1 AND version = $2")
-                    .bind(change.id)
-                    .bind(change.version)
-                    .execute(&state.db.pool)
-                    .await?;
-                sqlx::query("UPDATE pending_changes SET claimed_until = NULL WHERE id = $1")
-                    .bind(change.id)
-                    .execute(&state.db.pool)
-                    .await?;
-                landed += 1;
-            }
-            Err(err) => {
-                let attempts = change.attempts + 1;
-                tracing::warn!(domain = %change.domain, kind = %change.kind, error = %err, attempts, "change not applied yet");
-                sqlx::query(
-                    "UPDATE pending_changes SET claimed_until = NULL, attempts = attempts + 1, \
-                     last_error = $1, next_attempt_at = $2 WHERE id = $3",
-                )
-                .bind(err.to_string())
-                .bind(db::now() + backoff_secs(attempts))
-                .bind(change.id)
-                .execute(&state.db.pool)
-                .await?;
-            }
-        }
-    }
-    Ok(landed)
+    jobs::run_due(&state.db, &state.clock, &Pusher(state)).await
 }
 
-fn backoff_secs(attempts: i64) -> i64 {
-    (1i64 << attempts.clamp(0, 9)).min(MAX_BACKOFF_SECS)
+/// Pushes job `id` now if Prosody is connected (the request that queued it, so the user sees
+/// the result at once; other domains' changes are the worker's); its state after.
+pub async fn push_now(state: &AppState, id: i64) -> Result<Option<State>, sqlx::Error> {
+    if state.xmpp.is_connected() {
+        jobs::run_one(&state.db, &state.clock, &Pusher(state), id).await
+    } else {
+        Ok(jobs::status(&state.db, id).await?.map(|s| s.state))
+    }
+}
+
+/// The handler of the `Prosody` lane.
+pub struct Pusher<'a>(pub &'a AppState);
+
+impl Handler for Pusher<'_> {
+    fn lane(&self) -> Lane {
+        Lane::Prosody
+    }
+
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        push(self.0, job).await.map_err(|err| match err {
+            // The domain or the target is gone, or the job makes no sense: it never will.
+            PushError::Unknown(_) | PushError::Db(sqlx::Error::RowNotFound) => {
+                JobError::give_up(err)
+            }
+            _ => JobError::retry(err),
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,11 +75,11 @@ enum PushError {
 }
 
 /// Sets on Prosody the state the database holds now (not the state when queued).
-async fn push(state: &AppState, change: &Pending) -> Result<(), PushError> {
+async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
     let host =
         DomainPart::new(&change.domain).map_err(|_| PushError::Unknown(change.domain.clone()))?;
-    match Kind::parse(&change.kind) {
-        Some(Kind::RegistrationMode) => {
+    match change.kind {
+        Kind::RegistrationMode => {
             let (mode,): (String,) =
                 sqlx::query_as("SELECT registration_mode FROM domains WHERE name = $1")
                     .bind(&change.domain)
@@ -174,7 +88,7 @@ async fn push(state: &AppState, change: &Pending) -> Result<(), PushError> {
             let mode = RegistrationMode::from_str(&mode).map_err(|_| PushError::Unknown(mode))?;
             state.xmpp.set_registration_mode(&host, mode).await?;
         }
-        Some(Kind::Quota) => {
+        Kind::Quota => {
             let (quota,): (Option<i64>,) =
                 sqlx::query_as("SELECT quota FROM domains WHERE name = $1")
                     .bind(&change.domain)
@@ -185,7 +99,7 @@ async fn push(state: &AppState, change: &Pending) -> Result<(), PushError> {
                 .set_quota(&host, quota.and_then(|q| u32::try_from(q).ok()))
                 .await?;
         }
-        Some(Kind::Lock) => {
+        Kind::Lock => {
             let jid = BareJid::new(&format!("{}@{}", change.target, change.domain))
                 .map_err(|_| PushError::Unknown(change.target.clone()))?;
             if crate::accounts::is_locked(&state.db, &change.domain, &change.target).await? {
@@ -194,16 +108,16 @@ async fn push(state: &AppState, change: &Pending) -> Result<(), PushError> {
                 state.xmpp.unlock_account(&jid).await?;
             }
         }
-        Some(Kind::RevokeInvite) => {
+        Kind::RevokeInvite => {
             state.xmpp.revoke_invitation(&host, &change.target).await?;
         }
-        Some(Kind::ProvisionHost) => {
+        Kind::ProvisionHost => {
             state.xmpp.provision_host(&host).await?;
-            crate::portal::complete_provisioning(state, &change.domain)
+            crate::hosting_requests::provisioning::complete(state, &change.domain)
                 .await
                 .map_err(PushError::Followup)?;
         }
-        Some(Kind::Suspension) => {
+        Kind::Suspension => {
             let (status,): (String,) = sqlx::query_as("SELECT status FROM domains WHERE name = $1")
                 .bind(&change.domain)
                 .fetch_one(&state.db.pool)
@@ -214,49 +128,17 @@ async fn push(state: &AppState, change: &Pending) -> Result<(), PushError> {
                 state.xmpp.resume_host(&host).await?;
             }
         }
-        None => return Err(PushError::Unknown(change.kind.clone())),
+        Kind::Mail => return Err(PushError::Unknown(change.kind.as_str().into())),
     }
     Ok(())
 }
 
-/// The background worker: pushes due changes every few seconds, and at once when woken
-/// (a change was queued, or the XMPP link came back).
-pub async fn worker(state: AppState, wake: std::sync::Arc<Notify>) {
-    loop {
-        if state.xmpp.is_connected() {
-            if let Err(e) = run_due(&state).await {
-                tracing::error!(error = %e, "reconciliation failed");
-            }
-        }
-        tokio::select! {
-            _ = wake.notified() => {}
-            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_five_minutes() {
-        assert_eq!(backoff_secs(1), 2);
-        assert_eq!(backoff_secs(4), 16);
-        assert_eq!(backoff_secs(50), MAX_BACKOFF_SECS);
-    }
-
-    #[test]
-    fn kinds_round_trip() {
-        for kind in [
-            Kind::RegistrationMode,
-            Kind::Quota,
-            Kind::Lock,
-            Kind::RevokeInvite,
-            Kind::ProvisionHost,
-            Kind::Suspension,
-        ] {
-            assert_eq!(Kind::parse(kind.as_str()), Some(kind));
-        }
-    }
+/// The background worker: pushes due changes every few seconds while Prosody is connected,
+/// and at once when woken.
+pub async fn worker(state: AppState) {
+    let wake = state.reconcile.clone();
+    jobs::worker(&state.db, Pusher(&state), &wake, TICK, || {
+        state.xmpp.is_connected()
+    })
+    .await
 }

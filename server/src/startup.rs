@@ -27,12 +27,12 @@ pub fn build_state(config: Config, db: Db) -> AppState {
         .site_addr(config.listen)
         .build();
     AppState {
+        clock: db.clock.clone(),
         config: Arc::new(config),
         db,
         xmpp,
         cookie_key,
         leptos,
-        clock: crate::clock::Clock::default(),
         reconcile: Arc::new(tokio::sync::Notify::new()),
         mail: Arc::new(tokio::sync::Notify::new()),
     }
@@ -45,10 +45,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let purge = tokio::spawn(purge_sessions_periodically(state.db.clone()));
-    let reconcile = tokio::spawn(crate::reconcile::worker(
-        state.clone(),
-        state.reconcile.clone(),
-    ));
+    // One worker per lane of the job queue (`jobs::Lane`).
+    let reconcile = tokio::spawn(crate::reconcile::worker(state.clone()));
     let mail = tokio::spawn(crate::mail::outbox::worker(
         state.db.clone(),
         state.config.smtp.clone(),

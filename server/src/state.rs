@@ -14,7 +14,7 @@ pub struct AppState {
     pub xmpp: AdminClient,
     pub cookie_key: Key,
     pub leptos: LeptosOptions,
-    /// "Now" for everything that expires; tests move it.
+    /// The one "now" (the same clock as `db.clock`); tests move it.
     pub clock: crate::clock::Clock,
     /// Wakes the reconciliation worker (see `reconcile`).
     pub reconcile: Arc<Notify>,

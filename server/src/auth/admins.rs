@@ -38,7 +38,7 @@ pub async fn create(
     )
     .bind(username)
     .bind(hash)
-    .bind(db::now())
+    .bind(db.now())
     .fetch_one(&db.pool)
     .await;
     match row {

@@ -3,7 +3,7 @@
 //! expires.
 
 use super::tokens::{random_token, token_hash};
-use crate::db::{self, Db};
+use crate::db::Db;
 use app::context::Principal;
 
 pub const LIFETIME_SECS: i64 = 12 * 3600;
@@ -17,7 +17,7 @@ pub enum Subject<'a> {
 /// Opens a session and returns the token to put in the cookie.
 pub async fn open(db: &Db, subject: Subject<'_>) -> Result<String, sqlx::Error> {
     let token = random_token();
-    let now = db::now();
+    let now = db.now();
     let (admin_id, jid) = match subject {
         Subject::LocalAdmin(id) => (Some(id), None),
         Subject::Xmpp(jid) => (None, Some(jid)),
@@ -50,7 +50,7 @@ pub async fn principal(
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
     .bind(token_hash(token))
-    .bind(db::now())
+    .bind(db.now())
     .fetch_optional(&db.pool)
     .await?;
     Ok(match row {
@@ -78,7 +78,7 @@ pub async fn close(db: &Db, token: &str) -> Result<(), sqlx::Error> {
 /// Drops expired sessions; called periodically.
 pub async fn purge_expired(db: &Db) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(db::now())
+        .bind(db.now())
         .execute(&db.pool)
         .await?;
     Ok(done.rows_affected())

@@ -2,7 +2,7 @@
 //! Failures are counted per client address and per account over a window; past a few, each
 //! further failure locks the key for twice as long as the last, up to a ceiling.
 
-use crate::db::{self, Db};
+use crate::db::Db;
 
 /// Failures allowed in a window before the key locks.
 const FREE_FAILURES: i64 = 5;
@@ -20,7 +20,7 @@ pub fn keys(client_ip: &str, account: &str) -> [String; 2] {
 
 /// Seconds until these keys may try again, if any of them is locked now.
 pub async fn locked_for(db: &Db, keys: &[String]) -> Result<Option<i64>, sqlx::Error> {
-    let now = db::now();
+    let now = db.now();
     let mut longest = None;
     for key in keys {
         let row: Option<(Option<i64>,)> =
@@ -39,7 +39,7 @@ pub async fn locked_for(db: &Db, keys: &[String]) -> Result<Option<i64>, sqlx::E
 
 /// Counts a failed attempt against every key, locking those past the free allowance.
 pub async fn record_failure(db: &Db, keys: &[String]) -> Result<(), sqlx::Error> {
-    let now = db::now();
+    let now = db.now();
     for key in keys {
         let row: Option<(i64, i64)> =
             sqlx::query_as("SELECT failures, window_start FROM login_throttle WHERE key = $1")

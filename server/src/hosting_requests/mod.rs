@@ -3,6 +3,7 @@
 
 pub mod mail;
 pub mod names;
+pub mod provisioning;
 
 use crate::db::Db;
 use app::hosting_requests::{HostingRequest, RequestStatus};

@@ -53,6 +53,13 @@ impl InvitationRecord {
     }
 }
 
+/// The portal's landing page of invitation `token`, the link people are given.
+pub fn landing_link(public_url: &url::Url, token: &str) -> String {
+    let mut url = public_url.clone();
+    url.set_path(&format!("/invite/{token}"));
+    url.to_string()
+}
+
 /// A new invitation, once Prosody made its token.
 pub struct NewRecord<'a> {
     pub domain_id: i64,

@@ -6,7 +6,7 @@ use crate::{
     accounts::{self, account_jid, account_xmpp_error, check_password, xmpp_error},
     audit,
     domains::{self, DomainRow},
-    reconcile::Kind,
+    jobs::Kind,
     xmpp::{BareJid, XmppError},
 };
 use app::{
@@ -287,7 +287,7 @@ impl AccountsBackend for PortalService {
             actor: actor(ctx),
             jid: shown.jid.clone(),
             password: shown.password.clone(),
-            expires: crate::db::now() + SHOWN_PASSWORD_SECS,
+            expires: self.0.clock.now() + SHOWN_PASSWORD_SECS,
         };
         let Ok(json) = serde_json::to_vec(&kept) else {
             return;
@@ -323,7 +323,7 @@ impl AccountsBackend for PortalService {
             &response,
             jar.remove(Cookie::build(SHOWN_PASSWORD_COOKIE).path(SHOWN_PASSWORD_PATH)),
         );
-        let kept = kept.filter(|k| k.actor == actor(ctx) && k.expires >= crate::db::now())?;
+        let kept = kept.filter(|k| k.actor == actor(ctx) && k.expires >= self.0.clock.now())?;
         // Nor kept in the browser's cache or history.
         response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         Some(ShownPassword {

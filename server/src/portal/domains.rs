@@ -1,7 +1,7 @@
 use super::{internal, managed_domain, record_done, require_provider_admin, PortalService};
 use crate::{
     audit, domains,
-    reconcile::Kind,
+    jobs::Kind,
     xmpp::{BareJid, XmppError},
 };
 use app::{

@@ -7,9 +7,9 @@ use super::{actor, internal, require_provider_admin, PortalService};
 use crate::{
     audit, dns_check, domains,
     hosting_requests::{self, mail as request_mail, names, NewRequest, RequestRecord},
+    jobs::{self, Kind, State},
     mail::outbox,
-    reconcile::{self, Kind},
-    state::AppState,
+    reconcile,
 };
 use app::{
     audit::Outcome,
@@ -440,24 +440,40 @@ impl HostingRequestsBackend for PortalService {
                 .map_err(internal)?;
         }
         // Provisioning (and the owner invitation, which needs the host up) happen in the
-        // reconciler, now if Prosody answers, else when it is back.
-        reconcile::enqueue(db, &record.domain, Kind::ProvisionHost, "")
-            .await
-            .map_err(internal)?;
-        // Queued after the host, so pushed once it is up.
-        reconcile::enqueue(db, &record.domain, Kind::Quota, "")
-            .await
-            .map_err(internal)?;
-        if self.0.xmpp.is_connected() {
-            reconcile::run_due(&self.0).await.map_err(internal)?;
-        }
-        let outcome = if self.provisioning_pending(&record.domain).await? {
-            Outcome::Pending
-        } else {
-            Outcome::Done
-        };
+        // reconciler, now if Prosody answers, else when it is back; the approval's audit entry
+        // follows the provisioning job.
+        let now = self.0.clock.now();
         let detail = quota.map_or_else(|| "quota: none".to_string(), |q| format!("quota: {q}"));
-        self.record(&who, &record, APPROVE, outcome, &detail).await
+        let mut tx = db.pool.begin().await.map_err(internal)?;
+        let host = jobs::enqueue(&mut *tx, now, Kind::ProvisionHost, &record.domain, "", "")
+            .await
+            .map_err(internal)?;
+        let quota_job = jobs::enqueue(&mut *tx, now, Kind::Quota, &record.domain, "", "")
+            .await
+            .map_err(internal)?;
+        let change = audit::Change {
+            actor: &who,
+            domain: Some(&record.domain),
+            action: APPROVE,
+            target: &record.email,
+            outcome: Outcome::Pending,
+            detail: &detail,
+        };
+        audit::record_for_job(&mut *tx, now, change, host)
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        // The quota once the host is up; else the worker pushes both, in that order.
+        if reconcile::push_now(&self.0, host.id)
+            .await
+            .map_err(internal)?
+            == Some(State::Done)
+        {
+            reconcile::push_now(&self.0, quota_job.id)
+                .await
+                .map_err(internal)?;
+        }
+        Ok(())
     }
 
     async fn reject_request(
@@ -494,54 +510,4 @@ impl HostingRequestsBackend for PortalService {
         self.record(&who, &record, REJECT, Outcome::Done, reason)
             .await
     }
-}
-
-/// Called by the reconciler once the domain's host is up on Prosody: tells the requester, with
-/// an owner invitation when they gave no XMPP address. Runs again harmlessly: the invitation is
-/// made once and the mail sent once.
-pub async fn complete_provisioning(state: &AppState, domain: &str) -> Result<(), String> {
-    let db = &state.db;
-    let Some(request) = hosting_requests::approved_for(db, domain)
-        .await
-        .map_err(|e| e.to_string())?
-    else {
-        return Ok(()); // added by hand, not from a request
-    };
-    if request.approval_mailed_at.is_some() {
-        return Ok(());
-    }
-    let service = PortalService(state.clone());
-    let owner_link = match (&request.xmpp, request.owner_invite_id) {
-        (Some(_), _) => None,
-        (None, Some(id)) => Some(
-            service
-                .invitation_link(domain, id)
-                .await
-                .map_err(|e| format!("{e:?}"))?,
-        ),
-        (None, None) => {
-            let (id, link) = service
-                .owner_invitation(domain)
-                .await
-                .map_err(|e| format!("{e:?}"))?;
-            hosting_requests::set_owner_invite(db, request.id, id)
-                .await
-                .map_err(|e| e.to_string())?;
-            Some(link)
-        }
-    };
-    let unicode = names::to_unicode(domain);
-    let mail_ctx = request_mail::Context {
-        to: &request.email,
-        provider: &state.config.provider_name,
-        domain: &unicode,
-        name: &request.requester_name,
-    };
-    let email = request_mail::approved(request.locale(), &mail_ctx, owner_link.as_deref());
-    outbox::send(db, &state.mail, &email)
-        .await
-        .map_err(|e| e.to_string())?;
-    hosting_requests::set_approval_mailed(db, request.id, state.clock.now())
-        .await
-        .map_err(|e| e.to_string())
 }

@@ -9,12 +9,12 @@ mod own_account;
 mod password_resets;
 mod provider;
 
-pub use hosting_requests::complete_provisioning;
 pub use invitations::claim_owner_invitations;
 
 use crate::{
     audit,
-    reconcile::{self, Kind},
+    jobs::{self, Kind},
+    reconcile,
     state::AppState,
 };
 use app::{
@@ -65,7 +65,9 @@ fn actor(ctx: &RequestContext) -> String {
 }
 
 impl PortalService {
-    /// Queues a change for Prosody, tries it at once, and logs it as done or pending.
+    /// Queues a change for Prosody and logs it, pending, in one transaction; then pushes that
+    /// change (only) at once. The entry becomes done or failed when the change lands or gives
+    /// up, now or later from the worker.
     async fn apply(
         &self,
         ctx: &RequestContext,
@@ -76,35 +78,27 @@ impl PortalService {
         detail: &str,
     ) -> Result<(), AppError> {
         let db = &self.0.db;
-        reconcile::enqueue(db, domain, kind, target)
+        let now = self.0.clock.now();
+        let mut tx = db.pool.begin().await.map_err(internal)?;
+        let job = jobs::enqueue(&mut *tx, now, kind, domain, target, "")
             .await
             .map_err(internal)?;
-        if self.0.xmpp.is_connected() {
-            reconcile::run_due(&self.0).await.map_err(internal)?;
-        }
-        let still_pending = crate::domains::pending(db, domain)
-            .await
-            .map_err(internal)?
-            .iter()
-            .any(|p| p.kind == kind.as_str() && p.target == target);
-        let outcome = if still_pending {
-            Outcome::Pending
-        } else {
-            Outcome::Done
+        let change = audit::Change {
+            actor: &actor(ctx),
+            domain: Some(domain),
+            action,
+            target,
+            outcome: Outcome::Pending,
+            detail,
         };
-        audit::record(
-            db,
-            audit::Change {
-                actor: &actor(ctx),
-                domain: Some(domain),
-                action,
-                target,
-                outcome,
-                detail,
-            },
-        )
-        .await
-        .map_err(internal)
+        audit::record_for_job(&mut *tx, now, change, job)
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        reconcile::push_now(&self.0, job.id)
+            .await
+            .map_err(internal)?;
+        Ok(())
     }
 }
 

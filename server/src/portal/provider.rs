@@ -6,7 +6,7 @@ use crate::{
     audit,
     auth::admins::{self, AdminError},
     domains,
-    reconcile::Kind,
+    jobs::Kind,
 };
 use app::{
     audit::Outcome,

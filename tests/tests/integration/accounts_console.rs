@@ -884,7 +884,7 @@ async fn a_lock_made_while_prosody_is_down_lands_when_it_is_back(backend: Backen
     .await
     .unwrap();
     sqlx::query(
-        "INSERT INTO pending_changes (domain, kind, target, created_at, next_attempt_at) \
+        "INSERT INTO jobs (domain, kind, target, created_at, next_attempt_at) \
          VALUES ($1, 'lock', 'mia', 0, $2)",
     )
     .bind(DOMAIN)

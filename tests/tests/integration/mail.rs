@@ -58,7 +58,7 @@ async fn status(db: &Db, id: i64) -> MailStatus {
 
 /// Makes every queued mail due now, as if its backoff had passed.
 async fn skip_backoff(db: &Db) {
-    sqlx::query("UPDATE mail_outbox SET next_attempt_at = 0")
+    sqlx::query("UPDATE jobs SET next_attempt_at = 0")
         .execute(&db.pool)
         .await
         .unwrap();
@@ -215,7 +215,7 @@ async fn two_instances_on_one_database_send_each_mail_once(backend: Backend) {
         .map(|i| format!("twice-{name}-{i}@example.test"))
         .collect();
     for address in &addresses[..3] {
-        outbox::enqueue(&first.pool, &invitation(address))
+        outbox::enqueue(&first.pool, first.now(), &invitation(address))
             .await
             .unwrap();
     }
@@ -283,20 +283,20 @@ async fn a_mail_is_queued_with_the_transaction_that_makes_it(backend: Backend) {
         n
     };
 
-    let err = outbox::enqueue(&db.pool, &invitation("not an address"))
+    let err = outbox::enqueue(&db.pool, db.now(), &invitation("not an address"))
         .await
         .unwrap_err();
     assert!(matches!(err, MailError::InvalidAddress(_)), "{err}");
 
     let mut tx = db.pool.begin().await.unwrap();
-    outbox::enqueue(&mut *tx, &invitation("rolled-back@example.test"))
+    outbox::enqueue(&mut *tx, db.now(), &invitation("rolled-back@example.test"))
         .await
         .unwrap();
     tx.rollback().await.unwrap();
     assert_eq!(count().await, 0, "{}", backend.name());
 
     let mut tx = db.pool.begin().await.unwrap();
-    let id = outbox::enqueue(&mut *tx, &invitation("kept@example.test"))
+    let id = outbox::enqueue(&mut *tx, db.now(), &invitation("kept@example.test"))
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -2,7 +2,7 @@
 //! each may do, registration modes reaching Prosody (also when it is down), and a user's own
 //! account page. Real Prosody, each database backend.
 
-use app::error::ErrorKind;
+use app::{audit::Outcome, error::ErrorKind};
 use domaine_tests::{
     database::Backend,
     per_backend,
@@ -234,6 +234,16 @@ async fn registration_modes_reach_prosody_even_when_it_is_down_for_a_while(backe
         .await
         .unwrap();
 
+    let outcomes = async || -> Vec<(String, Outcome)> {
+        server::audit::list(&portal.state.db, Some(A), Some("registration-mode"), 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.detail, e.outcome))
+            .collect()
+    };
+    assert!(outcomes().await.iter().all(|(_, o)| *o == Outcome::Done));
+
     // Prosody down: the change is saved, shown as pending, and lands when Prosody is back.
     prosody.stop();
     set("closed").await.unwrap();
@@ -243,6 +253,10 @@ async fn registration_modes_reach_prosody_even_when_it_is_down_for_a_while(backe
         "shown as pending"
     );
     assert!(page.html.contains("pending"));
+    assert_eq!(outcomes().await[0], ("closed".into(), Outcome::Pending));
+    assert!(page
+        .html
+        .contains(r#"<span class="badge badge--warn">pending</span>"#));
     prosody.start_again();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -253,6 +267,12 @@ async fn registration_modes_reach_prosody_even_when_it_is_down_for_a_while(backe
         assert!(Instant::now() < deadline, "the pending change never landed");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    // Its audit entry followed: done, on the page too.
+    assert_eq!(outcomes().await[0], ("closed".into(), Outcome::Done));
+    let page = admin.get("/domains/a.test").await;
+    assert!(!page
+        .html
+        .contains(r#"<span class="badge badge--warn">pending</span>"#));
     let refused =
         register_in_band(prosody.c2s_addr(), A, "latecomer", "a password 123", None).await;
     assert!(refused.is_err(), "closed after Prosody came back");

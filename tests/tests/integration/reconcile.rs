@@ -1,9 +1,22 @@
-//! Changes that wait for Prosody: two portal instances sharing one database never push the same
+//! The job queue and the changes that wait for Prosody on it: a job backs off, gives up, is
+//! retried by hand, survives a dead instance's lease and keeps a newer version queued, with its
+//! audit entries following; two portal instances sharing one database never push the same
 //! pending change at the same time, and the change lands once Prosody is back.
 
+use app::audit::Outcome;
 use domaine_tests::{database::Backend, per_backend, portal::TestPortal, prosody::Prosody};
-use server::{reconcile, xmpp::RegistrationMode};
-use std::time::{Duration, Instant};
+use server::{
+    audit,
+    db::Db,
+    jobs::{self, Handler, Job, JobError, Kind, Lane, State},
+    reconcile,
+    xmpp::RegistrationMode,
+};
+use std::{
+    collections::VecDeque,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
 
 const DOMAIN: &str = "shared.test";
 
@@ -17,7 +30,7 @@ async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
 
 async fn attempts(portal: &TestPortal) -> i64 {
     let (attempts,): (i64,) =
-        sqlx::query_as("SELECT attempts FROM pending_changes WHERE domain = $1")
+        sqlx::query_as("SELECT attempts FROM jobs WHERE domain = $1")
             .bind(DOMAIN)
             .fetch_one(&portal.state.db.pool)
             .await
@@ -39,14 +52,9 @@ async fn two_instances_never_push_the_same_change_at_once(backend: Backend) {
     server::domains::set_registration_mode(&first.state.db, DOMAIN, "closed")
         .await
         .unwrap();
-    reconcile::enqueue(
-        &first.state.db,
-        DOMAIN,
-        reconcile::Kind::RegistrationMode,
-        "",
-    )
-    .await
-    .unwrap();
+    reconcile::enqueue(&first.state.db, DOMAIN, Kind::RegistrationMode, "")
+        .await
+        .unwrap();
 
     // Both instances try the due change at the same moment: one claims it, and a single
     // push is attempted (and fails, Prosody being down).
@@ -78,4 +86,172 @@ async fn two_instances_never_push_the_same_change_at_once(backend: Backend) {
             .is_empty()
     })
     .await;
+}
+
+/// A handler of the `Prosody` lane that answers from a script, and can queue its own job again
+/// while running it (as a user changing the same state meanwhile would).
+struct Scripted<'a> {
+    db: &'a Db,
+    answers: Mutex<VecDeque<Result<(), JobError>>>,
+    requeue_while_running: Mutex<bool>,
+    runs: Mutex<usize>,
+}
+
+impl Handler for Scripted<'_> {
+    fn lane(&self) -> Lane {
+        Lane::Prosody
+    }
+
+    async fn run(&self, job: &Job) -> Result<(), JobError> {
+        *self.runs.lock().unwrap() += 1;
+        jobs::set_progress(self.db, job.id, 1, 2).await.unwrap();
+        let requeue = std::mem::take(&mut *self.requeue_while_running.lock().unwrap());
+        if requeue {
+            queue_change(self.db).await;
+        }
+        let answer = self.answers.lock().unwrap().pop_front();
+        answer.expect("a scripted answer")
+    }
+}
+
+/// A quota change of DOMAIN, logged in the audit log as pending on its job.
+async fn queue_change(db: &Db) -> jobs::Queued {
+    let mut tx = db.pool.begin().await.unwrap();
+    let job = jobs::enqueue(&mut *tx, db.now(), Kind::Quota, DOMAIN, "", "")
+        .await
+        .unwrap();
+    let change = audit::Change {
+        actor: "test",
+        domain: Some(DOMAIN),
+        action: "quota",
+        target: "",
+        outcome: Outcome::Pending,
+        detail: &format!("version {}", job.version),
+    };
+    audit::record_for_job(&mut *tx, db.now(), change, job)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    job
+}
+
+/// The audit outcomes of DOMAIN's quota changes, oldest first.
+async fn outcomes(db: &Db) -> Vec<Outcome> {
+    let mut entries = audit::list(db, Some(DOMAIN), Some("quota"), 10)
+        .await
+        .unwrap();
+    entries.reverse();
+    entries.into_iter().map(|e| e.outcome).collect()
+}
+
+per_backend!(a_job_backs_off_gives_up_is_retried_and_keeps_a_newer_version);
+async fn a_job_backs_off_gives_up_is_retried_and_keeps_a_newer_version(backend: Backend) {
+    let b = backend.name();
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::connect(&backend.fresh_database(dir.path()).await)
+        .await
+        .unwrap();
+    let handler = Scripted {
+        db: &db,
+        answers: Mutex::new(VecDeque::new()),
+        requeue_while_running: Mutex::new(false),
+        runs: Mutex::new(0),
+    };
+    let answer = |a: Result<(), JobError>| handler.answers.lock().unwrap().push_back(a);
+    let runs = || *handler.runs.lock().unwrap();
+    let run_due = async || jobs::run_due(&db, &db.clock, &handler).await.unwrap();
+    let status = async |id| jobs::status(&db, id).await.unwrap().unwrap();
+
+    // A failure: queued again with its error, not before its backoff (2 s) has passed.
+    let job = queue_change(&db).await;
+    answer(Err(JobError::retry("Prosody is away")));
+    let before = db.now();
+    assert_eq!(run_due().await, 0, "{b}");
+    let after = status(job.id).await;
+    assert_eq!(after.state, State::Queued, "{b}");
+    assert_eq!(
+        (after.attempts, after.last_error.as_str()),
+        (1, "Prosody is away")
+    );
+    assert!(
+        (before + 2..=db.now() + 2).contains(&after.next_attempt_at),
+        "{b}"
+    );
+    assert_eq!(after.progress, Some((1, 2)));
+    assert_eq!(run_due().await, 0);
+    assert_eq!(runs(), 1, "{b}: the claim re-checks the due time");
+    assert_eq!(
+        jobs::run_one(&db, &db.clock, &handler, job.id)
+            .await
+            .unwrap(),
+        Some(State::Queued)
+    );
+    assert_eq!(
+        runs(),
+        1,
+        "{b}: nor does running that one job skip its backoff"
+    );
+
+    // A permanent error gives up: failed, and so is its audit entry.
+    db.clock.advance(2);
+    answer(Err(JobError::give_up("no such domain")));
+    assert_eq!(run_due().await, 0);
+    let failed = status(job.id).await;
+    assert_eq!((failed.state, failed.attempts), (State::Failed, 2), "{b}");
+    assert!(failed.finished_at.is_some());
+    assert_eq!(outcomes(&db).await, [Outcome::Failed], "{b}");
+    db.clock.advance(3600);
+    assert_eq!(
+        run_due().await,
+        0,
+        "{b}: a failed job waits for a retry by hand"
+    );
+
+    // Retried by hand: a fresh set of attempts, the error shown until the next one.
+    assert!(jobs::retry(&db, &db.clock, job.id).await.unwrap());
+    let retried = status(job.id).await;
+    assert_eq!((retried.state, retried.attempts), (State::Queued, 0), "{b}");
+    assert_eq!(retried.last_error, "no such domain");
+
+    // An instance claimed it and died: nobody runs it until its lease (30 s) ends.
+    sqlx::query("UPDATE jobs SET state = 'running', claimed_until = $1 WHERE id = $2")
+        .bind(db.now() + 30)
+        .bind(job.id)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(run_due().await, 0);
+    assert_eq!(runs(), 2, "{b}");
+    db.clock.advance(31);
+
+    // It lands, but the same state changed again while it ran: the newer version stays
+    // queued, and only the older version's audit entry is done.
+    *handler.requeue_while_running.lock().unwrap() = true;
+    answer(Ok(()));
+    assert_eq!(run_due().await, 1, "{b}: the older version landed");
+    assert_eq!(runs(), 3, "{b}");
+    let requeued = status(job.id).await;
+    assert_eq!(requeued.state, State::Queued, "{b}");
+    assert_eq!(
+        outcomes(&db).await,
+        [Outcome::Done, Outcome::Pending],
+        "{b}"
+    );
+    answer(Ok(()));
+    assert_eq!(run_due().await, 1, "{b}");
+    let done = status(job.id).await;
+    assert_eq!(
+        (done.state, done.last_error.as_str()),
+        (State::Done, ""),
+        "{b}"
+    );
+    assert_eq!(outcomes(&db).await, [Outcome::Done, Outcome::Done], "{b}");
+    assert!(
+        !jobs::retry(&db, &db.clock, job.id).await.unwrap(),
+        "{b}: done"
+    );
+    assert!(server::domains::pending(&db, DOMAIN)
+        .await
+        .unwrap()
+        .is_empty());
 }

@@ -9,8 +9,8 @@ use crate::{
     accounts::{account_jid, xmpp_error},
     audit, domains,
     invitations::{self, mail::InvitationMail, InvitationRecord, NewRecord},
+    jobs::Kind,
     mail::{outbox, Email},
-    reconcile::Kind,
     xmpp::{self, InvitationSpec},
 };
 use app::{
@@ -34,9 +34,7 @@ const MAX_NOTE_CHARS: usize = 500;
 
 impl PortalService {
     fn landing_link(&self, token: &str) -> String {
-        let mut url = self.0.config.public_url.clone();
-        url.set_path(&format!("/invite/{token}"));
-        url.to_string()
+        invitations::landing_link(&self.0.config.public_url, token)
     }
 
     /// Reads the uses of the domain's invitations from Prosody into the database; `false` when
@@ -165,61 +163,6 @@ impl PortalService {
             }
         }
         Ok(())
-    }
-
-    /// A single-use invitation whose account becomes an owner of `domain` (for the requester of
-    /// an approved domain); returns its id and landing link.
-    pub(super) async fn owner_invitation(&self, domain: &str) -> Result<(i64, String), AppError> {
-        let db = &self.0.db;
-        let row = domains::get(db, domain)
-            .await
-            .map_err(internal)?
-            .ok_or(ErrorKind::Internal)?;
-        let now = self.0.clock.now();
-        let expires_at = now + Validity::FourWeeks.seconds();
-        let host = DomainPart::new(domain).map_err(internal)?;
-        let created = self
-            .0
-            .xmpp
-            .create_invitation(
-                &host,
-                &InvitationSpec {
-                    username: None,
-                    max_uses: 1,
-                    expires_at,
-                    contact: None,
-                },
-            )
-            .await
-            .map_err(xmpp_error)?;
-        let id = invitations::insert(
-            db,
-            NewRecord {
-                domain_id: row.id,
-                token: &created.token,
-                uri: &created.uri,
-                created_by: &self.0.config.provider_name,
-                created_at: now,
-                expires_at,
-                max_uses: 1,
-                username: None,
-                note: "owner invitation",
-                contact: None,
-                makes_owner: true,
-            },
-        )
-        .await
-        .map_err(internal)?;
-        Ok((id, self.landing_link(&created.token)))
-    }
-
-    /// The landing link of invitation `id` of `domain`.
-    pub(super) async fn invitation_link(&self, domain: &str, id: i64) -> Result<String, AppError> {
-        let record = invitations::by_id(&self.0.db, domain, id)
-            .await
-            .map_err(internal)?
-            .ok_or(ErrorKind::InviteNotFound)?;
-        Ok(self.landing_link(&record.token))
     }
 
     /// The logged-in user's address if it can be a new user's contact: an XMPP account on a
