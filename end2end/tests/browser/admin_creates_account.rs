@@ -4,6 +4,7 @@
 //!
 //! Needs the site built first (`scripts/build.sh`), and /usr/bin/chromium + /usr/bin/chromedriver.
 
+use domaine_tests::prosody::bare_jid;
 use domaine_tests::{
     database::Backend,
     portal::TestPortal,
@@ -12,7 +13,6 @@ use domaine_tests::{
 use end2end::{
     assert_site_is_current, ensure, js_string, with_browser, BrowserConfig, Tab, TestResult,
 };
-use server::xmpp::BareJid;
 
 const ADMIN: &str = "admin";
 const ADMIN_PASSWORD: &str = "correct horse battery";

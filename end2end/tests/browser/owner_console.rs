@@ -5,6 +5,7 @@
 //!
 //! Needs the site built first (`scripts/build.sh`), and /usr/bin/chromium + /usr/bin/chromedriver.
 
+use domaine_tests::prosody::bare_jid;
 use domaine_tests::{
     database::Backend,
     portal::TestPortal,
@@ -15,7 +16,6 @@ use end2end::{
     TestResult,
 };
 use fantoccini::{elements::Element, Locator};
-use server::xmpp::BareJid;
 
 const A: &str = "a.test";
 const B: &str = "b.test";
