@@ -2,12 +2,12 @@
 //! how it went. Shown to a domain's owners and to provider admins.
 
 use crate::db::{self, Db};
-pub use app::audit::{AuditEntry, Outcome};
+pub use app::audit::{AuditAction, AuditEntry, Outcome};
 
 pub struct Change<'a> {
     pub actor: &'a str,
     pub domain: Option<&'a str>,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub target: &'a str,
     pub outcome: Outcome,
     pub detail: &'a str,
@@ -21,7 +21,7 @@ pub async fn record(db: &Db, change: Change<'_>) -> Result<(), sqlx::Error> {
     .bind(db::now())
     .bind(change.actor)
     .bind(change.domain)
-    .bind(change.action)
+    .bind(change.action.as_str())
     .bind(change.target)
     .bind(change.outcome.as_str())
     .bind(change.detail)
@@ -35,9 +35,11 @@ struct AuditRow {
     at: i64,
     actor: String,
     domain: Option<String>,
-    action: String,
+    #[sqlx(try_from = "String")]
+    action: AuditAction,
     target: String,
-    outcome: String,
+    #[sqlx(try_from = "String")]
+    outcome: Outcome,
     detail: String,
 }
 
@@ -66,7 +68,7 @@ pub async fn list(
             domain: row.domain,
             action: row.action,
             target: row.target,
-            outcome: Outcome::parse(&row.outcome),
+            outcome: row.outcome,
             detail: row.detail,
         })
         .collect())

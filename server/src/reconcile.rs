@@ -18,45 +18,7 @@ use xmpp_parsers::jid::DomainPart;
 const LEASE_SECS: i64 = 30;
 const MAX_BACKOFF_SECS: i64 = 300;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    RegistrationMode,
-    Quota,
-    /// `target` is the username; the desired state is whether `locked_accounts` has it.
-    Lock,
-    /// `target` is an invitation token to withdraw from Prosody (revoking is for good).
-    RevokeInvite,
-    /// Bring the domain's host up on Prosody (an approved hosting request), then tell the
-    /// requester.
-    ProvisionHost,
-    /// The desired state is the domain's `status`: suspended (host down) or active.
-    Suspension,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::RegistrationMode => "registration-mode",
-            Kind::Quota => "quota",
-            Kind::Lock => "lock",
-            Kind::RevokeInvite => "revoke-invite",
-            Kind::ProvisionHost => "provision-host",
-            Kind::Suspension => "suspension",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Kind> {
-        match s {
-            "registration-mode" => Some(Kind::RegistrationMode),
-            "quota" => Some(Kind::Quota),
-            "lock" => Some(Kind::Lock),
-            "revoke-invite" => Some(Kind::RevokeInvite),
-            "provision-host" => Some(Kind::ProvisionHost),
-            "suspension" => Some(Kind::Suspension),
-            _ => None,
-        }
-    }
-}
+pub use app::domains::ChangeKind as Kind;
 
 /// Queues `kind` of `domain` (and `target`) for pushing; a newer change to the same state
 /// replaces an older one that has not landed yet.

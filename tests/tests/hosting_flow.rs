@@ -222,7 +222,7 @@ async fn a_confirmed_request_is_announced_approved_provisioned_and_its_owner_inv
             .await
             .unwrap()
             .into_iter()
-            .map(|e| e.action)
+            .map(|e| e.action.to_string())
             .collect();
         for action in ["request-hosting", "confirm-request", "approve-request"] {
             assert!(

@@ -993,7 +993,7 @@ async fn the_console_lists_the_domains_and_manages_local_admins() {
             assert!(
                 audit
                     .iter()
-                    .any(|e| e.action == action && e.target == "second"),
+                    .any(|e| e.action.as_str() == action && e.target == "second"),
                 "{b}: {action} in the history"
             );
         }

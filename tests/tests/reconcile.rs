@@ -37,7 +37,7 @@ async fn two_instances_never_push_the_same_change_at_once() {
             !first.state.xmpp.is_connected() && !second.state.xmpp.is_connected()
         })
         .await;
-        server::domains::set_registration_mode(&first.state.db, DOMAIN, "closed")
+        server::domains::set_registration_mode(&first.state.db, DOMAIN, RegistrationMode::Closed)
             .await
             .unwrap();
         reconcile::enqueue(

@@ -10,11 +10,10 @@ use crate::{
         layout::Layout,
     },
     context::{use_request_context, Principal},
-    domains::{list_domains, AddDomain, DomainSummary, RegistrationMode},
+    domains::{list_domains, AddDomain, DomainSummary},
     error::Field,
     format,
     hosting_requests::{hosting_queue, RequestStatus},
-    i18n::Locale,
     provider::{
         provider_admins, provider_domains, AddLocalAdmin, AdminsView, DomainStatus, LocalAdmin,
         ProviderDomainRow, RemoveLocalAdmin, SetDomainSuspended,
@@ -130,14 +129,6 @@ pub fn AdminPage() -> impl IntoView {
     .into_any()
 }
 
-fn mode_label(l: Locale, mode: RegistrationMode) -> String {
-    l.t(match mode {
-        RegistrationMode::Open => "mode-open",
-        RegistrationMode::InviteOnly => "mode-invite-only",
-        RegistrationMode::Closed => "mode-closed",
-    })
-}
-
 /// The visually hidden part of a control's name: which domain or admin it is about.
 fn about(text: &str) -> impl IntoView {
     view! { <span class="visually-hidden">{format!(" ({text})")}</span> }
@@ -218,14 +209,11 @@ fn DomainRow(row: ProviderDomainRow, created: String, actions: ConsoleActions) -
         ),
         (None, None) => l.t("admin-domain-accounts-unknown"),
     };
-    let status = match row.status {
-        DomainStatus::Active => {
-            view! { <span class="badge badge--ok">{l.t("admin-domain-active")}</span> }
-        }
-        DomainStatus::Suspended => {
-            view! { <span class="badge badge--danger">{l.t("admin-domain-suspended")}</span> }
-        }
+    let badge = match row.status {
+        DomainStatus::Active => "badge badge--ok",
+        DomainStatus::Suspended => "badge badge--danger",
     };
+    let status = view! { <span class=badge>{row.status.label(l)}</span> };
     let pending = row.pending.then(|| {
         view! { <span class="badge badge--warn">{l.t("admin-domain-pending")}</span> }
     });
@@ -273,7 +261,7 @@ fn DomainRow(row: ProviderDomainRow, created: String, actions: ConsoleActions) -
             </td>
             <td>{owners}</td>
             <td class="num">{accounts}</td>
-            <td>{mode_label(l, row.mode)}</td>
+            <td>{row.mode.label(l)}</td>
             <td>
                 <span class="cluster">{status}{pending}</span>
             </td>

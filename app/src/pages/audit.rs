@@ -2,8 +2,8 @@
 
 use crate::components::form::ErrorAlert;
 use crate::{
-    components::layout::Layout, context::use_request_context, domains::audit_log,
-    pages::domain::AuditTable,
+    audit::AuditAction, components::layout::Layout, context::use_request_context,
+    domains::audit_log, pages::domain::AuditTable,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,7 +32,16 @@ pub fn AuditPage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="filter-action">{l.t("audit-filter-action")}</label>
-                    <input id="filter-action" name="action" type="text" value=action autocapitalize="none"/>
+                    <select id="filter-action" name="action">
+                        <option value="">{l.t("audit-filter-any-action")}</option>
+                        {AuditAction::ALL
+                            .into_iter()
+                            .map(|a| {
+                                let selected = action.as_deref().and_then(AuditAction::parse) == Some(a);
+                                view! { <option value=a.as_str() selected=selected>{a.label(l)}</option> }
+                            })
+                            .collect_view()}
+                    </select>
                 </div>
                 <div class="form-actions">
                     <button type="submit" class="button">{l.t("audit-filter-submit")}</button>

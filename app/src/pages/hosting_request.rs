@@ -30,7 +30,7 @@ pub fn status_badge(l: Locale, status: RequestStatus) -> impl IntoView {
         RequestStatus::Approved => "badge badge--ok",
         RequestStatus::Rejected => "badge badge--danger",
     };
-    view! { <span class=class>{l.t(status.label_key())}</span> }
+    view! { <span class=class>{status.label(l)}</span> }
 }
 
 /// The DNS records a hosted domain needs, ready to copy: the SRV records, or alternatively the

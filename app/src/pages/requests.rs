@@ -106,7 +106,7 @@ fn Queue(queue: RequestQueue) -> impl IntoView {
             view! {
                 <li>
                     <a href=queue_href(status) aria-current=current.then_some("page")>
-                        {l.t(status.label_key())}
+                        {status.label(l)}
                         " "
                         <span class="badge badge--muted">{count.to_string()}</span>
                     </a>
@@ -124,7 +124,7 @@ fn Queue(queue: RequestQueue) -> impl IntoView {
             <ul>{tabs}</ul>
         </nav>
         <section class="stack" aria-labelledby="requests-list-heading">
-            <h2 id="requests-list-heading">{l.t(queue.status.label_key())}</h2>
+            <h2 id="requests-list-heading">{queue.status.label(l)}</h2>
             {list}
         </section>
     }

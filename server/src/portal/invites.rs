@@ -4,17 +4,18 @@
 
 use super::{actor, internal, managed_domain, PortalService};
 use crate::{
-    accounts::{account_jid, check_password, xmpp_error},
-    audit,
-    domains::{self, DomainRow},
+    accounts::{account_jid, check_password},
+    audit, domains,
+    errors::Subject,
     invites::{self, mail::InviteMail, InviteRecord, NewRecord},
     mail::{outbox, Email},
     reconcile::Kind,
-    xmpp::{InvitationSpec, InvitationState, XmppError},
+    xmpp::{InvitationSpec, InvitationState},
 };
 use app::{
-    audit::Outcome,
+    audit::{AuditAction, Outcome},
     context::RequestContext,
+    domains::RegistrationMode,
     error::{AppError, ErrorKind},
     i18n::Locale,
     invites::{
@@ -24,10 +25,10 @@ use app::{
 };
 use xmpp_parsers::jid::{BareJid, DomainPart};
 
-const CREATE: &str = "create-invite";
-const REVOKE: &str = "revoke-invite";
-const EMAIL: &str = "email-invite";
-const REDEEM: &str = "redeem-invite";
+const CREATE: AuditAction = AuditAction::CreateInvite;
+const REVOKE: AuditAction = AuditAction::RevokeInvite;
+const EMAIL: AuditAction = AuditAction::EmailInvite;
+const REDEEM: AuditAction = AuditAction::RedeemInvite;
 
 /// The longest note an owner may keep on an invitation.
 const MAX_NOTE_CHARS: usize = 500;
@@ -169,7 +170,7 @@ impl PortalService {
                     audit::Change {
                         actor: &jid,
                         domain: Some(&record.domain),
-                        action: "add-owner",
+                        action: AuditAction::AddOwner,
                         target: &jid,
                         outcome: Outcome::Done,
                         detail: "owner invitation",
@@ -206,7 +207,7 @@ impl PortalService {
                 },
             )
             .await
-            .map_err(xmpp_error)?;
+            .map_err(|e| Subject::General.error(e))?;
         let id = invites::insert(
             db,
             NewRecord {
@@ -294,20 +295,6 @@ fn check_email(email: &str) -> Result<(), ErrorKind> {
         .map_err(|_| ErrorKind::InvalidEmail)
 }
 
-/// What a refused redemption means to the person registering.
-fn redeem_error(err: XmppError, row: &DomainRow) -> AppError {
-    match err {
-        XmppError::QuotaReached => ErrorKind::QuotaReached {
-            quota: row
-                .quota
-                .and_then(|q| u32::try_from(q).ok())
-                .unwrap_or_default(),
-        }
-        .into(),
-        other => xmpp_error(other),
-    }
-}
-
 #[async_trait::async_trait]
 impl InvitesBackend for PortalService {
     async fn invite_list(
@@ -326,7 +313,7 @@ impl InvitesBackend for PortalService {
         }
         Ok(InviteList {
             synced,
-            registration_closed: row.registration_mode == "closed",
+            registration_closed: row.registration_mode == RegistrationMode::Closed,
             contact: self.contact_for(ctx).await?,
             invites: rows,
             domain: row.name,
@@ -350,7 +337,7 @@ impl InvitesBackend for PortalService {
         if let Some(email) = &invite.email {
             check_email(email)?;
         }
-        if row.registration_mode == "closed" {
+        if row.registration_mode == RegistrationMode::Closed {
             return Err(ErrorKind::RegistrationClosed.into());
         }
         let contact = if invite.add_contact {
@@ -382,7 +369,7 @@ impl InvitesBackend for PortalService {
                 },
             )
             .await
-            .map_err(xmpp_error)?;
+            .map_err(|e| Subject::General.error(e))?;
         let creator = actor(ctx);
         let username_node = username.as_ref().and_then(|j| j.node()).map(|n| n.as_str());
         let contact_text = contact.as_ref().map(|c| c.to_string());
@@ -574,7 +561,14 @@ impl InvitesBackend for PortalService {
             .xmpp
             .redeem_invitation(&host, token, &node, password)
             .await
-            .map_err(|e| redeem_error(e, &row))?;
+            .map_err(|e| {
+                // The quota as the portal knows it, for the message.
+                let quota = row.quota.and_then(|q| u32::try_from(q).ok());
+                Subject::Redemption {
+                    quota: quota.unwrap_or_default(),
+                }
+                .error(e)
+            })?;
         // Best effort: the next list or landing reads the uses from Prosody anyway.
         if let Err(e) = self.sync_usage(&row.name).await {
             tracing::warn!(error = ?e, "cannot record an invitation's use");

@@ -14,22 +14,17 @@ pub use invites::claim_owner_invitations;
 
 use crate::{
     audit,
+    errors::internal,
     reconcile::{self, Kind},
     state::AppState,
 };
 use app::{
-    audit::Outcome,
+    audit::{AuditAction, Outcome},
     context::RequestContext,
     error::{AppError, ErrorKind},
 };
 
 pub struct PortalService(pub AppState);
-
-/// Logs an unexpected failure and shows the user a generic message.
-pub fn internal(err: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %err, "internal error");
-    ErrorKind::Internal.into()
-}
 
 fn require_provider_admin(ctx: &RequestContext) -> Result<(), AppError> {
     match &ctx.user {
@@ -71,7 +66,7 @@ impl PortalService {
         ctx: &RequestContext,
         domain: &str,
         kind: Kind,
-        action: &str,
+        action: AuditAction,
         target: &str,
         detail: &str,
     ) -> Result<(), AppError> {
@@ -86,7 +81,7 @@ impl PortalService {
             .await
             .map_err(internal)?
             .iter()
-            .any(|p| p.kind == kind.as_str() && p.target == target);
+            .any(|p| p.kind == kind && p.target == target);
         let outcome = if still_pending {
             Outcome::Pending
         } else {
@@ -113,7 +108,7 @@ async fn record_done(
     state: &AppState,
     ctx: &RequestContext,
     domain: &str,
-    action: &str,
+    action: AuditAction,
     target: &str,
 ) -> Result<(), AppError> {
     audit::record(
@@ -129,15 +124,4 @@ async fn record_done(
     )
     .await
     .map_err(internal)
-}
-
-/// The same, for handlers that answer with a bare response.
-pub fn internal_response(err: impl std::fmt::Display) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    internal(err);
-    (
-        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-        "Internal error / Erreur interne",
-    )
-        .into_response()
 }
