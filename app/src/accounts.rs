@@ -69,51 +69,22 @@ pub struct AccountList {
     pub reset_links: Vec<crate::password_resets::ResetLink>,
 }
 
-/// What the page says after a change; carried in its URL, so nothing secret.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Done {
-    Created,
-    Deleted,
-    PasswordSet,
-    Locked,
-    LockPending,
-    Unlocked,
-    UnlockPending,
-    SessionsEnded,
-    ResetLink,
+crate::text_enum! {
+    /// What the page says after a change; carried in its URL, so nothing secret.
+    pub enum Done("accounts page notice") {
+        Created = "created",
+        Deleted = "deleted",
+        PasswordSet = "password",
+        Locked = "locked",
+        LockPending = "lock-pending",
+        Unlocked = "unlocked",
+        UnlockPending = "unlock-pending",
+        SessionsEnded = "sessions",
+        ResetLink = "reset-link",
+    }
 }
 
 impl Done {
-    const ALL: [Done; 9] = [
-        Done::Created,
-        Done::Deleted,
-        Done::PasswordSet,
-        Done::Locked,
-        Done::LockPending,
-        Done::Unlocked,
-        Done::UnlockPending,
-        Done::SessionsEnded,
-        Done::ResetLink,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Done::Created => "created",
-            Done::Deleted => "deleted",
-            Done::PasswordSet => "password",
-            Done::Locked => "locked",
-            Done::LockPending => "lock-pending",
-            Done::Unlocked => "unlocked",
-            Done::UnlockPending => "unlock-pending",
-            Done::SessionsEnded => "sessions",
-            Done::ResetLink => "reset-link",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Done> {
-        Self::ALL.into_iter().find(|d| d.as_str() == s)
-    }
-
     /// Whether the change still waits for the XMPP server.
     pub fn is_pending(self) -> bool {
         matches!(self, Done::LockPending | Done::UnlockPending)

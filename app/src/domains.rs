@@ -5,8 +5,6 @@ use crate::context::RequestContext;
 use crate::{audit::AuditEntry, error::AppError};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DomainSummary {
@@ -15,72 +13,53 @@ pub struct DomainSummary {
     pub created_at: i64,
 }
 
-/// Who may create an account on the domain from an XMPP app (in-band registration, XEP-0077).
-/// Accounts the portal creates are not affected. The same type serves the portal's pages, its
-/// database and mod_domaine on the XMPP server, which all use the names of [`Self::as_str`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum RegistrationMode {
-    /// Anyone.
-    Open,
-    /// Only with a valid invitation token (XEP-0401). The default of a host whose mode was
-    /// never set.
-    InviteOnly,
-    /// Nobody, not even with a token.
-    Closed,
+crate::text_enum! {
+    /// Who may create an account on the domain from an XMPP app (in-band registration,
+    /// XEP-0077). Accounts the portal creates are not affected. The same names serve the
+    /// portal's pages, its database and mod_domaine on the XMPP server.
+    pub enum RegistrationMode("registration mode"), label "mode-" {
+        /// Anyone.
+        Open = "open",
+        /// Only with a valid invitation token (XEP-0401). The default of a host whose mode was
+        /// never set.
+        InviteOnly = "invite-only",
+        /// Nobody, not even with a token.
+        Closed = "closed",
+    }
 }
 
 impl RegistrationMode {
-    pub const ALL: [RegistrationMode; 3] = [
-        RegistrationMode::Open,
-        RegistrationMode::InviteOnly,
-        RegistrationMode::Closed,
-    ];
-
-    /// The name stored in the database, sent in forms and used by mod_domaine.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RegistrationMode::Open => "open",
-            RegistrationMode::InviteOnly => "invite-only",
-            RegistrationMode::Closed => "closed",
-        }
-    }
-
-    /// The mode named `s` (exactly as [`Self::as_str`] writes it).
-    pub fn parse(s: &str) -> Option<RegistrationMode> {
-        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    /// What the mode means, in the user's language.
+    pub fn explanation(self, locale: crate::i18n::Locale) -> String {
+        locale.t(match self {
+            RegistrationMode::Open => "mode-open-explained",
+            RegistrationMode::InviteOnly => "mode-invite-only-explained",
+            RegistrationMode::Closed => "mode-closed-explained",
+        })
     }
 }
 
-impl fmt::Display for RegistrationMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A name that is not one of [`RegistrationMode::as_str`]'s.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownRegistrationMode(pub String);
-
-impl fmt::Display for UnknownRegistrationMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown registration mode {:?}", self.0)
-    }
-}
-
-impl std::error::Error for UnknownRegistrationMode {}
-
-impl FromStr for RegistrationMode {
-    type Err = UnknownRegistrationMode;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        RegistrationMode::parse(s).ok_or_else(|| UnknownRegistrationMode(s.to_owned()))
+crate::text_enum! {
+    /// What a change waiting for the XMPP server is about.
+    pub enum ChangeKind("kind of change"), label "change-" {
+        RegistrationMode = "registration-mode",
+        Quota = "quota",
+        /// `target` is the username; the desired state is whether `locked_accounts` has it.
+        Lock = "lock",
+        /// `target` is an invitation token to withdraw from Prosody (revoking is for good).
+        RevokeInvite = "revoke-invite",
+        /// Bring the domain's host up on Prosody (an approved hosting request), then tell the
+        /// requester.
+        ProvisionHost = "provision-host",
+        /// The desired state is the domain's `status`: suspended (host down) or active.
+        Suspension = "suspension",
     }
 }
 
 /// A change saved in the portal that has not reached the XMPP server yet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingChange {
-    pub kind: String,
+    pub kind: ChangeKind,
     pub target: String,
     pub attempts: i64,
     pub last_error: String,
@@ -116,10 +95,9 @@ pub async fn domain_dashboard(domain: String) -> Result<DomainOverview, AppError
 pub async fn set_registration_mode(
     csrf: String,
     domain: String,
-    mode: String,
+    mode: RegistrationMode,
 ) -> Result<(), AppError> {
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
-    let mode = RegistrationMode::parse(&mode).ok_or(crate::error::ErrorKind::Internal)?;
     portal.set_registration_mode(&ctx, &domain, mode).await?;
     leptos_axum::redirect(&format!("/domains/{domain}"));
     Ok(())
@@ -271,20 +249,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn registration_modes_round_trip() {
-        for mode in RegistrationMode::ALL {
-            assert_eq!(mode.as_str().parse(), Ok(mode));
-            assert_eq!(RegistrationMode::parse(mode.as_str()), Some(mode));
-            assert_eq!(mode.to_string(), mode.as_str());
+    fn every_state_has_a_label_in_both_languages() {
+        use crate::i18n::Locale;
+        let labels = RegistrationMode::ALL
+            .into_iter()
+            .flat_map(|m| [m.label(Locale::En), m.label(Locale::Fr)])
+            .chain(
+                RegistrationMode::ALL
+                    .into_iter()
+                    .map(|m| m.explanation(Locale::Fr)),
+            )
+            .chain(ChangeKind::ALL.into_iter().map(|k| k.label(Locale::Fr)))
+            .chain(ChangeKind::ALL.into_iter().map(|k| k.label(Locale::En)));
+        for label in labels {
+            // A missing Fluent message comes back as its own key.
+            assert!(
+                !label.starts_with("mode-") && !label.starts_with("change-"),
+                "{label}"
+            );
         }
-        assert_eq!(
-            "invite-only".parse::<RegistrationMode>(),
-            Ok(RegistrationMode::InviteOnly)
+        assert_ne!(
+            ChangeKind::Lock.label(Locale::En),
+            ChangeKind::Lock.label(Locale::Fr)
         );
-        assert_eq!(
-            "Open".parse::<RegistrationMode>(),
-            Err(UnknownRegistrationMode("Open".into()))
-        );
-        assert!("".parse::<RegistrationMode>().is_err());
     }
 }

@@ -17,45 +17,13 @@ pub const MAX_EMAIL: usize = 254;
 pub const MAX_MESSAGE: usize = 2000;
 pub const MAX_REASON: usize = 2000;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum RequestStatus {
-    /// Waiting for the requester to click the link e-mailed to them.
-    Unconfirmed,
-    ToReview,
-    Approved,
-    Rejected,
-}
-
-impl RequestStatus {
-    pub const ALL: [RequestStatus; 4] = [
-        RequestStatus::Unconfirmed,
-        RequestStatus::ToReview,
-        RequestStatus::Approved,
-        RequestStatus::Rejected,
-    ];
-
-    /// The name stored in the database and used in URLs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RequestStatus::Unconfirmed => "unconfirmed",
-            RequestStatus::ToReview => "to-review",
-            RequestStatus::Approved => "approved",
-            RequestStatus::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RequestStatus> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    /// The message key of its label.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            RequestStatus::Unconfirmed => "requests-status-unconfirmed",
-            RequestStatus::ToReview => "requests-status-to-review",
-            RequestStatus::Approved => "requests-status-approved",
-            RequestStatus::Rejected => "requests-status-rejected",
-        }
+crate::text_enum! {
+    pub enum RequestStatus("hosting request status"), label "requests-status-" {
+        /// Waiting for the requester to click the link e-mailed to them.
+        Unconfirmed = "unconfirmed",
+        ToReview = "to-review",
+        Approved = "approved",
+        Rejected = "rejected",
     }
 }
 

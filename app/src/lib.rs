@@ -21,6 +21,7 @@ pub mod own_account;
 pub mod pages;
 pub mod password_resets;
 pub mod provider;
+pub mod states;
 pub mod xmpp_apps;
 
 use components::require_login::{Audience, RequireLogin};

@@ -8,26 +8,11 @@ use crate::{domains::RegistrationMode, error::AppError};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DomainStatus {
-    Active,
-    /// Its XMPP host is down: logins refused, data kept.
-    Suspended,
-}
-
-impl DomainStatus {
-    /// The name stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DomainStatus::Active => "active",
-            DomainStatus::Suspended => "suspended",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<DomainStatus> {
-        [DomainStatus::Active, DomainStatus::Suspended]
-            .into_iter()
-            .find(|d| d.as_str() == s)
+crate::text_enum! {
+    pub enum DomainStatus("domain status"), label "admin-domain-" {
+        Active = "active",
+        /// Its XMPP host is down: logins refused, data kept.
+        Suspended = "suspended",
     }
 }
 

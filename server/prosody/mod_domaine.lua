@@ -4,7 +4,8 @@
 -- Load it on every virtual host, with mod_register_ibr and
 -- mod_invites_register (registration_invite_only = false: this module is the
 -- only gate). Commands (FORM_TYPE = the node; failures are completed commands
--- with an error note, like mod_admin_adhoc's):
+-- with an error note, like mod_admin_adhoc's, and a machine-readable <failure/>
+-- condition: see domaine_util.lib.lua, which must sit next to this file):
 --
 --   urn:domaine:registration#get-mode   -> mode
 --   urn:domaine:registration#set-mode   mode (open | invite-only | closed)
@@ -47,13 +48,13 @@
 
 local jid = require "util.jid";
 local dataforms_new = require "util.dataforms".new;
-local adhoc_simple = require "util.adhoc".new_simple_form;
 local nodeprep = require "util.encodings".stringprep.nodeprep;
 local usermanager = require "core.usermanager";
 local rostermanager = require "core.rostermanager";
 
 module:depends("adhoc");
-local adhoc_new = module:require "adhoc".new;
+local util = module:require "domaine_util";
+local fail, done, form_type = util.fail, util.done, util.form_type;
 local invites = module:depends("invites");
 
 local host = module.host;
@@ -70,25 +71,18 @@ local MODES = { ["open"] = true, ["invite-only"] = true, ["closed"] = true };
 local DEFAULT_MODE = "invite-only";
 local DEFAULT_LIMIT, MAX_LIMIT = 50, 200;
 
-local STORAGE_READ_ERROR = "Failed to read data from disk";
-local STORAGE_WRITE_ERROR = "Failed to write data to disk";
 -- One answer for unknown, expired, revoked and used-up tokens: whoever tries
 -- a token learns nothing about it.
 local INVALID_INVITATION = "Invalid invitation";
 local USERNAME_NOT_INVITED = "This invitation is for another username";
+local UNAVAILABLE = "Registration is temporarily unavailable";
 
-local function fail(message)
-	return { status = "completed", error = { message = message } };
+local function account_exists()
+	return fail("account-exists", "Account already exists");
 end
 
--- Same wording as mod_admin_adhoc, which the portal already maps.
-local function form_errors(errors)
-	local lines = {};
-	for name, err in pairs(errors) do
-		lines[#lines + 1] = name .. ": " .. err;
-	end
-	table.sort(lines);
-	return fail(table.concat(lines, "\n"));
+local function invalid_username(input)
+	return fail("invalid-username", "Invalid username: " .. input, "username", input);
 end
 
 ---------------------------------------------------------------------------
@@ -165,29 +159,29 @@ local function invite_state(record, now)
 end
 
 -- Whether an invite (from mod_invites' get(), maybe validated long ago at a
--- preauth IQ) may still create the account `username`: nil, the reason and
--- the error condition if not. The caller must not yield between this check
--- and counting the use in user-registered, so that no other registration
--- can slip in between (Prosody runs one handler at a time; storage and
--- account creation do not yield).
+-- preauth IQ) may still create the account `username`: nil, the reason, the
+-- stanza error condition and our failure condition if not. The caller must
+-- not yield between this check and counting the use in user-registered, so
+-- that no other registration can slip in between (Prosody runs one handler
+-- at a time; storage and account creation do not yield).
 local function check_invite(invite, username)
 	-- Revoked and used-up tokens are gone from mod_invites' storage.
 	if not invite.token or not invites.get(invite.token) then
-		return nil, INVALID_INVITATION, "forbidden";
+		return nil, INVALID_INVITATION, "forbidden", "invitation-invalid";
 	end
 	local record, err = invite_store:get(nil, invite.token);
 	if not record then
 		if err then
 			module:log("error", "Cannot read invite %s: %s", invite.token, err);
-			return nil, "Registration is temporarily unavailable", "internal-server-error";
+			return nil, UNAVAILABLE, "internal-server-error", "unavailable";
 		end
 		return true; -- not one of ours (mod_invites_adhoc's, say)
 	end
 	if invite_state(record) ~= "valid" then
-		return nil, INVALID_INVITATION, "forbidden";
+		return nil, INVALID_INVITATION, "forbidden", "invitation-invalid";
 	end
 	if record.username and record.username ~= username then
-		return nil, USERNAME_NOT_INVITED, "not-allowed";
+		return nil, USERNAME_NOT_INVITED, "not-allowed", "username-not-invited";
 	end
 	return true;
 end
@@ -249,7 +243,8 @@ end, 10); -- mod_invites_register's :use() (priority 0) comes after
 ---------------------------------------------------------------------------
 -- Registration gate: mod_register_ibr fires user-registering before it
 -- creates an account, so the stored mode and quota apply at once. It also
--- checks the invite again (see check_invite).
+-- checks the invite again (see check_invite). A refusal sets, besides
+-- Prosody's fields, event.domaine_condition: #redeem's failure condition.
 
 module:hook("user-registering", function (event)
 	if event.allowed == false then return; end -- already refused elsewhere
@@ -258,7 +253,7 @@ module:hook("user-registering", function (event)
 		module:log("error", "Cannot read the registration settings: %s", err);
 		event.allowed = false;
 		event.error_type, event.error_condition = "wait", "internal-server-error";
-		event.reason = "Registration is temporarily unavailable";
+		event.reason, event.domaine_condition = UNAVAILABLE, "unavailable";
 		return;
 	end
 	local mode = registration_mode(settings);
@@ -267,19 +262,22 @@ module:hook("user-registering", function (event)
 		event.allowed = false;
 		event.error_type, event.error_condition = "cancel", "not-allowed";
 		event.reason = "Registration on this server is closed";
+		event.domaine_condition = "registration-closed";
 		return;
 	elseif mode == "invite-only" and not invite then
 		event.allowed = false;
 		event.error_type, event.error_condition = "auth", "forbidden";
 		event.reason = "Registration on this server is through invitation only";
+		event.domaine_condition = "invitation-only";
 		return;
 	end
 	if invite then
-		local ok, reason, condition = check_invite(invite, event.username);
+		local ok, reason, condition, domaine_condition = check_invite(invite, event.username);
 		if not ok then
 			event.allowed = false;
 			event.error_type = condition == "internal-server-error" and "wait" or "cancel";
 			event.error_condition, event.reason = condition, reason;
+			event.domaine_condition = domaine_condition;
 			return;
 		end
 	end
@@ -292,6 +290,7 @@ module:hook("user-registering", function (event)
 		event.allowed = false;
 		event.error_type, event.error_condition = "wait", "resource-constraint";
 		event.reason = "This domain is full: no new accounts can be created";
+		event.domaine_condition = "quota-reached";
 	end
 end, -10); -- after mod_invites_register, which sets allow_reset
 
@@ -388,17 +387,12 @@ local NODE_INVITE_REVOKE = "urn:domaine:invites#revoke";
 local NODE_INVITE_USAGE = "urn:domaine:invites#usage";
 local NODE_INVITE_REDEEM = "urn:domaine:invites#redeem";
 
-local function form_type(node)
-	return { name = "FORM_TYPE", type = "hidden", value = node };
-end
+local result_command = util.result_command;
 
--- Commands without input complete at once, like mod_admin_adhoc's reload.
-local function result_command(layout, compute)
-	return function (self, data, state) -- luacheck: ignore 212
-		local values, err = compute(data);
-		if not values then return fail(err); end
-		return { status = "completed", result = { layout = layout, values = values } };
-	end
+-- "Trying to lock a user on B but command was sent to A", mod_admin_adhoc's words.
+local function wrong_host(verb, account_host)
+	return fail("wrong-host", "Trying to " .. verb .. " a user on " .. account_host .. " but command was sent to " .. host,
+		"accountjid", account_host);
 end
 
 local mode_result = dataforms_new {
@@ -409,7 +403,7 @@ local mode_result = dataforms_new {
 
 local get_mode_handler = result_command(mode_result, function ()
 	local settings = get_settings();
-	if not settings then return nil, STORAGE_READ_ERROR; end
+	if not settings then return nil, util.read_failure(); end
 	return { mode = registration_mode(settings) };
 end);
 
@@ -421,16 +415,15 @@ local set_mode_layout = dataforms_new {
 		options = { "open", "invite-only", "closed" } };
 };
 
-local set_mode_handler = adhoc_simple(set_mode_layout, function (fields, err, data)
-	if err then return form_errors(err); end
+local set_mode_handler = util.form_command(set_mode_layout, function (fields, data)
 	if not MODES[fields.mode] then
-		return fail("Invalid registration mode: " .. fields.mode);
+		return fail("invalid-value", "Invalid registration mode: " .. fields.mode, "mode", fields.mode);
 	end
 	if not update_settings("mode", fields.mode) then
-		return fail(STORAGE_WRITE_ERROR);
+		return util.write_failure();
 	end
 	module:log("info", "Registration mode of %s set to %s by %s", host, fields.mode, jid.bare(data.from));
-	return { status = "completed", info = "Registration mode set to " .. fields.mode };
+	return done("Registration mode set to " .. fields.mode);
 end);
 
 local quota_result = dataforms_new {
@@ -440,7 +433,7 @@ local quota_result = dataforms_new {
 
 local get_quota_handler = result_command(quota_result, function ()
 	local settings = get_settings();
-	if not settings then return nil, STORAGE_READ_ERROR; end
+	if not settings then return nil, util.read_failure(); end
 	return { quota = settings.quota and ("%d"):format(settings.quota) or "unlimited" };
 end);
 
@@ -451,20 +444,19 @@ local set_quota_layout = dataforms_new {
 	{ name = "quota", type = "text-single", label = "Maximum number of accounts", required = true };
 };
 
-local set_quota_handler = adhoc_simple(set_quota_layout, function (fields, err, data)
-	if err then return form_errors(err); end
+local set_quota_handler = util.form_command(set_quota_layout, function (fields, data)
 	local quota;
 	if fields.quota ~= "unlimited" then
 		quota = fields.quota:match("^%d+$") and math.tointeger(tonumber(fields.quota));
 		if not quota then
-			return fail("Invalid quota: " .. fields.quota);
+			return util.invalid_value("quota", fields.quota);
 		end
 	end
 	if not update_settings("quota", quota) then
-		return fail(STORAGE_WRITE_ERROR);
+		return util.write_failure();
 	end
 	module:log("info", "Account quota of %s set to %s by %s", host, fields.quota, jid.bare(data.from));
-	return { status = "completed", info = "Quota set to " .. fields.quota };
+	return done("Quota set to " .. fields.quota);
 end);
 
 local count_result = dataforms_new {
@@ -495,16 +487,15 @@ local list_result = dataforms_new {
 local function parse_count(value, default, name)
 	if value == nil or value == "" then return default; end
 	local n = value:match("^%d+$") and math.tointeger(tonumber(value));
-	if not n then return nil, "Invalid " .. name .. ": " .. value; end
+	if not n then return nil, util.invalid_value(name, value); end
 	return n;
 end
 
-local list_handler = adhoc_simple(list_layout, function (fields, err)
-	if err then return form_errors(err); end
+local list_handler = util.form_command(list_layout, function (fields)
 	local offset, offset_err = parse_count(fields.offset, 0, "offset");
-	if not offset then return fail(offset_err); end
+	if not offset then return offset_err; end
 	local limit, limit_err = parse_count(fields.limit, DEFAULT_LIMIT, "limit");
-	if not limit then return fail(limit_err); end
+	if not limit then return limit_err; end
 	limit = math.min(limit, MAX_LIMIT);
 
 	-- Usernames are nodeprepped (case-folded): fold the query the same way.
@@ -555,25 +546,24 @@ local account_layout = {
 
 local function set_locked_handler(node, locked)
 	local verb = locked and "lock" or "unlock";
-	return adhoc_simple(account_layout[node], function (fields, err, data)
-		if err then return form_errors(err); end
+	return util.form_command(account_layout[node], function (fields, data)
 		local username, account_host = jid.split(fields.accountjid);
 		if account_host ~= host then
-			return fail("Trying to " .. verb .. " a user on " .. account_host .. " but command was sent to " .. host);
+			return wrong_host(verb, account_host);
 		end
 		if not username or not usermanager.user_exists(username, host) then
-			return fail("User does not exist");
+			return fail("user-not-found", "User does not exist");
 		end
 		-- The portal must not lock itself out.
 		if locked and jid.bare(data.from) == username .. "@" .. host then
-			return fail("You cannot lock your own account");
+			return fail("own-account", "You cannot lock your own account");
 		end
 		local account, get_err = get_account(username);
-		if not account and get_err then return fail(STORAGE_READ_ERROR); end
+		if not account and get_err then return util.read_failure(); end
 		account = account or {};
 		account.locked = locked or nil;
 		if not account_store:set(username, account) then
-			return fail(STORAGE_WRITE_ERROR);
+			return util.write_failure();
 		end
 		if locked then
 			local user = host_session.sessions[username];
@@ -582,7 +572,7 @@ local function set_locked_handler(node, locked)
 			end
 		end
 		module:log("info", "Account %s %sed by %s", fields.accountjid, verb, jid.bare(data.from));
-		return { status = "completed", info = "Account " .. verb .. "ed" };
+		return done("Account " .. verb .. "ed");
 	end);
 end
 
@@ -597,11 +587,10 @@ local exists_result = dataforms_new {
 	{ name = "exists", type = "boolean", label = "The account exists" };
 };
 
-local exists_handler = adhoc_simple(exists_layout, function (fields, err)
-	if err then return form_errors(err); end
+local exists_handler = util.form_command(exists_layout, function (fields)
 	local username, account_host = jid.split(fields.accountjid);
 	if account_host ~= host then
-		return fail("Trying to check a user on " .. account_host .. " but command was sent to " .. host);
+		return wrong_host("check", account_host);
 	end
 	-- user_exists answers nil for no, which would leave the field empty.
 	local exists = username ~= nil and usermanager.user_exists(username, host) == true;
@@ -625,38 +614,38 @@ local create_invite_result = dataforms_new {
 	{ name = "expires", type = "text-single", label = "Expiry (unix time)" };
 };
 
-local create_invite_handler = adhoc_simple(create_invite_layout, function (fields, err, data)
-	if err then return form_errors(err); end
+local create_invite_handler = util.form_command(create_invite_layout, function (fields, data)
 	local username;
 	if fields.username and fields.username ~= "" then
 		username = nodeprep(fields.username);
 		if not username or username == "" then
-			return fail("Invalid username: " .. fields.username);
+			return invalid_username(fields.username);
 		end
 		-- It could never be redeemed.
 		if usermanager.user_exists(username, host) then
-			return fail("Account already exists");
+			return account_exists();
 		end
 	end
 	local max_uses, max_err = parse_count(fields["max-uses"], 1, "max-uses");
-	if not max_uses then return fail(max_err); end
-	if max_uses < 1 then return fail("Invalid max-uses: " .. fields["max-uses"]); end
+	if not max_uses then return max_err; end
+	if max_uses < 1 then return util.invalid_value("max-uses", fields["max-uses"]); end
 	if username and max_uses > 1 then
-		return fail("An invitation for a fixed username can be used only once");
+		return fail("fixed-username-multi-use", "An invitation for a fixed username can be used only once", "max-uses",
+			fields["max-uses"]);
 	end
 	-- In the past is allowed: a dead invite (tests use it).
 	local expires = fields.expires:match("^%-?%d+$") and math.tointeger(tonumber(fields.expires));
-	if not expires then return fail("Invalid expires: " .. fields.expires); end
+	if not expires then return util.invalid_value("expires", fields.expires); end
 	local contact = fields.contact;
 	if contact then
 		local contact_user, contact_host, resource = jid.split(contact);
 		if not contact_user or resource then
-			return fail("Invalid contact: " .. contact);
+			return fail("invalid-contact", "Invalid contact: " .. contact, "contact", contact);
 		end
 		local contact_host_session = prosody.hosts[contact_host];
 		if not (contact_host_session and contact_host_session.type == "local"
 			and usermanager.user_exists(contact_user, contact_host)) then
-			return fail("Contact does not exist: " .. contact);
+			return fail("contact-not-found", "Contact does not exist: " .. contact, "contact", contact);
 		end
 	end
 
@@ -672,7 +661,7 @@ local create_invite_handler = adhoc_simple(create_invite_layout, function (field
 	end
 	if not invite then
 		module:log("error", "Cannot create an invite: %s", create_err);
-		return fail(STORAGE_WRITE_ERROR);
+		return util.write_failure();
 	end
 	local record = {
 		created = now, expires = expires, max_uses = max_uses, uses = 0,
@@ -680,7 +669,7 @@ local create_invite_handler = adhoc_simple(create_invite_layout, function (field
 	};
 	if not invite_store:set(nil, invite.token, record) then
 		invites.delete_account_invite(invite.token);
-		return fail(STORAGE_WRITE_ERROR);
+		return util.write_failure();
 	end
 	module:log("info", "Invite %s for %d account(s) on %s created by %s", invite.token, max_uses, host, jid.bare(data.from));
 	return { status = "completed", result = { layout = create_invite_result, values = {
@@ -696,23 +685,22 @@ local revoke_invite_layout = dataforms_new {
 	{ name = "token", type = "text-single", required = true, label = "Token" };
 };
 
-local revoke_invite_handler = adhoc_simple(revoke_invite_layout, function (fields, err, data)
-	if err then return form_errors(err); end
+local revoke_invite_handler = util.form_command(revoke_invite_layout, function (fields, data)
 	local token = fields.token;
 	local record, get_err = invite_store:get(nil, token);
-	if not record and get_err then return fail(STORAGE_READ_ERROR); end
+	if not record and get_err then return util.read_failure(); end
 	-- Any invite of the host, ours or not; unknown tokens too (idempotent).
 	if not invites.delete_account_invite(token) then
-		return fail(STORAGE_WRITE_ERROR);
+		return util.write_failure();
 	end
 	if record and not record.revoked and record.uses < record.max_uses then
 		record.revoked = os.time();
 		if not invite_store:set(nil, token, record) then
-			return fail(STORAGE_WRITE_ERROR);
+			return util.write_failure();
 		end
 		module:log("info", "Invite %s on %s revoked by %s", token, host, jid.bare(data.from));
 	end
-	return { status = "completed", info = "Invitation revoked" };
+	return done("Invitation revoked");
 end);
 
 local usage_result = dataforms_new {
@@ -722,7 +710,7 @@ local usage_result = dataforms_new {
 
 local usage_handler = result_command(usage_result, function ()
 	local records, err = invite_list_store:get(nil);
-	if not records and err then return nil, STORAGE_READ_ERROR; end
+	if not records and err then return nil, util.read_failure(); end
 	records = records or {};
 	local tokens = {};
 	for token in pairs(records) do
@@ -760,16 +748,15 @@ local redeem_result = dataforms_new {
 -- session, so that the same gates apply and the same hooks count the use.
 -- Nothing here yields: the check in user-registering and the count in
 -- user-registered happen with no other registration in between.
-local redeem_handler = adhoc_simple(redeem_layout, function (fields, err, data)
-	if err then return form_errors(err); end
+local redeem_handler = util.form_command(redeem_layout, function (fields, data)
 	local invite = invites.get(fields.token);
 	-- A password reset link is no invitation to register.
 	if not invite or (invite.additional_data and invite.additional_data.allow_reset) then
-		return fail(INVALID_INVITATION);
+		return fail("invitation-invalid", INVALID_INVITATION);
 	end
 	local username = nodeprep(fields.username, true);
 	if not username or username == "" then
-		return fail("Invalid username: " .. fields.username);
+		return invalid_username(fields.username);
 	end
 	local event = {
 		username = username, password = fields.password, host = host, additional = {},
@@ -779,15 +766,15 @@ local redeem_handler = adhoc_simple(redeem_layout, function (fields, err, data)
 	if not event.allowed then
 		local reason = event.error and event.error.text or event.reason or "Registration refused";
 		module:log("debug", "Redeeming invite %s refused: %s", fields.token, reason);
-		return fail(reason);
+		return fail(event.domaine_condition or "registration-refused", reason);
 	end
 	if usermanager.user_exists(username, host) then
-		return fail("Account already exists");
+		return account_exists();
 	end
 	local created, create_err = usermanager.create_user(username, fields.password, host);
 	if not created then
 		module:log("error", "Cannot create account %s@%s: %s", username, host, create_err);
-		return fail(STORAGE_WRITE_ERROR);
+		return util.write_failure();
 	end
 	module:log("info", "Account %s@%s created with invite %s by %s", username, host, fields.token, jid.bare(data.from));
 	module:fire_event("user-registered", {
@@ -814,7 +801,5 @@ local commands = {
 	{ "Redeem invitation", NODE_INVITE_REDEEM, redeem_handler };
 };
 
-for _, command in ipairs(commands) do
-	-- "admin": admins of this host, global admins included (mod_adhoc checks).
-	module:provides("adhoc", adhoc_new(command[1], command[2], command[3], "admin"));
-end
+-- "admin": admins of this host, global admins included (mod_adhoc checks).
+util.provide_commands(module, commands, "admin");

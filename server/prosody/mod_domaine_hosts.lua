@@ -6,7 +6,9 @@
 -- host (module.add_host), to global admins only, like Prosody's own
 -- http://prosody.im/protocol/hosts#activate; send them to any host, the
 -- portal sends them to the host of its own account. FORM_TYPE = the node;
--- failures are completed commands with an error note:
+-- failures are completed commands with an error note and a machine-readable
+-- <failure/> condition (see domaine_util.lib.lua, which must sit next to this
+-- file):
 --
 --   urn:domaine:hosts#provision  host
 --       Records the host as provisioned and active and activates it
@@ -47,43 +49,23 @@ module:set_global();
 local jid = require "util.jid";
 local nameprep = require "util.encodings".stringprep.nameprep;
 local dataforms_new = require "util.dataforms".new;
-local adhoc_simple = require "util.adhoc".new_simple_form;
 -- The file storage itself: once storagemanager is loaded, require
 -- "util.datamanager" answers its shim, which opens stores per host.
 local datamanager = require "core.storagemanager".olddm;
 local hostmanager = require "core.hostmanager";
 local configmanager = require "core.configmanager";
-local adhoc_new = module:require "adhoc".new;
+local util = module:require "domaine_util";
+local fail, done, form_type = util.fail, util.done, util.form_type;
 
 local hosts = prosody.hosts;
 
 local STORE = "domaine_hosts";
-local STORAGE_READ_ERROR = "Failed to read data from disk";
-local STORAGE_WRITE_ERROR = "Failed to write data to disk";
 local SUSPENDED_REASON = { condition = "host-gone", text = "This domain is suspended" };
 
 local NODE_PROVISION = "urn:domaine:hosts#provision";
 local NODE_SUSPEND = "urn:domaine:hosts#suspend";
 local NODE_RESUME = "urn:domaine:hosts#resume";
 local NODE_LIST = "urn:domaine:hosts#list";
-
-local function fail(message)
-	return { status = "completed", error = { message = message } };
-end
-
-local function done(message)
-	return { status = "completed", info = message };
-end
-
--- Same wording as mod_admin_adhoc, which the portal already maps.
-local function form_errors(errors)
-	local lines = {};
-	for name, err in pairs(errors) do
-		lines[#lines + 1] = name .. ": " .. err;
-	end
-	table.sort(lines);
-	return fail(table.concat(lines, "\n"));
-end
 
 ---------------------------------------------------------------------------
 -- The record
@@ -135,17 +117,21 @@ local function deactivate(host)
 	return hostmanager.deactivate(host, SUSPENDED_REASON);
 end
 
--- nil and an error note for a host that cannot be handled here.
+-- nil and the command's failure for a host that cannot be handled here.
 local function check_host(fields)
 	local host = prep_host(fields.host);
 	if not host then
-		return nil, "Invalid host: " .. fields.host;
+		return nil, fail("invalid-host", "Invalid host: " .. fields.host, "host", fields.host);
 	end
 	local session = hosts[host];
 	if session and session.type ~= "local" then
-		return nil, "Not a virtual host: " .. host;
+		return nil, fail("not-virtual-host", "Not a virtual host: " .. host, "host", host);
 	end
 	return host;
+end
+
+local function host_not_found(host)
+	return fail("host-not-found", "Host not found: " .. host, "host", host);
 end
 
 ---------------------------------------------------------------------------
@@ -202,10 +188,6 @@ end
 ---------------------------------------------------------------------------
 -- Commands
 
-local function form_type(node)
-	return { name = "FORM_TYPE", type = "hidden", value = node };
-end
-
 local function host_layout(node, title, instructions)
 	return dataforms_new {
 		title = title;
@@ -225,27 +207,26 @@ local function activate_or_restore(registry, host, previous)
 		module:log("error", "Cannot restore the record of host %s, which failed to activate", host);
 	end
 	module:log("error", "Cannot activate host %s: %s", host, activate_err);
-	return fail("Cannot activate host " .. host .. ": " .. tostring(activate_err));
+	return fail("activation-failed", "Cannot activate host " .. host .. ": " .. tostring(activate_err), "host", host);
 end
 
-local provision_handler = adhoc_simple(host_layout(NODE_PROVISION, "Provision a virtual host",
-	"Brings the domain up now and at every start of the server."), function (fields, err, data)
-	if err then return form_errors(err); end
-	local host, host_err = check_host(fields);
-	if not host then return fail(host_err); end
+local provision_handler = util.form_command(host_layout(NODE_PROVISION, "Provision a virtual host",
+	"Brings the domain up now and at every start of the server."), function (fields, data)
+	local host, host_failure = check_host(fields);
+	if not host then return host_failure; end
 	local registry = load_registry();
-	if not registry then return fail(STORAGE_READ_ERROR); end
+	if not registry then return util.read_failure(); end
 	local previous = registry[host];
 	if previous and previous.state == "suspended" then
 		if not previous.provisioned then
 			previous.provisioned = true;
-			if not save_registry(registry) then return fail(STORAGE_WRITE_ERROR); end
+			if not save_registry(registry) then return util.write_failure(); end
 		end
 		return done(host .. " is provisioned but suspended");
 	end
 	if not (previous and previous.provisioned) then
 		registry[host] = { state = "active", provisioned = true, since = os.time() };
-		if not save_registry(registry) then return fail(STORAGE_WRITE_ERROR); end
+		if not save_registry(registry) then return util.write_failure(); end
 	end
 	if not is_up(host) then
 		local failed = activate_or_restore(registry, host, previous);
@@ -257,53 +238,52 @@ local provision_handler = adhoc_simple(host_layout(NODE_PROVISION, "Provision a 
 	return done(host .. " is provisioned");
 end);
 
-local suspend_handler = adhoc_simple(host_layout(NODE_SUSPEND, "Suspend a virtual host",
+local suspend_handler = util.form_command(host_layout(NODE_SUSPEND, "Suspend a virtual host",
 	"Takes the domain down and keeps it down across restarts: its users are disconnected and cannot log in; their data is kept."),
-	function (fields, err, data)
-	if err then return form_errors(err); end
-	local host, host_err = check_host(fields);
-	if not host then return fail(host_err); end
+	function (fields, data)
+	local host, host_failure = check_host(fields);
+	if not host then return host_failure; end
 	-- The portal must not cut the branch it sits on.
 	if jid.host(data.from) == host then
-		return fail("You cannot suspend your own host");
+		return fail("own-host", "You cannot suspend your own host", "host", host);
 	end
 	local registry = load_registry();
-	if not registry then return fail(STORAGE_READ_ERROR); end
+	if not registry then return util.read_failure(); end
 	local previous = registry[host];
 	if not previous and not is_up(host) then
-		return fail("Host not found: " .. host);
+		return host_not_found(host);
 	end
 	if not (previous and previous.state == "suspended") then
 		registry[host] = { state = "suspended", provisioned = previous and previous.provisioned, since = os.time() };
-		if not save_registry(registry) then return fail(STORAGE_WRITE_ERROR); end
+		if not save_registry(registry) then return util.write_failure(); end
 	end
 	if is_up(host) then
 		local ok, deactivate_err = deactivate(host);
 		if not ok then
 			module:log("error", "Cannot deactivate host %s: %s", host, deactivate_err);
-			return fail("Cannot deactivate host " .. host .. ": " .. tostring(deactivate_err));
+			return fail("deactivation-failed", "Cannot deactivate host " .. host .. ": " .. tostring(deactivate_err),
+				"host", host);
 		end
 		module:log("info", "Host %s suspended by %s", host, jid.bare(data.from));
 	end
 	return done(host .. " is suspended");
 end);
 
-local resume_handler = adhoc_simple(host_layout(NODE_RESUME, "Resume a suspended virtual host",
-	"Brings a suspended domain up again."), function (fields, err, data)
-	if err then return form_errors(err); end
-	local host, host_err = check_host(fields);
-	if not host then return fail(host_err); end
+local resume_handler = util.form_command(host_layout(NODE_RESUME, "Resume a suspended virtual host",
+	"Brings a suspended domain up again."), function (fields, data)
+	local host, host_failure = check_host(fields);
+	if not host then return host_failure; end
 	local registry = load_registry();
-	if not registry then return fail(STORAGE_READ_ERROR); end
+	if not registry then return util.read_failure(); end
 	local previous = registry[host];
 	if not previous then
 		if is_up(host) then return done(host .. " is active"); end -- a config-file host
-		return fail("Host not found: " .. host);
+		return host_not_found(host);
 	end
 	if previous.state == "suspended" then
 		-- A config-file host needs no record once active.
 		registry[host] = previous.provisioned and { state = "active", provisioned = true, since = os.time() } or nil;
-		if not save_registry(registry) then return fail(STORAGE_WRITE_ERROR); end
+		if not save_registry(registry) then return util.write_failure(); end
 	end
 	-- A config-file host that left the config file while suspended is gone.
 	if not is_up(host) and (previous.provisioned or in_config(host)) then
@@ -319,9 +299,9 @@ local list_result = dataforms_new {
 	{ name = "hosts", type = "text-multi", label = "host<TAB>state<TAB>up" };
 };
 
-local function list_handler(self, data, state) -- luacheck: ignore 212
+local list_handler = util.result_command(list_result, function ()
 	local registry = load_registry();
-	if not registry then return fail(STORAGE_READ_ERROR); end
+	if not registry then return nil, util.read_failure(); end
 	local names = {};
 	for host in pairs(registry) do
 		names[#names + 1] = host;
@@ -331,10 +311,8 @@ local function list_handler(self, data, state) -- luacheck: ignore 212
 	for i, host in ipairs(names) do
 		lines[i] = ("%s\t%s\t%s"):format(host, registry[host].state, is_up(host) and "1" or "0");
 	end
-	return { status = "completed", result = { layout = list_result, values = {
-		hosts = table.concat(lines, "\n");
-	} } };
-end
+	return { hosts = table.concat(lines, "\n") };
+end);
 
 local commands = {
 	{ "Provision virtual host", NODE_PROVISION, provision_handler };
@@ -346,7 +324,5 @@ local commands = {
 -- On every host, including those activated later (by these commands too).
 function module.add_host(host_module)
 	host_module:depends("adhoc");
-	for _, command in ipairs(commands) do
-		host_module:provides("adhoc", adhoc_new(command[1], command[2], command[3], "global_admin"));
-	end
+	util.provide_commands(host_module, commands, "global_admin");
 end

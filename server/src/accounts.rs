@@ -1,10 +1,6 @@
 //! XMPP accounts on hosted domains: what a valid username is, and creating accounts on the server.
 
-use crate::{
-    domains,
-    state::AppState,
-    xmpp::{BareJid, XmppError},
-};
+use crate::{domains, errors::Subject, state::AppState, xmpp::BareJid};
 use app::error::{AppError, ErrorKind};
 
 /// The longest password accepted; argon2 and SCRAM cope with more, but nobody types more.
@@ -58,7 +54,7 @@ pub async fn create(
     check_password(password, state.config.accounts.min_password_length)?;
     if !domains::exists(&state.db, domain)
         .await
-        .map_err(crate::portal::internal)?
+        .map_err(crate::errors::internal)?
     {
         return Err(ErrorKind::UnknownDomain.into());
     }
@@ -66,7 +62,7 @@ pub async fn create(
         .xmpp
         .add_user(&jid, password)
         .await
-        .map_err(xmpp_error)?;
+        .map_err(|e| Subject::General.error(e))?;
     tracing::info!(%jid, "account created");
     Ok(jid)
 }
@@ -183,48 +179,6 @@ pub async fn pending_locks(
     Ok(locks)
 }
 
-/// Like `xmpp_error`, for a command about one existing account: "no such user" is the user's
-/// mistake (or a stale page), not a refusal.
-pub fn account_xmpp_error(err: XmppError) -> AppError {
-    match err {
-        XmppError::UserNotFound => ErrorKind::UnknownAccount.into(),
-        err => xmpp_error(err),
-    }
-}
-
-/// How a failure of the XMPP server reads to the user.
-pub fn xmpp_error(err: XmppError) -> AppError {
-    let kind = match err {
-        XmppError::AlreadyExists => ErrorKind::AccountExists,
-        XmppError::InvalidJid(_) => ErrorKind::InvalidUsername,
-        XmppError::WrongHost | XmppError::HostNotFound | XmppError::NotAllowed => {
-            ErrorKind::UnknownDomain
-        }
-        XmppError::Unavailable | XmppError::Timeout => ErrorKind::XmppUnavailable,
-        XmppError::PasswordRejected(_) => ErrorKind::PasswordRejected,
-        XmppError::InvitationInvalid => ErrorKind::InviteNotFound,
-        XmppError::UsernameNotInvited => ErrorKind::UsernameNotInvited,
-        XmppError::RegistrationClosed => ErrorKind::RegistrationClosed,
-        XmppError::InvalidUsername(_) => ErrorKind::InvalidUsername,
-        XmppError::ContactNotFound(_) => ErrorKind::ContactNotHosted,
-        // Callers that know the quota say it (see `portal::invitations`).
-        XmppError::QuotaReached
-        | XmppError::UserNotFound
-        | XmppError::Forbidden
-        | XmppError::ServiceUnavailable
-        | XmppError::MissingField(_)
-        | XmppError::InvalidData(_)
-        | XmppError::StorageFailure
-        | XmppError::CommandFailed(_)
-        | XmppError::ServerError { .. }
-        | XmppError::Protocol(_) => {
-            tracing::warn!(error = %err, "the XMPP server refused a change");
-            ErrorKind::XmppRefused
-        }
-    };
-    kind.into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,25 +239,5 @@ mod tests {
             .chars()
             .all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"0o1li".contains(c))));
         assert!(check_password(&a, 10).is_ok());
-    }
-
-    #[test]
-    fn server_failures_map_to_user_errors() {
-        assert_eq!(
-            xmpp_error(XmppError::AlreadyExists).kind,
-            ErrorKind::AccountExists
-        );
-        assert_eq!(
-            xmpp_error(XmppError::Timeout).kind,
-            ErrorKind::XmppUnavailable
-        );
-        assert_eq!(
-            xmpp_error(XmppError::Unavailable).kind,
-            ErrorKind::XmppUnavailable
-        );
-        assert_eq!(
-            xmpp_error(XmppError::Forbidden).kind,
-            ErrorKind::XmppRefused
-        );
     }
 }

@@ -3,12 +3,12 @@
 //! for a job (see `jobs`) is pending until the job lands (done) or gives up (failed).
 
 use crate::{db::Db, jobs::Queued};
-pub use app::audit::{AuditEntry, Outcome};
+pub use app::audit::{AuditAction, AuditEntry, Outcome};
 
 pub struct Change<'a> {
     pub actor: &'a str,
     pub domain: Option<&'a str>,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub target: &'a str,
     pub outcome: Outcome,
     pub detail: &'a str,
@@ -48,7 +48,7 @@ where
     .bind(now)
     .bind(change.actor)
     .bind(change.domain)
-    .bind(change.action)
+    .bind(change.action.as_str())
     .bind(change.target)
     .bind(change.outcome.as_str())
     .bind(change.detail)
@@ -84,9 +84,11 @@ struct AuditRow {
     at: i64,
     actor: String,
     domain: Option<String>,
-    action: String,
+    #[sqlx(try_from = "String")]
+    action: AuditAction,
     target: String,
-    outcome: String,
+    #[sqlx(try_from = "String")]
+    outcome: Outcome,
     detail: String,
 }
 
@@ -115,7 +117,7 @@ pub async fn list(
             domain: row.domain,
             action: row.action,
             target: row.target,
-            outcome: Outcome::parse(&row.outcome),
+            outcome: row.outcome,
             detail: row.detail,
         })
         .collect())

@@ -1,7 +1,10 @@
 //! Hosted domains (the `domains` table).
 
 use crate::db::Db;
-use app::domains::DomainSummary;
+use app::{
+    domains::{ChangeKind, DomainSummary, PendingChange, RegistrationMode},
+    provider::DomainStatus,
+};
 use xmpp_parsers::jid::DomainPart;
 
 pub async fn list(db: &Db) -> Result<Vec<DomainSummary>, sqlx::Error> {
@@ -76,9 +79,10 @@ pub struct DomainRow {
     pub id: i64,
     pub name: String,
     pub quota: Option<i64>,
-    pub registration_mode: String,
-    /// `active` or `suspended` (see `app::provider::DomainStatus`).
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub registration_mode: RegistrationMode,
+    #[sqlx(try_from = "String")]
+    pub status: DomainStatus,
 }
 
 pub async fn get(db: &Db, name: &str) -> Result<Option<DomainRow>, sqlx::Error> {
@@ -88,18 +92,22 @@ pub async fn get(db: &Db, name: &str) -> Result<Option<DomainRow>, sqlx::Error> 
         .await
 }
 
-pub async fn set_status(db: &Db, name: &str, status: &str) -> Result<(), sqlx::Error> {
+pub async fn set_status(db: &Db, name: &str, status: DomainStatus) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE domains SET status = $1 WHERE name = $2")
-        .bind(status)
+        .bind(status.as_str())
         .bind(name)
         .execute(&db.pool)
         .await?;
     Ok(())
 }
 
-pub async fn set_registration_mode(db: &Db, name: &str, mode: &str) -> Result<(), sqlx::Error> {
+pub async fn set_registration_mode(
+    db: &Db,
+    name: &str,
+    mode: RegistrationMode,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE domains SET registration_mode = $1 WHERE name = $2")
-        .bind(mode)
+        .bind(mode.as_str())
         .bind(name)
         .execute(&db.pool)
         .await?;
@@ -153,15 +161,18 @@ pub async fn remove_owner(db: &Db, domain_id: i64, jid: &str) -> Result<bool, sq
 }
 
 /// Changes not yet applied on the XMPP server for this domain (queued, running, or given up).
-pub async fn pending(db: &Db, name: &str) -> Result<Vec<app::domains::PendingChange>, sqlx::Error> {
+pub async fn pending(db: &Db, name: &str) -> Result<Vec<PendingChange>, sqlx::Error> {
     Ok(crate::jobs::for_domain(db, name)
         .await?
         .into_iter()
-        .map(|job| app::domains::PendingChange {
-            kind: job.kind.as_str().to_string(),
-            target: job.target,
-            attempts: job.attempts,
-            last_error: job.last_error,
+        // A domain's jobs are its changes for Prosody; the kinds share their names.
+        .filter_map(|job| {
+            Some(PendingChange {
+                kind: ChangeKind::parse(job.kind.as_str())?,
+                target: job.target,
+                attempts: job.attempts,
+                last_error: job.last_error,
+            })
         })
         .collect())
 }

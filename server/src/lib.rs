@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod dns_check;
 pub mod domains;
+pub mod errors;
 pub mod hosting_requests;
 pub mod invitations;
 pub mod jobs;

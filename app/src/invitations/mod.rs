@@ -149,27 +149,12 @@ pub struct NewInvitation {
 /// The most uses a multi-use invitation may have.
 pub const MAX_USES: u32 = 1000;
 
-/// What the invitations page says after a change; carried in its URL.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Done {
-    Created,
-    Revoked,
-    Emailed,
-}
-
-impl Done {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Done::Created => "created",
-            Done::Revoked => "revoked",
-            Done::Emailed => "emailed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Done> {
-        [Done::Created, Done::Revoked, Done::Emailed]
-            .into_iter()
-            .find(|d| d.as_str() == s)
+crate::text_enum! {
+    /// What the invitations page says after a change; carried in its URL.
+    pub enum Done("invitations page notice") {
+        Created = "created",
+        Revoked = "revoked",
+        Emailed = "emailed",
     }
 }
 

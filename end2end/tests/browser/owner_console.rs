@@ -161,7 +161,7 @@ async fn set_registration(tab: &Tab, mode: &str) -> TestResult {
                 const checked = [...document.querySelectorAll('input[name=mode]')]
                     .filter(r => r.checked).map(r => r.value);
                 const changes = [...document.querySelectorAll('table.table tbody tr')]
-                    .filter(tr => tr.textContent.includes('registration-mode')
+                    .filter(tr => tr.dataset.action === 'registration-mode'
                         && tr.textContent.includes({mode_js})).length;
                 return checked.length === 1 && checked[0] === {mode_js} && changes > 0
                     && !document.querySelector('.alert--warning');

@@ -18,7 +18,8 @@ pub struct RequestRecord {
     pub member: i64,
     pub message: String,
     pub locale: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: RequestStatus,
     pub confirm_token: String,
     pub created_at: i64,
     pub confirmed_at: Option<i64>,
@@ -30,10 +31,6 @@ pub struct RequestRecord {
 }
 
 impl RequestRecord {
-    pub fn status(&self) -> RequestStatus {
-        RequestStatus::parse(&self.status).unwrap_or(RequestStatus::Unconfirmed)
-    }
-
     pub fn locale(&self) -> app::i18n::Locale {
         app::i18n::Locale::from_code(&self.locale).unwrap_or_default()
     }
@@ -49,7 +46,7 @@ impl RequestRecord {
             xmpp: self.xmpp.clone(),
             member: self.member != 0,
             message: self.message.clone(),
-            status: self.status(),
+            status: self.status,
             created_at: self.created_at,
             confirmed_at: self.confirmed_at,
             decided_at: self.decided_at,
@@ -121,9 +118,16 @@ pub async fn by_status(db: &Db, status: RequestStatus) -> Result<Vec<RequestReco
     .await
 }
 
+#[derive(sqlx::FromRow)]
+struct StatusCount {
+    #[sqlx(try_from = "String")]
+    status: RequestStatus,
+    n: i64,
+}
+
 pub async fn counts(db: &Db) -> Result<Vec<(RequestStatus, u32)>, sqlx::Error> {
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT status, COUNT(*) FROM hosting_requests GROUP BY status")
+    let rows: Vec<StatusCount> =
+        sqlx::query_as("SELECT status, COUNT(*) AS n FROM hosting_requests GROUP BY status")
             .fetch_all(&db.pool)
             .await?;
     Ok(RequestStatus::ALL
@@ -131,8 +135,8 @@ pub async fn counts(db: &Db) -> Result<Vec<(RequestStatus, u32)>, sqlx::Error> {
         .map(|status| {
             let n = rows
                 .iter()
-                .find(|(s, _)| s == status.as_str())
-                .map_or(0, |(_, n)| *n);
+                .find(|row| row.status == status)
+                .map_or(0, |row| row.n);
             (status, u32::try_from(n).unwrap_or(u32::MAX))
         })
         .collect())

@@ -3,9 +3,10 @@
 
 use super::{actor, internal, managed_domain, record_done, require_provider_admin, PortalService};
 use crate::{
-    accounts::{self, account_jid, account_xmpp_error, check_password, xmpp_error},
+    accounts::{self, account_jid, check_password},
     audit,
     domains::{self, DomainRow},
+    errors::Subject,
     jobs::Kind,
     xmpp::{BareJid, XmppError},
 };
@@ -14,7 +15,7 @@ use app::{
         AccountList, AccountRow, AccountsBackend, LockState, NewPassword, PendingLock,
         ShownPassword, PAGE_SIZE,
     },
-    audit::Outcome,
+    audit::{AuditAction, Outcome},
     context::RequestContext,
     error::{AppError, ErrorKind},
 };
@@ -24,12 +25,12 @@ use leptos::prelude::use_context;
 use xmpp_parsers::jid::DomainPart;
 
 /// Audit actions of the console (the target is the username, the domain has its own column).
-const CREATE: &str = "create-account";
-const DELETE: &str = "delete-account";
-const PASSWORD: &str = "set-password";
-const LOCK: &str = "lock";
-const UNLOCK: &str = "unlock";
-const END_SESSIONS: &str = "end-sessions";
+const CREATE: AuditAction = AuditAction::CreateAccount;
+const DELETE: AuditAction = AuditAction::DeleteAccount;
+const PASSWORD: AuditAction = AuditAction::SetPassword;
+const LOCK: AuditAction = AuditAction::Lock;
+const UNLOCK: AuditAction = AuditAction::Unlock;
+const END_SESSIONS: AuditAction = AuditAction::EndSessions;
 
 #[async_trait::async_trait]
 impl AccountsBackend for PortalService {
@@ -110,7 +111,7 @@ impl AccountsBackend for PortalService {
             found = xmpp
                 .list_accounts(&host, query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
                 .await
-                .map_err(xmpp_error)?;
+                .map_err(|e| Subject::General.error(e))?;
         }
         list.available = true;
         list.matching = found.total;
@@ -440,7 +441,7 @@ impl PortalService {
         &self,
         ctx: &RequestContext,
         domain: &str,
-        action: &str,
+        action: AuditAction,
         target: &str,
         err: XmppError,
     ) -> AppError {
@@ -459,10 +460,11 @@ impl PortalService {
         if let Err(e) = recorded {
             return internal(e);
         }
-        if action == CREATE {
-            xmpp_error(err)
+        let subject = if action == CREATE {
+            Subject::General
         } else {
-            account_xmpp_error(err)
-        }
+            Subject::Account
+        };
+        subject.error(err)
     }
 }

@@ -1,11 +1,12 @@
 use super::{internal, managed_domain, record_done, require_provider_admin, PortalService};
 use crate::{
     audit, domains,
+    errors::Subject,
     jobs::Kind,
     xmpp::{BareJid, XmppError},
 };
 use app::{
-    audit::AuditEntry,
+    audit::{AuditAction, AuditEntry},
     context::RequestContext,
     domains::{DomainOverview, DomainSummary, DomainsBackend, RegistrationMode},
     error::{AppError, ErrorKind},
@@ -33,8 +34,7 @@ impl DomainsBackend for PortalService {
         Ok(DomainOverview {
             quota: row.quota.and_then(|q| u32::try_from(q).ok()),
             accounts,
-            registration_mode: RegistrationMode::parse(&row.registration_mode)
-                .unwrap_or(RegistrationMode::InviteOnly),
+            registration_mode: row.registration_mode,
             owners: domains::owners(db, row.id).await.map_err(internal)?,
             pending_invitations: crate::invitations::count_pending(
                 db,
@@ -58,14 +58,14 @@ impl DomainsBackend for PortalService {
         mode: RegistrationMode,
     ) -> Result<(), AppError> {
         let row = managed_domain(&self.0, ctx, domain).await?;
-        domains::set_registration_mode(&self.0.db, &row.name, mode.as_str())
+        domains::set_registration_mode(&self.0.db, &row.name, mode)
             .await
             .map_err(internal)?;
         self.apply(
             ctx,
             &row.name,
             Kind::RegistrationMode,
-            "registration-mode",
+            AuditAction::RegistrationMode,
             "",
             mode.as_str(),
         )
@@ -86,7 +86,7 @@ impl DomainsBackend for PortalService {
         {
             return Err(ErrorKind::AlreadyOwner.into());
         }
-        record_done(&self.0, ctx, &row.name, "add-owner", &jid).await
+        record_done(&self.0, ctx, &row.name, AuditAction::AddOwner, &jid).await
     }
 
     async fn remove_owner(
@@ -102,7 +102,7 @@ impl DomainsBackend for PortalService {
         {
             return Err(ErrorKind::LastOwner.into());
         }
-        record_done(&self.0, ctx, &row.name, "remove-owner", jid).await
+        record_done(&self.0, ctx, &row.name, AuditAction::RemoveOwner, jid).await
     }
 
     async fn set_quota(
@@ -117,7 +117,7 @@ impl DomainsBackend for PortalService {
             .await
             .map_err(internal)?;
         let detail = quota.map_or_else(|| "unlimited".to_string(), |q| q.to_string());
-        self.apply(ctx, &row.name, Kind::Quota, "quota", "", &detail)
+        self.apply(ctx, &row.name, Kind::Quota, AuditAction::Quota, "", &detail)
             .await
     }
 
@@ -137,20 +137,19 @@ impl DomainsBackend for PortalService {
         // Asking the host for its registration mode proves it exists on Prosody and runs
         // mod_domaine, both of which the portal needs.
         let host = DomainPart::new(&name).map_err(internal)?;
-        let mode = match self.0.xmpp.registration_mode(&host).await {
-            Ok(mode) => mode,
-            Err(XmppError::Unavailable | XmppError::Timeout) => {
-                return Err(ErrorKind::XmppUnavailable.into())
-            }
-            Err(_) => return Err(ErrorKind::HostNotServed.into()),
-        };
+        let mode = self
+            .0
+            .xmpp
+            .registration_mode(&host)
+            .await
+            .map_err(|e| Subject::HostCheck.error(e))?;
         domains::add(&self.0.db, &name).await.map_err(internal)?;
         let row = domains::get(&self.0.db, &name)
             .await
             .map_err(internal)?
             .ok_or(ErrorKind::Internal)?;
         // The portal adopts the mode the host already has rather than surprising its users.
-        domains::set_registration_mode(&self.0.db, &name, mode.as_str())
+        domains::set_registration_mode(&self.0.db, &name, mode)
             .await
             .map_err(internal)?;
         if let Some(owner) = &owner {
@@ -162,7 +161,7 @@ impl DomainsBackend for PortalService {
             &self.0,
             ctx,
             &name,
-            "add-domain",
+            AuditAction::AddDomain,
             owner.as_deref().unwrap_or(""),
         )
         .await?;
@@ -171,7 +170,7 @@ impl DomainsBackend for PortalService {
                 .await
                 .map_err(internal)?;
             let detail = quota.map(|q| q.to_string()).unwrap_or_default();
-            self.apply(ctx, &name, Kind::Quota, "quota", "", &detail)
+            self.apply(ctx, &name, Kind::Quota, AuditAction::Quota, "", &detail)
                 .await?;
         }
         Ok(name)

@@ -12,7 +12,7 @@ use crate::{
     reconcile,
 };
 use app::{
-    audit::Outcome,
+    audit::{AuditAction, Outcome},
     context::RequestContext,
     error::{AppError, ErrorKind, Field},
     hosting_requests::{
@@ -26,10 +26,10 @@ use app::{
 const PER_IP_PER_HOUR: u32 = 5;
 const PER_EMAIL_PER_DAY: u32 = 3;
 
-const SUBMIT: &str = "request-hosting";
-const CONFIRM: &str = "confirm-request";
-const APPROVE: &str = "approve-request";
-const REJECT: &str = "reject-request";
+const SUBMIT: AuditAction = AuditAction::RequestHosting;
+const CONFIRM: AuditAction = AuditAction::ConfirmRequest;
+const APPROVE: AuditAction = AuditAction::ApproveRequest;
+const REJECT: AuditAction = AuditAction::RejectRequest;
 
 fn required(value: &str, field: Field, max: usize) -> Result<(), AppError> {
     if value.is_empty() {
@@ -95,7 +95,7 @@ impl PortalService {
         &self,
         actor: &str,
         request: &RequestRecord,
-        action: &str,
+        action: AuditAction,
         outcome: Outcome,
         detail: &str,
     ) -> Result<(), AppError> {
@@ -162,7 +162,7 @@ impl PortalService {
             .await
             .map_err(internal)?
             .iter()
-            .any(|p| p.kind == Kind::ProvisionHost.as_str()))
+            .any(|p| p.kind == Kind::ProvisionHost))
     }
 }
 
@@ -319,7 +319,7 @@ impl HostingRequestsBackend for PortalService {
             .ok_or(ErrorKind::RequestNotFound)?;
         Ok(ConfirmationPage {
             domain: names::to_unicode(&request.domain),
-            status: request.status(),
+            status: request.status,
             records: dns_check::records_to_add(&request.domain, &self.dns_expectations()),
         })
     }
@@ -330,7 +330,7 @@ impl HostingRequestsBackend for PortalService {
             .await
             .map_err(internal)?
             .ok_or(ErrorKind::RequestNotFound)?;
-        if request.status() != RequestStatus::Unconfirmed {
+        if request.status != RequestStatus::Unconfirmed {
             return Ok(()); // a second click changes nothing
         }
         if !hosting_requests::confirm(db, request.id, self.0.clock.now())
@@ -377,7 +377,7 @@ impl HostingRequestsBackend for PortalService {
         let record = self.request_for_admin(ctx, id).await?;
         let expect = self.dns_expectations();
         let report = dns_check::check(&record.domain, &expect).await;
-        let pending = record.status() == RequestStatus::Approved
+        let pending = record.status == RequestStatus::Approved
             && self.provisioning_pending(&record.domain).await?;
         Ok(RequestDetail {
             request: record.view(pending),
@@ -403,7 +403,7 @@ impl HostingRequestsBackend for PortalService {
     ) -> Result<(), AppError> {
         let record = self.request_for_admin(ctx, id).await?;
         let db = &self.0.db;
-        if record.status() != RequestStatus::ToReview {
+        if record.status != RequestStatus::ToReview {
             return Err(ErrorKind::AlreadyDecided.into());
         }
         if domains::exists(db, &record.domain)

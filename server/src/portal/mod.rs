@@ -13,23 +13,18 @@ pub use invitations::claim_owner_invitations;
 
 use crate::{
     audit,
+    errors::internal,
     jobs::{self, Kind},
     reconcile,
     state::AppState,
 };
 use app::{
-    audit::Outcome,
+    audit::{AuditAction, Outcome},
     context::RequestContext,
     error::{AppError, ErrorKind},
 };
 
 pub struct PortalService(pub AppState);
-
-/// Logs an unexpected failure and shows the user a generic message.
-pub fn internal(err: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %err, "internal error");
-    ErrorKind::Internal.into()
-}
 
 fn require_provider_admin(ctx: &RequestContext) -> Result<(), AppError> {
     match &ctx.user {
@@ -73,7 +68,7 @@ impl PortalService {
         ctx: &RequestContext,
         domain: &str,
         kind: Kind,
-        action: &str,
+        action: AuditAction,
         target: &str,
         detail: &str,
     ) -> Result<(), AppError> {
@@ -107,7 +102,7 @@ async fn record_done(
     state: &AppState,
     ctx: &RequestContext,
     domain: &str,
-    action: &str,
+    action: AuditAction,
     target: &str,
 ) -> Result<(), AppError> {
     audit::record(
@@ -123,15 +118,4 @@ async fn record_done(
     )
     .await
     .map_err(internal)
-}
-
-/// The same, for handlers that answer with a bare response.
-pub fn internal_response(err: impl std::fmt::Display) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    internal(err);
-    (
-        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-        "Internal error / Erreur interne",
-    )
-        .into_response()
 }

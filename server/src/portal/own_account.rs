@@ -1,9 +1,11 @@
 use super::{internal, record_done, PortalService};
 use crate::{
-    accounts::{self, xmpp_error},
+    accounts,
+    errors::Subject,
     xmpp::{check_password, BareJid},
 };
 use app::{
+    audit::AuditAction,
     context::RequestContext,
     error::{AppError, ErrorKind},
     own_account::OwnAccountBackend,
@@ -38,7 +40,7 @@ impl OwnAccountBackend for PortalService {
             config.xmpp_timeout(),
         )
         .await
-        .map_err(xmpp_error)?;
+        .map_err(|e| Subject::General.error(e))?;
         if !right {
             return Err(ErrorKind::WrongPassword.into());
         }
@@ -46,12 +48,12 @@ impl OwnAccountBackend for PortalService {
             .xmpp
             .change_password(&jid, new_password)
             .await
-            .map_err(xmpp_error)?;
+            .map_err(|e| Subject::General.error(e))?;
         record_done(
             &self.0,
             ctx,
             jid.domain().as_str(),
-            "change-own-password",
+            AuditAction::ChangeOwnPassword,
             jid.as_str(),
         )
         .await
@@ -63,12 +65,12 @@ impl OwnAccountBackend for PortalService {
             .xmpp
             .end_sessions(std::slice::from_ref(&jid))
             .await
-            .map_err(xmpp_error)?;
+            .map_err(|e| Subject::General.error(e))?;
         record_done(
             &self.0,
             ctx,
             jid.domain().as_str(),
-            "end-own-sessions",
+            AuditAction::EndOwnSessions,
             jid.as_str(),
         )
         .await
@@ -88,7 +90,7 @@ impl OwnAccountBackend for PortalService {
             .xmpp
             .delete_users(std::slice::from_ref(&jid))
             .await
-            .map_err(xmpp_error)?;
+            .map_err(|e| Subject::General.error(e))?;
         if !outcome.failed.is_empty() {
             return Err(ErrorKind::XmppRefused.into());
         }
@@ -96,7 +98,7 @@ impl OwnAccountBackend for PortalService {
             &self.0,
             ctx,
             jid.domain().as_str(),
-            "delete-own-account",
+            AuditAction::DeleteOwnAccount,
             jid.as_str(),
         )
         .await?;

@@ -3,20 +3,20 @@
 
 use super::{actor, internal, managed_domain, record_done, PortalService};
 use crate::{
-    accounts::{account_jid, check_password, xmpp_error},
+    accounts::{account_jid, check_password},
     auth::tokens::random_token,
+    errors::Subject,
     password_resets::{self, ResetRecord},
-    xmpp::XmppError,
 };
 use app::{
-    audit::Outcome,
+    audit::{AuditAction, Outcome},
     context::RequestContext,
     error::{AppError, ErrorKind},
     password_resets::{PasswordResetsBackend, ResetInfo, ResetLink, RESET_LINK_SECS},
 };
 
-const CREATE: &str = "create-reset-link";
-const RESET: &str = "reset-password";
+const CREATE: AuditAction = AuditAction::CreateResetLink;
+const RESET: AuditAction = AuditAction::ResetPassword;
 
 impl PortalService {
     fn reset_link(&self, record: &ResetRecord) -> ResetLink {
@@ -43,7 +43,7 @@ impl PasswordResetsBackend for PortalService {
         match self.0.xmpp.account_exists(&jid).await {
             Ok(true) => {}
             Ok(false) => return Err(ErrorKind::UnknownAccount.into()),
-            Err(e) => return Err(xmpp_error(e)),
+            Err(e) => return Err(Subject::General.error(e)),
         }
         let node = jid.node().map(|n| n.to_string()).unwrap_or_default();
         let now = self.0.clock.now();
@@ -121,10 +121,7 @@ impl PasswordResetsBackend for PortalService {
             password_resets::release(db, token)
                 .await
                 .map_err(internal)?;
-            return Err(match e {
-                XmppError::UserNotFound => ErrorKind::ResetLinkNotFound.into(),
-                other => xmpp_error(other),
-            });
+            return Err(Subject::ResetLink.error(e));
         }
         crate::audit::record(
             db,

@@ -9,24 +9,23 @@ use crate::{
     jobs::Kind,
 };
 use app::{
-    audit::Outcome,
+    audit::{AuditAction, Outcome},
     context::{Principal, RequestContext},
-    domains::RegistrationMode,
     error::{AppError, ErrorKind},
     provider::{AdminsView, DomainStatus, LocalAdmin, ProviderBackend, ProviderDomainRow},
 };
 use xmpp_parsers::jid::DomainPart;
 
-const SUSPEND: &str = "suspend-domain";
-const RESUME: &str = "resume-domain";
-const ADD_ADMIN: &str = "add-provider-admin";
-const REMOVE_ADMIN: &str = "remove-provider-admin";
+const SUSPEND: AuditAction = AuditAction::SuspendDomain;
+const RESUME: AuditAction = AuditAction::ResumeDomain;
+const ADD_ADMIN: AuditAction = AuditAction::AddProviderAdmin;
+const REMOVE_ADMIN: AuditAction = AuditAction::RemoveProviderAdmin;
 
 impl PortalService {
     async fn record_global(
         &self,
         ctx: &RequestContext,
-        action: &str,
+        action: AuditAction,
         target: &str,
     ) -> Result<(), AppError> {
         audit::record(
@@ -68,9 +67,8 @@ impl ProviderBackend for PortalService {
                 owners: domains::owners(db, row.id).await.map_err(internal)?,
                 accounts,
                 quota: row.quota.and_then(|q| u32::try_from(q).ok()),
-                mode: RegistrationMode::parse(&row.registration_mode)
-                    .unwrap_or(RegistrationMode::InviteOnly),
-                status: DomainStatus::parse(&row.status).unwrap_or(DomainStatus::Active),
+                mode: row.registration_mode,
+                status: row.status,
                 pending: !domains::pending(db, &row.name)
                     .await
                     .map_err(internal)?
@@ -102,7 +100,7 @@ impl ProviderBackend for PortalService {
         } else {
             DomainStatus::Active
         };
-        domains::set_status(db, &row.name, status.as_str())
+        domains::set_status(db, &row.name, status)
             .await
             .map_err(internal)?;
         let action = if suspended { SUSPEND } else { RESUME };

@@ -58,19 +58,19 @@ pub async fn login(
     match throttle::locked_for(&state.db, &keys).await {
         Ok(Some(secs)) => return back(LOGIN_ERROR_THROTTLED, Some(secs)),
         Ok(None) => {}
-        Err(e) => return crate::portal::internal_response(e),
+        Err(e) => return crate::errors::internal_response(e),
     }
     let subject = match verify(&state, username, &form.password).await {
         Ok(Some(subject)) => subject,
         Ok(None) => {
             tracing::info!(username, %client, "failed login");
             if let Err(e) = throttle::record_failure(&state.db, &keys).await {
-                return crate::portal::internal_response(e);
+                return crate::errors::internal_response(e);
             }
             return back(LOGIN_ERROR_INVALID, None);
         }
         Err(LoginFailure::XmppUnavailable) => return back(LOGIN_ERROR_UNAVAILABLE, None),
-        Err(LoginFailure::Db(e)) => return crate::portal::internal_response(e),
+        Err(LoginFailure::Db(e)) => return crate::errors::internal_response(e),
     };
     let opened = async {
         throttle::record_success(&state.db, &keys[1]).await?;
@@ -78,7 +78,7 @@ pub async fn login(
     };
     let token = match opened.await {
         Ok(token) => token,
-        Err(e) => return crate::portal::internal_response(e),
+        Err(e) => return crate::errors::internal_response(e),
     };
     // A fresh anti-forgery token with the fresh session: nothing from before login carries over.
     let jar = jar.add(cookie(&state, SESSION_COOKIE, token)).add(cookie(
@@ -174,7 +174,7 @@ pub async fn logout(
     }
     if let Some(session) = jar.get(SESSION_COOKIE) {
         if let Err(e) = sessions::close(&state.db, session.value()).await {
-            return crate::portal::internal_response(e);
+            return crate::errors::internal_response(e);
         }
     }
     let jar = jar

@@ -13,7 +13,7 @@ use qrcode::{render::svg, QrCode};
 pub async fn qr_code(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     let record = match invitations::by_token(&state.db, &token).await {
         Ok(record) => record,
-        Err(e) => return crate::portal::internal_response(e),
+        Err(e) => return crate::errors::internal_response(e),
     };
     // Like the landing page: an unusable token is simply not found.
     let Some(record) = record.filter(|r| r.state(state.clock.now()) == InvitationState::Pending)
@@ -31,7 +31,7 @@ pub async fn qr_code(State(state): State<AppState>, Path(token): Path<String>) -
             svg,
         )
             .into_response(),
-        None => crate::portal::internal_response("the link does not fit in a QR code"),
+        None => crate::errors::internal_response("the link does not fit in a QR code"),
     }
 }
 

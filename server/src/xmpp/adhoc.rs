@@ -6,7 +6,9 @@ use xmpp_parsers::minidom::{rxml::xml_ncname, Element};
 use xmpp_parsers::ns;
 use xmpp_parsers::stanza_error::StanzaError;
 
-use super::error::{classify_error_note, classify_stanza_error, XmppError};
+use super::error::{
+    classify_failure, classify_prosody_note, classify_stanza_error, Failure, XmppError, FAILURE_NS,
+};
 
 pub const COMMANDS_NS: &str = "http://jabber.org/protocol/commands";
 /// FORM_TYPE of the XEP-0133 service administration forms.
@@ -152,7 +154,8 @@ pub fn command_element(
 }
 
 /// Reads the reply to a `<command/>` request, mapping both failure styles:
-/// IQ errors and completed commands carrying an error note.
+/// IQ errors and completed commands carrying an error note (with, from our own
+/// modules, a `<failure/>` condition, which is what is read then).
 pub fn parse_reply(reply: IqReply) -> Result<Stage, XmppError> {
     let command = match reply {
         IqReply::Error(error) => return Err(classify_stanza_error(&error)),
@@ -172,7 +175,7 @@ pub fn parse_reply(reply: IqReply) -> Result<Stage, XmppError> {
     {
         let text = note.text();
         match note.attr("type").unwrap_or("info") {
-            "error" => return Err(classify_error_note(&text)),
+            "error" => return Err(command_error(&command, &text)),
             "warn" => notes.push(Note {
                 kind: NoteKind::Warn,
                 text,
@@ -204,6 +207,21 @@ pub fn parse_reply(reply: IqReply) -> Result<Stage, XmppError> {
             "unexpected command status {other:?}"
         ))),
     }
+}
+
+/// The error of a command that failed with an error note: our own modules' `<failure/>`
+/// condition, or else (Prosody's own commands) the note's text.
+fn command_error(command: &Element, note: &str) -> XmppError {
+    let Some(failure) = command.get_child("failure", FAILURE_NS) else {
+        return classify_prosody_note(note);
+    };
+    let value = failure.text();
+    classify_failure(Failure {
+        condition: failure.attr("condition").unwrap_or_default(),
+        field: failure.attr("field"),
+        value: Some(value.as_str()).filter(|value| !value.is_empty()),
+        note: note.trim(),
+    })
 }
 
 fn form_fields(command: &Element) -> Result<Vec<FormField>, XmppError> {
@@ -337,6 +355,24 @@ mod tests {
         let stage = parse_reply(reply(
             "<command xmlns='http://jabber.org/protocol/commands' status='completed' node='n'>\
                <note type='error'>Account already exists</note></command>",
+        ));
+        assert_eq!(stage, Err(XmppError::AlreadyExists));
+    }
+
+    #[test]
+    fn our_modules_failure_condition_wins_over_the_note() {
+        let stage = parse_reply(reply(
+            "<command xmlns='http://jabber.org/protocol/commands' status='completed' node='n'>\
+               <note type='error'>Contact does not exist: bob@b.test</note>\
+               <failure xmlns='urn:domaine:error' condition='contact-not-found' \
+                 field='contact'>bob@b.test</failure></command>",
+        ));
+        assert_eq!(stage, Err(XmppError::ContactNotFound("bob@b.test".into())));
+        // The note's words do not matter once there is a condition.
+        let stage = parse_reply(reply(
+            "<command xmlns='http://jabber.org/protocol/commands' status='completed' node='n'>\
+               <note type='error'>Konto existiert</note>\
+               <failure xmlns='urn:domaine:error' condition='account-exists'/></command>",
         ));
         assert_eq!(stage, Err(XmppError::AlreadyExists));
     }

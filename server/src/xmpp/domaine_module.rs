@@ -1,13 +1,13 @@
 //! Typed calls to the portal's own Prosody module, `mod_domaine`
 //! (`server/prosody/mod_domaine.lua`): registration mode and quota of a
 //! host, listing, counting and locking accounts. The module reports
-//! failures like Prosody's own commands (error notes), mapped in
-//! [`super::error::classify_error_note`].
+//! failures like Prosody's own commands (error notes), with a machine-readable
+//! condition mapped in [`super::error::classify_failure`].
 
 use xmpp_parsers::jid::{BareJid, DomainRef, Jid};
 
 /// The portal's own type: mod_domaine uses the same names ([`RegistrationMode::as_str`]).
-pub use app::domains::{RegistrationMode, UnknownRegistrationMode};
+pub use app::domains::RegistrationMode;
 
 use super::adhoc::{CommandOutcome, FormField};
 use super::client::AdminClient;
@@ -190,9 +190,7 @@ fn parse_count(outcome: &CommandOutcome, var: &str) -> Result<u32, XmppError> {
 }
 
 fn parse_registration_mode(outcome: &CommandOutcome) -> Result<RegistrationMode, XmppError> {
-    required(outcome, "mode")?
-        .parse()
-        .map_err(|error: UnknownRegistrationMode| XmppError::Protocol(error.to_string()))
+    Ok(required(outcome, "mode")?.parse()?)
 }
 
 fn parse_quota(outcome: &CommandOutcome) -> Result<Option<u32>, XmppError> {

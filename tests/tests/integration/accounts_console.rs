@@ -115,7 +115,7 @@ impl Console {
             .await
             .unwrap()
             .iter()
-            .any(|e| e.action == action && e.target == target && e.outcome == outcome)
+            .any(|e| e.action.as_str() == action && e.target == target && e.outcome == outcome)
     }
 }
 

@@ -1045,7 +1045,7 @@ async fn another_admin_is_removed_but_not_oneself(s: &Site, admin: &WebClient) {
         assert!(
             audit
                 .iter()
-                .any(|e| e.action == action && e.target == "second"),
+                .any(|e| e.action.as_str() == action && e.target == "second"),
             "{b}: {action} in the history"
         );
     }

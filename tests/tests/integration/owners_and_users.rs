@@ -257,6 +257,12 @@ async fn registration_modes_reach_prosody_even_when_it_is_down_for_a_while(backe
     assert!(page
         .html
         .contains(r#"<span class="badge badge--warn">pending</span>"#));
+    // In words, not as the stored name of the change (which once showed through).
+    assert!(
+        page.html.contains("<li>registration mode</li>"),
+        "{}",
+        page.html
+    );
     prosody.start_again();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -438,7 +444,53 @@ async fn a_provider_admin_adds_a_domain_that_prosody_serves(backend: Backend) {
 
     // The history, filtered.
     let audit = admin.get("/audit?domain=b.test&action=add-domain").await;
-    assert!(audit.html.contains("add-domain") && !audit.html.contains(">quota<"));
+    let row = |action: &str| format!(r#"<tr data-action="{action}""#);
+    assert!(audit.html.contains(&row("add-domain")) && !audit.html.contains(&row("quota")));
+    // In words, not as the stored names (which once showed through).
+    assert!(audit.html.contains("<td>Domain added</td>"));
     let all = admin.get("/audit").await;
-    assert!(all.html.contains("add-domain") && all.html.contains(">quota<"));
+    assert!(all.html.contains(&row("add-domain")) && all.html.contains(&row("quota")));
+    assert!(all.html.contains("<td>Account quota</td>"));
+}
+
+per_backend!(states_read_in_the_users_language_and_unknown_ones_are_errors);
+async fn states_read_in_the_users_language_and_unknown_ones_are_errors(backend: Backend) {
+    let prosody = Prosody::start(&[A]);
+    let portal = TestPortal::start(&prosody, &backend).await;
+    portal.create_admin("admin", "admin password 1").await;
+    let admin = WebClient::new(&portal.url("/"), "fr-FR,fr;q=0.9");
+    assert!(admin.login("admin", "admin password 1").await);
+    let csrf = admin.get("/admin").await.csrf();
+    admin
+        .server_fn(
+            "set_quota",
+            &[("csrf", &csrf), ("domain", A), ("quota", "50")],
+        )
+        .await
+        .unwrap();
+    let page = admin.get("/domains/a.test").await;
+    assert!(
+        page.html
+            .contains(r#"<tr data-action="quota" data-outcome="done">"#),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("<td>Quota de comptes</td>"));
+    assert!(page
+        .html
+        .contains("<td><span class=\"badge badge--ok\">fait</span></td>"));
+    // A value in the database that is none of the states is never read as some default:
+    // the row does not decode, and the error says which column.
+    let db = &portal.state.db;
+    sqlx::query("UPDATE domains SET registration_mode = 'half-open' WHERE name = $1")
+        .bind(A)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let err = match server::domains::get(db, A).await {
+        Err(err) => err.to_string(),
+        Ok(_) => panic!("{}: an unknown mode was read as a mode", backend.name()),
+    };
+    // sqlx names the column (its try_from wrapper loses the value's own message).
+    assert!(err.contains("decoding column registration_mode"), "{err}");
 }

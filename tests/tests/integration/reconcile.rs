@@ -49,7 +49,7 @@ async fn two_instances_never_push_the_same_change_at_once(backend: Backend) {
         !first.state.xmpp.is_connected() && !second.state.xmpp.is_connected()
     })
     .await;
-    server::domains::set_registration_mode(&first.state.db, DOMAIN, "closed")
+    server::domains::set_registration_mode(&first.state.db, DOMAIN, RegistrationMode::Closed)
         .await
         .unwrap();
     reconcile::enqueue(&first.state.db, DOMAIN, Kind::RegistrationMode, "")

@@ -12,7 +12,7 @@ use crate::{
         table::{about, Column, DataTable},
     },
     context::{use_request_context, Principal},
-    domains::{list_domains, AddDomain, DomainSummary, RegistrationMode},
+    domains::{list_domains, AddDomain, DomainSummary},
     error::{AppError, Field},
     format,
     hosting_requests::{hosting_queue, RequestStatus},
@@ -106,14 +106,6 @@ pub fn AdminPage() -> impl IntoView {
     }
 }
 
-fn mode_label(l: Locale, mode: RegistrationMode) -> String {
-    l.t(match mode {
-        RegistrationMode::Open => "mode-open",
-        RegistrationMode::InviteOnly => "mode-invite-only",
-        RegistrationMode::Closed => "mode-closed",
-    })
-}
-
 #[component]
 fn DomainsSection(
     domains: Vec<DomainSummary>,
@@ -183,12 +175,11 @@ fn DomainRow(row: ProviderDomainRow, created: String, actions: ConsoleActions) -
         ),
         (None, None) => l.t("admin-domain-accounts-unknown"),
     };
-    let status = match row.status {
-        DomainStatus::Active => view! { <Badge tone=Tone::Ok label=l.t("admin-domain-active")/> },
-        DomainStatus::Suspended => {
-            view! { <Badge tone=Tone::Danger label=l.t("admin-domain-suspended")/> }
-        }
+    let tone = match row.status {
+        DomainStatus::Active => Tone::Ok,
+        DomainStatus::Suspended => Tone::Danger,
     };
+    let status = view! { <Badge tone state=row.status.as_str() label=row.status.label(l)/> };
     let pending = row
         .pending
         .then(|| view! { <Badge tone=Tone::Warn label=l.t("admin-domain-pending")/> });
@@ -236,7 +227,7 @@ fn DomainRow(row: ProviderDomainRow, created: String, actions: ConsoleActions) -
             </td>
             <td>{owners}</td>
             <td class="num">{accounts}</td>
-            <td>{mode_label(l, row.mode)}</td>
+            <td>{row.mode.label(l)}</td>
             <td>
                 <span class="cluster">{status}{pending}</span>
             </td>

@@ -77,7 +77,7 @@ fn Queue(queue: RequestQueue) -> impl IntoView {
             view! {
                 <li>
                     <a href=queue_href(status) aria-current=current.then_some("page")>
-                        {l.t(status.label_key())}
+                        {status.label(l)}
                         " "
                         <Badge tone=Tone::Muted label=count.to_string()/>
                     </a>
@@ -95,7 +95,7 @@ fn Queue(queue: RequestQueue) -> impl IntoView {
             <ul>{tabs}</ul>
         </nav>
         <section class="stack" aria-labelledby="requests-list-heading">
-            <h2 id="requests-list-heading">{l.t(queue.status.label_key())}</h2>
+            <h2 id="requests-list-heading">{queue.status.label(l)}</h2>
             {list}
         </section>
     }

@@ -1,7 +1,9 @@
 //! The audit log with filters: a domain's for its owners, everything for provider admins.
 
 use crate::{
+    audit::AuditAction,
     components::{layout::Layout, loaded::Loaded},
+    context::use_request_context,
     domains::audit_log,
     i18n::use_locale,
     pages::owner::domain::AuditTable,
@@ -29,7 +31,16 @@ pub fn AuditPage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="filter-action">{l.t("audit-filter-action")}</label>
-                    <input id="filter-action" name="action" type="text" value=action autocapitalize="none"/>
+                    <select id="filter-action" name="action">
+                        <option value="">{l.t("audit-filter-any-action")}</option>
+                        {AuditAction::ALL
+                            .into_iter()
+                            .map(|a| {
+                                let selected = action.as_deref().and_then(AuditAction::parse) == Some(a);
+                                view! { <option value=a.as_str() selected=selected>{a.label(l)}</option> }
+                            })
+                            .collect_view()}
+                    </select>
                 </div>
                 <div class="form-actions">
                     <button type="submit" class="button">{l.t("audit-filter-submit")}</button>

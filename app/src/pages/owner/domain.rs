@@ -57,9 +57,9 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
             .iter()
             .map(|p| {
                 let what = if p.target.is_empty() {
-                    p.kind.clone()
+                    p.kind.label(l)
                 } else {
-                    format!("{} {}", p.kind, p.target)
+                    format!("{} {}", p.kind.label(l), p.target)
                 };
                 view! { <li>{what}</li> }
             })
@@ -120,9 +120,9 @@ fn RegistrationCard(domain: String, mode: RegistrationMode) -> impl IntoView {
                 <div class="check">
                     <input type="radio" name="mode" id=id.clone() value=m.as_str() checked=m == mode/>
                     <label for=id>
-                        <strong>{l.t(&format!("mode-{}", m.as_str()))}</strong>
+                        <strong>{m.label(l)}</strong>
                         " — "
-                        <span class="muted">{l.t(&format!("mode-{}-explained", m.as_str()))}</span>
+                        <span class="muted">{m.explanation(l)}</span>
                     </label>
                 </div>
             }
@@ -237,18 +237,20 @@ pub fn AuditTable(entries: Vec<AuditEntry>, locale: Locale) -> impl IntoView {
     let rows = entries
         .into_iter()
         .map(|e| {
-            let (tone, label) = match e.outcome {
-                Outcome::Done => (Tone::Ok, "audit-done"),
-                Outcome::Pending => (Tone::Warn, "audit-pending"),
-                Outcome::Failed => (Tone::Danger, "audit-failed"),
+            let tone = match e.outcome {
+                Outcome::Done => Tone::Ok,
+                Outcome::Pending => Tone::Warn,
+                Outcome::Failed => Tone::Danger,
             };
+            let label = e.outcome.label(l);
+            // The stable names, for tests and scripts; people read the labels.
             view! {
-                <tr>
+                <tr data-action=e.action.as_str() data-outcome=e.outcome.as_str()>
                     <td>{crate::format::date_time(e.at)}</td>
                     <td class="mono">{e.actor}</td>
-                    <td>{e.action}</td>
+                    <td>{e.action.label(l)}</td>
                     <td class="mono">{e.target}</td>
-                    <td><Badge tone label=l.t(label)/></td>
+                    <td><Badge tone label/></td>
                     <td>{e.detail}</td>
                 </tr>
             }

@@ -34,7 +34,7 @@ pub fn status_badge(l: Locale, status: RequestStatus) -> impl IntoView {
         RequestStatus::Approved => Tone::Ok,
         RequestStatus::Rejected => Tone::Danger,
     };
-    view! { <Badge tone state=status.as_str() label=l.t(status.label_key())/> }
+    view! { <Badge tone state=status.as_str() label=status.label(l)/> }
 }
 
 /// The DNS records a hosted domain needs, ready to copy: the SRV records, or alternatively the

@@ -6,16 +6,18 @@ mod redeem;
 
 use super::{actor, internal, managed_domain, PortalService};
 use crate::{
-    accounts::{account_jid, xmpp_error},
+    accounts::account_jid,
     audit, domains,
+    errors::Subject,
     invitations::{self, mail::InvitationMail, InvitationRecord, NewRecord},
     jobs::Kind,
     mail::{outbox, Email},
     xmpp::{self, InvitationSpec},
 };
 use app::{
-    audit::Outcome,
+    audit::{AuditAction, Outcome},
     context::RequestContext,
+    domains::RegistrationMode,
     error::{AppError, ErrorKind},
     i18n::Locale,
     invitations::{
@@ -25,9 +27,9 @@ use app::{
 };
 use xmpp_parsers::jid::{BareJid, DomainPart};
 
-const CREATE: &str = "create-invite";
-const REVOKE: &str = "revoke-invite";
-const EMAIL: &str = "email-invite";
+const CREATE: AuditAction = AuditAction::CreateInvite;
+const REVOKE: AuditAction = AuditAction::RevokeInvite;
+const EMAIL: AuditAction = AuditAction::EmailInvite;
 
 /// The longest note an owner may keep on an invitation.
 const MAX_NOTE_CHARS: usize = 500;
@@ -152,7 +154,7 @@ impl PortalService {
                     audit::Change {
                         actor: &jid,
                         domain: Some(&record.domain),
-                        action: "add-owner",
+                        action: AuditAction::AddOwner,
                         target: &jid,
                         outcome: Outcome::Done,
                         detail: "owner invitation",
@@ -240,7 +242,7 @@ impl InvitationsBackend for PortalService {
         }
         Ok(InvitationList {
             synced,
-            registration_closed: row.registration_mode == "closed",
+            registration_closed: row.registration_mode == RegistrationMode::Closed,
             contact: self.contact_for(ctx).await?,
             invitations: rows,
             domain: row.name,
@@ -264,7 +266,7 @@ impl InvitationsBackend for PortalService {
         if let Some(email) = &invitation.email {
             check_email(email)?;
         }
-        if row.registration_mode == "closed" {
+        if row.registration_mode == RegistrationMode::Closed {
             return Err(ErrorKind::RegistrationClosed.into());
         }
         let contact = if invitation.add_contact {
@@ -296,7 +298,7 @@ impl InvitationsBackend for PortalService {
                 },
             )
             .await
-            .map_err(xmpp_error)?;
+            .map_err(|e| Subject::General.error(e))?;
         let creator = actor(ctx);
         let username_node = username.as_ref().and_then(|j| j.node()).map(|n| n.as_str());
         let contact_text = contact.as_ref().map(|c| c.to_string());

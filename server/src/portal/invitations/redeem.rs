@@ -4,7 +4,8 @@
 //! it learns.
 
 use crate::{
-    accounts::{account_jid, check_password, xmpp_error},
+    accounts::{account_jid, check_password},
+    errors::Subject,
     audit,
     domains::{self, DomainRow},
     invitations::{self, InvitationRecord},
@@ -12,7 +13,7 @@ use crate::{
     xmpp::XmppError,
 };
 use app::{
-    audit::Outcome,
+    audit::{AuditAction, Outcome},
     context::RequestContext,
     error::{AppError, ErrorKind},
     invitations::{
@@ -22,7 +23,7 @@ use app::{
 };
 use xmpp_parsers::jid::DomainPart;
 
-const REDEEM: &str = "redeem-invite";
+const REDEEM: AuditAction = AuditAction::RedeemInvite;
 
 impl PortalService {
     /// The invitation behind `token` if, as the portal last recorded it, it can still be used;
@@ -47,16 +48,12 @@ impl PortalService {
 
 /// What a refused redemption means to the person registering.
 fn redeem_error(err: XmppError, row: &DomainRow) -> AppError {
-    match err {
-        XmppError::QuotaReached => ErrorKind::QuotaReached {
-            quota: row
-                .quota
-                .and_then(|q| u32::try_from(q).ok())
-                .unwrap_or_default(),
-        }
-        .into(),
-        other => xmpp_error(other),
+    // The quota as the portal knows it, for the message.
+    let quota = row.quota.and_then(|q| u32::try_from(q).ok());
+    Subject::Redemption {
+        quota: quota.unwrap_or_default(),
     }
+    .error(err)
 }
 
 #[async_trait::async_trait]
