@@ -1,10 +1,5 @@
 use super::{internal, managed_domain, record_done, require_provider_admin, PortalService};
-use crate::{
-    audit, domains,
-    errors::Subject,
-    jobs::Kind,
-    xmpp::{BareJid, XmppError},
-};
+use crate::{audit, domains, errors::Subject, jobs::Kind, xmpp::BareJid};
 use app::{
     audit::{AuditAction, AuditEntry},
     context::RequestContext,

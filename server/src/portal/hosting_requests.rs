@@ -162,7 +162,7 @@ impl PortalService {
             .await
             .map_err(internal)?
             .iter()
-            .any(|p| p.kind == Kind::ProvisionHost))
+            .any(|p| p.kind == app::domains::ChangeKind::ProvisionHost))
     }
 }
 

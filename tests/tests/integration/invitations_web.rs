@@ -262,7 +262,12 @@ async fn an_owner_makes_invitations_with_the_form_and_finds_them_listed(backend:
     // Someone uses the single-use one on the web: it moves to the used ones.
     let guest = WebClient::new(&s.portal.url("/"), "en");
     let csrf = guest.get("/").await.csrf();
-    let token = list.invitations[2].link.rsplit('/').next().unwrap().to_string();
+    let token = list.invitations[2]
+        .link
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
     guest
         .server_fn(
             "register_with_invite",
@@ -501,7 +506,10 @@ async fn another_owners_domain_is_refused(backend: Backend) {
         )
         .await;
     assert_eq!(kind(err), ErrorKind::Forbidden, "{b}");
-    assert_eq!(s.list().await.invitations[0].state, InvitationState::Pending);
+    assert_eq!(
+        s.list().await.invitations[0].state,
+        InvitationState::Pending
+    );
 }
 
 per_backend!(invitations_go_out_by_e_mail_and_the_page_follows_them);
@@ -529,7 +537,10 @@ async fn invitations_go_out_by_e_mail_and_the_page_follows_them(backend: Backend
     );
     let mut sent = false;
     for _ in 0..100 {
-        if matches!(s.list().await.invitations[0].mail, Some(MailState::Sent { .. })) {
+        if matches!(
+            s.list().await.invitations[0].mail,
+            Some(MailState::Sent { .. })
+        ) {
             sent = true;
             break;
         }

@@ -29,12 +29,11 @@ async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
 }
 
 async fn attempts(portal: &TestPortal) -> i64 {
-    let (attempts,): (i64,) =
-        sqlx::query_as("SELECT attempts FROM jobs WHERE domain = $1")
-            .bind(DOMAIN)
-            .fetch_one(&portal.state.db.pool)
-            .await
-            .unwrap();
+    let (attempts,): (i64,) = sqlx::query_as("SELECT attempts FROM jobs WHERE domain = $1")
+        .bind(DOMAIN)
+        .fetch_one(&portal.state.db.pool)
+        .await
+        .unwrap();
     attempts
 }
 
@@ -123,7 +122,7 @@ async fn queue_change(db: &Db) -> jobs::Queued {
     let change = audit::Change {
         actor: "test",
         domain: Some(DOMAIN),
-        action: "quota",
+        action: app::audit::AuditAction::Quota,
         target: "",
         outcome: Outcome::Pending,
         detail: &format!("version {}", job.version),

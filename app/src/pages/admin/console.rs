@@ -16,7 +16,7 @@ use crate::{
     error::{AppError, Field},
     format,
     hosting_requests::{hosting_queue, RequestStatus},
-    i18n::{use_locale, Locale},
+    i18n::use_locale,
     provider::{
         provider_admins, provider_domains, AddLocalAdmin, AdminsView, DomainStatus, LocalAdmin,
         ProviderDomainRow, RemoveLocalAdmin, SetDomainSuspended,

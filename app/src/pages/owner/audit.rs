@@ -3,7 +3,6 @@
 use crate::{
     audit::AuditAction,
     components::{layout::Layout, loaded::Loaded},
-    context::use_request_context,
     domains::audit_log,
     i18n::use_locale,
     pages::owner::domain::AuditTable,

@@ -22,7 +22,7 @@ use app::{
     i18n::Locale,
     invitations::{
         InvitationList, InvitationRow, InvitationState, InvitationsBackend, MailState,
-        NewInvitation, Validity,
+        NewInvitation,
     },
 };
 use xmpp_parsers::jid::{BareJid, DomainPart};

@@ -5,9 +5,9 @@
 
 use crate::{
     accounts::{account_jid, check_password},
-    errors::Subject,
     audit,
     domains::{self, DomainRow},
+    errors::Subject,
     invitations::{self, InvitationRecord},
     portal::{internal, PortalService},
     xmpp::XmppError,
