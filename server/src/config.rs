@@ -34,6 +34,29 @@ pub struct Config {
     pub smtp: SmtpSettings,
     #[serde(default)]
     pub hosting: HostingSettings,
+    #[serde(default)]
+    pub http: HttpSettings,
+    /// `text` (the default) or `json`, one object a line, for log collectors.
+    #[serde(default)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// How the portal sits on the network (`[http]`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSettings {
+    /// Reverse proxies (CIDRs) whose `X-Forwarded-For` / `Forwarded` / `X-Forwarded-Proto` are
+    /// believed; from anyone else those headers are ignored (see `web::client_ip`).
+    #[serde(default)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// Hosting requests from the public form (`[hosting]`).
