@@ -149,23 +149,24 @@ async fn prosody(config: &Config, db: Option<&Db>, xmpp: &AdminClient) -> Vec<Li
     if xmpp.wait_connected(timeout).await.is_ok() {
         lines.push(Line::ok(format!("the service account {jid} logs in")));
     } else {
-        let (what, fix) = match check_password(server, jid, &config.xmpp.password, timeout).await {
-            Ok(false) => (
-                format!("the service account {jid} logs in"),
-                format!(
-                    "create it or set its password (`prosodyctl adduser {jid}` or \
+        let (what, fix) =
+            match check_password(xmpp.transport(), jid, &config.xmpp.password, timeout).await {
+                Ok(false) => (
+                    format!("the service account {jid} logs in"),
+                    format!(
+                        "create it or set its password (`prosodyctl adduser {jid}` or \
                      `prosodyctl passwd {jid}`) to `[xmpp] password`"
+                    ),
                 ),
-            ),
-            Ok(true) => (
-                format!("the portal's XMPP connection as {jid} opens"),
-                "see the portal's log for the XMPP error".to_string(),
-            ),
-            Err(e) => (
-                format!("the service account {jid} logs in: {e}"),
-                "check that Prosody serves this domain on `[xmpp] server`".to_string(),
-            ),
-        };
+                Ok(true) => (
+                    format!("the portal's XMPP connection as {jid} opens"),
+                    "see the portal's log for the XMPP error".to_string(),
+                ),
+                Err(e) => (
+                    format!("the service account {jid} logs in: {e}"),
+                    "check that Prosody serves this domain on `[xmpp] server`".to_string(),
+                ),
+            };
         lines.push(Line::failed(what, fix));
         return lines;
     }

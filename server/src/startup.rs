@@ -35,12 +35,16 @@ pub fn build_state(config: Config, db: Db) -> AppState {
 
 /// The service account's XMPP connection (it connects, and reconnects, in the background).
 pub fn admin_client(config: &Config) -> AdminClient {
-    AdminClient::start(XmppConfig {
-        server_addr: config.xmpp.server,
-        jid: config.xmpp.jid.clone(),
-        password: config.xmpp.password.clone(),
-        request_timeout: config.xmpp_timeout(),
-    })
+    let transport = config.xmpp.transport().expect("checked when loading");
+    AdminClient::start_with(
+        XmppConfig {
+            server_addr: config.xmpp.server,
+            jid: config.xmpp.jid.clone(),
+            password: config.xmpp.password.clone(),
+            request_timeout: config.xmpp_timeout(),
+        },
+        transport,
+    )
 }
 
 /// Serves the portal on `listener` until `shutdown` resolves, with its background jobs.

@@ -550,3 +550,88 @@ async fn bad_input_gets_a_clear_answer_and_stores_nothing() {
         assert!(!account_exists().await, "{name}: nothing created");
     }
 }
+
+/// A CA and a certificate it signed for `domain`: (CA PEM, certificate PEM, key PEM).
+fn test_ca(domain: &str) -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec![domain.to_string()])
+        .unwrap()
+        .signed_by(&key, &issuer)
+        .unwrap();
+    (ca_cert.pem(), cert.pem(), key.serialize_pem())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_xmpp_link_uses_starttls_and_checks_the_certificate() {
+    use server::xmpp::{
+        check_password,
+        tls::{TlsMode, Transport},
+        AdminClient, XmppConfig,
+    };
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    // Prosody runs as its own user: it must read the certificate and key.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (ca, cert, key) = test_ca(DOMAIN);
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        path
+    };
+    let ca_file = write("ca.pem", &ca);
+    let (crt, key) = (write("host.crt", &cert), write("host.key", &key));
+    let (other_ca, _, _) = test_ca(DOMAIN);
+    let other_ca = write("other-ca.pem", &other_ca);
+    let host_config = format!(
+        "modules_enabled = {{ \"tls\" }}\n\tc2s_require_encryption = true\n\t\
+         ssl = {{ certificate = {:?}; key = {:?} }}",
+        crt.display().to_string(),
+        key.display().to_string()
+    );
+    let prosody = Prosody::start_configured(&[DOMAIN], &[(DOMAIN, &host_config)]);
+    let addr = prosody.c2s_addr();
+    let jid = prosody.service_jid();
+    let within = std::time::Duration::from_secs(10);
+
+    // STARTTLS, the certificate checked against the test CA: the portal's link works, and so do
+    // user logins (the same transport).
+    let tls = Transport::tls(addr, TlsMode::Starttls, Some(&ca_file)).unwrap();
+    let config = XmppConfig {
+        server_addr: addr,
+        jid: jid.clone(),
+        password: prosody.service_password().to_string(),
+        request_timeout: within,
+    };
+    let client = AdminClient::start_with(config.clone(), tls.clone());
+    client
+        .wait_connected(within)
+        .await
+        .expect("connected over TLS");
+    let host: server::xmpp::DomainPart = DOMAIN.parse().unwrap();
+    assert!(client.count_accounts(&host).await.unwrap() >= 1);
+    assert_eq!(
+        check_password(&tls, &jid, prosody.service_password(), within).await,
+        Ok(true)
+    );
+    assert_eq!(check_password(&tls, &jid, "wrong", within).await, Ok(false));
+
+    // A certificate from another CA is refused, and so is plain TCP (the server requires TLS).
+    let wrong = Transport::tls(addr, TlsMode::Starttls, Some(&other_ca)).unwrap();
+    assert!(
+        check_password(&wrong, &jid, prosody.service_password(), within)
+            .await
+            .is_err()
+    );
+    let plain = Transport::plain(addr);
+    assert_ne!(
+        check_password(&plain, &jid, prosody.service_password(), within).await,
+        Ok(true)
+    );
+}

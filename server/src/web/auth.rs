@@ -144,7 +144,7 @@ async fn verify(
         return Ok(None);
     };
     match check_password(
-        state.config.xmpp.server,
+        state.xmpp.transport(),
         &jid,
         password,
         state.config.xmpp_timeout(),

@@ -61,12 +61,13 @@ fn apply(headers: &mut HeaderMap, nonce: &str, token_page: bool, private: bool, 
     }
 }
 
-/// Scripts: only those with this response's nonce and what they load ('strict-dynamic': the
-/// hydration module imports the bundle), plus compiling the WebAssembly. Styles may be inline
-/// attributes (layout variables), never from elsewhere.
+/// Scripts: the portal's own files and the inline ones carrying this response's nonce (the
+/// hydration module Leptos writes), plus compiling the WebAssembly; no other inline script.
+/// ('strict-dynamic' would ignore 'self' and so refuse the bundle's `modulepreload` link.)
+/// Styles may be inline attributes (layout variables), never from elsewhere.
 fn policy(nonce: &str) -> String {
     format!(
-        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
