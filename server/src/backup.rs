@@ -129,7 +129,14 @@ pub fn hold_while_running(database_url: &str) -> Result<RunningLock, std::io::Er
     let Some(path) = sqlite_path(database_url) else {
         return Ok(RunningLock { _file: None });
     };
-    let file = File::open(path)?;
+    let file = match File::open(&path) {
+        Ok(file) => file,
+        // An in-memory database has no file to protect.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(RunningLock { _file: None })
+        }
+        Err(e) => return Err(e),
+    };
     // Shared: several portals may run on one database; only a restore wants it alone.
     if !try_lock(&file, libc::LOCK_SH)? {
         tracing::warn!("a restore is replacing the database this portal opened");
