@@ -230,6 +230,9 @@ impl ErrorKind {
     }
 }
 
+/// The longest submitted value (in bytes) an error keeps for re-filling the form.
+pub const KEPT_MAX: usize = 512;
+
 /// The error type of every server function. Besides the kind it carries the non-secret values the
 /// user submitted, so a form re-rendered after a full page load (no JavaScript) keeps them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -248,10 +251,13 @@ impl AppError {
         }
     }
 
-    /// Attaches submitted values to re-fill the form with. Never pass a password here.
+    /// Attaches submitted values to re-fill the form with. Never pass a password here. Values
+    /// longer than [`KEPT_MAX`] are dropped (the error stays): they travel in the no-JavaScript
+    /// redirect's URL, which must stay short enough to be followed.
     pub fn keeping(mut self, values: &[(&str, &str)]) -> Self {
         self.kept = values
             .iter()
+            .filter(|(_, v)| v.len() <= KEPT_MAX)
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         self
@@ -278,6 +284,13 @@ impl FromServerFnError for AppError {
         match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => {
                 AppError::new(ErrorKind::Network)
+            }
+            // A form without its anti-forgery field (an old page, a hand-made post): the same
+            // answer as a wrong token, not "something went wrong".
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message)
+                if message.contains("csrf") =>
+            {
+                AppError::new(ErrorKind::StaleForm)
             }
             _ => AppError::new(ErrorKind::Internal),
         }
@@ -354,6 +367,15 @@ mod tests {
         assert!(ErrorKind::PasswordTooShort { min: 12 }
             .message(Locale::Fr)
             .contains("12"));
+    }
+
+    #[test]
+    fn long_values_are_not_kept() {
+        let long = "x".repeat(KEPT_MAX + 1);
+        let err = AppError::new(ErrorKind::InvalidEmail).keeping(&[("a", "short"), ("b", &long)]);
+        assert_eq!(err.kept("a"), Some("short"));
+        assert_eq!(err.kept("b"), None);
+        assert_eq!(err.kind, ErrorKind::InvalidEmail);
     }
 
     #[test]

@@ -361,7 +361,8 @@ fn become_child_subreaper() {
 
 /// Installed before the page's own scripts on every document (JavaScript sessions only).
 /// `window.__e2e.hasSubmitListener(form)` is true once something (hydration) listens for the
-/// form's submit event; `window.__e2e.errors()` lists console errors and uncaught failures.
+/// form's submit event; `window.__e2e.errors()` lists console errors, uncaught failures and
+/// Content-Security-Policy violations.
 pub const PAGE_PROBE: &str = r#"
 (() => {
   const forms = new WeakSet();
@@ -378,6 +379,8 @@ pub const PAGE_PROBE: &str = r#"
   };
   addEventListener.call(window, 'error', e => errors.push('uncaught: ' + e.message));
   addEventListener.call(window, 'unhandledrejection', e => errors.push('unhandled rejection: ' + e.reason));
+  addEventListener.call(document, 'securitypolicyviolation', e =>
+    errors.push('CSP violation: ' + e.violatedDirective + ' blocked ' + e.blockedURI));
   Object.defineProperty(window, '__e2e', {
     value: Object.freeze({
       hasSubmitListener: form => forms.has(form),
@@ -525,6 +528,8 @@ impl Tab {
             .js(
                 "delete window.__e2eInlineScriptRan;
                  const script = document.createElement('script');
+                 // The page's nonce, so that the Content-Security-Policy is not what stops it.
+                 script.nonce = document.querySelector('script[nonce]')?.nonce ?? '';
                  script.textContent = 'window.__e2eInlineScriptRan = true;';
                  document.head.append(script);
                  script.remove();

@@ -803,3 +803,31 @@ local commands = {
 
 -- "admin": admins of this host, global admins included (mod_adhoc checks).
 util.provide_commands(module, commands, "admin");
+
+-- urn:domaine:version -> version, missing
+-- The protocol version of these commands, which the portal compares with the
+-- one it speaks (`domaine check`), and which of the modules the portal relies
+-- on are not loaded on this host. Raise DOMAINE_PROTOCOL_VERSION with any
+-- change the portal must know about.
+do
+	local DOMAINE_PROTOCOL_VERSION = "1";
+	local NODE_VERSION = "urn:domaine:version";
+	local REQUIRED_MODULES = { "admin_adhoc", "invites", "invites_adhoc", "register_ibr", "invites_register" };
+	local modulemanager = require "core.modulemanager";
+	local version_result = dataforms_new {
+		form_type(NODE_VERSION);
+		{ name = "version", type = "text-single", label = "Protocol version" };
+		{ name = "missing", type = "text-multi", label = "Required modules not loaded" };
+	};
+	local version_handler = result_command(version_result, function ()
+		local missing = {};
+		for _, name in ipairs(REQUIRED_MODULES) do
+			if not modulemanager.is_loaded(host, name) then
+				missing[#missing + 1] = name;
+			end
+		end
+		-- util.dataforms writes a text-multi value from a string, a line per value.
+		return { version = DOMAINE_PROTOCOL_VERSION, missing = table.concat(missing, "\n") };
+	end);
+	util.provide_commands(module, { { "Domaine protocol version", NODE_VERSION, version_handler } }, "admin");
+end

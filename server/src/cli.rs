@@ -29,6 +29,13 @@ enum Command {
     },
     /// Record a domain (a Prosody virtual host that already exists) as managed by the portal.
     AddDomain { name: String },
+    /// Check the installation: configuration, database, Prosody and its modules, SMTP,
+    /// public_url. One line each, ✓ or ✗ with the fix; exits non-zero on any ✗.
+    Check,
+    /// Write a consistent copy of the SQLite database to FILE, also while the portal runs.
+    Backup { file: PathBuf },
+    /// Replace the SQLite database by the backup FILE; the portal must be stopped.
+    Restore { file: PathBuf },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,13 +52,37 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error("`{0}` is not a valid domain name")]
     InvalidDomain(String),
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
+    #[error("{0} of the checks failed")]
+    ChecksFailed(usize),
 }
 
 impl Cli {
     pub async fn run(self) -> Result<(), CliError> {
+        let command = self.command.unwrap_or(Command::Serve);
+        if let Command::Check = command {
+            return check(&self.config).await;
+        }
         let config = Config::load(Some(&self.config))?;
+        init_logging(config.log_format);
+        // Restoring replaces the file: nothing may have it open, not even to migrate it.
+        let command = match command {
+            Command::Restore { file } => {
+                crate::backup::restore(&config.database_url, &file).await?;
+                println!("restored {}; start the portal again", file.display());
+                return Ok(());
+            }
+            other => other,
+        };
         let db = Db::connect(&config.database_url).await?;
-        match self.command.unwrap_or(Command::Serve) {
+        match command {
+            Command::Restore { .. } | Command::Check => Ok(()),
+            Command::Backup { file } => {
+                crate::backup::backup(&db, &file).await?;
+                println!("backup written to {}", file.display());
+                Ok(())
+            }
             Command::Serve => serve(config, db).await,
             Command::CreateAdmin { username } => {
                 let mut password = String::new();
@@ -78,6 +109,18 @@ impl Cli {
     }
 }
 
+/// Prints every check's line (see `check::report`).
+async fn check(path: &std::path::Path) -> Result<(), CliError> {
+    let lines = crate::check::report(path).await;
+    for line in &lines {
+        println!("{line}");
+    }
+    match lines.iter().filter(|l| !l.ok).count() {
+        0 => Ok(()),
+        failed => Err(CliError::ChecksFailed(failed)),
+    }
+}
+
 async fn serve(config: Config, db: Db) -> Result<(), CliError> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!("listening on http://{}", config.listen);
@@ -96,5 +139,16 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
+    }
+}
+
+/// Logs to standard output, filtered by `RUST_LOG` (default `info`), as text or JSON lines.
+fn init_logging(format: crate::config::LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        crate::config::LogFormat::Text => builder.init(),
+        crate::config::LogFormat::Json => builder.json().init(),
     }
 }

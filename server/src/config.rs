@@ -34,6 +34,29 @@ pub struct Config {
     pub smtp: SmtpSettings,
     #[serde(default)]
     pub hosting: HostingSettings,
+    #[serde(default)]
+    pub http: HttpSettings,
+    /// `text` (the default) or `json`, one object a line, for log collectors.
+    #[serde(default)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// How the portal sits on the network (`[http]`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSettings {
+    /// Reverse proxies (CIDRs) whose `X-Forwarded-For` / `Forwarded` / `X-Forwarded-Proto` are
+    /// believed; from anyone else those headers are ignored (see `web::client_ip`).
+    #[serde(default)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// Hosting requests from the public form (`[hosting]`).
@@ -84,6 +107,35 @@ pub struct XmppSettings {
     pub password: String,
     #[serde(default = "default_xmpp_timeout")]
     pub timeout_secs: u64,
+    /// `none`, `starttls` or `direct`; by default `none` for a loopback `server` and
+    /// `starttls` for any other.
+    #[serde(default)]
+    pub tls: Option<crate::xmpp::tls::TlsMode>,
+    /// PEM file of the CA that signed Prosody's certificate; default: the system's roots.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// Allows `tls = "none"` to a server that is not on loopback (a private link).
+    #[serde(default)]
+    pub insecure_plaintext: bool,
+}
+
+impl XmppSettings {
+    /// The TLS mode in force (see `tls`).
+    pub fn tls_mode(&self) -> crate::xmpp::tls::TlsMode {
+        use crate::xmpp::tls::TlsMode;
+        self.tls.unwrap_or(if self.server.ip().is_loopback() {
+            TlsMode::None
+        } else {
+            TlsMode::Starttls
+        })
+    }
+
+    /// How to reach the server: reads the CA file or the system's roots.
+    pub fn transport(
+        &self,
+    ) -> Result<crate::xmpp::tls::Transport, crate::xmpp::tls::TlsSetupError> {
+        crate::xmpp::tls::Transport::tls(self.server, self.tls_mode(), self.ca_file.as_deref())
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -196,6 +248,20 @@ impl Config {
         if self.xmpp.password.is_empty() {
             return invalid("xmpp.password", "must not be empty");
         }
+        if self.xmpp.tls_mode() == crate::xmpp::tls::TlsMode::None
+            && !self.xmpp.server.ip().is_loopback()
+            && !self.xmpp.insecure_plaintext
+        {
+            return invalid(
+                "xmpp.tls",
+                "is none for a server that is not on loopback: passwords would cross the \
+                 network in clear; use tls = \"starttls\" (or insecure_plaintext = true on a \
+                 private link)",
+            );
+        }
+        if let Err(e) = self.xmpp.transport() {
+            return invalid("xmpp.ca_file", &e.to_string());
+        }
         if self.xmpp.timeout_secs == 0 {
             return invalid("xmpp.timeout_secs", "must be at least 1");
         }
@@ -270,6 +336,37 @@ mod tests {
         assert_eq!(config.xmpp.jid.to_string(), "portal@example.test");
         assert_eq!(config.accounts.min_password_length, 10);
         assert!(!config.secure_cookies());
+    }
+
+    #[test]
+    fn plain_xmpp_is_only_for_loopback_unless_insisted() {
+        let remote = VALID.replace("server = \"127.0.0.1:5222\"", "server = \"192.0.2.1:5222\"");
+        let config = load(&remote).unwrap();
+        assert_eq!(config.xmpp.tls_mode(), crate::xmpp::tls::TlsMode::Starttls);
+        let plain = remote.replace(
+            "password = \"secret\"",
+            "password = \"secret\"\ntls = \"none\"",
+        );
+        let err = load(&plain).unwrap_err();
+        assert!(err.to_string().contains("xmpp.tls"), "{err}");
+        let insisted = plain.replace(
+            "tls = \"none\"",
+            "tls = \"none\"\ninsecure_plaintext = true",
+        );
+        assert_eq!(
+            load(&insisted).unwrap().xmpp.tls_mode(),
+            crate::xmpp::tls::TlsMode::None
+        );
+        assert_eq!(
+            load(VALID).unwrap().xmpp.tls_mode(),
+            crate::xmpp::tls::TlsMode::None
+        );
+        let missing_ca = VALID.replace(
+            "password = \"secret\"",
+            "password = \"secret\"\ntls = \"starttls\"\nca_file = \"/nonexistent/ca.pem\"",
+        );
+        let err = load(&missing_ca).unwrap_err();
+        assert!(err.to_string().contains("xmpp.ca_file"), "{err}");
     }
 
     #[test]

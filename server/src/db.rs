@@ -38,6 +38,21 @@ pub enum DbError {
 impl Db {
     /// Connects, creating an SQLite file if needed, and applies pending migrations.
     pub async fn connect(url: &str) -> Result<Db, DbError> {
+        let db = Db::open(url).await?;
+        db.migrator().run(&db.pool).await?;
+        Ok(db)
+    }
+
+    /// The migrations of this backend (what this portal expects the database to have).
+    pub fn migrator(&self) -> &'static Migrator {
+        match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+
+    /// Connects without migrating (`domaine check` only looks).
+    pub async fn open(url: &str) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -74,10 +89,6 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        match backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
-        }
         Ok(Db {
             pool,
             backend,

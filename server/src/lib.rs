@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod backup;
+pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod config;

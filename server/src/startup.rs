@@ -13,12 +13,7 @@ use std::{future::Future, sync::Arc, time::Duration};
 
 /// Starts the XMPP administration client and gathers what the handlers share.
 pub fn build_state(config: Config, db: Db) -> AppState {
-    let xmpp = AdminClient::start(XmppConfig {
-        server_addr: config.xmpp.server,
-        jid: config.xmpp.jid.clone(),
-        password: config.xmpp.password.clone(),
-        request_timeout: config.xmpp_timeout(),
-    });
+    let xmpp = admin_client(&config);
     let cookie_key = Key::from(&config.secret_key_bytes().expect("checked when loading"));
     let leptos = LeptosOptions::builder()
         .output_name("domaine")
@@ -38,12 +33,29 @@ pub fn build_state(config: Config, db: Db) -> AppState {
     }
 }
 
+/// The service account's XMPP connection (it connects, and reconnects, in the background).
+pub fn admin_client(config: &Config) -> AdminClient {
+    let transport = config.xmpp.transport().expect("checked when loading");
+    AdminClient::start_with(
+        XmppConfig {
+            server_addr: config.xmpp.server,
+            jid: config.xmpp.jid.clone(),
+            password: config.xmpp.password.clone(),
+            request_timeout: config.xmpp_timeout(),
+        },
+        transport,
+    )
+}
+
 /// Serves the portal on `listener` until `shutdown` resolves, with its background jobs.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Kept until the portal stops: `domaine restore` refuses while it is held.
+    let _running = crate::backup::hold_while_running(&state.config.database_url)?;
+    let checks = tokio::spawn(crate::check::log_at_start(state.clone()));
     let purge = tokio::spawn(purge_sessions_periodically(state.db.clone()));
     // One worker per lane of the job queue (`jobs::Lane`).
     let reconcile = tokio::spawn(crate::reconcile::worker(state.clone()));
@@ -56,6 +68,7 @@ pub async fn serve(
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
+    checks.abort();
     purge.abort();
     reconcile.abort();
     mail.abort();

@@ -99,6 +99,16 @@ impl TestPortal {
         TestPortal::launch(prosody, backend, database_url, managed, NO_SMTP, "", dir).await
     }
 
+    /// Starts the portal on an existing database (one restored from a backup, say).
+    pub async fn start_on_database(
+        prosody: &Prosody,
+        backend: &Backend,
+        database_url: String,
+    ) -> TestPortal {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        TestPortal::launch(prosody, backend, database_url, &[], NO_SMTP, "", dir).await
+    }
+
     /// Another portal instance sharing this one's database (and mail server), as a provider
     /// running several.
     pub async fn second_instance(&self, prosody: &Prosody) -> TestPortal {
@@ -191,6 +201,11 @@ security = "none"
             stop: Some(stop),
             _dir: dir,
         }
+    }
+
+    /// The `domaine.toml` this portal was started with.
+    pub fn config_path(&self) -> PathBuf {
+        self._dir.path().join("domaine.toml")
     }
 
     pub fn url(&self, path: &str) -> String {

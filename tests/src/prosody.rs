@@ -72,6 +72,12 @@ impl Prosody {
     /// `portal@` the first host as a global admin. Panics (with the server's
     /// log) if it is not accepting connections within 10 s.
     pub fn start(hosts: &[&str]) -> Prosody {
+        Prosody::start_configured(hosts, &[])
+    }
+
+    /// Like [`Prosody::start`], with configuration lines for some hosts (host, lines), e.g.
+    /// `modules_disabled = { "domaine" }`.
+    pub fn start_configured(hosts: &[&str], host_config: &[(&str, &str)]) -> Prosody {
         assert!(!hosts.is_empty(), "Prosody needs at least one virtual host");
         let run_as = prosody_user_when_root();
         let dir = tempfile::Builder::new()
@@ -87,7 +93,14 @@ impl Prosody {
         let path = |name: &str| lua_string(&dir.path().join(name).to_string_lossy());
         let virtual_hosts: String = hosts
             .iter()
-            .map(|host| format!("VirtualHost {}\n", lua_string(host)))
+            .map(|host| {
+                let lines: String = host_config
+                    .iter()
+                    .filter(|(h, _)| *h == host.as_str())
+                    .map(|(_, lines)| format!("\t{lines}\n"))
+                    .collect();
+                format!("VirtualHost {}\n{lines}", lua_string(host))
+            })
             .collect();
         let text = fill(
             TEMPLATE,

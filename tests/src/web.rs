@@ -39,16 +39,25 @@ impl WebClient {
 
     /// A client that presents itself as `user_agent` (pages recommend apps by platform).
     pub fn new_with_agent(base: &str, accept_language: &str, user_agent: &str) -> WebClient {
+        WebClient::customised(base, accept_language, user_agent, |builder| builder)
+    }
+
+    /// A client whose HTTP settings `customise` adds to (a source address, extra headers...).
+    pub fn customised(
+        base: &str,
+        accept_language: &str,
+        user_agent: &str,
+        customise: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
+    ) -> WebClient {
         let mut headers = header::HeaderMap::new();
         headers.insert(header::ACCEPT_LANGUAGE, accept_language.parse().unwrap());
         headers.insert(header::USER_AGENT, user_agent.parse().unwrap());
+        let builder = Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .default_headers(headers);
         WebClient {
-            http: Client::builder()
-                .cookie_store(true)
-                .redirect(Policy::none())
-                .default_headers(headers)
-                .build()
-                .unwrap(),
+            http: customise(builder).build().unwrap(),
             base: base.trim_end_matches('/').to_string(),
         }
     }

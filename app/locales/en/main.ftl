@@ -263,3 +263,7 @@ domain-invites-pending = { $count ->
    *[other] { $count } invitations waiting to be used.
 }
 domain-manage-invites = Manage invitations
+
+# Request bodies over the form limit (server/src/web/body_limit.rs).
+error-too-large = This form is too large (over 64 KB): nothing was saved. Go back, shorten what you typed and try again.
+too-large-home = Home page

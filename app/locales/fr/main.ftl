@@ -264,3 +264,7 @@ domain-invites-pending = { $count ->
    *[other] { $count } invitations en attente.
 }
 domain-manage-invites = Gérer les invitations
+
+# Request bodies over the form limit (server/src/web/body_limit.rs).
+error-too-large = Ce formulaire est trop volumineux (plus de 64 Ko) : rien n’a été enregistré. Revenez en arrière, raccourcissez le texte saisi et réessayez.
+too-large-home = Page d’accueil

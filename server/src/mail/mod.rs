@@ -97,6 +97,11 @@ impl Mailer {
         })
     }
 
+    /// Whether the SMTP server answers (and accepts the credentials), for `domaine check`.
+    pub async fn test_connection(&self) -> Result<bool, MailError> {
+        Ok(self.transport.test_connection().await?)
+    }
+
     /// The message as it goes on the wire: multipart/alternative, text first then HTML (mail
     /// readers show the last part they can), headers encoded for non-ASCII text.
     pub fn message(&self, email: &Email) -> Result<Message, MailError> {

@@ -41,14 +41,14 @@ fn required(value: &str, field: Field, max: usize) -> Result<(), AppError> {
     }
 }
 
-/// The client's address as the request context middleware saw it.
+/// The client's address, behind trusted proxies too (see `web::client_ip`).
 fn client_ip() -> String {
     leptos::prelude::use_context::<axum::http::request::Parts>()
         .and_then(|parts| {
             parts
                 .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
+                .get::<crate::web::client_ip::ClientAddr>()
+                .map(|c| c.ip.to_string())
         })
         .unwrap_or_default()
 }

@@ -34,7 +34,7 @@ impl OwnAccountBackend for PortalService {
         accounts::check_password(new_password, self.0.config.accounts.min_password_length)?;
         let config = &self.0.config;
         let right = check_password(
-            config.xmpp.server,
+            self.0.xmpp.transport(),
             &jid,
             current_password,
             config.xmpp_timeout(),

@@ -1,7 +1,7 @@
 //! Logging in and out. Plain form posts answered with a redirect, so they work the same with or
 //! without JavaScript and every page after them sees the new session.
 
-use super::{context::cookie, CSRF_COOKIE, SESSION_COOKIE};
+use super::{client_ip::ClientAddr, context::cookie, CSRF_COOKIE, SESSION_COOKIE};
 use crate::{
     auth::{admins, sessions, throttle, tokens::random_token},
     state::AppState,
@@ -14,13 +14,12 @@ use app::{
     },
 };
 use axum::{
-    extract::{ConnectInfo, State},
+    extract::State,
     response::{IntoResponse, Redirect, Response},
     Extension, Form,
 };
 use axum_extra::extract::{cookie::Cookie, SignedCookieJar};
 use serde::Deserialize;
-use std::net::SocketAddr;
 use subtle::ConstantTimeEq;
 
 #[derive(Deserialize)]
@@ -35,16 +34,24 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     Extension(ctx): Extension<RequestContext>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<ClientAddr>,
     jar: SignedCookieJar,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let back = |code: &str, retry_secs: Option<i64>| {
         let mut query = form_urlencoded::Serializer::new(String::new());
+        // Long values would make the redirect unfollowable: dropped, the error says enough.
+        let capped = |value: &str| {
+            if value.len() <= app::error::KEPT_MAX {
+                value.to_string()
+            } else {
+                String::new()
+            }
+        };
         query
             .append_pair("error", code)
-            .append_pair("username", &form.username)
-            .append_pair("next", &form.next);
+            .append_pair("username", &capped(&form.username))
+            .append_pair("next", &capped(&form.next));
         if let Some(secs) = retry_secs {
             query.append_pair("retry", &secs.to_string());
         }
@@ -54,7 +61,7 @@ pub async fn login(
         return back(LOGIN_ERROR_STALE, None);
     }
     let username = form.username.trim();
-    let keys = throttle::keys(&client.ip().to_string(), username);
+    let keys = throttle::keys(&client.ip.to_string(), username);
     match throttle::locked_for(&state.db, &keys).await {
         Ok(Some(secs)) => return back(LOGIN_ERROR_THROTTLED, Some(secs)),
         Ok(None) => {}
@@ -63,7 +70,7 @@ pub async fn login(
     let subject = match verify(&state, username, &form.password).await {
         Ok(Some(subject)) => subject,
         Ok(None) => {
-            tracing::info!(username, %client, "failed login");
+            tracing::info!(username, "failed login");
             if let Err(e) = throttle::record_failure(&state.db, &keys).await {
                 return crate::errors::internal_response(e);
             }
@@ -137,7 +144,7 @@ async fn verify(
         return Ok(None);
     };
     match check_password(
-        state.config.xmpp.server,
+        state.xmpp.transport(),
         &jid,
         password,
         state.config.xmpp_timeout(),

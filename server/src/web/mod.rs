@@ -2,9 +2,13 @@
 //! are not server functions (they set cookies and need a full page load).
 
 mod auth;
+mod body_limit;
+pub use body_limit::FORM_LIMIT;
+pub mod client_ip;
 mod context;
 mod invitation_qr;
 mod lang;
+pub mod security_headers;
 
 use crate::{portal::PortalService, state::AppState};
 use app::{backend::SharedPortal, context::RequestContext, shell, App};
@@ -30,6 +34,10 @@ pub fn router(state: AppState) -> Router {
             if let Some(ctx) = parts.extensions.get::<RequestContext>() {
                 provide_context(ctx.clone());
             }
+            // The scripts Leptos writes carry the nonce the Content-Security-Policy names.
+            if let Some(nonce) = parts.extensions.get::<security_headers::CspNonce>() {
+                provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
+            }
         }
         provide_context(portal.clone());
     };
@@ -50,9 +58,18 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(leptos_context, shell))
+        .layer(middleware::from_fn(body_limit::limit_body))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             context::request_context,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client_ip::client_addr,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers::security_headers,
         ))
         .layer(CompressionLayer::new())
         .with_state(state)

@@ -25,7 +25,6 @@ use futures::{SinkExt, StreamExt};
 use rand::Rng;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
-use tokio_xmpp::connect::{DnsConfig, ServerConnector, TcpServerConnector};
 use tokio_xmpp::error::AuthError;
 use tokio_xmpp::parsers::bind::{BindQuery, BindResponse};
 use tokio_xmpp::parsers::iq::Iq;
@@ -42,6 +41,7 @@ use tokio_xmpp::{client_login, Stanza};
 
 use super::adhoc::IqReply;
 use super::error::XmppError;
+use super::tls::Transport;
 
 /// How to reach the XMPP server and as whom.
 #[derive(Clone)]
@@ -97,7 +97,7 @@ const STREAM_TIMEOUTS: Timeouts = Timeouts {
 /// IQ ids of keepalive pings; their replies are not tracked.
 const PING_ID_PREFIX: &str = "keepalive-";
 
-type Io = <TcpServerConnector as ServerConnector>::Stream;
+type Io = super::tls::Io;
 type Stream = tokio_xmpp::xmlstream::XmppStream<Io>;
 
 /// Handle to the admin connection. Cheap to clone; the connection thread
@@ -121,6 +121,7 @@ struct Inner {
     request_timeout: Duration,
     /// The service account.
     jid: BareJid,
+    transport: Transport,
 }
 
 enum Request {
@@ -164,12 +165,19 @@ impl AdminClient {
     /// # Panics
     /// If the OS refuses to create a thread.
     pub fn start(config: XmppConfig) -> AdminClient {
+        let transport = Transport::plain(config.server_addr);
+        AdminClient::start_with(config, transport)
+    }
+
+    /// Like [`AdminClient::start`], over `transport` (TLS) instead of plain TCP.
+    pub fn start_with(config: XmppConfig, transport: Transport) -> AdminClient {
         let (requests_tx, requests_rx) = mpsc::unbounded_channel();
         let (status_tx, status_rx) = watch::channel(ConnectionStatus::Connecting);
         let request_timeout = config.request_timeout;
         let jid = config.jid.clone();
         let worker = Worker {
             config,
+            transport: transport.clone(),
             requests: requests_rx,
             status: status_tx,
             waiting: Vec::new(),
@@ -193,6 +201,7 @@ impl AdminClient {
                 status: status_rx,
                 request_timeout,
                 jid,
+                transport,
             }),
         }
     }
@@ -219,6 +228,11 @@ impl AdminClient {
 
     pub(crate) fn request_timeout(&self) -> Duration {
         self.inner.request_timeout
+    }
+
+    /// How this client reaches the server; user logins go the same way.
+    pub fn transport(&self) -> &Transport {
+        &self.inner.transport
     }
 
     /// The portal's service account.
@@ -294,6 +308,7 @@ impl AdminClient {
 
 struct Worker {
     config: XmppConfig,
+    transport: Transport,
     requests: mpsc::UnboundedReceiver<Request>,
     status: watch::Sender<ConnectionStatus>,
     /// Requests that arrived while offline, sent once connected.
@@ -316,7 +331,7 @@ impl Worker {
     async fn run(mut self) {
         let mut backoff = Backoff::default();
         loop {
-            let login = login(self.config.clone());
+            let login = login(self.config.clone(), self.transport.clone());
             let attempt = tokio::time::timeout(CONNECT_TIMEOUT, login);
             let Some(attempt) = self.while_offline(attempt).await else {
                 return;
@@ -398,7 +413,7 @@ fn default_third_argument<A, B, C: Default, R>(_: impl FnOnce(A, B, C) -> R) -> 
 /// for resource binding. A wrong password (or a locked account) fails at once with
 /// `LoginError::Auth`.
 async fn authenticate(
-    addr: SocketAddr,
+    transport: &Transport,
     jid: &BareJid,
     password: &str,
 ) -> Result<Stream, LoginError> {
@@ -407,21 +422,17 @@ async fn authenticate(
         return Err(LoginError::Auth);
     };
     let full = Jid::from(jid.clone());
-    let connector = TcpServerConnector::from(DnsConfig::Addr {
-        addr: addr.to_string(),
-    });
-    let (pending, channel_binding) = connector
-        .connect(&full, ns::JABBER_CLIENT, STREAM_TIMEOUTS)
+    let pending = transport
+        .connect(full.domain().as_str(), ns::JABBER_CLIENT, STREAM_TIMEOUTS)
         .await
-        .map_err(|e| other(&e))?;
+        .map_err(LoginError::Other)?;
     let (features, stream) = pending
         .recv_features::<FallibleStreamElement>()
         .await
         .map_err(|e| other(&e))?;
     let credentials = default_third_argument(client_login::<Io>)
         .with_username(username.as_str())
-        .with_password(password)
-        .with_channel_binding(channel_binding);
+        .with_password(password);
     let stream = client_login(stream, features.sasl_mechanisms, credentials)
         .await
         .map_err(|error| match error {
@@ -448,12 +459,12 @@ async fn authenticate(
 /// wrong password or a locked account; `Err(Unavailable)` when the server cannot be reached,
 /// `Err(Timeout)` when it does not answer within `within`.
 pub async fn check_password(
-    addr: SocketAddr,
+    transport: &Transport,
     jid: &BareJid,
     password: &str,
     within: Duration,
 ) -> Result<bool, XmppError> {
-    match tokio::time::timeout(within, authenticate(addr, jid, password)).await {
+    match tokio::time::timeout(within, authenticate(transport, jid, password)).await {
         // Dropping the stream closes the connection: it was only a proof of the password.
         Ok(Ok(_stream)) => Ok(true),
         Ok(Err(LoginError::Auth)) => Ok(false),
@@ -462,9 +473,9 @@ pub async fn check_password(
     }
 }
 
-async fn login(config: XmppConfig) -> Result<Stream, LoginError> {
+async fn login(config: XmppConfig, transport: Transport) -> Result<Stream, LoginError> {
     let other = |error: &dyn std::fmt::Display| LoginError::Other(error.to_string());
-    let mut stream = authenticate(config.server_addr, &config.jid, &config.password).await?;
+    let mut stream = authenticate(&transport, &config.jid, &config.password).await?;
 
     // The server picks the resource, so that several portal instances can
     // share the account without kicking each other out.

@@ -9,6 +9,7 @@ mod domaine_module;
 mod error;
 mod hosts;
 mod invitations;
+pub mod tls;
 
 pub use adhoc::{CommandOutcome, FormField, Note, NoteKind};
 pub use client::{check_password, AdminClient, ConnectionStatus, XmppConfig};

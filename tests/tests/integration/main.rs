@@ -14,6 +14,7 @@ mod invitations_web;
 mod mail;
 mod owners_and_users;
 mod portal_web;
+mod production;
 mod prosody_module;
 mod reconcile;
 mod xmpp_admin;

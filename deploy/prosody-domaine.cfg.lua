@@ -1,0 +1,35 @@
+-- What an existing, production Prosody (0.12) needs for Domaine. Merge into
+-- /etc/prosody/prosody.cfg.lua (or drop in /etc/prosody/conf.d/ and include it), then
+-- `prosodyctl check config` and `systemctl reload prosody` (new modules need a restart).
+
+-- Domaine's companion modules, copied from the portal's server/prosody/ folder.
+plugin_paths = { "/usr/local/lib/domaine/prosody" }
+
+-- The portal's own account: an admin of every host it manages (create it with
+-- `prosodyctl adduser portal@example.org` and put its password in domaine.toml).
+admins = { "portal@example.org" }
+
+-- Add to your existing global modules_enabled (keep your own entries):
+modules_enabled = {
+    "admin_adhoc";        -- XEP-0133 commands the portal uses
+    "invites";            -- invitation tokens
+    "invites_adhoc";
+    "invites_register";
+    "register_ibr";       -- in-band registration, which mod_domaine gates per host (use
+                          -- it instead of "register", which would also load
+                          -- mod_watchregistrations and message the portal about each one)
+    "domaine";            -- registration modes, quotas, locks, account lists, invitations
+    "domaine_hosts";      -- hosts the portal provisions at run time (hosting requests)
+}
+
+-- Registration is decided per host by mod_domaine (open / invite-only / closed); the invites
+-- module must not refuse it on its own.
+registration_invite_only = false
+
+-- Keep TLS required for clients; the portal connects with STARTTLS when it is not on
+-- loopback (and checks the certificate).
+c2s_require_encryption = true
+
+-- Hosts you already serve: nothing is lost. Each starts in the registration mode it had
+-- (`domaine add-domain NAME` on the portal makes it managed); to keep registration closed
+-- everywhere until an owner opens it, set the mode from the portal after adding the domain.

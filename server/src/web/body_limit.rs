@@ -1,0 +1,47 @@
+//! Request bodies are forms of a few fields: anything larger than [`FORM_LIMIT`] is refused
+//! with 413 and a page in the user's language, before any handler reads it.
+
+use app::context::RequestContext;
+use axum::{
+    body::Body,
+    extract::Request,
+    http::{header, StatusCode},
+    middleware::Next,
+    response::{Html, IntoResponse, Response},
+};
+
+pub const FORM_LIMIT: usize = 64 * 1024;
+
+pub async fn limit_body(req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > FORM_LIMIT) {
+        return too_large(&req);
+    }
+    // A body without a length (chunked) is cut at the limit: reading past it fails.
+    let (parts, body) = req.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, FORM_LIMIT));
+    next.run(Request::from_parts(parts, body)).await
+}
+
+fn too_large(req: &Request) -> Response {
+    let locale = req
+        .extensions()
+        .get::<RequestContext>()
+        .map(|ctx| ctx.locale)
+        .unwrap_or_default();
+    let message = locale.t("error-too-large");
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{message}</title><link rel=\"stylesheet\" href=\"/pkg/domaine.css\"></head>\
+         <body><main class=\"container\"><p class=\"alert alert--error\" role=\"alert\">{message}\
+         </p><p><a href=\"/\">{home}</a></p></main></body></html>",
+        lang = locale.code(),
+        home = locale.t("too-large-home"),
+    );
+    (StatusCode::PAYLOAD_TOO_LARGE, Html(page)).into_response()
+}

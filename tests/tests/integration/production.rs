@@ -1,0 +1,634 @@
+//! The portal run the way a provider runs it: behind trusted reverse proxies, with security
+//! headers, bad input answered clearly, backups.
+
+use app::pages::public::login::{LOGIN_ERROR_INVALID, LOGIN_ERROR_THROTTLED};
+use domaine_tests::{
+    database::Backend, per_backend, portal::TestPortal, prosody::Prosody, smtp::SmtpServer,
+    web::WebClient,
+};
+use reqwest::header::{HeaderMap, HeaderValue};
+use std::net::IpAddr;
+
+const DOMAIN: &str = "prod.test";
+
+/// A client connecting from `source` (any 127.x.y.z is this machine) that adds `headers` to
+/// every request.
+fn client_from(portal: &TestPortal, source: &str, headers: &[(&'static str, &str)]) -> WebClient {
+    let source: IpAddr = source.parse().unwrap();
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        map.insert(*name, HeaderValue::from_str(value).unwrap());
+    }
+    WebClient::customised(&portal.url("/"), "en", "domaine-tests", move |builder| {
+        builder.local_address(source).default_headers(map)
+    })
+}
+
+async fn failed_login(web: &WebClient, username: &str) -> String {
+    web.log_in(username, "wrong password", None)
+        .await
+        .expect("a redirect")
+}
+
+per_backend!(rate_limits_count_the_client_behind_a_trusted_proxy_not_the_proxy);
+async fn rate_limits_count_the_client_behind_a_trusted_proxy_not_the_proxy(backend: Backend) {
+    let prosody = Prosody::start(&[DOMAIN]);
+    let smtp = SmtpServer::start();
+    let portal = TestPortal::start_configured(
+        &prosody,
+        &backend,
+        &smtp,
+        "[http]\ntrusted_proxies = [\"127.0.0.1/32\", \"::1/128\"]\n",
+    )
+    .await;
+    let name = backend.name();
+    // An untrusted peer's forged address is ignored: its failures count against 127.0.0.2,
+    // on a different account each time so that only the address can lock.
+    let first = client_from(&portal, "127.0.0.2", &[("x-forwarded-for", "203.0.113.1")]);
+    for attempt in 0..6 {
+        let location = failed_login(&first, &format!("admin{attempt}")).await;
+        assert!(
+            location.contains(&format!("error={LOGIN_ERROR_INVALID}")),
+            "{name}: {location}"
+        );
+    }
+    let location = failed_login(&first, "someone-else").await;
+    assert!(
+        location.contains(&format!("error={LOGIN_ERROR_THROTTLED}")),
+        "{name}: the first client is locked: {location}"
+    );
+    // Another client, and the forged address itself, are not.
+    let second = client_from(&portal, "127.0.0.3", &[]);
+    let location = failed_login(&second, "someone-else").await;
+    assert!(
+        location.contains(&format!("error={LOGIN_ERROR_INVALID}")),
+        "{name}: the second client is not locked: {location}"
+    );
+    let forged = client_from(&portal, "127.0.0.1", &[("x-forwarded-for", "203.0.113.1")]);
+    let location = failed_login(&forged, "someone-else").await;
+    assert!(
+        location.contains(&format!("error={LOGIN_ERROR_INVALID}")),
+        "{name}: 203.0.113.1 never failed: {location}"
+    );
+    // The trusted proxy's word is taken: its client 127.0.0.2 is the locked one.
+    let proxied = client_from(
+        &portal,
+        "127.0.0.1",
+        &[("x-forwarded-for", "198.51.100.1, 127.0.0.2")],
+    );
+    let location = failed_login(&proxied, "someone-else").await;
+    assert!(
+        location.contains(&format!("error={LOGIN_ERROR_THROTTLED}")),
+        "{name}: the proxied client is the locked one: {location}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cookies_are_secure_when_a_trusted_proxy_says_https() {
+    let prosody = Prosody::start(&[DOMAIN]);
+    let smtp = SmtpServer::start();
+    let backend = Backend::Sqlite;
+    let portal = TestPortal::start_configured(
+        &prosody,
+        &backend,
+        &smtp,
+        "[http]\ntrusted_proxies = [\"127.0.0.1/32\"]\n",
+    )
+    .await;
+    let set_cookie = |source: &str| {
+        let source: IpAddr = source.parse().unwrap();
+        let url = portal.url("/login");
+        async move {
+            let res = reqwest::Client::builder()
+                .local_address(source)
+                .build()
+                .unwrap()
+                .get(url)
+                .header("x-forwarded-proto", "https")
+                .send()
+                .await
+                .unwrap();
+            res.headers()
+                .get_all("set-cookie")
+                .iter()
+                .map(|v| v.to_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let trusted = set_cookie("127.0.0.1").await;
+    assert!(!trusted.is_empty());
+    assert!(trusted.iter().all(|c| c.contains("Secure")), "{trusted:?}");
+    let untrusted = set_cookie("127.0.0.2").await;
+    assert!(!untrusted.is_empty());
+    assert!(
+        untrusted.iter().all(|c| !c.contains("Secure")),
+        "{untrusted:?}"
+    );
+}
+
+/// Logs in `admin` with a raw cookie-keeping client, to read response headers.
+async fn raw_logged_in(portal: &TestPortal, username: &str, password: &str) -> reqwest::Client {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = http.get(portal.url("/login")).send().await.unwrap();
+    let page = domaine_tests::web::Page {
+        status: res.status(),
+        html: res.text().await.unwrap(),
+    };
+    let res = http
+        .post(portal.url("/auth/login"))
+        .form(&[
+            ("csrf", page.csrf().as_str()),
+            ("username", username),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/admin", "logged in");
+    http
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_carries_the_security_headers() {
+    let prosody = Prosody::start(&[DOMAIN]);
+    let backend = Backend::Sqlite;
+    let portal = TestPortal::start(&prosody, &backend).await;
+    let anonymous = reqwest::Client::new();
+
+    let res = anonymous.get(portal.url("/login")).send().await.unwrap();
+    let headers = res.headers().clone();
+    let html = res.text().await.unwrap();
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    let script_src = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
+    assert!(!script_src.contains("unsafe-inline"), "{csp}");
+    // The inline scripts Leptos wrote carry the nonce the policy names.
+    let nonce = script_src
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{html}");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(
+        headers["referrer-policy"],
+        "strict-origin-when-cross-origin"
+    );
+    assert!(headers.get("cache-control").is_none_or(|v| v != "no-store"));
+    assert!(
+        headers.get("strict-transport-security").is_none(),
+        "no HSTS over plain HTTP"
+    );
+    let second = anonymous.get(portal.url("/login")).send().await.unwrap();
+    assert_ne!(
+        second.headers()["content-security-policy"],
+        headers["content-security-policy"],
+        "a new nonce for every response"
+    );
+
+    // Pages whose URL is a secret: no referrer, no cache.
+    for path in [
+        "/invite/some-token",
+        "/reset/some-token",
+        "/request/confirm/t",
+    ] {
+        let res = anonymous.get(portal.url(path)).send().await.unwrap();
+        assert_eq!(res.headers()["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+        assert!(res.headers().contains_key("content-security-policy"));
+    }
+
+    // Every page seen logged in is not cached; the static files still are.
+    portal.create_admin("admin", "correct horse battery").await;
+    let admin = raw_logged_in(&portal, "admin", "correct horse battery").await;
+    for path in ["/admin", &format!("/domains/{DOMAIN}/accounts")] {
+        let res = admin.get(portal.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+    }
+    let res = admin
+        .get(portal.url("/pkg/domaine.css"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res
+        .headers()
+        .get("cache-control")
+        .is_none_or(|v| v != "no-store"));
+}
+
+/// Writes audit rows `row 0`, `row 1`... until stopped; `committed` counts those committed.
+fn keep_writing(
+    db: server::db::Db,
+    committed: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> tokio::task::JoinHandle<()> {
+    use std::sync::atomic::Ordering;
+    tokio::spawn(async move {
+        let mut i = 0;
+        while !stop.load(Ordering::SeqCst) {
+            server::audit::record(
+                &db,
+                server::audit::Change {
+                    actor: "writer",
+                    domain: Some(DOMAIN),
+                    action: server::audit::AuditAction::Quota,
+                    target: &format!("row {i}"),
+                    outcome: server::audit::Outcome::Done,
+                    detail: "",
+                },
+            )
+            .await
+            .unwrap();
+            i += 1;
+            committed.store(i, Ordering::SeqCst);
+        }
+    })
+}
+
+/// Every row the writer had committed before `before` is in the portal's database.
+async fn assert_rows_kept(portal: &TestPortal, before: usize) {
+    let rows = server::audit::list(
+        &portal.state.db,
+        Some(DOMAIN),
+        Some("quota"),
+        1_000_000,
+    )
+    .await
+    .unwrap();
+    let kept: std::collections::HashSet<String> = rows.into_iter().map(|e| e.target).collect();
+    for i in 0..before {
+        assert!(
+            kept.contains(&format!("row {i}")),
+            "row {i} was committed before the backup"
+        );
+    }
+}
+
+per_backend!(a_backup_taken_while_the_portal_writes_restores_everything_committed_before_it);
+async fn a_backup_taken_while_the_portal_writes_restores_everything_committed_before_it(
+    backend: Backend,
+) {
+    use std::sync::{
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+        Arc,
+    };
+    let prosody = Prosody::start(&[DOMAIN]);
+    let portal = TestPortal::start(&prosody, &backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let committed = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = keep_writing(portal.state.db.clone(), committed.clone(), stop.clone());
+    while committed.load(Ordering::SeqCst) < 50 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let before = committed.load(Ordering::SeqCst);
+    let restored_url = match &backend {
+        domaine_tests::database::Backend::Sqlite => {
+            let file = dir.path().join("backup.db");
+            server::backup::backup(&portal.state.db, &file)
+                .await
+                .unwrap();
+            let err = server::backup::backup(&portal.state.db, &file)
+                .await
+                .unwrap_err();
+            assert!(err.to_string().contains("already exists"), "{err}");
+            // Not onto the database a portal runs on.
+            let err = server::backup::restore(&portal.database_url, &file)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, server::backup::BackupError::PortalRunning(_)),
+                "{err}"
+            );
+            // Not from a file that is no backup: the target stays as it was.
+            let junk = dir.path().join("junk.db");
+            std::fs::write(&junk, b"not a database").unwrap();
+            let target = format!("sqlite://{}", dir.path().join("restored.db").display());
+            let err = server::backup::restore(&target, &junk).await.unwrap_err();
+            assert!(err.to_string().contains("not a usable backup"), "{err}");
+            assert!(!dir.path().join("restored.db").exists());
+            server::backup::restore(&target, &file).await.unwrap();
+            target
+        }
+        domaine_tests::database::Backend::Postgres { .. } => {
+            // What the README tells PostgreSQL users: pg_dump, then pg_restore.
+            let file = dir.path().join("backup.dump");
+            let status = std::process::Command::new("pg_dump")
+                .args(["--format=custom", "--file"])
+                .arg(&file)
+                .arg(&portal.database_url)
+                .status()
+                .unwrap();
+            assert!(status.success(), "pg_dump");
+            let target = backend.fresh_database(dir.path()).await;
+            let status = std::process::Command::new("pg_restore")
+                .args(["--no-owner", "--dbname", &target])
+                .arg(&file)
+                .status()
+                .unwrap();
+            assert!(status.success(), "pg_restore");
+            target
+        }
+    };
+    stop.store(true, Ordering::SeqCst);
+    writer.await.unwrap();
+    let restored = TestPortal::start_on_database(&prosody, &backend, restored_url).await;
+    assert_rows_kept(&restored, before).await;
+    // The restored portal serves pages.
+    let page = WebClient::new(&restored.url("/"), "en").get("/login").await;
+    assert_eq!(page.status, reqwest::StatusCode::OK, "{}", backend.name());
+}
+
+fn failed_lines(lines: &[server::check::Line]) -> Vec<String> {
+    lines
+        .iter()
+        .filter(|l| !l.ok)
+        .map(|l| l.to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn domaine_check_passes_on_a_correct_setup_and_names_what_is_broken() {
+    const NO_MODULE: &str = "nomodule.test";
+    let prosody = Prosody::start_configured(
+        &[DOMAIN, NO_MODULE],
+        &[(NO_MODULE, "modules_disabled = { \"domaine\" }")],
+    );
+    let smtp = SmtpServer::start();
+    let backend = Backend::Sqlite;
+    let portal = TestPortal::start_with_smtp(&prosody, &backend, &smtp).await;
+    let config = portal.config_path();
+    // Managed later, once the correct setup has been checked.
+    sqlx::query("DELETE FROM domains WHERE name = $1")
+        .bind(NO_MODULE)
+        .execute(&portal.state.db.pool)
+        .await
+        .unwrap();
+
+    // Correct: every line is a ✓, and the command succeeds.
+    let lines = server::check::report(&config).await;
+    assert_eq!(failed_lines(&lines), Vec::<String>::new());
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    for expected in [
+        "✓ the database's migrations are current",
+        &format!(
+            "✓ mod_domaine on {DOMAIN} speaks version {}",
+            server::check::MODULE_PROTOCOL_VERSION
+        ),
+        &format!("✓ {DOMAIN} has the invitation and registration modules"),
+        &format!("✓ {} is an admin of Prosody", prosody.service_jid()),
+    ] {
+        assert!(
+            text.iter().any(|l| l == expected),
+            "{expected:?} in {text:#?}"
+        );
+    }
+    let cli = |path: &std::path::Path| {
+        <server::cli::Cli as clap::Parser>::parse_from([
+            "domaine".as_ref(),
+            "--config".as_ref(),
+            path.as_os_str(),
+            "check".as_ref(),
+        ])
+    };
+    assert!(cli(&config).run().await.is_ok());
+
+    // A managed host without mod_domaine.
+    server::domains::add(&portal.state.db, NO_MODULE)
+        .await
+        .unwrap();
+    let failed = failed_lines(&server::check::report(&config).await);
+    assert_eq!(failed.len(), 1, "{failed:#?}");
+    assert!(
+        failed[0].starts_with(&format!("✗ mod_domaine answers on {NO_MODULE}"))
+            && failed[0].contains("fix: load mod_domaine"),
+        "{failed:#?}"
+    );
+    assert!(matches!(
+        cli(&config).run().await,
+        Err(server::cli::CliError::ChecksFailed(1))
+    ));
+
+    // A service account that is not an admin.
+    let (jid, password) = prosody.register_non_admin();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let broken = text
+        .replace(
+            &format!("jid = \"{}\"", prosody.service_jid()),
+            &format!("jid = \"{jid}\""),
+        )
+        .replace(
+            &format!("password = \"{}\"", prosody.service_password()),
+            &format!("password = \"{password}\""),
+        );
+    assert_ne!(broken, text);
+    let broken_path = config.with_file_name("broken.toml");
+    std::fs::write(&broken_path, broken).unwrap();
+    let failed = failed_lines(&server::check::report(&broken_path).await);
+    assert!(
+        failed.first().is_some_and(
+            |l| l.starts_with(&format!("✗ {jid} is an admin of Prosody"))
+                && l.contains("to `admins`")
+        ),
+        "{failed:#?}"
+    );
+
+    // A configuration that does not load: that is the one line.
+    let bad_path = config.with_file_name("bad.toml");
+    std::fs::write(&bad_path, "listen = 1\n").unwrap();
+    let lines = server::check::report(&bad_path).await;
+    assert_eq!(lines.len(), 1);
+    assert!(
+        lines[0].to_string().starts_with("✗ the configuration"),
+        "{:?}",
+        lines[0]
+    );
+}
+
+per_backend!(bad_input_gets_a_clear_answer_and_stores_nothing);
+async fn bad_input_gets_a_clear_answer_and_stores_nothing(backend: Backend) {
+    const ADMIN: &str = "admin";
+    const PASSWORD: &str = "correct horse battery";
+    let prosody = Prosody::start(&[DOMAIN]);
+    let portal = TestPortal::start(&prosody, &backend).await;
+    let name = backend.name();
+    portal.create_admin(ADMIN, PASSWORD).await;
+    let web = WebClient::new(&portal.url("/"), "en");
+    assert!(web.login(ADMIN, PASSWORD).await, "{name}");
+    let db = &portal.state.db;
+    let account_exists = || async {
+        let jid = format!("eve@{DOMAIN}").parse().unwrap();
+        portal.state.xmpp.user_stats(&jid).await.is_ok()
+    };
+
+    // No anti-forgery field at all: "the form expired", not "something went wrong".
+    let err = web
+        .server_fn(
+            "create_account",
+            &[
+                ("domain", DOMAIN),
+                ("username", "eve"),
+                ("password", "long enough pw"),
+            ],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, app::error::ErrorKind::StaleForm, "{name}");
+    assert!(!account_exists().await, "{name}: nothing created");
+
+    // A value too long to keep: the no-JavaScript redirect still has a Location, with the
+    // error and the short values but not the long one.
+    let csrf = web.get("/admin").await.csrf();
+    let long_name = format!("{}.test", "a".repeat(60_000));
+    let (status, location) = web
+        .post_form(
+            "/api/add_domain",
+            &[
+                ("csrf", &csrf),
+                ("name", &long_name),
+                ("quota", "not a number"),
+                ("owner", ""),
+            ],
+        )
+        .await;
+    assert!(status.is_redirection(), "{name}: {status}");
+    let location = location.expect("a Location");
+    assert!(location.len() < 4096, "{name}: {} bytes", location.len());
+    // The error travels as base64 JSON in `__err`.
+    let err = location
+        .split("__err=")
+        .nth(1)
+        .map(|v| v.split('&').next().unwrap().replace("%3D", "="))
+        .expect("the error in the redirect");
+    let err: app::error::AppError = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::STANDARD, err).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(err.kind, app::error::ErrorKind::InvalidQuota, "{name}");
+    assert_eq!(
+        err.kept("quota"),
+        Some("not a number"),
+        "{name}: short values kept"
+    );
+    assert_eq!(err.kept("name"), None, "{name}: the long one is dropped");
+    assert!(!server::domains::exists(db, &long_name).await.unwrap());
+
+    // Above the form limit: 413 and a page in the user's language.
+    for (lang, says) in [("en", "too large"), ("fr", "trop volumineux")] {
+        let big = "x".repeat(server::web::FORM_LIMIT + 1);
+        let res = reqwest::Client::new()
+            .post(portal.url("/api/create_account"))
+            .header("accept-language", lang)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("domain", DOMAIN),
+                ("username", "eve"),
+                ("password", &big),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            reqwest::StatusCode::PAYLOAD_TOO_LARGE,
+            "{name}"
+        );
+        let page = res.text().await.unwrap();
+        assert!(page.contains(says), "{name} {lang}: {page}");
+        assert!(page.contains(&format!("lang=\"{lang}\"")), "{page}");
+    }
+    assert!(!account_exists().await, "{name}: nothing created");
+}
+
+/// A CA and a certificate it signed for `domain`: (CA PEM, certificate PEM, key PEM).
+fn test_ca(domain: &str) -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec![domain.to_string()])
+        .unwrap()
+        .signed_by(&key, &issuer)
+        .unwrap();
+    (ca_cert.pem(), cert.pem(), key.serialize_pem())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_xmpp_link_uses_starttls_and_checks_the_certificate() {
+    use server::xmpp::{
+        check_password,
+        tls::{TlsMode, Transport},
+        AdminClient, XmppConfig,
+    };
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    // Prosody runs as its own user: it must read the certificate and key.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (ca, cert, key) = test_ca(DOMAIN);
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        path
+    };
+    let ca_file = write("ca.pem", &ca);
+    let (crt, key) = (write("host.crt", &cert), write("host.key", &key));
+    let (other_ca, _, _) = test_ca(DOMAIN);
+    let other_ca = write("other-ca.pem", &other_ca);
+    let host_config = format!(
+        "modules_enabled = {{ \"tls\" }}\n\tc2s_require_encryption = true\n\t\
+         ssl = {{ certificate = {:?}; key = {:?} }}",
+        crt.display().to_string(),
+        key.display().to_string()
+    );
+    let prosody = Prosody::start_configured(&[DOMAIN], &[(DOMAIN, &host_config)]);
+    let addr = prosody.c2s_addr();
+    let jid = prosody.service_jid();
+    let within = std::time::Duration::from_secs(10);
+
+    // STARTTLS, the certificate checked against the test CA: the portal's link works, and so do
+    // user logins (the same transport).
+    let tls = Transport::tls(addr, TlsMode::Starttls, Some(&ca_file)).unwrap();
+    let config = XmppConfig {
+        server_addr: addr,
+        jid: jid.clone(),
+        password: prosody.service_password().to_string(),
+        request_timeout: within,
+    };
+    let client = AdminClient::start_with(config.clone(), tls.clone());
+    client
+        .wait_connected(within)
+        .await
+        .expect("connected over TLS");
+    let host: server::xmpp::DomainPart = DOMAIN.parse().unwrap();
+    assert!(client.count_accounts(&host).await.unwrap() >= 1);
+    assert_eq!(
+        check_password(&tls, &jid, prosody.service_password(), within).await,
+        Ok(true)
+    );
+    assert_eq!(check_password(&tls, &jid, "wrong", within).await, Ok(false));
+
+    // A certificate from another CA is refused, and so is plain TCP (the server requires TLS).
+    let wrong = Transport::tls(addr, TlsMode::Starttls, Some(&other_ca)).unwrap();
+    assert!(
+        check_password(&wrong, &jid, prosody.service_password(), within)
+            .await
+            .is_err()
+    );
+    let plain = Transport::plain(addr);
+    assert_ne!(
+        check_password(&plain, &jid, prosody.service_password(), within).await,
+        Ok(true)
+    );
+}
