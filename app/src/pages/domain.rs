@@ -2,6 +2,7 @@
 //! co-owners, quota, pending changes and recent history.
 
 use crate::components::form::ErrorAlert;
+use crate::components::title::PageTitle;
 use crate::{
     audit::{AuditEntry, Outcome},
     components::{
@@ -17,7 +18,6 @@ use crate::{
     i18n::Locale,
 };
 use leptos::{form::ActionForm, prelude::*};
-use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_params_map};
 
 #[component]
@@ -32,7 +32,7 @@ pub fn DomainPage() -> impl IntoView {
     }
     let overview = Resource::new(domain, domain_dashboard);
     view! {
-        <Title text=move || format!("{} — {}", domain(), l.t("domain-title"))/>
+        <PageTitle text=move || format!("{} — {}", domain(), l.t("domain-title"))/>
         <Layout>
             <Suspense fallback=move || view! { <p class="muted">{l.t("loading")}</p> }>
                 {move || {

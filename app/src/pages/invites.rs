@@ -5,6 +5,7 @@
 //! from its URL, so all of it works without JavaScript.
 
 use crate::components::form::ErrorAlert;
+use crate::components::title::PageTitle;
 use crate::{
     components::{
         form::{action_error, field_error, CsrfField, FormError, LabelledField},
@@ -20,7 +21,6 @@ use crate::{
     },
 };
 use leptos::{form::ActionForm, prelude::*};
-use leptos_meta::Title;
 use leptos_router::{
     components::Redirect,
     hooks::{use_params_map, use_query_map},
@@ -120,7 +120,7 @@ pub fn InvitesPage() -> impl IntoView {
         Some((done, id))
     };
     view! {
-        <Title text=move || format!("{} — {}", domain(), l.t("invites-title"))/>
+        <PageTitle text=move || format!("{} — {}", domain(), l.t("invites-title"))/>
         <Layout>
             <p>
                 <a href=move || format!("/domains/{}", domain())>{l.t("invites-back")}</a>

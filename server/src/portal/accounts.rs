@@ -7,11 +7,11 @@ use crate::{
     audit,
     domains::{self, DomainRow},
     reconcile::Kind,
-    xmpp::{BareJid, XmppError},
+    xmpp::{AccountFilter, BareJid, XmppError},
 };
 use app::{
     accounts::{
-        AccountList, AccountRow, AccountsBackend, LockState, NewPassword, PendingLock,
+        AccountList, AccountRow, AccountsBackend, ListView, LockState, NewPassword, PendingLock,
         ShownPassword, PAGE_SIZE,
     },
     audit::Outcome,
@@ -30,6 +30,9 @@ const PASSWORD: &str = "set-password";
 const LOCK: &str = "lock";
 const UNLOCK: &str = "unlock";
 const END_SESSIONS: &str = "end-sessions";
+
+/// "Not seen for N months": 30-day months are precise enough for finding inactive accounts.
+const SECONDS_PER_MONTH: i64 = 30 * 24 * 3600;
 
 #[async_trait::async_trait]
 impl AccountsBackend for PortalService {
@@ -56,10 +59,17 @@ impl AccountsBackend for PortalService {
         &self,
         ctx: &RequestContext,
         domain: &str,
-        query: &str,
-        page: u32,
+        view: &ListView,
     ) -> Result<AccountList, AppError> {
         let row = managed_domain(&self.0, ctx, domain).await?;
+        let query = view.query.trim();
+        let filter = AccountFilter {
+            query: query.to_owned(),
+            order: view.order,
+            inactive_before: view
+                .inactive_months
+                .map(|months| self.0.clock.now() - i64::from(months) * SECONDS_PER_MONTH),
+        };
         let db = &self.0.db;
         let wanted = accounts::pending_locks(db, &row.name)
             .await
@@ -87,11 +97,11 @@ impl AccountsBackend for PortalService {
             reset_links: Vec::new(),
         };
         let xmpp = &self.0.xmpp;
-        let mut page = page.max(1);
+        let mut page = view.page.max(1);
         let mut found = match xmpp
-            .list_accounts(
+            .list_accounts_by(
                 &host,
-                query,
+                &filter,
                 (page - 1).saturating_mul(PAGE_SIZE),
                 PAGE_SIZE,
             )
@@ -108,7 +118,7 @@ impl AccountsBackend for PortalService {
             // A page beyond the end (accounts were deleted meanwhile): show the last one.
             page = pages;
             found = xmpp
-                .list_accounts(&host, query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+                .list_accounts_by(&host, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)
                 .await
                 .map_err(xmpp_error)?;
         }
@@ -116,7 +126,7 @@ impl AccountsBackend for PortalService {
         list.matching = found.total;
         list.page = page;
         list.pages = pages;
-        list.total = if query.is_empty() {
+        list.total = if query.is_empty() && view.inactive_months.is_none() {
             Some(found.total)
         } else {
             xmpp.count_accounts(&host).await.ok()

@@ -10,7 +10,7 @@ use crate::{
     invites::{self, mail::InviteMail, InviteRecord, NewRecord},
     mail::{outbox, Email},
     reconcile::Kind,
-    xmpp::{InvitationSpec, InvitationState, XmppError},
+    xmpp::{InvitationSpec, InvitationState, InvitationUsage, XmppError},
 };
 use app::{
     audit::Outcome,
@@ -50,28 +50,41 @@ impl PortalService {
                 return Ok(false);
             }
         };
-        let db = &self.0.db;
-        for record in invites::list(db, domain).await.map_err(internal)? {
-            let Some(found) = usage.iter().find(|u| u.token == record.token) else {
-                continue;
-            };
-            let accounts: Vec<String> = found.accounts.clone();
-            if i64::from(found.uses) != record.uses || accounts != record.account_names() {
-                invites::record_usage(db, record.id, found.uses, &accounts)
-                    .await
-                    .map_err(internal)?;
-                if record.makes_owner != 0 {
-                    self.add_owners(&record, &accounts).await?;
-                }
-            }
-            // Withdrawn on the server by other means: the portal follows.
-            if found.state == InvitationState::Revoked && record.revoked_at.is_none() {
-                invites::mark_revoked(db, record.id, self.0.clock.now())
-                    .await
-                    .map_err(internal)?;
+        for record in invites::list(&self.0.db, domain).await.map_err(internal)? {
+            if let Some(found) = usage.iter().find(|u| u.token == record.token) {
+                self.apply_usage(&record, found).await?;
             }
         }
         Ok(true)
+    }
+
+    /// Records what Prosody says of one invitation: its uses (and the owners they make), and a
+    /// revocation made there. Whether that changed the record.
+    async fn apply_usage(
+        &self,
+        record: &InviteRecord,
+        found: &InvitationUsage,
+    ) -> Result<bool, AppError> {
+        let db = &self.0.db;
+        let accounts: Vec<String> = found.accounts.clone();
+        let mut changed = false;
+        if i64::from(found.uses) != record.uses || accounts != record.account_names() {
+            changed = true;
+            invites::record_usage(db, record.id, found.uses, &accounts)
+                .await
+                .map_err(internal)?;
+            if record.makes_owner != 0 {
+                self.add_owners(record, &accounts).await?;
+            }
+        }
+        // Withdrawn on the server by other means: the portal follows.
+        if found.state == InvitationState::Revoked && record.revoked_at.is_none() {
+            changed = true;
+            invites::mark_revoked(db, record.id, self.0.clock.now())
+                .await
+                .map_err(internal)?;
+        }
+        Ok(changed)
     }
 
     /// The invitation behind `token` if, as the portal last recorded it, it can still be used;
@@ -85,12 +98,26 @@ impl PortalService {
             .ok_or_else(|| ErrorKind::InviteNotFound.into())
     }
 
-    /// Like [`Self::recorded`], with the uses read from Prosody first (a use in an app since):
-    /// for the landing page.
+    /// Like [`Self::recorded`], with this invitation's uses read from Prosody first (a use in
+    /// an app since): for the landing page. No question to Prosody when the portal's record
+    /// already says the invitation is over; otherwise one, costing Prosody one storage read.
+    /// If Prosody cannot be asked, the portal's record answers.
     async fn usable(&self, token: &str) -> Result<InviteRecord, AppError> {
         let record = self.recorded(token).await?;
-        self.sync_usage(&record.domain).await?;
-        self.recorded(token).await
+        let host = DomainPart::new(&record.domain).map_err(internal)?;
+        let changed = match self.0.xmpp.invitation_status(&host, &record.token).await {
+            Ok(Some(found)) => self.apply_usage(&record, &found).await?,
+            Ok(None) => false,
+            Err(e) => {
+                tracing::warn!(domain = %record.domain, error = %e, "cannot read an invitation's uses");
+                false
+            }
+        };
+        if changed {
+            self.recorded(token).await
+        } else {
+            Ok(record)
+        }
     }
 
     async fn row(&self, record: InviteRecord) -> Result<InviteRow, AppError> {
