@@ -282,10 +282,21 @@ pub async fn create_account(
     Ok(jid)
 }
 
-/// One page of the domain's accounts, as `view` says.
+/// One page of the domain's accounts, `query` searching usernames, in the order `sort` names,
+/// only those not seen for `inactive` months if given (the fields of [`ListView`]).
 #[server(prefix = "/api", endpoint = "domain_accounts")]
-pub async fn domain_accounts(domain: String, view: ListView) -> Result<AccountList, AppError> {
+pub async fn domain_accounts(
+    domain: String,
+    query: String,
+    page: u32,
+    sort: Option<String>,
+    inactive: Option<String>,
+) -> Result<AccountList, AppError> {
     let (portal, ctx) = crate::backend::request()?;
+    let view = ListView {
+        page,
+        ..ListView::from_fields(Some(&query), sort.as_deref(), inactive.as_deref(), None)
+    };
     let mut list = portal.account_list(&ctx, &domain, &view).await?;
     list.shown = portal.take_shown_password(&ctx, &list.domain);
     list.reset_links = portal.reset_links(&ctx, &list.domain).await?;

@@ -27,9 +27,10 @@
 --
 -- Costs on Prosody's thread: counting O(1); a page in username or activity
 -- order O(log n + page); an update O(n) memmove inside table.insert/remove
--- (C, about 0.1 ms at 100,000). A substring search scans the names (O(n),
--- about 5 ms at 100,000 accounts); its result is kept until the index
--- changes, so paging through the matches costs a page.
+-- (C: an insertion and a removal in the middle of 100,000 took 0.5 ms
+-- here). A substring search scans the names (O(n), 5 ms at 100,000 here);
+-- its result is kept until an account is added or removed, so paging
+-- through the matches costs a page. Memory: 219 bytes per account.
 
 local usermanager = require "core.usermanager";
 local lfs = require "lfs";

@@ -156,7 +156,15 @@ pub fn AccountsPage() -> impl IntoView {
     };
     let list = Resource::new(
         move || (domain(), view(), actions.version()),
-        |(domain, view, _)| domain_accounts(domain, view),
+        |(domain, view, _)| {
+            domain_accounts(
+                domain,
+                view.query,
+                view.page,
+                Some(view.order.as_str().to_owned()),
+                view.inactive_months.map(|m| m.to_string()),
+            )
+        },
     );
     view! {
         <PageTitle text=move || format!("{} — {}", domain(), l.t("accounts-title"))/>
