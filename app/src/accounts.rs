@@ -1,6 +1,10 @@
 //! XMPP accounts on hosted domains: shared types and server functions (the accounts console of a
 //! domain, and the provider admin's quick creation form).
 
+// A server function takes its form's fields one by one; the console's forms carry the list's
+// view (search, order, filter, page) besides their own fields.
+#![allow(clippy::too_many_arguments)]
+
 #[cfg(feature = "ssr")]
 use crate::context::RequestContext;
 use crate::error::AppError;
