@@ -350,7 +350,7 @@ async fn a_long_message_and_the_member_box_are_kept(s: &Site, web: &WebClient, l
     let trap = format!("</textarea><b id=\"injected\">&amp;{long}");
     let html = s
         .form_error(
-            &web,
+            web,
             "/request",
             "submit_hosting_request",
             &form(&[("message", &trap)]),
@@ -514,7 +514,7 @@ async fn marie_files_a_request_for_an_idn(s: &Site) -> Filed {
 async fn the_link_shows_the_request_unconfirmed(s: &Site, f: &Filed) {
     let b = s.backend();
     let Filed { marie, path, .. } = f;
-    let page = marie.get(&path).await;
+    let page = marie.get(path).await;
     assert_eq!(page.status, StatusCode::OK, "{b}");
     let text = main_text(&page.html);
     assert!(text.contains(IDN), "{b}: {text}");
@@ -551,7 +551,7 @@ async fn the_admins_see_it_unconfirmed(s: &Site, f: &Filed, admin: &WebClient) {
         queue.contains("No request here."),
         "{b}: nothing to review yet"
     );
-    let detail = main_text(&admin.get(&detail_path).await.html);
+    let detail = main_text(&admin.get(detail_path).await.html);
     assert!(detail.contains("has not confirmed"), "{b}: {detail}");
     assert!(!detail.contains("Reject the request"), "{b}");
 }
@@ -575,7 +575,7 @@ async fn confirming_queues_it_and_tells_the_admins(s: &Site, f: &Filed) {
         )
         .await;
     assert_eq!(location.as_deref(), Some(path.as_str()), "{b}");
-    let page = marie.get(&path).await;
+    let page = marie.get(path).await;
     let text = main_text(&page.html);
     assert!(text.contains("dans la file"), "{b}: {text}");
     assert_eq!(
@@ -629,7 +629,7 @@ async fn the_queue_lists_it_and_offers_the_decisions(s: &Site, f: &Filed, admin:
             .contains(r#"href="/admin/requests?status=to-review" aria-current="page""#),
         "{b}: the current tab"
     );
-    let detail = admin.get(&detail_path).await;
+    let detail = admin.get(detail_path).await;
     assert_eq!(detail.status, StatusCode::OK, "{b}");
     let text = main_text(&detail.html);
     for expected in [
@@ -660,8 +660,8 @@ async fn a_rejection_needs_a_reason(s: &Site, f: &Filed, admin: &WebClient) {
     } = f;
     let html = s
         .form_error(
-            &admin,
-            &detail_path,
+            admin,
+            detail_path,
             "reject_hosting_request",
             &[("id", &id.to_string()), ("reason", "  ")],
         )
@@ -674,8 +674,8 @@ async fn a_rejection_needs_a_reason(s: &Site, f: &Filed, admin: &WebClient) {
     let long = "y".repeat(MAX_REASON + 1);
     let html = s
         .form_error(
-            &admin,
-            &detail_path,
+            admin,
+            detail_path,
             "reject_hosting_request",
             &[("id", &id.to_string()), ("reason", &long)],
         )
@@ -702,7 +702,7 @@ async fn the_rejection_reaches_the_requester(
         detail_path, id, ..
     } = f;
     let reason = "Nous n’hébergeons que les domaines d’associations.";
-    let csrf = admin.get(&detail_path).await.csrf();
+    let csrf = admin.get(detail_path).await.csrf();
     let (_, location) = admin
         .post_form(
             "/api/reject_hosting_request",
@@ -760,8 +760,8 @@ async fn a_request_is_decided_once(
     assert_eq!(kind(approve), ErrorKind::AlreadyDecided, "{b}");
     let html = s
         .form_error(
-            &admin,
-            &detail_path,
+            admin,
+            detail_path,
             "reject_hosting_request",
             &[("id", &id.to_string()), ("reason", "again")],
         )
@@ -976,7 +976,7 @@ async fn a_bad_local_admin_is_refused_at_its_fields(s: &Site, admin: &WebClient)
     let b = s.backend();
     let html = s
         .form_error(
-            &admin,
+            admin,
             "/admin",
             "add_local_admin",
             &[("username", "second"), ("password", PASSWORD)],
@@ -990,7 +990,7 @@ async fn a_bad_local_admin_is_refused_at_its_fields(s: &Site, admin: &WebClient)
     assert!(tag(&html, "admin-username").contains(r#"value="second""#));
     let html = s
         .form_error(
-            &admin,
+            admin,
             "/admin",
             "add_local_admin",
             &[("username", "third"), ("password", "short")],
@@ -1022,7 +1022,7 @@ async fn another_admin_is_removed_but_not_oneself(s: &Site, admin: &WebClient) {
         .await;
     assert_eq!(kind(removed), ErrorKind::CannotRemoveAdmin, "{b}");
     let html = s
-        .form_error(&admin, "/admin", "remove_local_admin", &[("id", &me)])
+        .form_error(admin, "/admin", "remove_local_admin", &[("id", &me)])
         .await;
     assert!(
         main_text(&html).contains(&ErrorKind::CannotRemoveAdmin.message(Locale::En)),

@@ -255,14 +255,9 @@ fn keep_writing(
 
 /// Every row the writer had committed before `before` is in the portal's database.
 async fn assert_rows_kept(portal: &TestPortal, before: usize) {
-    let rows = server::audit::list(
-        &portal.state.db,
-        Some(DOMAIN),
-        Some("quota"),
-        1_000_000,
-    )
-    .await
-    .unwrap();
+    let rows = server::audit::list(&portal.state.db, Some(DOMAIN), Some("quota"), 1_000_000)
+        .await
+        .unwrap();
     let kept: std::collections::HashSet<String> = rows.into_iter().map(|e| e.target).collect();
     for i in 0..before {
         assert!(
