@@ -101,19 +101,50 @@ async fn the_portal_sends_a_queued_mail_at_once_with_both_parts(backend: Backend
     assert_eq!(smtp.mails_to(&address).len(), 1);
 }
 
-per_backend!(a_mail_waits_for_the_mail_server_and_is_delivered_once);
-async fn a_mail_waits_for_the_mail_server_and_is_delivered_once(backend: Backend) {
-    let name = backend.name();
+/// A mail queued for `PREFIX-BACKEND@example.test` while the mail server is stopped.
+struct Down {
+    smtp: SmtpServer,
+    db: Db,
+    mailer: Mailer,
+    wake: Notify,
+    address: String,
+    id: i64,
+    _dir: tempfile::TempDir,
+}
+
+async fn mail_while_down(backend: &Backend, prefix: &str) -> Down {
     let mut smtp = SmtpServer::start();
-    let (db, _, _dir) = fresh_db(&backend).await;
+    let (db, _, _dir) = fresh_db(backend).await;
     let mailer = Mailer::new(&settings(&smtp)).unwrap();
     let wake = Notify::new();
     smtp.stop();
-
-    let address = format!("down-{name}@example.test");
+    let address = format!("{prefix}-{}@example.test", backend.name());
     let id = outbox::send(&db, &wake, &invitation(&address))
         .await
         .unwrap();
+    Down {
+        smtp,
+        db,
+        mailer,
+        wake,
+        address,
+        id,
+        _dir,
+    }
+}
+
+per_backend!(a_mail_waits_for_the_mail_server_and_is_delivered_once);
+async fn a_mail_waits_for_the_mail_server_and_is_delivered_once(backend: Backend) {
+    let name = backend.name();
+    let Down {
+        mut smtp,
+        db,
+        mailer,
+        wake,
+        address,
+        id,
+        _dir,
+    } = mail_while_down(&backend, "down").await;
     assert_eq!(
         status(&db, id).await,
         MailStatus::Pending {
@@ -157,15 +188,15 @@ async fn a_mail_waits_for_the_mail_server_and_is_delivered_once(backend: Backend
 per_backend!(a_mail_fails_after_bounded_attempts_and_can_be_retried_by_hand);
 async fn a_mail_fails_after_bounded_attempts_and_can_be_retried_by_hand(backend: Backend) {
     let name = backend.name();
-    let mut smtp = SmtpServer::start();
-    let (db, _, _dir) = fresh_db(&backend).await;
-    let mailer = Mailer::new(&settings(&smtp)).unwrap();
-    let wake = Notify::new();
-    smtp.stop();
-    let address = format!("failed-{name}@example.test");
-    let id = outbox::send(&db, &wake, &invitation(&address))
-        .await
-        .unwrap();
+    let Down {
+        mut smtp,
+        db,
+        mailer,
+        wake,
+        address,
+        id,
+        _dir,
+    } = mail_while_down(&backend, "failed").await;
 
     for _ in 0..MAX_ATTEMPTS {
         skip_backoff(&db).await;
