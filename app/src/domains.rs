@@ -56,13 +56,32 @@ crate::text_enum! {
     }
 }
 
+crate::text_enum! {
+    /// Where a change that has not reached the XMPP server stands.
+    pub enum ChangeState("change state"), label "change-state-" {
+        /// Waiting for its first attempt or its next one.
+        Queued = "queued",
+        /// Being pushed now.
+        Running = "running",
+        /// Given up (the server refused it for good); waits for a retry by hand.
+        Failed = "failed",
+    }
+}
+
 /// A change saved in the portal that has not reached the XMPP server yet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingChange {
+    /// Its job, for a retry by hand.
+    pub id: i64,
     pub kind: ChangeKind,
     pub target: String,
+    pub state: ChangeState,
+    /// Attempts that did not land.
     pub attempts: i64,
+    /// Empty until an attempt fails.
     pub last_error: String,
+    /// Unix seconds, for a queued change.
+    pub next_attempt_at: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,6 +146,16 @@ pub async fn set_quota(csrf: String, domain: String, quota: String) -> Result<()
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
     let quota = parse_quota(&quota).map_err(|e| e.keeping(&[("quota", &quota)]))?;
     portal.set_quota(&ctx, &domain, quota).await?;
+    leptos_axum::redirect(&format!("/domains/{domain}"));
+    Ok(())
+}
+
+/// Pushes a change of the domain that is waiting (or was given up) now, instead of at its next
+/// attempt.
+#[server(prefix = "/api", endpoint = "retry_change")]
+pub async fn retry_change(csrf: String, domain: String, id: i64) -> Result<(), AppError> {
+    let (portal, ctx) = crate::backend::checked_request(&csrf)?;
+    portal.retry_change(&ctx, &domain, id).await?;
     leptos_axum::redirect(&format!("/domains/{domain}"));
     Ok(())
 }
@@ -219,6 +248,15 @@ pub trait DomainsBackend {
         jid: &str,
     ) -> Result<(), AppError>;
 
+    /// Owners and provider admins; a change that landed meanwhile, or is not the domain's, is
+    /// left as it is (the page then shows where it stands).
+    async fn retry_change(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        id: i64,
+    ) -> Result<(), AppError>;
+
     /// Provider admins only.
     async fn set_quota(
         &self,
@@ -260,7 +298,9 @@ mod tests {
                     .map(|m| m.explanation(Locale::Fr)),
             )
             .chain(ChangeKind::ALL.into_iter().map(|k| k.label(Locale::Fr)))
-            .chain(ChangeKind::ALL.into_iter().map(|k| k.label(Locale::En)));
+            .chain(ChangeKind::ALL.into_iter().map(|k| k.label(Locale::En)))
+            .chain(ChangeState::ALL.into_iter().map(|k| k.label(Locale::Fr)))
+            .chain(ChangeState::ALL.into_iter().map(|k| k.label(Locale::En)));
         for label in labels {
             // A missing Fluent message comes back as its own key.
             assert!(

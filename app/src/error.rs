@@ -51,7 +51,7 @@ pub enum ErrorKind {
     XmppRefused,
     /// No usable invitation has this token (unknown, revoked, used up or expired: never says
     /// which).
-    InviteNotFound,
+    InvitationNotFound,
     /// No usable reset link has this token.
     ResetLinkNotFound,
     InvalidMaxUses {
@@ -200,7 +200,7 @@ impl ErrorKind {
             ErrorKind::ServiceAccount => locale.t("error-service-account"),
             ErrorKind::XmppUnavailable => locale.t("error-xmpp-unavailable"),
             ErrorKind::XmppRefused => locale.t("error-xmpp-refused"),
-            ErrorKind::InviteNotFound => locale.t("error-invite-not-found"),
+            ErrorKind::InvitationNotFound => locale.t("error-invitation-not-found"),
             ErrorKind::ResetLinkNotFound => locale.t("error-reset-link-not-found"),
             ErrorKind::InvalidMaxUses { max } => {
                 locale.t_with("error-invalid-max-uses", &[("max", max.to_string())])
@@ -328,7 +328,7 @@ mod tests {
             ErrorKind::ServiceAccount,
             ErrorKind::XmppUnavailable,
             ErrorKind::XmppRefused,
-            ErrorKind::InviteNotFound,
+            ErrorKind::InvitationNotFound,
             ErrorKind::ResetLinkNotFound,
             ErrorKind::InvalidMaxUses { max: 1000 },
             ErrorKind::FixedUsernameMultiUse,

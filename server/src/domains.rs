@@ -2,7 +2,7 @@
 
 use crate::db::Db;
 use app::{
-    domains::{ChangeKind, DomainSummary, PendingChange, RegistrationMode},
+    domains::{ChangeKind, ChangeState, DomainSummary, PendingChange, RegistrationMode},
     provider::DomainStatus,
 };
 use xmpp_parsers::jid::DomainPart;
@@ -168,10 +168,13 @@ pub async fn pending(db: &Db, name: &str) -> Result<Vec<PendingChange>, sqlx::Er
         // A domain's jobs are its changes for Prosody; the kinds share their names.
         .filter_map(|job| {
             Some(PendingChange {
+                id: job.id,
                 kind: ChangeKind::parse(job.kind.as_str())?,
                 target: job.target,
+                state: ChangeState::parse(job.state.as_str())?,
                 attempts: job.attempts,
                 last_error: job.last_error,
+                next_attempt_at: job.next_attempt_at,
             })
         })
         .collect())

@@ -48,7 +48,7 @@ fn xmpp_kind(subject: Subject, err: &XmppError) -> Option<ErrorKind> {
         (_, X::InvalidJid(_) | X::InvalidUsername(_)) => ErrorKind::InvalidUsername,
         (_, X::WrongHost | X::HostNotFound | X::NotAllowed) => ErrorKind::UnknownDomain,
         (_, X::PasswordRejected(_)) => ErrorKind::PasswordRejected,
-        (_, X::InvitationInvalid) => ErrorKind::InviteNotFound,
+        (_, X::InvitationInvalid) => ErrorKind::InvitationNotFound,
         (_, X::UsernameNotInvited) => ErrorKind::UsernameNotInvited,
         (_, X::RegistrationClosed) => ErrorKind::RegistrationClosed,
         (_, X::ContactNotFound(_)) => ErrorKind::ContactNotHosted,
@@ -117,7 +117,7 @@ mod tests {
             (
                 redemption,
                 XmppError::InvitationInvalid,
-                ErrorKind::InviteNotFound,
+                ErrorKind::InvitationNotFound,
             ),
             (
                 HostCheck,

@@ -537,6 +537,16 @@ pub fn unix_now() -> i64 {
         .as_secs() as i64
 }
 
+/// Waits until Prosody's clock has passed the second `t`. Lua's `os.time()` reads the kernel's
+/// coarse clock, which may still show the old second for a few milliseconds after ours has
+/// turned: hence the margin, without which "later than `t`" can still be stamped `t`.
+pub async fn wait_past_second(t: i64) {
+    while unix_now() <= t {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+}
+
 /// Whether `jid` can log in with `password`: a real SASL exchange on a
 /// short-lived connection. A wrong password answers `false` at once; an
 /// unreachable or silent server `false` after at most 5 s.

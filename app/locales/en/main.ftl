@@ -46,7 +46,7 @@ error-account-exists = This account already exists.
 error-unknown-domain = This domain is not hosted here.
 error-xmpp-unavailable = The XMPP server cannot be reached right now. Nothing was changed; please try again in a moment.
 error-xmpp-refused = The XMPP server refused this change.
-error-invite-not-found = This invitation cannot be used: it may have expired, been used already or been withdrawn. Ask the person who invited you for a new one.
+error-invitation-not-found = This invitation cannot be used: it may have expired, been used already or been withdrawn. Ask the person who invited you for a new one.
 error-reset-link-not-found = This link cannot be used: it may have expired or been used already. Ask the administrator of your domain for a new one.
 error-invalid-max-uses = Enter a number of uses between 1 and { $max }.
 error-fixed-username-multi-use = A fixed username only works with a single-use invitation.
@@ -151,6 +151,16 @@ change-lock = lock or unlock of
 change-revoke-invite = withdrawal of invitation
 change-provision-host = setting up the domain on the XMPP server
 change-suspension = suspension or resumption of the domain
+change-state-queued = waiting
+change-state-running = being applied
+change-state-failed = given up
+domain-change-retrying = { $attempts ->
+    [one] One attempt failed; next one { $date }. Last error: { $error }
+   *[other] { $attempts } attempts failed; next one { $date }. Last error: { $error }
+}
+domain-change-failed = The XMPP server refused this change: { $error }. Once the cause is fixed, retry it.
+domain-change-retry = Retry now
+domain-change-retry-label = Retry now: { $change }
 login-username-hint = Your XMPP address (name@example.org) and its password, or your provider administrator name.
 login-error-unavailable = The XMPP server cannot be reached right now, so your password cannot be checked. Please try again in a moment.
 home-my-account = My account

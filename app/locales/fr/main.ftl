@@ -46,7 +46,7 @@ error-account-exists = Ce compte existe déjà.
 error-unknown-domain = Ce domaine n’est pas hébergé ici.
 error-xmpp-unavailable = Le serveur XMPP est injoignable pour le moment. Rien n’a été modifié ; réessayez dans un instant.
 error-xmpp-refused = Le serveur XMPP a refusé cette modification.
-error-invite-not-found = Cette invitation ne peut pas être utilisée : elle a peut-être expiré, déjà servi ou été retirée. Demandez-en une nouvelle à la personne qui vous a invité·e.
+error-invitation-not-found = Cette invitation ne peut pas être utilisée : elle a peut-être expiré, déjà servi ou été retirée. Demandez-en une nouvelle à la personne qui vous a invité·e.
 error-reset-link-not-found = Ce lien ne peut pas être utilisé : il a peut-être expiré ou déjà servi. Demandez-en un nouveau à l’administrateur de votre domaine.
 error-invalid-max-uses = Indiquez un nombre d’utilisations entre 1 et { $max }.
 error-fixed-username-multi-use = Un nom d’utilisateur imposé ne fonctionne qu’avec une invitation à usage unique.
@@ -151,6 +151,16 @@ change-lock = blocage ou déblocage de
 change-revoke-invite = retrait de l’invitation
 change-provision-host = mise en place du domaine sur le serveur XMPP
 change-suspension = suspension ou rétablissement du domaine
+change-state-queued = en attente
+change-state-running = en cours
+change-state-failed = abandonné
+domain-change-retrying = { $attempts ->
+    [one] Une tentative a échoué ; prochaine le { $date }. Dernière erreur : { $error }
+   *[other] { $attempts } tentatives ont échoué ; prochaine le { $date }. Dernière erreur : { $error }
+}
+domain-change-failed = Le serveur XMPP a refusé ce changement : { $error }. Une fois la cause corrigée, relancez-le.
+domain-change-retry = Réessayer maintenant
+domain-change-retry-label = Réessayer maintenant : { $change }
 login-username-hint = Votre adresse XMPP (nom@exemple.org) et son mot de passe, ou votre nom d’administrateur de l’hébergeur.
 login-error-unavailable = Le serveur XMPP est injoignable pour le moment, votre mot de passe ne peut pas être vérifié. Réessayez dans un instant.
 home-my-account = Mon compte

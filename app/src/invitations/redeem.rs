@@ -41,7 +41,7 @@ pub enum UsernameCheck {
     Unknown,
 }
 
-/// The landing page's content, or `InviteNotFound` for any token that cannot be used, whatever
+/// The landing page's content, or `InvitationNotFound` for any token that cannot be used, whatever
 /// the reason.
 #[server(prefix = "/api", endpoint = "invite_landing")]
 pub async fn invitation_landing(token: String) -> Result<Landing, AppError> {

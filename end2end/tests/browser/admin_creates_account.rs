@@ -11,7 +11,8 @@ use domaine_tests::{
     prosody::{can_login, Prosody},
 };
 use end2end::{
-    assert_site_is_current, ensure, js_string, with_browser, BrowserConfig, Tab, TestResult,
+    assert_site_is_current, ensure, js_string, with_browser, BrowserConfig, Failure, Tab,
+    TestResult,
 };
 
 const ADMIN: &str = "admin";
@@ -52,9 +53,24 @@ async fn fill_account_form(tab: &Tab, username: &str, password: &str) -> TestRes
     Ok(())
 }
 
-async fn wait_for_created(tab: &Tab, jid: &str) -> TestResult {
+/// Creates `jid` through the admin page's form; whether that happened without a page load
+/// (which would lose a marker set on the page before).
+async fn create_account(
+    tab: &Tab,
+    username: &str,
+    password: &str,
+    jid: &str,
+) -> Result<bool, Failure> {
+    tab.js("window.__e2eMarker = 'same page';", vec![]).await?;
+    fill_account_form(tab, username, password).await?;
+    tab.click("form[action$='/api/create_account'] button[type=submit]")
+        .await?;
     tab.wait_for_status(&format!("The account {jid} was created."))
-        .await
+        .await?;
+    let same_page = tab
+        .js("return window.__e2eMarker === 'same page';", vec![])
+        .await?;
+    Ok(same_page == true)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -75,17 +91,9 @@ async fn with_javascript_the_admin_creates_an_account_without_a_page_load() {
             log_in(&tab).await?;
             tab.wait_until_form_hydrated(CREATE_ACCOUNT).await?;
 
-            // A full page load would lose this; the hydrated form must not cause one.
-            tab.js("window.__e2eMarker = 'same page';", vec![]).await?;
-            fill_account_form(&tab, "alice", password).await?;
-            tab.click("form[action$='/api/create_account'] button[type=submit]")
-                .await?;
-            wait_for_created(&tab, &jid).await?;
-            let same_page = tab
-                .js("return window.__e2eMarker === 'same page';", vec![])
-                .await?;
+            // The hydrated form must not cause a full page load.
             ensure!(
-                same_page == true,
+                create_account(&tab, "alice", password, &jid).await?,
                 "the account was created through a page load, not the hydrated form"
             );
             ensure!(
@@ -140,16 +148,10 @@ async fn without_javascript_the_admin_creates_an_account_all_the_same() {
             !tab.page_scripts_run().await?,
             "the page's scripts run: JavaScript is not off"
         );
-        // The submission loads a new page, which does not have this.
-        tab.js("window.__e2eMarker = 'same page';", vec![]).await?;
-        fill_account_form(&tab, "bob", password).await?;
-        tab.click("form[action$='/api/create_account'] button[type=submit]")
-            .await?;
-        wait_for_created(&tab, &jid).await?;
-        let same_page = tab
-            .js("return window.__e2eMarker === 'same page';", vec![])
-            .await?;
-        ensure!(same_page == false, "no new page was loaded");
+        ensure!(
+            !create_account(&tab, "bob", password, &jid).await?,
+            "no new page was loaded"
+        );
         ensure!(
             can_login(c2s, &bare_jid(&jid), password).await,
             "the new account logs in to Prosody"

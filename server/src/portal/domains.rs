@@ -1,5 +1,11 @@
 use super::{internal, managed_domain, record_done, require_provider_admin, PortalService};
-use crate::{audit, domains, errors::Subject, jobs::Kind, xmpp::BareJid};
+use crate::{
+    audit, domains,
+    errors::Subject,
+    jobs::{self, Kind, Lane},
+    reconcile,
+    xmpp::BareJid,
+};
 use app::{
     audit::{AuditAction, AuditEntry},
     context::RequestContext,
@@ -98,6 +104,24 @@ impl DomainsBackend for PortalService {
             return Err(ErrorKind::LastOwner.into());
         }
         record_done(&self.0, ctx, &row.name, AuditAction::RemoveOwner, jid).await
+    }
+
+    async fn retry_change(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        id: i64,
+    ) -> Result<(), AppError> {
+        let row = managed_domain(&self.0, ctx, domain).await?;
+        let db = &self.0.db;
+        let ours = jobs::status(db, id)
+            .await
+            .map_err(internal)?
+            .is_some_and(|job| job.domain == row.name && job.kind.lane() == Lane::Prosody);
+        if ours && jobs::retry(db, &self.0.clock, id).await.map_err(internal)? {
+            reconcile::push_now(&self.0, id).await.map_err(internal)?;
+        }
+        Ok(())
     }
 
     async fn set_quota(

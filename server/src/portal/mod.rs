@@ -97,7 +97,7 @@ impl PortalService {
     }
 }
 
-/// Logs a change that is complete once the database has it.
+/// Logs a change of `domain` that is complete once the database has it.
 async fn record_done(
     state: &AppState,
     ctx: &RequestContext,
@@ -105,11 +105,23 @@ async fn record_done(
     action: AuditAction,
     target: &str,
 ) -> Result<(), AppError> {
+    record_done_in(state, ctx, Some(domain), action, target).await
+}
+
+/// Logs a change that is complete once the database has it: of a domain, or of the whole
+/// portal (`None`).
+async fn record_done_in(
+    state: &AppState,
+    ctx: &RequestContext,
+    domain: Option<&str>,
+    action: AuditAction,
+    target: &str,
+) -> Result<(), AppError> {
     audit::record(
         &state.db,
         audit::Change {
             actor: &actor(ctx),
-            domain: Some(domain),
+            domain,
             action,
             target,
             outcome: Outcome::Done,

@@ -11,6 +11,18 @@ use app::{
     own_account::OwnAccountBackend,
 };
 
+impl PortalService {
+    /// Logs a change a user made to their own account.
+    async fn record_own(
+        &self,
+        ctx: &RequestContext,
+        jid: &BareJid,
+        action: AuditAction,
+    ) -> Result<(), AppError> {
+        record_done(&self.0, ctx, jid.domain().as_str(), action, jid.as_str()).await
+    }
+}
+
 /// The logged-in user's own XMPP account.
 fn own_jid(ctx: &RequestContext) -> Result<BareJid, AppError> {
     let jid = ctx
@@ -49,14 +61,8 @@ impl OwnAccountBackend for PortalService {
             .change_password(&jid, new_password)
             .await
             .map_err(|e| Subject::General.error(e))?;
-        record_done(
-            &self.0,
-            ctx,
-            jid.domain().as_str(),
-            AuditAction::ChangeOwnPassword,
-            jid.as_str(),
-        )
-        .await
+        self.record_own(ctx, &jid, AuditAction::ChangeOwnPassword)
+            .await
     }
 
     async fn end_own_sessions(&self, ctx: &RequestContext) -> Result<(), AppError> {
@@ -66,14 +72,8 @@ impl OwnAccountBackend for PortalService {
             .end_sessions(std::slice::from_ref(&jid))
             .await
             .map_err(|e| Subject::General.error(e))?;
-        record_done(
-            &self.0,
-            ctx,
-            jid.domain().as_str(),
-            AuditAction::EndOwnSessions,
-            jid.as_str(),
-        )
-        .await
+        self.record_own(ctx, &jid, AuditAction::EndOwnSessions)
+            .await
     }
 
     async fn delete_own_account(
@@ -94,14 +94,8 @@ impl OwnAccountBackend for PortalService {
         if !outcome.failed.is_empty() {
             return Err(ErrorKind::XmppRefused.into());
         }
-        record_done(
-            &self.0,
-            ctx,
-            jid.domain().as_str(),
-            AuditAction::DeleteOwnAccount,
-            jid.as_str(),
-        )
-        .await?;
+        self.record_own(ctx, &jid, AuditAction::DeleteOwnAccount)
+            .await?;
         // The portal session of a deleted account must not outlive it.
         crate::auth::sessions::close_all_of(&self.0.db, jid.as_str())
             .await

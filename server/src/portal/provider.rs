@@ -1,15 +1,14 @@
 //! The provider admins' console: every domain at a glance, suspending and resuming a domain
 //! (through the reconciler, so it lands even if Prosody is down), and the provider admins.
 
-use super::{actor, internal, require_provider_admin, PortalService};
+use super::{internal, record_done_in, require_provider_admin, PortalService};
 use crate::{
-    audit,
     auth::admins::{self, AdminError},
     domains,
     jobs::Kind,
 };
 use app::{
-    audit::{AuditAction, Outcome},
+    audit::AuditAction,
     context::{Principal, RequestContext},
     error::{AppError, ErrorKind},
     provider::{AdminsView, DomainStatus, LocalAdmin, ProviderBackend, ProviderDomainRow},
@@ -20,29 +19,6 @@ const SUSPEND: AuditAction = AuditAction::SuspendDomain;
 const RESUME: AuditAction = AuditAction::ResumeDomain;
 const ADD_ADMIN: AuditAction = AuditAction::AddProviderAdmin;
 const REMOVE_ADMIN: AuditAction = AuditAction::RemoveProviderAdmin;
-
-impl PortalService {
-    async fn record_global(
-        &self,
-        ctx: &RequestContext,
-        action: AuditAction,
-        target: &str,
-    ) -> Result<(), AppError> {
-        audit::record(
-            &self.0.db,
-            audit::Change {
-                actor: &actor(ctx),
-                domain: None,
-                action,
-                target,
-                outcome: Outcome::Done,
-                detail: "",
-            },
-        )
-        .await
-        .map_err(internal)
-    }
-}
 
 #[async_trait::async_trait]
 impl ProviderBackend for PortalService {
@@ -135,7 +111,7 @@ impl ProviderBackend for PortalService {
         require_provider_admin(ctx)?;
         let min = self.0.config.accounts.min_password_length;
         match admins::create(&self.0.db, username, password, min).await {
-            Ok(_) => self.record_global(ctx, ADD_ADMIN, username).await,
+            Ok(_) => record_done_in(&self.0, ctx, None, ADD_ADMIN, username).await,
             Err(AdminError::Exists(_)) => Err(ErrorKind::AdminExists.into()),
             Err(AdminError::InvalidUsername) => Err(ErrorKind::InvalidUsername.into()),
             Err(AdminError::PasswordTooShort(min)) => {
@@ -158,6 +134,6 @@ impl ProviderBackend for PortalService {
             return Err(ErrorKind::CannotRemoveAdmin.into());
         }
         admins::remove(&self.0.db, id).await.map_err(internal)?;
-        self.record_global(ctx, REMOVE_ADMIN, username).await
+        record_done_in(&self.0, ctx, None, REMOVE_ADMIN, username).await
     }
 }

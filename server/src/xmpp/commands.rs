@@ -79,16 +79,8 @@ impl AdminClient {
     }
 
     pub async fn add_user(&self, jid: &BareJid, password: &str) -> Result<(), XmppError> {
-        let host = user_host(jid)?;
-        // Prosody "creates" an account without a password that nobody can use.
-        if password.is_empty() {
-            return Err(XmppError::PasswordRejected("empty password".into()));
-        }
-        let fields = vec![
-            field("accountjid", [jid.as_str()]),
-            field("password", [password]),
-            field("password-verify", [password]),
-        ];
+        let (host, mut fields) = account_and_password(jid, password)?;
+        fields.push(field("password-verify", [password]));
         self.execute(host, node::ADD_USER, fields).await?;
         Ok(())
     }
@@ -107,14 +99,7 @@ impl AdminClient {
 
     /// Changes the password; Prosody also closes the account's live sessions.
     pub async fn change_password(&self, jid: &BareJid, password: &str) -> Result<(), XmppError> {
-        let host = user_host(jid)?;
-        if password.is_empty() {
-            return Err(XmppError::PasswordRejected("empty password".into()));
-        }
-        let fields = vec![
-            field("accountjid", [jid.as_str()]),
-            field("password", [password]),
-        ];
+        let (host, fields) = account_and_password(jid, password)?;
         self.execute(host, node::CHANGE_USER_PASSWORD, fields)
             .await?;
         Ok(())
@@ -185,6 +170,20 @@ fn user_host(jid: &BareJid) -> Result<Jid, XmppError> {
         return Err(XmppError::InvalidJid(jid.to_string()));
     }
     Ok(host_jid(jid.domain()))
+}
+
+/// The host to send a password for `jid` to, with the fields naming both. An empty password
+/// is refused here: Prosody would "create" an account without one that nobody can use.
+fn account_and_password(jid: &BareJid, password: &str) -> Result<(Jid, Vec<FormField>), XmppError> {
+    let host = user_host(jid)?;
+    if password.is_empty() {
+        return Err(XmppError::PasswordRejected("empty password".into()));
+    }
+    let fields = vec![
+        field("accountjid", [jid.as_str()]),
+        field("password", [password]),
+    ];
+    Ok((host, fields))
 }
 
 /// Prosody answers with a note listing the accounts under "...successfully

@@ -3,11 +3,9 @@
 //! redeemed in-app (XEP-0401 preauth + XEP-0077) and through the portal's
 //! redeem command, limits, revocation, expiry, usage, contacts, races.
 
-use std::time::Duration;
-
 use domaine_tests::prosody::{
     bare_jid as jid, can_login, register_in_band, register_in_band_with_text, unix_now,
-    InBandStream, Prosody, Session, StanzaRefusal,
+    wait_past_second, InBandStream, Prosody, Session, StanzaRefusal,
 };
 use futures::future::join_all;
 use server::xmpp::{
@@ -488,9 +486,7 @@ async fn expired_invitation_is_refused_and_reported() {
     let expires_at = unix_now() + 1;
     let short = create(&client, &spec_expiring(1, expires_at)).await;
     let mut app = app_with_token(&prosody, &short.token).await;
-    while unix_now() <= expires_at {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_past_second(expires_at).await;
     assert_eq!(
         app_registers(&mut app, "sam").await,
         Err(invalid_invitation())

@@ -446,12 +446,12 @@ async fn an_invitation_is_withdrawn_and_its_link_stops_working(backend: Backend)
         .owner
         .server_fn("invite_landing", &[("token", &token)])
         .await;
-    assert_eq!(kind(landing), ErrorKind::InviteNotFound, "{b}");
+    assert_eq!(kind(landing), ErrorKind::InvitationNotFound, "{b}");
 
     // An invitation that does not exist here.
     assert_eq!(
         kind(s.call("revoke_invite", &[("id", "999999")]).await),
-        ErrorKind::InviteNotFound
+        ErrorKind::InvitationNotFound
     );
 }
 

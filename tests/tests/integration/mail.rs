@@ -133,103 +133,104 @@ async fn mail_while_down(backend: &Backend, prefix: &str) -> Down {
     }
 }
 
+impl Down {
+    async fn status(&self) -> MailStatus {
+        status(&self.db, self.id).await
+    }
+
+    /// Runs the due mails once; how many were sent.
+    async fn run_due(&self) -> usize {
+        outbox::run_due(&self.db, &self.mailer).await.unwrap()
+    }
+
+    /// Whether a retry by hand queued the mail again.
+    async fn retry(&self) -> bool {
+        outbox::retry(&self.db, &self.wake, self.id).await.unwrap()
+    }
+}
+
 per_backend!(a_mail_waits_for_the_mail_server_and_is_delivered_once);
 async fn a_mail_waits_for_the_mail_server_and_is_delivered_once(backend: Backend) {
     let name = backend.name();
-    let Down {
-        mut smtp,
-        db,
-        mailer,
-        wake,
-        address,
-        id,
-        _dir,
-    } = mail_while_down(&backend, "down").await;
+    let mut down = mail_while_down(&backend, "down").await;
     assert_eq!(
-        status(&db, id).await,
+        down.status().await,
         MailStatus::Pending {
             attempts: 0,
             last_error: None
         }
     );
-    assert_eq!(outbox::run_due(&db, &mailer).await.unwrap(), 0);
+    assert_eq!(down.run_due().await, 0);
     let MailStatus::Pending {
         attempts: 1,
         last_error: Some(error),
-    } = status(&db, id).await
+    } = down.status().await
     else {
-        panic!("{name}: {:?}", status(&db, id).await);
+        panic!("{name}: {:?}", down.status().await);
     };
     assert!(error.contains("refused"), "{name}: {error}");
 
     // Backing off: the next run does not try again at once, even with the server back.
-    smtp.start_again();
-    assert_eq!(outbox::run_due(&db, &mailer).await.unwrap(), 0);
+    down.smtp.start_again();
+    assert_eq!(down.run_due().await, 0);
     assert!(matches!(
-        status(&db, id).await,
+        down.status().await,
         MailStatus::Pending { attempts: 1, .. }
     ));
-    assert!(smtp.received().is_empty());
+    assert!(down.smtp.received().is_empty());
 
     // Retried by hand: sent now, once.
-    assert!(outbox::retry(&db, &wake, id).await.unwrap());
-    assert_eq!(outbox::run_due(&db, &mailer).await.unwrap(), 1);
-    assert!(matches!(status(&db, id).await, MailStatus::Sent { .. }));
-    assert_eq!(smtp.mails_to(&address).len(), 1);
-    skip_backoff(&db).await;
-    assert_eq!(outbox::run_due(&db, &mailer).await.unwrap(), 0);
-    assert!(
-        !outbox::retry(&db, &wake, id).await.unwrap(),
-        "already sent"
+    assert!(down.retry().await);
+    assert_eq!(down.run_due().await, 1);
+    assert!(matches!(down.status().await, MailStatus::Sent { .. }));
+    assert_eq!(down.smtp.mails_to(&down.address).len(), 1);
+    skip_backoff(&down.db).await;
+    assert_eq!(down.run_due().await, 0);
+    assert!(!down.retry().await, "already sent");
+    assert_eq!(
+        down.smtp.received().len(),
+        1,
+        "{name}: delivered exactly once"
     );
-    assert_eq!(smtp.received().len(), 1, "{name}: delivered exactly once");
 }
 
 per_backend!(a_mail_fails_after_bounded_attempts_and_can_be_retried_by_hand);
 async fn a_mail_fails_after_bounded_attempts_and_can_be_retried_by_hand(backend: Backend) {
     let name = backend.name();
-    let Down {
-        mut smtp,
-        db,
-        mailer,
-        wake,
-        address,
-        id,
-        _dir,
-    } = mail_while_down(&backend, "failed").await;
+    let mut down = mail_while_down(&backend, "failed").await;
 
     for _ in 0..MAX_ATTEMPTS {
-        skip_backoff(&db).await;
-        assert_eq!(outbox::run_due(&db, &mailer).await.unwrap(), 0);
+        skip_backoff(&down.db).await;
+        assert_eq!(down.run_due().await, 0);
     }
     let MailStatus::Failed {
         attempts,
         last_error,
-    } = status(&db, id).await
+    } = down.status().await
     else {
-        panic!("{name}: {:?}", status(&db, id).await);
+        panic!("{name}: {:?}", down.status().await);
     };
     assert_eq!(attempts, MAX_ATTEMPTS);
     assert!(last_error.contains("refused"), "{last_error}");
 
     // Failed mails are left alone, even when the server is back...
-    smtp.start_again();
-    skip_backoff(&db).await;
-    assert_eq!(outbox::run_due(&db, &mailer).await.unwrap(), 0);
-    assert!(smtp.received().is_empty());
+    down.smtp.start_again();
+    skip_backoff(&down.db).await;
+    assert_eq!(down.run_due().await, 0);
+    assert!(down.smtp.received().is_empty());
 
     // ...until retried by hand, which starts afresh and keeps the error visible meanwhile.
-    assert!(outbox::retry(&db, &wake, id).await.unwrap());
+    assert!(down.retry().await);
     assert_eq!(
-        status(&db, id).await,
+        down.status().await,
         MailStatus::Pending {
             attempts: 0,
             last_error: Some(last_error)
         }
     );
-    assert_eq!(outbox::run_due(&db, &mailer).await.unwrap(), 1);
-    assert!(matches!(status(&db, id).await, MailStatus::Sent { .. }));
-    assert_eq!(smtp.mails_to(&address).len(), 1, "{name}");
+    assert_eq!(down.run_due().await, 1);
+    assert!(matches!(down.status().await, MailStatus::Sent { .. }));
+    assert_eq!(down.smtp.mails_to(&down.address).len(), 1, "{name}");
 }
 
 per_backend!(two_instances_on_one_database_send_each_mail_once);

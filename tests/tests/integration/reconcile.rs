@@ -4,7 +4,7 @@
 //! pending change at the same time, and the change lands once Prosody is back.
 
 use app::audit::Outcome;
-use domaine_tests::{database::Backend, per_backend, portal::TestPortal, prosody::Prosody};
+use domaine_tests::{database::Backend, page, per_backend, portal::TestPortal, prosody::Prosody};
 use server::{
     audit,
     db::Db,
@@ -253,4 +253,125 @@ async fn a_job_backs_off_gives_up_is_retried_and_keeps_a_newer_version(backend: 
         .await
         .unwrap()
         .is_empty());
+}
+
+per_backend!(the_dashboard_shows_a_waiting_change_and_retries_it_by_hand);
+async fn the_dashboard_shows_a_waiting_change_and_retries_it_by_hand(backend: Backend) {
+    let mut prosody = Prosody::start(&[DOMAIN]);
+    let portal = TestPortal::start(&prosody, &backend).await;
+    let b = backend.name();
+    let db = portal.state.db.clone();
+    let web = portal
+        .admin_web("admin", "correct horse battery", "en")
+        .await;
+    let dashboard = format!("/domains/{DOMAIN}");
+    let csrf = web.get(&dashboard).await.csrf();
+
+    prosody.stop();
+    wait_until("the portal sees Prosody gone", async || {
+        !portal.state.xmpp.is_connected()
+    })
+    .await;
+    let (status, _) = web
+        .post_form(
+            "/api/set_registration_mode",
+            &[("csrf", &csrf), ("domain", DOMAIN), ("mode", "closed")],
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::FOUND, "{b}");
+    // The worker waits for Prosody; an attempt made anyway fails.
+    assert_eq!(reconcile::run_due(&portal.state).await.unwrap(), 0);
+    assert_eq!(attempts(&portal).await, 1, "{b}");
+    // Its next attempt far away, so that only the button can push it once Prosody is back.
+    sqlx::query("UPDATE jobs SET next_attempt_at = $1 WHERE domain = $2")
+        .bind(i64::MAX / 2)
+        .bind(DOMAIN)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+
+    let retry_button = |html: &str| html.contains(r#"name="id""#) && html.contains("Retry now");
+    let html = web.get(&dashboard).await.html;
+    let item = page::marked(&html, "data-change", "registration-mode");
+    assert!(
+        item.len() == 1 && item[0].contains(r#"data-state="queued""#),
+        "{b}: {item:?}"
+    );
+    assert!(html.contains("attempt failed; next one"), "{b}");
+    assert!(retry_button(&html), "{b}: a failed attempt can be retried");
+
+    // Given up (as a refusal for good would leave it): said so, still retryable.
+    sqlx::query("UPDATE jobs SET state = 'failed' WHERE domain = $1")
+        .bind(DOMAIN)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let html = web.get(&dashboard).await.html;
+    let item = page::marked(&html, "data-change", "registration-mode");
+    assert!(
+        item.len() == 1 && item[0].contains(r#"data-state="failed""#),
+        "{b}: {item:?}"
+    );
+    assert!(html.contains("The XMPP server refused this change"), "{b}");
+    assert!(retry_button(&html), "{b}");
+
+    prosody.start_again();
+    wait_until("the portal is back on Prosody", async || {
+        portal.state.xmpp.is_connected()
+    })
+    .await;
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM jobs WHERE domain = $1")
+        .bind(DOMAIN)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    // Another domain's change, or a made-up one, is nobody's to retry here.
+    let (status, _) = web
+        .post_form(
+            "/api/retry_change",
+            &[
+                ("csrf", &csrf),
+                ("domain", DOMAIN),
+                ("id", &(id + 1000).to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::FOUND, "{b}");
+    assert_eq!(
+        server::domains::pending(&db, DOMAIN).await.unwrap().len(),
+        1
+    );
+
+    let (status, location) = web
+        .post_form(
+            "/api/retry_change",
+            &[("csrf", &csrf), ("domain", DOMAIN), ("id", &id.to_string())],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (reqwest::StatusCode::FOUND, Some(dashboard.as_str())),
+        "{b}"
+    );
+    // Pushed by the request itself: landed before the redirect.
+    assert!(
+        server::domains::pending(&db, DOMAIN)
+            .await
+            .unwrap()
+            .is_empty(),
+        "{b}"
+    );
+    let host = xmpp_parsers::jid::DomainPart::new(DOMAIN).unwrap();
+    assert_eq!(
+        portal.state.xmpp.registration_mode(&host).await.unwrap(),
+        RegistrationMode::Closed,
+        "{b}"
+    );
+    let entry = audit::list(&db, Some(DOMAIN), None, 10).await.unwrap();
+    let entry = entry
+        .iter()
+        .find(|e| e.action.as_str() == "registration-mode")
+        .unwrap();
+    assert_eq!(entry.outcome, Outcome::Done, "{b}: the audit log follows");
+    assert!(!web.get(&dashboard).await.html.contains("Retry now"), "{b}");
 }

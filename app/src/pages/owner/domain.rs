@@ -12,8 +12,8 @@ use crate::{
     },
     context::use_request_context,
     domains::{
-        domain_dashboard, AddOwner, DomainOverview, RegistrationMode, RemoveOwner, SetQuota,
-        SetRegistrationMode,
+        domain_dashboard, AddOwner, ChangeState, DomainOverview, PendingChange, RegistrationMode,
+        RemoveOwner, RetryChange, SetQuota, SetRegistrationMode,
     },
     error::Field,
     i18n::{use_locale, Locale},
@@ -51,26 +51,8 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
         (Some(n), None) => l.t_with("domain-accounts", &[("count", n.to_string())]),
         (None, _) => l.t("domain-accounts-unknown"),
     };
-    let pending = (!overview.pending.is_empty()).then(|| {
-        let items = overview
-            .pending
-            .iter()
-            .map(|p| {
-                let what = if p.target.is_empty() {
-                    p.kind.label(l)
-                } else {
-                    format!("{} {}", p.kind.label(l), p.target)
-                };
-                view! { <li>{what}</li> }
-            })
-            .collect_view();
-        view! {
-            <div class="alert alert--warning" role="status">
-                <p>{l.t("domain-pending")}</p>
-                <ul>{items}</ul>
-            </div>
-        }
-    });
+    let pending = (!overview.pending.is_empty())
+        .then(|| view! { <PendingChanges domain=overview.name.clone() changes=overview.pending.clone()/> });
     let name = overview.name.clone();
     view! {
         <div class="page-header">
@@ -104,6 +86,68 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
         <p>
             <a href=format!("/audit?domain={name}")>{l.t("audit-all")}</a>
         </p>
+    }
+}
+
+/// The domain's changes that have not reached the XMPP server: where each stands, why the
+/// last attempt failed, and a button to push it now rather than at its next attempt.
+#[component]
+fn PendingChanges(domain: String, changes: Vec<PendingChange>) -> impl IntoView {
+    let l = use_request_context().locale;
+    let retry = ServerAction::<RetryChange>::new();
+    let error = action_error(retry);
+    let items = changes
+        .into_iter()
+        .map(|p| {
+            let what = if p.target.is_empty() {
+                p.kind.label(l)
+            } else {
+                format!("{} {}", p.kind.label(l), p.target)
+            };
+            let tone = match p.state {
+                ChangeState::Failed => Tone::Danger,
+                ChangeState::Queued | ChangeState::Running => Tone::Warn,
+            };
+            let why = match p.state {
+                ChangeState::Failed => Some(l.t_with("domain-change-failed", &[("error", p.last_error.clone())])),
+                _ if p.attempts > 0 => Some(l.t_with(
+                    "domain-change-retrying",
+                    &[
+                        ("attempts", p.attempts.to_string()),
+                        ("date", crate::format::date_time(p.next_attempt_at)),
+                        ("error", p.last_error.clone()),
+                    ],
+                )),
+                _ => None,
+            };
+            // Worth a click once an attempt failed; a first attempt is under way anyway.
+            let domain = domain.clone();
+            let label = l.t_with("domain-change-retry-label", &[("change", what.clone())]);
+            let button = (p.state == ChangeState::Failed || p.attempts > 0).then(move || {
+                view! {
+                    <ActionForm action=retry>
+                        <CsrfField/>
+                        <input type="hidden" name="domain" value=domain/>
+                        <input type="hidden" name="id" value=p.id.to_string()/>
+                        <button type="submit" class="button button--small" aria-label=label>{l.t("domain-change-retry")}</button>
+                    </ActionForm>
+                }
+            });
+            view! {
+                <li class="stack" style="--stack-gap: var(--space-1)" data-change=p.kind.as_str() data-state=p.state.as_str()>
+                    <p class="cluster">{what}<Badge tone label=p.state.label(l)/></p>
+                    {why.map(|t| view! { <p class="field__hint">{t}</p> })}
+                    {button}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="alert alert--warning stack" role="status">
+            <p>{l.t("domain-pending")}</p>
+            <FormError error=error/>
+            <ul class="stack">{items}</ul>
+        </div>
     }
 }
 

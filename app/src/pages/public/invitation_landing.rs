@@ -34,7 +34,7 @@ pub fn InvitationLandingPage() -> impl IntoView {
             // answer never tells whether a token ever existed.
             <Loaded
                 resource=landing
-                gone=Gone::page(ErrorKind::InviteNotFound, "invite-gone-title")
+                gone=Gone::page(ErrorKind::InvitationNotFound, "invite-gone-title")
                 let:landing
             >
                 <Invitation landing/>

@@ -354,7 +354,7 @@ impl InvitationsBackend for PortalService {
         let record = invitations::by_id(&self.0.db, &row.name, id)
             .await
             .map_err(internal)?
-            .ok_or(ErrorKind::InviteNotFound)?;
+            .ok_or(ErrorKind::InvitationNotFound)?;
         invitations::mark_revoked(&self.0.db, record.id, self.0.clock.now())
             .await
             .map_err(internal)?;
@@ -384,9 +384,9 @@ impl InvitationsBackend for PortalService {
         let record = invitations::by_id(&self.0.db, &row.name, id)
             .await
             .map_err(internal)?
-            .ok_or(ErrorKind::InviteNotFound)?;
+            .ok_or(ErrorKind::InvitationNotFound)?;
         if record.state(self.0.clock.now()) != InvitationState::Pending {
-            return Err(ErrorKind::InviteNotFound.into());
+            return Err(ErrorKind::InvitationNotFound.into());
         }
         let same = record.email.as_deref() == Some(email)
             && record.email_locale.as_deref() == Some(locale.code());

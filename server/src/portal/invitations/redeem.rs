@@ -34,7 +34,7 @@ impl PortalService {
             .await
             .map_err(internal)?
             .filter(|record| record.state(self.0.clock.now()) == InvitationState::Pending)
-            .ok_or_else(|| ErrorKind::InviteNotFound.into())
+            .ok_or_else(|| ErrorKind::InvitationNotFound.into())
     }
 
     /// Like [`Self::recorded`], with the uses read from Prosody first (a use in an app since):
@@ -125,7 +125,7 @@ impl RedemptionBackend for PortalService {
         let row = domains::get(&self.0.db, &record.domain)
             .await
             .map_err(internal)?
-            .ok_or(ErrorKind::InviteNotFound)?;
+            .ok_or(ErrorKind::InvitationNotFound)?;
         let host = DomainPart::new(&row.name).map_err(internal)?;
         // Prosody creates the account and counts the use in one step: concurrent redemptions,
         // here or in apps, cannot exceed the invitation's uses.
