@@ -16,38 +16,27 @@ use crate::{
 use leptos::prelude::*;
 use std::sync::Arc;
 
-/// Everything the server provides to the UI, one part per concept (each defined beside that
-/// concept's server functions).
-pub trait Portal:
-    DomainsBackend
-    + AccountsBackend
-    + OwnAccountBackend
-    + InvitationsBackend
-    + RedemptionBackend
-    + PasswordResetsBackend
-    + HostingRequestsBackend
-    + ProviderBackend
-    + Send
-    + Sync
-    + 'static
-{
+/// Declares [`Portal`] with its parts, and implements it for every type that has them all.
+macro_rules! portal_of {
+    ($($part:path),+ $(,)?) => {
+        /// Everything the server provides to the UI, one part per concept (each defined beside
+        /// that concept's server functions).
+        pub trait Portal: $($part +)+ Send + Sync + 'static {}
+
+        impl<T: $($part +)+ Send + Sync + 'static> Portal for T {}
+    };
 }
 
-impl<T> Portal for T where
-    T: DomainsBackend
-        + AccountsBackend
-        + OwnAccountBackend
-        + InvitationsBackend
-        + RedemptionBackend
-        + RedemptionBackend
-        + PasswordResetsBackend
-        + HostingRequestsBackend
-        + ProviderBackend
-        + Send
-        + Sync
-        + 'static
-{
-}
+portal_of!(
+    DomainsBackend,
+    AccountsBackend,
+    OwnAccountBackend,
+    InvitationsBackend,
+    RedemptionBackend,
+    PasswordResetsBackend,
+    HostingRequestsBackend,
+    ProviderBackend,
+);
 
 pub type SharedPortal = Arc<dyn Portal>;
 
