@@ -62,6 +62,33 @@ impl WebClient {
         }
     }
 
+    /// A client connecting from `source` (any 127.x.y.z is this machine: another client, as
+    /// far as the portal can tell) that adds `headers` to every request; `customise` adds to
+    /// its HTTP settings (a CA to trust...).
+    pub fn from_address(
+        base: &str,
+        source: &str,
+        headers: &[(&'static str, &str)],
+        customise: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
+    ) -> WebClient {
+        let source: std::net::IpAddr = source.parse().expect("a source address");
+        let mut map = header::HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, header::HeaderValue::from_str(value).unwrap());
+        }
+        WebClient::customised(base, "en", "domaine-tests", move |builder| {
+            customise(builder.local_address(source).default_headers(map))
+        })
+    }
+
+    /// Tries to log in as `username` with a wrong password; returns where the portal sends the
+    /// browser (the login page with `error=invalid`, or `error=throttled` once locked).
+    pub async fn fail_login(&self, username: &str) -> String {
+        self.log_in(username, "wrong password", None)
+            .await
+            .expect("a redirect")
+    }
+
     pub async fn get(&self, path: &str) -> Page {
         let res = self
             .http
