@@ -99,10 +99,15 @@ impl Production {
         self.portal.backend.name()
     }
 
-    /// A browser at `source` reaching the portal through nginx, trusting the test CA only.
+    /// A browser at `source` reaching the portal through nginx, trusting the test CA only. It
+    /// sends the `Origin` of the page as browsers do on their form posts (the portal compares
+    /// it with `public_url`, which nginx's `Host` without the port would not match).
     fn browser(&self, source: &str, headers: &[(&'static str, &str)]) -> WebClient {
         let ca = reqwest::Certificate::from_pem(self.ca.ca_pem().as_bytes()).unwrap();
-        WebClient::from_address(&self.nginx.https_url("/"), source, headers, |builder| {
+        let origin = self.nginx.https_url("");
+        let mut headers = headers.to_vec();
+        headers.push(("origin", &origin));
+        WebClient::from_address(&self.nginx.https_url("/"), source, &headers, |builder| {
             builder.add_root_certificate(ca).https_only(true)
         })
     }
@@ -136,6 +141,7 @@ async fn a_provider_setup_behind_nginx_with_a_tls_only_prosody_works(backend: Ba
     plain_http_moves_to_https(&p).await;
     failed_logins_lock_the_client_behind_nginx_not_the_proxy(&p).await;
     a_forged_forwarded_address_from_an_untrusted_peer_is_ignored(&p).await;
+    the_hosting_request_limit_counts_each_client(&p).await;
     the_owner_console_lists_the_foreign_accounts_and_creates_one(&p).await;
     domaine_check_passes_then_names_what_is_broken(&p).await;
 }
@@ -260,6 +266,43 @@ async fn a_forged_forwarded_address_from_an_untrusted_peer_is_ignored(p: &Produc
         location.contains(&format!("error={LOGIN_ERROR_THROTTLED}")),
         "{name}: 127.0.0.2 stays locked whatever it claims: {location}"
     );
+}
+
+/// Submits hosting request number `i` (its own domain and e-mail address) as the hydrated
+/// form does.
+async fn submit_request(web: &WebClient, i: usize) -> Result<String, app::error::AppError> {
+    let (domain, email) = (format!("d{i}.example"), format!("applicant{i}@example.net"));
+    let csrf = web.get("/request").await.csrf();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("domain", domain.as_str()),
+        ("name", "Marie Curie"),
+        ("email", email.as_str()),
+        ("xmpp", ""),
+        ("message", ""),
+        ("website", ""),
+    ];
+    web.server_fn("submit_hosting_request", &fields).await
+}
+
+/// The public form takes 5 requests an hour from one client address: behind nginx, one client
+/// using them up leaves the form open to the others.
+async fn the_hosting_request_limit_counts_each_client(p: &Production) {
+    let name = p.name();
+    let first = p.browser("127.0.0.8", &[]);
+    for i in 0..5 {
+        submit_request(&first, i)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: request {i}: {e:?}"));
+    }
+    assert_eq!(
+        domaine_tests::web::kind(submit_request(&first, 5).await),
+        app::error::ErrorKind::TooManyRequests,
+        "{name}: the 6th from one client"
+    );
+    submit_request(&p.browser("127.0.0.9", &[]), 6)
+        .await
+        .unwrap_or_else(|e| panic!("{name}: another client's request: {e:?}"));
 }
 
 async fn the_owner_console_lists_the_foreign_accounts_and_creates_one(p: &Production) {
