@@ -22,19 +22,24 @@ from = "Domaine <noreply@example.test>"
 security = "none"
 "#;
 
-fn domaine(dir: &std::path::Path, config: &str, args: &[&str], stdin: &str) -> Output {
+/// `domaine ARGS` on `config` (written in `dir`, where `DIR` in it points).
+fn command(dir: &std::path::Path, config: &str, args: &[&str]) -> Command {
     let path = dir.join("domaine.toml");
     std::fs::write(&path, config.replace("DIR", &dir.display().to_string())).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_domaine"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_domaine"));
+    command
         .arg("--config")
         .arg(&path)
         .args(args)
         .env_remove("DOMAINE_CONFIG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::piped());
+    command
+}
+
+fn domaine(dir: &std::path::Path, config: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = command(dir, config, args).spawn().unwrap();
     child
         .stdin
         .take()
@@ -124,18 +129,10 @@ fn log_format_json_writes_one_json_object_a_line() {
         VALID
             .replace("127.0.0.1:5222", &format!("127.0.0.1:{}", closed_port()))
             .replace("port = 2525", &format!("port = {}", closed_port()))
-            .replace("DIR", &dir.path().display().to_string())
     );
-    let path = dir.path().join("domaine.toml");
-    std::fs::write(&path, config).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_domaine"))
-        .arg("--config")
-        .arg(&path)
-        .arg("serve")
-        .env_remove("DOMAINE_CONFIG")
+    let mut child = command(dir.path(), &config, &["serve"])
         .env_remove("RUST_LOG")
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();

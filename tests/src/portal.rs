@@ -80,20 +80,7 @@ impl TestPortal {
         backend: &Backend,
         smtp: &SmtpServer,
     ) -> TestPortal {
-        let hosts: Vec<&str> = prosody.hosts().iter().map(String::as_str).collect();
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let database_url = backend.fresh_database(dir.path()).await;
-        let none = Overrides::default();
-        TestPortal::launch(
-            prosody,
-            backend,
-            database_url,
-            &hosts,
-            smtp.port(),
-            &none,
-            dir,
-        )
-        .await
+        TestPortal::start_overriding(prosody, backend, smtp, Overrides::default()).await
     }
 
     /// Like [`TestPortal::start_with_smtp`], with more configuration appended to the generated
@@ -104,19 +91,7 @@ impl TestPortal {
         smtp: &SmtpServer,
         extra_config: &str,
     ) -> TestPortal {
-        let hosts: Vec<&str> = prosody.hosts().iter().map(String::as_str).collect();
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let database_url = backend.fresh_database(dir.path()).await;
-        TestPortal::launch(
-            prosody,
-            backend,
-            database_url,
-            &hosts,
-            smtp.port(),
-            &Overrides::extra(extra_config),
-            dir,
-        )
-        .await
+        TestPortal::start_overriding(prosody, backend, smtp, Overrides::extra(extra_config)).await
     }
 
     /// Like [`TestPortal::start_with_smtp`], with its configuration changed by `overrides`

@@ -81,12 +81,31 @@ impl WebClient {
         })
     }
 
-    /// Tries to log in as `username` with a wrong password; returns where the portal sends the
-    /// browser (the login page with `error=invalid`, or `error=throttled` once locked).
+    /// Tries to log in as `username` with a wrong password; returns the error the portal sends
+    /// the browser back to the login page with (`invalid`, or `throttled` once locked).
     pub async fn fail_login(&self, username: &str) -> String {
-        self.log_in(username, "wrong password", None)
+        let location = self
+            .log_in(username, "wrong password", None)
             .await
-            .expect("a redirect")
+            .expect("a redirect");
+        location
+            .split(['?', '&'])
+            .find_map(|part| part.strip_prefix("error="))
+            .unwrap_or_else(|| panic!("an error in {location}"))
+            .to_string()
+    }
+
+    /// Fails logins from this client, each time on another account so that only the client can
+    /// lock: 6 are refused as invalid, then the next as throttled. Panics otherwise, naming
+    /// `what`.
+    pub async fn fail_logins_until_locked(&self, what: &str) {
+        use app::pages::public::login::{LOGIN_ERROR_INVALID, LOGIN_ERROR_THROTTLED};
+        for attempt in 0..6 {
+            let refused = self.fail_login(&format!("nobody{attempt}")).await;
+            assert_eq!(refused, LOGIN_ERROR_INVALID, "{what}: attempt {attempt}");
+        }
+        let refused = self.fail_login("one-more").await;
+        assert_eq!(refused, LOGIN_ERROR_THROTTLED, "{what}: locked");
     }
 
     pub async fn get(&self, path: &str) -> Page {
