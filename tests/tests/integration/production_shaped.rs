@@ -154,10 +154,7 @@ async fn pages_through_nginx_carry_the_security_headers(p: &Production) {
     let headers = res.headers().clone();
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{name}: {csp}");
-    let script_src = csp
-        .split(';')
-        .find(|d| d.trim().starts_with("script-src"))
-        .unwrap();
+    let script_src = page::csp_directive(csp, "script-src").unwrap();
     assert!(
         script_src.contains("'nonce-") && !script_src.contains("unsafe-inline"),
         "{name}: {csp}"
