@@ -14,6 +14,7 @@ use domaine_tests::{
     prosody::{bare_jid, requiring_tls, Prosody},
     smtp::SmtpServer,
     tls::TestCa,
+    wait,
     web::WebClient,
 };
 use reqwest::StatusCode;
@@ -31,6 +32,8 @@ const NO_MODULE: &str = "nomodule.test";
 const FOREIGN: usize = 1_000;
 const ADMIN: &str = "admin";
 const ADMIN_PASSWORD: &str = "correct horse battery";
+/// The domain's owner, `olivia@DOMAIN`, logs in with this XMPP password.
+const OWNER_PASSWORD: &str = "olivia's password";
 const XMPP_TIMEOUT: Duration = Duration::from_secs(10);
 
 struct Production {
@@ -136,7 +139,7 @@ impl Production {
 
 per_backend!(a_provider_setup_behind_nginx_with_a_tls_only_prosody_works);
 async fn a_provider_setup_behind_nginx_with_a_tls_only_prosody_works(backend: Backend) {
-    let p = Production::start(&backend).await;
+    let mut p = Production::start(&backend).await;
     pages_through_nginx_carry_the_security_headers(&p).await;
     plain_http_moves_to_https(&p).await;
     a_large_form_gets_the_portals_page_through_nginx(&p).await;
@@ -144,6 +147,7 @@ async fn a_provider_setup_behind_nginx_with_a_tls_only_prosody_works(backend: Ba
     a_forged_forwarded_address_from_an_untrusted_peer_is_ignored(&p).await;
     the_hosting_request_limit_counts_each_client(&p).await;
     the_owner_console_lists_the_foreign_accounts_and_creates_one(&p).await;
+    the_portal_reconnects_over_tls_after_prosody_restarts(&mut p).await;
     domaine_check_passes_then_names_what_is_broken(&p).await;
 }
 
@@ -331,8 +335,7 @@ async fn the_hosting_request_limit_counts_each_client(p: &Production) {
 async fn the_owner_console_lists_the_foreign_accounts_and_creates_one(p: &Production) {
     let name = p.name();
     let owner_jid = format!("olivia@{DOMAIN}");
-    let owner_password = "olivia's password";
-    p.prosody.register("olivia", DOMAIN, owner_password);
+    p.prosody.register("olivia", DOMAIN, OWNER_PASSWORD);
     // The provider admin names the owner, through nginx.
     p.portal.create_admin(ADMIN, ADMIN_PASSWORD).await;
     let admin = p.browser("127.0.0.4", &[]);
@@ -343,7 +346,7 @@ async fn the_owner_console_lists_the_foreign_accounts_and_creates_one(p: &Produc
     let owner = p.browser("127.0.0.5", &[]);
     assert_eq!(
         owner
-            .log_in(&owner_jid, owner_password, None)
+            .log_in(&owner_jid, OWNER_PASSWORD, None)
             .await
             .as_deref(),
         Some("/"),
@@ -407,6 +410,30 @@ async fn the_owner_console_lists_the_foreign_accounts_and_creates_one(p: &Produc
         Some("/"),
         "{name}"
     );
+}
+
+async fn the_portal_reconnects_over_tls_after_prosody_restarts(p: &mut Production) {
+    let name = p.name();
+    let owner = p.browser("127.0.0.5", &[]);
+    assert_eq!(
+        owner
+            .log_in(&format!("olivia@{DOMAIN}"), OWNER_PASSWORD, None)
+            .await
+            .as_deref(),
+        Some("/"),
+        "{name}"
+    );
+    p.prosody.stop();
+    p.prosody.start_again();
+    // The list comes from Prosody: it shows again once the portal's TLS link is back.
+    let accounts = format!("/domains/{DOMAIN}/accounts");
+    let listed = wait::eventually(Duration::from_secs(30), || async {
+        let page = owner.get(&accounts).await;
+        page::main_text(&page.html).contains(&format!("{} accounts", FOREIGN + 3))
+    })
+    .await;
+    assert!(listed, "{name}: {}", p.prosody.log_tail());
+    assert!(p.portal.state.xmpp.is_connected(), "{name}");
 }
 
 fn failed_lines(lines: &[server::check::Line]) -> Vec<String> {
