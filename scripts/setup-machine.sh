@@ -5,8 +5,9 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
 # python3-aiosmtpd: the real SMTP server the tests deliver to, on loopback. dnsmasq-base: the
-# real DNS server the DNS readiness tests query (the binary only, no system service).
-packages=(prosody lua-dbi-sqlite3 chromium chromium-driver postgresql wrk python3-aiosmtpd dnsmasq-base)
+# real DNS server the DNS readiness tests query (the binary only, no system service). nginx: the
+# TLS reverse proxy of the production-shaped test, run with its own config (tests/src/nginx.rs).
+packages=(prosody lua-dbi-sqlite3 chromium chromium-driver postgresql wrk python3-aiosmtpd dnsmasq-base nginx)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -17,11 +18,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# The packaged Prosody service never runs here: Domaine starts its own instances, each with its
-# own loopback-only config.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prosody 2>/dev/null; then
-    systemctl stop prosody || true
-fi
+# The packaged Prosody and nginx services never run here: the tests start their own instances,
+# each with its own loopback-only config.
+for service in prosody nginx; do
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
+        systemctl stop "$service" || true
+    fi
+done
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     log "adding the wasm32-unknown-unknown target"

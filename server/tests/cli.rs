@@ -22,19 +22,24 @@ from = "Domaine <noreply@example.test>"
 security = "none"
 "#;
 
-fn domaine(dir: &std::path::Path, config: &str, args: &[&str], stdin: &str) -> Output {
+/// `domaine ARGS` on `config` (written in `dir`, where `DIR` in it points).
+fn command(dir: &std::path::Path, config: &str, args: &[&str]) -> Command {
     let path = dir.join("domaine.toml");
     std::fs::write(&path, config.replace("DIR", &dir.display().to_string())).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_domaine"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_domaine"));
+    command
         .arg("--config")
         .arg(&path)
         .args(args)
         .env_remove("DOMAINE_CONFIG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::piped());
+    command
+}
+
+fn domaine(dir: &std::path::Path, config: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = command(dir, config, args).spawn().unwrap();
     child
         .stdin
         .take()
@@ -102,4 +107,76 @@ fn create_admin_hashes_the_password_from_stdin_and_refuses_duplicates() {
     let out = domaine(dir.path(), VALID, &["add-domain", "Example.Test"], "");
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("example.test"));
+}
+
+/// A loopback port where nothing listens (bound, then released).
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn log_format_json_writes_one_json_object_a_line() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    // Prosody and the mail server are down: `serve` still starts, and its start-up checks log
+    // the failures, with their fields.
+    let config = format!(
+        "log_format = \"json\"\n{}",
+        VALID
+            .replace("127.0.0.1:5222", &format!("127.0.0.1:{}", closed_port()))
+            .replace("port = 2525", &format!("port = {}", closed_port()))
+    );
+    let mut child = command(dir.path(), &config, &["serve"])
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    let seen = |lines: &[serde_json::Value], message: &str| {
+        lines.iter().any(|l| {
+            l["fields"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains(message)
+        })
+    };
+    while !(seen(&lines, "listening on") && seen(&lines, "start-up check failed")) {
+        let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(60)) else {
+            break;
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+        assert!(value["level"].is_string(), "{line}");
+        assert!(value["fields"]["message"].is_string(), "{line}");
+        lines.push(value);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(seen(&lines, "listening on"), "{lines:#?}");
+    let failed = lines
+        .iter()
+        .find(|l| l["fields"]["message"] == "start-up check failed")
+        .unwrap_or_else(|| panic!("a failed check is logged: {lines:#?}"));
+    assert_eq!(failed["level"], "WARN");
+    assert!(
+        failed["fields"]["check"]
+            .as_str()
+            .is_some_and(|c| c.contains("is reachable")),
+        "{failed}"
+    );
+    assert!(failed["fields"]["fix"].is_string(), "{failed}");
 }

@@ -11,7 +11,9 @@
 //!   [`web::kind`], [`page`] (reading HTML: `tag`, `field_error`, `main_text`, `marked`,
 //!   `attr`, `form`), [`smtp::SmtpServer::wait_for_mail_where`] and
 //!   [`smtp::ReceivedMail::link`], [`wait::eventually`], [`prosody::Prosody`]
-//!   (`start_with_admin_client`, `connected_admin_client_as`, `bare_jid`, `unix_now`).
+//!   (`start_with_admin_client`, `connected_admin_client_as`, `bare_jid`, `unix_now`,
+//!   [`prosody::requiring_tls`]), [`tls::TestCa`] (a CA and certificates made in the test),
+//!   [`nginx::Nginx`] (the deploy site in front of the portal).
 //! - Assert on what the app marks for tests (`data-state`, `data-group`,
 //!   `data-count`…, read with [`page::marked`] and [`page::attr`]) rather than on its wording;
 //!   a few assertions still check the words, to prove the page speaks the visitor's language.
@@ -20,10 +22,12 @@
 
 pub mod database;
 pub mod dns;
+pub mod nginx;
 pub mod page;
 pub mod portal;
 pub mod process;
 pub mod prosody;
 pub mod smtp;
+pub mod tls;
 pub mod wait;
 pub mod web;

@@ -109,3 +109,11 @@ pub fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     let end = start + tag[start..].find('"')?;
     Some(&tag[start..end])
 }
+
+/// The directive `name` of a Content-Security-Policy (`script-src 'nonce-…'`), if it has one.
+pub fn csp_directive<'a>(policy: &'a str, name: &str) -> Option<&'a str> {
+    policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.split_whitespace().next() == Some(name))
+}

@@ -13,10 +13,31 @@ pub struct TestPortal {
     pub backend: Backend,
     /// The `[smtp]` port: an [`SmtpServer`]'s, or [`NO_SMTP`].
     pub smtp_port: u16,
-    /// Appended to the generated configuration; a second instance gets it too.
-    extra_config: String,
+    /// What the generated configuration changes or adds; a second instance gets it too.
+    overrides: Overrides,
     stop: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
+}
+
+/// What a portal's generated `domaine.toml` changes or adds (see
+/// [`TestPortal::start_overriding`]).
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `public_url` (by default the portal's own `http://` address).
+    pub public_url: Option<String>,
+    /// Lines added to `[xmpp]` (e.g. `tls = "starttls"`, `ca_file = "..."`).
+    pub xmpp: String,
+    /// Appended to the configuration (sections of their own, e.g. `[http]`).
+    pub extra: String,
+}
+
+impl Overrides {
+    fn extra(extra: &str) -> Overrides {
+        Overrides {
+            extra: extra.to_string(),
+            ..Overrides::default()
+        }
+    }
 }
 
 /// The `[smtp]` port of a portal started without an [`SmtpServer`]: nothing listens on port 0,
@@ -59,10 +80,7 @@ impl TestPortal {
         backend: &Backend,
         smtp: &SmtpServer,
     ) -> TestPortal {
-        let hosts: Vec<&str> = prosody.hosts().iter().map(String::as_str).collect();
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let database_url = backend.fresh_database(dir.path()).await;
-        TestPortal::launch(prosody, backend, database_url, &hosts, smtp.port(), "", dir).await
+        TestPortal::start_overriding(prosody, backend, smtp, Overrides::default()).await
     }
 
     /// Like [`TestPortal::start_with_smtp`], with more configuration appended to the generated
@@ -73,6 +91,17 @@ impl TestPortal {
         smtp: &SmtpServer,
         extra_config: &str,
     ) -> TestPortal {
+        TestPortal::start_overriding(prosody, backend, smtp, Overrides::extra(extra_config)).await
+    }
+
+    /// Like [`TestPortal::start_with_smtp`], with its configuration changed by `overrides`
+    /// (the production-shaped test: `public_url` behind a proxy, the XMPP link over TLS).
+    pub async fn start_overriding(
+        prosody: &Prosody,
+        backend: &Backend,
+        smtp: &SmtpServer,
+        overrides: Overrides,
+    ) -> TestPortal {
         let hosts: Vec<&str> = prosody.hosts().iter().map(String::as_str).collect();
         let dir = tempfile::tempdir().expect("a temporary directory");
         let database_url = backend.fresh_database(dir.path()).await;
@@ -82,7 +111,7 @@ impl TestPortal {
             database_url,
             &hosts,
             smtp.port(),
-            extra_config,
+            &overrides,
             dir,
         )
         .await
@@ -96,7 +125,8 @@ impl TestPortal {
     ) -> TestPortal {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let database_url = backend.fresh_database(dir.path()).await;
-        TestPortal::launch(prosody, backend, database_url, managed, NO_SMTP, "", dir).await
+        let none = Overrides::default();
+        TestPortal::launch(prosody, backend, database_url, managed, NO_SMTP, &none, dir).await
     }
 
     /// Starts the portal on an existing database (one restored from a backup, say).
@@ -106,7 +136,8 @@ impl TestPortal {
         database_url: String,
     ) -> TestPortal {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        TestPortal::launch(prosody, backend, database_url, &[], NO_SMTP, "", dir).await
+        let none = Overrides::default();
+        TestPortal::launch(prosody, backend, database_url, &[], NO_SMTP, &none, dir).await
     }
 
     /// Another portal instance sharing this one's database (and mail server), as a provider
@@ -119,7 +150,7 @@ impl TestPortal {
             self.database_url.clone(),
             &[],
             self.smtp_port,
-            &self.extra_config,
+            &self.overrides,
             dir,
         )
         .await
@@ -131,7 +162,7 @@ impl TestPortal {
         database_url: String,
         managed: &[&str],
         smtp_port: u16,
-        extra_config: &str,
+        overrides: &Overrides,
         dir: tempfile::TempDir,
     ) -> TestPortal {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -144,7 +175,7 @@ impl TestPortal {
             format!(
                 r#"
 listen = "{addr}"
-public_url = "http://{addr}"
+public_url = "{public_url}"
 provider_name = "Test provider"
 provider_admins = ["{provider_admin}"]
 database_url = "{database_url}"
@@ -155,6 +186,7 @@ server = "{xmpp}"
 jid = "{jid}"
 password = "{password}"
 timeout_secs = 3
+{xmpp_overrides}
 [smtp]
 host = "127.0.0.1"
 port = {smtp_port}
@@ -162,6 +194,12 @@ from = "Domaine <noreply@example.test>"
 security = "none"
 {extra_config}
 "#,
+                public_url = overrides
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{addr}")),
+                xmpp_overrides = overrides.xmpp,
+                extra_config = overrides.extra,
                 site = site_root().display(),
                 provider_admin = provider_admin_jid(prosody),
                 secret = base64::Engine::encode(
@@ -197,7 +235,7 @@ security = "none"
             state,
             backend: backend.clone(),
             smtp_port,
-            extra_config: extra_config.to_string(),
+            overrides: overrides.clone(),
             stop: Some(stop),
             _dir: dir,
         }

@@ -529,6 +529,17 @@ impl Prosody {
     }
 }
 
+/// The lines of a virtual host that requires TLS on c2s (STARTTLS) with `cert`, as a
+/// production server does: for [`Prosody::start_configured`].
+pub fn requiring_tls(cert: &crate::tls::IssuedCert) -> String {
+    format!(
+        "modules_enabled = {{ \"tls\" }}\n\tc2s_require_encryption = true\n\t\
+         ssl = {{ certificate = {}; key = {} }}",
+        lua_string(&cert.cert.to_string_lossy()),
+        lua_string(&cert.key.to_string_lossy())
+    )
+}
+
 /// Now as Prosody's records and invitations count time: seconds since the Unix epoch.
 pub fn unix_now() -> i64 {
     std::time::SystemTime::now()

@@ -62,6 +62,52 @@ impl WebClient {
         }
     }
 
+    /// A client connecting from `source` (any 127.x.y.z is this machine: another client, as
+    /// far as the portal can tell) that adds `headers` to every request; `customise` adds to
+    /// its HTTP settings (a CA to trust...).
+    pub fn from_address(
+        base: &str,
+        source: &str,
+        headers: &[(&'static str, &str)],
+        customise: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
+    ) -> WebClient {
+        let source: std::net::IpAddr = source.parse().expect("a source address");
+        let mut map = header::HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, header::HeaderValue::from_str(value).unwrap());
+        }
+        WebClient::customised(base, "en", "domaine-tests", move |builder| {
+            customise(builder.local_address(source).default_headers(map))
+        })
+    }
+
+    /// Tries to log in as `username` with a wrong password; returns the error the portal sends
+    /// the browser back to the login page with (`invalid`, or `throttled` once locked).
+    pub async fn fail_login(&self, username: &str) -> String {
+        let location = self
+            .log_in(username, "wrong password", None)
+            .await
+            .expect("a redirect");
+        location
+            .split(['?', '&'])
+            .find_map(|part| part.strip_prefix("error="))
+            .unwrap_or_else(|| panic!("an error in {location}"))
+            .to_string()
+    }
+
+    /// Fails logins from this client, each time on another account so that only the client can
+    /// lock: 6 are refused as invalid, then the next as throttled. Panics otherwise, naming
+    /// `what`.
+    pub async fn fail_logins_until_locked(&self, what: &str) {
+        use app::pages::public::login::{LOGIN_ERROR_INVALID, LOGIN_ERROR_THROTTLED};
+        for attempt in 0..6 {
+            let refused = self.fail_login(&format!("nobody{attempt}")).await;
+            assert_eq!(refused, LOGIN_ERROR_INVALID, "{what}: attempt {attempt}");
+        }
+        let refused = self.fail_login("one-more").await;
+        assert_eq!(refused, LOGIN_ERROR_THROTTLED, "{what}: locked");
+    }
+
     pub async fn get(&self, path: &str) -> Page {
         let res = self
             .http

@@ -15,6 +15,7 @@ mod mail;
 mod owners_and_users;
 mod portal_web;
 mod production;
+mod production_shaped;
 mod prosody_module;
 mod reconcile;
 mod xmpp_admin;

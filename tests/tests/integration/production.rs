@@ -1,33 +1,19 @@
 //! The portal run the way a provider runs it: behind trusted reverse proxies, with security
-//! headers, bad input answered clearly, backups.
+//! headers, bad input answered clearly, backups. The whole set-up (nginx, a TLS-only Prosody,
+//! `domaine check`) is in `production_shaped.rs`.
 
 use app::pages::public::login::{LOGIN_ERROR_INVALID, LOGIN_ERROR_THROTTLED};
 use domaine_tests::{
     database::Backend, per_backend, portal::TestPortal, prosody::Prosody, smtp::SmtpServer,
     web::WebClient,
 };
-use reqwest::header::{HeaderMap, HeaderValue};
 use std::net::IpAddr;
 
 const DOMAIN: &str = "prod.test";
 
-/// A client connecting from `source` (any 127.x.y.z is this machine) that adds `headers` to
-/// every request.
+/// A client of the portal connecting from `source`, adding `headers` to every request.
 fn client_from(portal: &TestPortal, source: &str, headers: &[(&'static str, &str)]) -> WebClient {
-    let source: IpAddr = source.parse().unwrap();
-    let mut map = HeaderMap::new();
-    for (name, value) in headers {
-        map.insert(*name, HeaderValue::from_str(value).unwrap());
-    }
-    WebClient::customised(&portal.url("/"), "en", "domaine-tests", move |builder| {
-        builder.local_address(source).default_headers(map)
-    })
-}
-
-async fn failed_login(web: &WebClient, username: &str) -> String {
-    web.log_in(username, "wrong password", None)
-        .await
-        .expect("a redirect")
+    WebClient::from_address(&portal.url("/"), source, headers, |builder| builder)
 }
 
 per_backend!(rate_limits_count_the_client_behind_a_trusted_proxy_not_the_proxy);
@@ -45,30 +31,21 @@ async fn rate_limits_count_the_client_behind_a_trusted_proxy_not_the_proxy(backe
     // An untrusted peer's forged address is ignored: its failures count against 127.0.0.2,
     // on a different account each time so that only the address can lock.
     let first = client_from(&portal, "127.0.0.2", &[("x-forwarded-for", "203.0.113.1")]);
-    for attempt in 0..6 {
-        let location = failed_login(&first, &format!("admin{attempt}")).await;
-        assert!(
-            location.contains(&format!("error={LOGIN_ERROR_INVALID}")),
-            "{name}: {location}"
-        );
-    }
-    let location = failed_login(&first, "someone-else").await;
-    assert!(
-        location.contains(&format!("error={LOGIN_ERROR_THROTTLED}")),
-        "{name}: the first client is locked: {location}"
-    );
+    first
+        .fail_logins_until_locked(&format!("{name}: the first client"))
+        .await;
     // Another client, and the forged address itself, are not.
     let second = client_from(&portal, "127.0.0.3", &[]);
-    let location = failed_login(&second, "someone-else").await;
-    assert!(
-        location.contains(&format!("error={LOGIN_ERROR_INVALID}")),
-        "{name}: the second client is not locked: {location}"
+    assert_eq!(
+        second.fail_login("someone-else").await,
+        LOGIN_ERROR_INVALID,
+        "{name}: the second client is not locked"
     );
     let forged = client_from(&portal, "127.0.0.1", &[("x-forwarded-for", "203.0.113.1")]);
-    let location = failed_login(&forged, "someone-else").await;
-    assert!(
-        location.contains(&format!("error={LOGIN_ERROR_INVALID}")),
-        "{name}: 203.0.113.1 never failed: {location}"
+    assert_eq!(
+        forged.fail_login("someone-else").await,
+        LOGIN_ERROR_INVALID,
+        "{name}: 203.0.113.1 never failed"
     );
     // The trusted proxy's word is taken: its client 127.0.0.2 is the locked one.
     let proxied = client_from(
@@ -76,10 +53,10 @@ async fn rate_limits_count_the_client_behind_a_trusted_proxy_not_the_proxy(backe
         "127.0.0.1",
         &[("x-forwarded-for", "198.51.100.1, 127.0.0.2")],
     );
-    let location = failed_login(&proxied, "someone-else").await;
-    assert!(
-        location.contains(&format!("error={LOGIN_ERROR_THROTTLED}")),
-        "{name}: the proxied client is the locked one: {location}"
+    assert_eq!(
+        proxied.fail_login("someone-else").await,
+        LOGIN_ERROR_THROTTLED,
+        "{name}: the proxied client is the locked one"
     );
 }
 
@@ -164,10 +141,7 @@ async fn every_page_carries_the_security_headers() {
     let html = res.text().await.unwrap();
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-    let script_src = csp
-        .split(';')
-        .find(|d| d.trim().starts_with("script-src"))
-        .unwrap();
+    let script_src = domaine_tests::page::csp_directive(csp, "script-src").unwrap();
     assert!(!script_src.contains("unsafe-inline"), "{csp}");
     // The inline scripts Leptos wrote carry the nonce the policy names.
     let nonce = script_src
@@ -342,112 +316,6 @@ async fn a_backup_taken_while_the_portal_writes_restores_everything_committed_be
     assert_eq!(page.status, reqwest::StatusCode::OK, "{}", backend.name());
 }
 
-fn failed_lines(lines: &[server::check::Line]) -> Vec<String> {
-    lines
-        .iter()
-        .filter(|l| !l.ok)
-        .map(|l| l.to_string())
-        .collect()
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn domaine_check_passes_on_a_correct_setup_and_names_what_is_broken() {
-    const NO_MODULE: &str = "nomodule.test";
-    let prosody = Prosody::start_configured(
-        &[DOMAIN, NO_MODULE],
-        &[(NO_MODULE, "modules_disabled = { \"domaine\" }")],
-    );
-    let smtp = SmtpServer::start();
-    let backend = Backend::Sqlite;
-    let portal = TestPortal::start_with_smtp(&prosody, &backend, &smtp).await;
-    let config = portal.config_path();
-    // Managed later, once the correct setup has been checked.
-    sqlx::query("DELETE FROM domains WHERE name = $1")
-        .bind(NO_MODULE)
-        .execute(&portal.state.db.pool)
-        .await
-        .unwrap();
-
-    // Correct: every line is a ✓, and the command succeeds.
-    let lines = server::check::report(&config).await;
-    assert_eq!(failed_lines(&lines), Vec::<String>::new());
-    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-    for expected in [
-        "✓ the database's migrations are current",
-        &format!(
-            "✓ mod_domaine on {DOMAIN} speaks version {}",
-            server::check::MODULE_PROTOCOL_VERSION
-        ),
-        &format!("✓ {DOMAIN} has the invitation and registration modules"),
-        &format!("✓ {} is an admin of Prosody", prosody.service_jid()),
-    ] {
-        assert!(
-            text.iter().any(|l| l == expected),
-            "{expected:?} in {text:#?}"
-        );
-    }
-    let cli = |path: &std::path::Path| {
-        <server::cli::Cli as clap::Parser>::parse_from([
-            "domaine".as_ref(),
-            "--config".as_ref(),
-            path.as_os_str(),
-            "check".as_ref(),
-        ])
-    };
-    assert!(cli(&config).run().await.is_ok());
-
-    // A managed host without mod_domaine.
-    server::domains::add(&portal.state.db, NO_MODULE)
-        .await
-        .unwrap();
-    let failed = failed_lines(&server::check::report(&config).await);
-    assert_eq!(failed.len(), 1, "{failed:#?}");
-    assert!(
-        failed[0].starts_with(&format!("✗ mod_domaine answers on {NO_MODULE}"))
-            && failed[0].contains("fix: load mod_domaine"),
-        "{failed:#?}"
-    );
-    assert!(matches!(
-        cli(&config).run().await,
-        Err(server::cli::CliError::ChecksFailed(1))
-    ));
-
-    // A service account that is not an admin.
-    let (jid, password) = prosody.register_non_admin();
-    let text = std::fs::read_to_string(&config).unwrap();
-    let broken = text
-        .replace(
-            &format!("jid = \"{}\"", prosody.service_jid()),
-            &format!("jid = \"{jid}\""),
-        )
-        .replace(
-            &format!("password = \"{}\"", prosody.service_password()),
-            &format!("password = \"{password}\""),
-        );
-    assert_ne!(broken, text);
-    let broken_path = config.with_file_name("broken.toml");
-    std::fs::write(&broken_path, broken).unwrap();
-    let failed = failed_lines(&server::check::report(&broken_path).await);
-    assert!(
-        failed.first().is_some_and(
-            |l| l.starts_with(&format!("✗ {jid} is an admin of Prosody"))
-                && l.contains("to `admins`")
-        ),
-        "{failed:#?}"
-    );
-
-    // A configuration that does not load: that is the one line.
-    let bad_path = config.with_file_name("bad.toml");
-    std::fs::write(&bad_path, "listen = 1\n").unwrap();
-    let lines = server::check::report(&bad_path).await;
-    assert_eq!(lines.len(), 1);
-    assert!(
-        lines[0].to_string().starts_with("✗ the configuration"),
-        "{:?}",
-        lines[0]
-    );
-}
-
 per_backend!(bad_input_gets_a_clear_answer_and_stores_nothing);
 async fn bad_input_gets_a_clear_answer_and_stores_nothing(backend: Backend) {
     const ADMIN: &str = "admin";
@@ -543,22 +411,6 @@ async fn bad_input_gets_a_clear_answer_and_stores_nothing(backend: Backend) {
     assert!(!account_exists().await, "{name}: nothing created");
 }
 
-/// A CA and a certificate it signed for `domain`: (CA PEM, certificate PEM, key PEM).
-fn test_ca(domain: &str) -> (String, String, String) {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let key = KeyPair::generate().unwrap();
-    let cert = CertificateParams::new(vec![domain.to_string()])
-        .unwrap()
-        .signed_by(&key, &issuer)
-        .unwrap();
-    (ca_cert.pem(), cert.pem(), key.serialize_pem())
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_xmpp_link_uses_starttls_and_checks_the_certificate() {
     use server::xmpp::{
@@ -566,27 +418,10 @@ async fn the_xmpp_link_uses_starttls_and_checks_the_certificate() {
         tls::{TlsMode, Transport},
         AdminClient, XmppConfig,
     };
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    // Prosody runs as its own user: it must read the certificate and key.
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let (ca, cert, key) = test_ca(DOMAIN);
-    let write = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        path
-    };
-    let ca_file = write("ca.pem", &ca);
-    let (crt, key) = (write("host.crt", &cert), write("host.key", &key));
-    let (other_ca, _, _) = test_ca(DOMAIN);
-    let other_ca = write("other-ca.pem", &other_ca);
-    let host_config = format!(
-        "modules_enabled = {{ \"tls\" }}\n\tc2s_require_encryption = true\n\t\
-         ssl = {{ certificate = {:?}; key = {:?} }}",
-        crt.display().to_string(),
-        key.display().to_string()
-    );
+    let ca = domaine_tests::tls::TestCa::new();
+    let ca_file = ca.ca_file().to_owned();
+    let other_ca = domaine_tests::tls::TestCa::new();
+    let host_config = domaine_tests::prosody::requiring_tls(&ca.issue("host", &[DOMAIN]));
     let prosody = Prosody::start_configured(&[DOMAIN], &[(DOMAIN, &host_config)]);
     let addr = prosody.c2s_addr();
     let jid = prosody.service_jid();
@@ -615,7 +450,7 @@ async fn the_xmpp_link_uses_starttls_and_checks_the_certificate() {
     assert_eq!(check_password(&tls, &jid, "wrong", within).await, Ok(false));
 
     // A certificate from another CA is refused, and so is plain TCP (the server requires TLS).
-    let wrong = Transport::tls(addr, TlsMode::Starttls, Some(&other_ca)).unwrap();
+    let wrong = Transport::tls(addr, TlsMode::Starttls, Some(other_ca.ca_file())).unwrap();
     assert!(
         check_password(&wrong, &jid, prosody.service_password(), within)
             .await
