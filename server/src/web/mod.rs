@@ -72,6 +72,8 @@ pub fn router(state: AppState) -> Router {
             security_headers::security_headers,
         ))
         .layer(CompressionLayer::new())
+        // Outermost of the per-route layers: it sees the route template and times the rest.
+        .layer(middleware::from_fn(crate::metrics::track_http))
         .with_state(state)
 }
 

@@ -12,6 +12,7 @@ mod invitations_flow;
 mod invitations_module;
 mod invitations_web;
 mod mail;
+mod metrics;
 mod owners_and_users;
 mod portal_web;
 mod production;
