@@ -19,7 +19,7 @@ pub async fn limit_body(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|len| len > FORM_LIMIT) {
-        return too_large(&req);
+        return too_large(req.extensions());
     }
     // A body without a length (chunked) is cut at the limit: reading past it fails.
     let (parts, body) = req.into_parts();
@@ -27,9 +27,8 @@ pub async fn limit_body(req: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, body)).await
 }
 
-fn too_large(req: &Request) -> Response {
-    let locale = req
-        .extensions()
+pub(super) fn too_large(extensions: &axum::http::Extensions) -> Response {
+    let locale = extensions
         .get::<RequestContext>()
         .map(|ctx| ctx.locale)
         .unwrap_or_default();
