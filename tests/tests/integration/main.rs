@@ -18,4 +18,5 @@ mod portal_web;
 mod production;
 mod prosody_module;
 mod reconcile;
+mod secrets;
 mod xmpp_admin;
