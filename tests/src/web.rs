@@ -82,20 +82,13 @@ impl WebClient {
         path: &str,
         fields: &[(&str, &str)],
     ) -> (StatusCode, Option<String>) {
-        let res = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header(header::ACCEPT, "text/html")
-            .header(header::REFERER, format!("{}/admin", self.base))
-            .form(fields)
-            .send()
-            .await
-            .unwrap();
-        let location = res
-            .headers()
-            .get(header::LOCATION)
-            .map(|l| l.to_str().unwrap().to_string());
-        (res.status(), location)
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let (status, location, _) = self
+            .post_bytes("/admin", path, "text/html", body.into_bytes())
+            .await;
+        (status, location)
     }
 
     /// Posts `body` as a form sent from the page at `from` (the `Referer`, where a failing

@@ -109,6 +109,14 @@ fn path_of(link: &str, base: &str) -> String {
     link.trim_start_matches(base).to_string()
 }
 
+/// The path and the token of the link under `prefix` in the mail `to` gets.
+async fn mailed_link(smtp: &SmtpServer, to: &str, prefix: &str, base: &str) -> (String, String) {
+    let mail = smtp.wait_for_mail(to, Duration::from_secs(20)).await;
+    let path = path_of(&mail.link(prefix), base);
+    let token = path.trim_start_matches(prefix).to_string();
+    (path, token)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn no_password_token_or_key_reaches_the_debug_log_or_the_database() {
     let prosody = Prosody::start(&[DOMAIN]);
@@ -203,13 +211,8 @@ async fn no_password_token_or_key_reaches_the_debug_log_or_the_database() {
         )
         .await
         .expect("the request is filed");
-    let mail = smtp
-        .wait_for_mail("marie@example.net", Duration::from_secs(20))
-        .await;
-    let confirm_path = path_of(&mail.link("/request/confirm/"), &base);
-    let confirm_token = confirm_path
-        .trim_start_matches("/request/confirm/")
-        .to_string();
+    let (confirm_path, confirm_token) =
+        mailed_link(&smtp, "marie@example.net", "/request/confirm/", &base).await;
     let page = marie.get(&confirm_path).await;
     marie
         .server_fn(
@@ -232,11 +235,8 @@ async fn no_password_token_or_key_reaches_the_debug_log_or_the_database() {
         )
         .await
         .expect("the invitation is made");
-    let mail = smtp
-        .wait_for_mail("guest@example.net", Duration::from_secs(20))
-        .await;
-    let invite_path = path_of(&mail.link("/invite/"), &base);
-    let invite_token = invite_path.trim_start_matches("/invite/").to_string();
+    let (invite_path, invite_token) =
+        mailed_link(&smtp, "guest@example.net", "/invite/", &base).await;
     let guest = portal.web("en");
     let page = guest.get(&invite_path).await;
     let (_, location) = guest
