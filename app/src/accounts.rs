@@ -40,7 +40,8 @@ pub struct PendingLock {
     pub locked: bool,
 }
 
-/// A password to show once, right after it was set.
+/// A password to show once, right after it was set (the server also keeps a new reset link for
+/// the next page this way, the link as `password`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShownPassword {
     pub jid: String,

@@ -76,6 +76,14 @@ pub enum ErrorKind {
     DomainAlreadyRequested,
     /// The provider's own domain (or a name under it).
     ProviderDomain,
+    /// A value that is none of the choices the form offers (a radio button or a select).
+    InvalidChoice {
+        field: Option<Field>,
+    },
+    /// A value that is not UTF-8 text once decoded.
+    InvalidText {
+        field: Option<Field>,
+    },
     /// A required field is empty.
     Required {
         field: Field,
@@ -115,6 +123,8 @@ pub enum Field {
     Message,
     Reason,
     Member,
+    /// The registration mode of a domain.
+    Mode,
 }
 
 impl Field {
@@ -134,8 +144,32 @@ impl Field {
             Field::Message => "message",
             Field::Reason => "reason",
             Field::Member => "member",
+            Field::Mode => "mode",
         }
     }
+
+    /// The field whose form name is `name`.
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    const ALL: [Field; 15] = [
+        Field::Username,
+        Field::Password,
+        Field::Domain,
+        Field::Jid,
+        Field::Name,
+        Field::Quota,
+        Field::CurrentPassword,
+        Field::Confirm,
+        Field::MaxUses,
+        Field::Email,
+        Field::Xmpp,
+        Field::Message,
+        Field::Reason,
+        Field::Member,
+        Field::Mode,
+    ];
 }
 
 impl ErrorKind {
@@ -161,6 +195,7 @@ impl ErrorKind {
             | ErrorKind::DomainAlreadyRequested
             | ErrorKind::ProviderDomain => Some(Field::Domain),
             ErrorKind::Required { field } | ErrorKind::TooLong { field, .. } => Some(field),
+            ErrorKind::InvalidChoice { field } | ErrorKind::InvalidText { field } => field,
             ErrorKind::MembershipRequired => Some(Field::Member),
             ErrorKind::AdminExists => Some(Field::Username),
             ErrorKind::InvalidQuota => Some(Field::Quota),
@@ -216,6 +251,8 @@ impl ErrorKind {
             ErrorKind::DomainAlreadyRequested => locale.t("error-domain-already-requested"),
             ErrorKind::ProviderDomain => locale.t("error-provider-domain"),
             ErrorKind::Required { .. } => locale.t("error-required"),
+            ErrorKind::InvalidChoice { .. } => locale.t("error-invalid-choice"),
+            ErrorKind::InvalidText { .. } => locale.t("error-invalid-text"),
             ErrorKind::TooLong { max, .. } => {
                 locale.t_with("error-too-long", &[("max", max.to_string())])
             }
@@ -281,6 +318,16 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // What the server read of the form names the field (see `form_input`).
+        #[cfg(feature = "ssr")]
+        let form = leptos::prelude::use_context::<crate::form_input::SubmittedForm>();
+        #[cfg(not(feature = "ssr"))]
+        let form: Option<crate::form_input::SubmittedForm> = None;
+        let named = |name: Option<&str>| name.and_then(Field::from_name);
+        if let Some(form) = form.as_ref().filter(|f| f.invalid_text.is_some()) {
+            let field = named(form.invalid_text.as_deref());
+            return AppError::new(ErrorKind::InvalidText { field });
+        }
         match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => {
                 AppError::new(ErrorKind::Network)
@@ -292,9 +339,25 @@ impl FromServerFnError for AppError {
             {
                 AppError::new(ErrorKind::StaleForm)
             }
+            // serde's words for a value that is none of an enum's (a `text_enum!`).
+            ServerFnErrorErr::Args(message) if unknown_variant(&message).is_some() => {
+                let value = unknown_variant(&message).unwrap_or_default();
+                let field = named(form.as_ref().and_then(|f| f.field_with_value(value)));
+                AppError::new(ErrorKind::InvalidChoice { field })
+            }
+            // A body that is not UTF-8 at all, read without the server's middleware.
+            ServerFnErrorErr::Deserialization(message) if message.contains("utf-8") => {
+                AppError::new(ErrorKind::InvalidText { field: None })
+            }
             _ => AppError::new(ErrorKind::Internal),
         }
     }
+}
+
+/// The value in serde's "unknown variant `VALUE`, expected one of ..." message.
+fn unknown_variant(message: &str) -> Option<&str> {
+    let rest = &message[message.find("unknown variant `")? + "unknown variant `".len()..];
+    rest.split_once('`').map(|(value, _)| value)
 }
 
 #[cfg(test)]
@@ -342,6 +405,10 @@ mod tests {
             ErrorKind::DomainAlreadyRequested,
             ErrorKind::ProviderDomain,
             ErrorKind::Required { field: Field::Name },
+            ErrorKind::InvalidChoice {
+                field: Some(Field::Mode),
+            },
+            ErrorKind::InvalidText { field: None },
             ErrorKind::TooLong {
                 field: Field::Message,
                 max: 2000,
@@ -367,6 +434,18 @@ mod tests {
         assert!(ErrorKind::PasswordTooShort { min: 12 }
             .message(Locale::Fr)
             .contains("12"));
+    }
+
+    #[test]
+    fn an_unknown_choice_is_read_from_serdes_words() {
+        let message = "unknown variant `bogus`, expected one of `open`, `invite-only`, `closed`";
+        assert_eq!(unknown_variant(message), Some("bogus"));
+        assert_eq!(unknown_variant("missing field `csrf`"), None);
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args(message.into()));
+        assert_eq!(err.kind, ErrorKind::InvalidChoice { field: None });
+        for field in Field::ALL {
+            assert_eq!(Field::from_name(field.name()), Some(field));
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod components;
 pub mod context;
 pub mod domains;
 pub mod error;
+pub mod form_input;
 pub mod format;
 pub mod hosting_requests;
 pub mod i18n;

@@ -14,7 +14,9 @@ pub const RESET_LINK_SECS: i64 = 24 * 3600;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResetLink {
     pub jid: String,
-    pub link: String,
+    /// The address to send, only right after it was made: the portal keeps its hash, so it is
+    /// shown once.
+    pub link: Option<String>,
     pub expires_at: i64,
 }
 
@@ -26,8 +28,8 @@ pub struct ResetInfo {
     pub min_password_length: usize,
 }
 
-/// Makes a reset link for `username`; the accounts console then lists it until it is used or
-/// expires.
+/// Makes a reset link for `username`, shown once (the result, or without JavaScript the console
+/// that follows); the console then lists it, without its address, until it is used or expires.
 #[server(prefix = "/api", endpoint = "create_reset_link")]
 pub async fn create_reset_link(
     csrf: String,

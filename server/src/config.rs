@@ -36,6 +36,8 @@ pub struct Config {
     pub hosting: HostingSettings,
     #[serde(default)]
     pub http: HttpSettings,
+    #[serde(default)]
+    pub metrics: MetricsSettings,
     /// `text` (the default) or `json`, one object a line, for log collectors.
     #[serde(default)]
     pub log_format: LogFormat,
@@ -57,6 +59,16 @@ pub struct HttpSettings {
     /// believed; from anyone else those headers are ignored (see `web::client_ip`).
     #[serde(default)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// Prometheus metrics (`[metrics]`), off unless `listen` is set.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// Where `/metrics` is served, apart from the portal's own `listen` so that it is never
+    /// public by accident (e.g. `127.0.0.1:9187`).
+    #[serde(default)]
+    pub listen: Option<SocketAddr>,
 }
 
 /// Hosting requests from the public form (`[hosting]`).
@@ -229,6 +241,12 @@ impl Config {
         if !matches!(self.public_url.scheme(), "http" | "https") {
             return invalid("public_url", "must be an http:// or https:// address");
         }
+        if self.metrics.listen.is_some_and(|addr| addr == self.listen) {
+            return invalid(
+                "metrics.listen",
+                "must differ from `listen`: the metrics are not for the public",
+            );
+        }
         if self.provider_name.trim().is_empty() {
             return invalid("provider_name", "must not be empty");
         }
@@ -367,6 +385,19 @@ mod tests {
         );
         let err = load(&missing_ca).unwrap_err();
         assert!(err.to_string().contains("xmpp.ca_file"), "{err}");
+    }
+
+    #[test]
+    fn metrics_are_off_unless_given_their_own_address() {
+        assert_eq!(load(VALID).unwrap().metrics.listen, None);
+        let on = format!("{VALID}\n[metrics]\nlisten = \"127.0.0.1:9187\"\n");
+        assert_eq!(
+            load(&on).unwrap().metrics.listen,
+            Some("127.0.0.1:9187".parse().unwrap())
+        );
+        let same = format!("{VALID}\n[metrics]\nlisten = \"127.0.0.1:8080\"\n");
+        let err = load(&same).unwrap_err();
+        assert!(err.to_string().contains("metrics.listen"), "{err}");
     }
 
     #[test]

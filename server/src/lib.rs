@@ -17,6 +17,7 @@ pub mod hosting_requests;
 pub mod invitations;
 pub mod jobs;
 pub mod mail;
+pub mod metrics;
 pub mod password_resets;
 pub mod portal;
 pub mod reconcile;

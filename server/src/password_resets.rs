@@ -1,10 +1,11 @@
-//! Password reset links (the `password_resets` table): single use, valid for a day.
+//! Password reset links (the `password_resets` table): single use, valid for a day. The table
+//! keeps the token's hash only (as sessions do): the link itself is shown once, when it is made.
+//! Every function here takes the token as the link carries it.
 
-use crate::db::Db;
+use crate::{auth::tokens::token_hash, db::Db};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ResetRecord {
-    pub token: String,
     pub domain: String,
     pub username: String,
     pub expires_at: i64,
@@ -20,10 +21,10 @@ pub async fn insert(
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO password_resets (token, domain_id, username, created_by, created_at, \
+        "INSERT INTO password_resets (token_hash, domain_id, username, created_by, created_at, \
          expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(token)
+    .bind(token_hash(token))
     .bind(domain_id)
     .bind(username)
     .bind(created_by)
@@ -34,15 +35,15 @@ pub async fn insert(
     Ok(())
 }
 
-const SELECT: &str = "SELECT r.token, d.name AS domain, r.username, r.expires_at \
+const SELECT: &str = "SELECT d.name AS domain, r.username, r.expires_at \
      FROM password_resets r JOIN domains d ON d.id = r.domain_id";
 
 /// The link behind `token` if it can still be used at `now`.
 pub async fn usable(db: &Db, token: &str, now: i64) -> Result<Option<ResetRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{SELECT} WHERE r.token = $1 AND r.used_at IS NULL AND r.expires_at > $2"
+        "{SELECT} WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2"
     ))
-    .bind(token)
+    .bind(token_hash(token))
     .bind(now)
     .fetch_optional(&db.pool)
     .await
@@ -69,10 +70,10 @@ pub async fn usable_for_domain(
 pub async fn claim(db: &Db, token: &str, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE password_resets SET used_at = $1 \
-         WHERE token = $2 AND used_at IS NULL AND expires_at > $1",
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
     )
     .bind(now)
-    .bind(token)
+    .bind(token_hash(token))
     .execute(&db.pool)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -80,8 +81,8 @@ pub async fn claim(db: &Db, token: &str, now: i64) -> Result<bool, sqlx::Error> 
 
 /// Gives a claimed link back, when the new password could not be set.
 pub async fn release(db: &Db, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE password_resets SET used_at = NULL WHERE token = $1")
-        .bind(token)
+    sqlx::query("UPDATE password_resets SET used_at = NULL WHERE token_hash = $1")
+        .bind(token_hash(token))
         .execute(&db.pool)
         .await?;
     Ok(())

@@ -64,6 +64,19 @@ pub async fn serve(
         state.config.smtp.clone(),
         state.mail.clone(),
     ));
+    // Bound before serving, so that a taken address stops the start.
+    let metrics = match state.config.metrics.listen {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            tracing::info!("metrics on http://{addr}/metrics");
+            Some(tokio::spawn(crate::metrics::serve(
+                listener,
+                state.db.clone(),
+                state.xmpp.clone(),
+            )))
+        }
+        None => None,
+    };
     let app = web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
@@ -72,6 +85,9 @@ pub async fn serve(
     purge.abort();
     reconcile.abort();
     mail.abort();
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     result
 }
 

@@ -59,6 +59,63 @@ pub fn hosting_config(notify: &str, server_host: &str, resolver: SocketAddr) -> 
     )
 }
 
+/// Writes the `domaine.toml` of a test portal listening on `addr` into `dir`: `prosody`'s
+/// service account, `database_url`, the mail server on `smtp_port` ([`NO_SMTP`]: none), a fresh
+/// secret key, and what `overrides` changes.
+pub fn write_config(
+    dir: &std::path::Path,
+    addr: SocketAddr,
+    prosody: &Prosody,
+    database_url: &str,
+    smtp_port: u16,
+    overrides: &Overrides,
+) -> PathBuf {
+    let config_path = dir.join("domaine.toml");
+    std::fs::write(
+        &config_path,
+        format!(
+            r#"
+listen = "{addr}"
+public_url = "{public_url}"
+provider_name = "Test provider"
+provider_admins = ["{provider_admin}"]
+database_url = "{database_url}"
+site_root = "{site}"
+secret_key = "{secret}"
+[xmpp]
+server = "{xmpp}"
+jid = "{jid}"
+password = "{password}"
+timeout_secs = 3
+{xmpp_overrides}
+[smtp]
+host = "127.0.0.1"
+port = {smtp_port}
+from = "Domaine <noreply@example.test>"
+security = "none"
+{extra_config}
+"#,
+            public_url = overrides
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}")),
+            xmpp_overrides = overrides.xmpp,
+            extra_config = overrides.extra,
+            site = site_root().display(),
+            provider_admin = provider_admin_jid(prosody),
+            secret = base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                rand::random::<[u8; 32]>().repeat(2)
+            ),
+            xmpp = prosody.c2s_addr(),
+            jid = prosody.service_jid(),
+            password = prosody.service_password(),
+        ),
+    )
+    .expect("write domaine.toml");
+    config_path
+}
+
 /// Where `scripts/build.sh` put the site; only browser tests need it.
 pub fn site_root() -> PathBuf {
     let target = std::env::var("CARGO_TARGET_DIR")
@@ -169,49 +226,14 @@ impl TestPortal {
             .await
             .expect("a free port");
         let addr = listener.local_addr().expect("bound address");
-        let config_path = dir.path().join("domaine.toml");
-        std::fs::write(
-            &config_path,
-            format!(
-                r#"
-listen = "{addr}"
-public_url = "{public_url}"
-provider_name = "Test provider"
-provider_admins = ["{provider_admin}"]
-database_url = "{database_url}"
-site_root = "{site}"
-secret_key = "{secret}"
-[xmpp]
-server = "{xmpp}"
-jid = "{jid}"
-password = "{password}"
-timeout_secs = 3
-{xmpp_overrides}
-[smtp]
-host = "127.0.0.1"
-port = {smtp_port}
-from = "Domaine <noreply@example.test>"
-security = "none"
-{extra_config}
-"#,
-                public_url = overrides
-                    .public_url
-                    .clone()
-                    .unwrap_or_else(|| format!("http://{addr}")),
-                xmpp_overrides = overrides.xmpp,
-                extra_config = overrides.extra,
-                site = site_root().display(),
-                provider_admin = provider_admin_jid(prosody),
-                secret = base64::Engine::encode(
-                    &base64::engine::general_purpose::STANDARD,
-                    rand::random::<[u8; 32]>().repeat(2)
-                ),
-                xmpp = prosody.c2s_addr(),
-                jid = prosody.service_jid(),
-                password = prosody.service_password(),
-            ),
-        )
-        .expect("write domaine.toml");
+        let config_path = write_config(
+            dir.path(),
+            addr,
+            prosody,
+            &database_url,
+            smtp_port,
+            overrides,
+        );
         let config = Config::load(Some(&config_path)).expect("a valid test configuration");
         let db = Db::connect(&config.database_url)
             .await

@@ -128,12 +128,33 @@ impl WebClient {
         path: &str,
         fields: &[(&str, &str)],
     ) -> (StatusCode, Option<String>) {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let (status, location, _) = self
+            .post_bytes("/admin", path, "text/html", body.into_bytes())
+            .await;
+        (status, location)
+    }
+
+    /// Posts `body` as a form sent from the page at `from` (the `Referer`, where a failing
+    /// server function without JavaScript sends the browser back), byte for byte, even bytes no
+    /// browser would send; `accept` as a browser (`text/html`) or the hydrated page
+    /// (`application/json`). Returns the status, the `Location` and the body.
+    pub async fn post_bytes(
+        &self,
+        from: &str,
+        path: &str,
+        accept: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, Option<String>, String) {
         let res = self
             .http
             .post(format!("{}{path}", self.base))
-            .header(header::ACCEPT, "text/html")
-            .header(header::REFERER, format!("{}/admin", self.base))
-            .form(fields)
+            .header(header::ACCEPT, accept)
+            .header(header::REFERER, format!("{}{from}", self.base))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body)
             .send()
             .await
             .unwrap();
@@ -141,7 +162,7 @@ impl WebClient {
             .headers()
             .get(header::LOCATION)
             .map(|l| l.to_str().unwrap().to_string());
-        (res.status(), location)
+        (res.status(), location, res.text().await.unwrap())
     }
 
     /// Logs in through the login form as a browser does (the form's anti-forgery token first),

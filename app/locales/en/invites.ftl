@@ -106,8 +106,10 @@ invites-revoke-submit = Withdraw this invitation
 
 # Password reset links, on the accounts console of a domain.
 accounts-reset-link = Make a password reset link
-accounts-done-reset-link = A password reset link for { $jid } is ready: copy it from “Password reset links” and send it to its user.
+accounts-done-reset-link = A password reset link for { $jid } is ready: copy it from “Password reset links” now (it is shown only once) and send it to its user.
 accounts-reset-links-heading = Password reset links
 accounts-reset-links-explained = Each link works once, for 24 hours. Send it to the account’s user by any means; with it they choose a new password themselves.
 accounts-reset-links-for = For { $jid }
 accounts-reset-links-until = Valid until { $date }.
+accounts-reset-links-once = Copy it now: it is shown only this once, as the portal keeps no copy of it.
+accounts-reset-links-hidden = Its address was shown once, when it was made; if it was lost, make a new link.

@@ -103,8 +103,10 @@ invites-revoke-submit = Retirer cette invitation
 
 # Liens de réinitialisation du mot de passe, sur la page des comptes d’un domaine.
 accounts-reset-link = Créer un lien de réinitialisation du mot de passe
-accounts-done-reset-link = Un lien de réinitialisation du mot de passe de { $jid } est prêt : copiez-le dans « Liens de réinitialisation » et transmettez-le à la personne.
+accounts-done-reset-link = Un lien de réinitialisation du mot de passe de { $jid } est prêt : copiez-le maintenant dans « Liens de réinitialisation » (il n’est affiché qu’une fois) et transmettez-le à la personne.
 accounts-reset-links-heading = Liens de réinitialisation du mot de passe
 accounts-reset-links-explained = Chaque lien ne sert qu’une fois et reste valable 24 heures. Transmettez-le à la personne qui utilise le compte, par le moyen de votre choix : elle choisira elle-même son nouveau mot de passe.
 accounts-reset-links-for = Pour { $jid }
 accounts-reset-links-until = Valable jusqu’au { $date }.
+accounts-reset-links-once = Copiez-le maintenant : il n’est affiché que cette fois, le portail n’en garde pas de copie.
+accounts-reset-links-hidden = Son adresse a été affichée une seule fois, à sa création ; si elle est perdue, créez un nouveau lien.

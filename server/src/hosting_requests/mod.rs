@@ -20,7 +20,6 @@ pub struct RequestRecord {
     pub locale: String,
     #[sqlx(try_from = "String")]
     pub status: RequestStatus,
-    pub confirm_token: String,
     pub created_at: i64,
     pub confirmed_at: Option<i64>,
     pub decided_at: Option<i64>,
@@ -66,18 +65,19 @@ pub struct NewRequest<'a> {
     pub message: &'a str,
     pub locale: &'a str,
     pub ip: &'a str,
+    /// As the confirmation link carries it; stored as its hash.
     pub token: &'a str,
     pub now: i64,
 }
 
 const SELECT: &str = "SELECT id, domain, requester_name, email, xmpp, member, message, locale, \
-     status, confirm_token, created_at, confirmed_at, decided_at, decided_by, reason, \
+     status, created_at, confirmed_at, decided_at, decided_by, reason, \
      owner_invite_id, approval_mailed_at FROM hosting_requests";
 
 pub async fn insert(db: &Db, new: NewRequest<'_>) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO hosting_requests (domain, requester_name, email, xmpp, member, message, \
-         locale, ip, confirm_token, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         locale, ip, confirm_token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          RETURNING id",
     )
     .bind(new.domain)
@@ -88,7 +88,7 @@ pub async fn insert(db: &Db, new: NewRequest<'_>) -> Result<i64, sqlx::Error> {
     .bind(new.message)
     .bind(new.locale)
     .bind(new.ip)
-    .bind(new.token)
+    .bind(crate::auth::tokens::token_hash(new.token))
     .bind(new.now)
     .fetch_one(&db.pool)
     .await?;
@@ -102,9 +102,10 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<RequestRecord>, sqlx::Erro
         .await
 }
 
+/// The request whose confirmation link carries `token` (only its hash is stored).
 pub async fn by_token(db: &Db, token: &str) -> Result<Option<RequestRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} WHERE confirm_token = $1"))
-        .bind(token)
+    sqlx::query_as(&format!("{SELECT} WHERE confirm_token_hash = $1"))
+        .bind(crate::auth::tokens::token_hash(token))
         .fetch_optional(&db.pool)
         .await
 }

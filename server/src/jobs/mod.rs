@@ -100,6 +100,14 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// The target as the logs may show it: an invitation's token is a bearer secret.
+    pub fn logged_target(self, target: &str) -> &str {
+        match self {
+            Kind::RevokeInvite => "(an invitation token)",
+            _ => target,
+        }
+    }
+
     pub fn lane(self) -> Lane {
         match self {
             Kind::Mail => Lane::Smtp,
@@ -360,7 +368,7 @@ async fn run_claimed<H: Handler>(
                     .max_attempts
                     .is_some_and(|max| attempts >= i64::from(max));
             tracing::warn!(job = job.id, kind = job.kind.as_str(), domain = %job.domain,
-                target = %job.target, error = %err.message, attempts, give_up, "job did not land");
+                target = job.kind.logged_target(&job.target), error = %err.message, attempts, give_up, "job did not land");
             let state = if give_up {
                 State::Failed
             } else {
@@ -579,6 +587,14 @@ pub async fn worker<H: Handler>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invitation_token_is_not_logged() {
+        assert_eq!(Kind::Lock.logged_target("alice"), "alice");
+        assert!(!Kind::RevokeInvite
+            .logged_target("s3cr3t")
+            .contains("s3cr3t"));
+    }
 
     #[test]
     fn kinds_round_trip() {

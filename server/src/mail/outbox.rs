@@ -146,9 +146,12 @@ impl Handler for Sender<'_> {
             text: mail.body_text,
             html: mail.body_html,
         };
-        self.mailer.send(&email).await.map_err(|err| JobError {
-            permanent: err.is_permanent(),
-            message: err.to_string(),
+        self.mailer.send(&email).await.map_err(|err| {
+            crate::metrics::mail_failed(err.is_permanent());
+            JobError {
+                permanent: err.is_permanent(),
+                message: err.to_string(),
+            }
         })?;
         // Sent: the links it held need not outlive their delivery.
         let emptied =

@@ -273,6 +273,25 @@ impl AccountsBackend for PortalService {
     }
 
     fn keep_shown_password(&self, ctx: &RequestContext, domain: &str, shown: &ShownPassword) {
+        self.keep_shown_once(ctx, domain, SHOWN_PASSWORD_COOKIE, shown);
+    }
+
+    fn take_shown_password(&self, ctx: &RequestContext, domain: &str) -> Option<ShownPassword> {
+        self.take_shown_once(ctx, domain, SHOWN_PASSWORD_COOKIE)
+    }
+}
+
+impl PortalService {
+    /// Keeps `shown` (a password, or a reset link) in the one-time cookie `cookie` for the next
+    /// page load of the domain's console, when the request is a plain form post (see
+    /// [`SHOWN_PASSWORD_COOKIE`]).
+    pub(super) fn keep_shown_once(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        cookie: &'static str,
+        shown: &ShownPassword,
+    ) {
         let (Some(parts), Some(response)) = (
             use_context::<axum::http::request::Parts>(),
             use_context::<leptos_axum::ResponseOptions>(),
@@ -294,7 +313,7 @@ impl AccountsBackend for PortalService {
             return;
         };
         let value = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, json);
-        let cookie = Cookie::build((SHOWN_PASSWORD_COOKIE, value))
+        let cookie = Cookie::build((cookie, value))
             .path(SHOWN_PASSWORD_PATH)
             .http_only(true)
             .same_site(SameSite::Strict)
@@ -305,14 +324,21 @@ impl AccountsBackend for PortalService {
         set_cookies(&response, jar);
     }
 
-    fn take_shown_password(&self, ctx: &RequestContext, domain: &str) -> Option<ShownPassword> {
+    /// What [`Self::keep_shown_once`] kept in `cookie` for this user and domain, forgotten as it
+    /// is read.
+    pub(super) fn take_shown_once(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        cookie: &'static str,
+    ) -> Option<ShownPassword> {
         let parts = use_context::<axum::http::request::Parts>()?;
         let response = use_context::<leptos_axum::ResponseOptions>()?;
         let jar = PrivateCookieJar::from_headers(&parts.headers, self.0.cookie_key.clone());
-        let cookie = jar.get(SHOWN_PASSWORD_COOKIE)?;
+        let kept_cookie = jar.get(cookie)?;
         let kept: Option<KeptPassword> = base64::Engine::decode(
             &base64::engine::general_purpose::URL_SAFE_NO_PAD,
-            cookie.value(),
+            kept_cookie.value(),
         )
         .ok()
         .and_then(|json| serde_json::from_slice(&json).ok());
@@ -322,7 +348,7 @@ impl AccountsBackend for PortalService {
         // Read once: gone from the browser with this response, whatever it held.
         set_cookies(
             &response,
-            jar.remove(Cookie::build(SHOWN_PASSWORD_COOKIE).path(SHOWN_PASSWORD_PATH)),
+            jar.remove(Cookie::build(cookie).path(SHOWN_PASSWORD_PATH)),
         );
         let kept = kept.filter(|k| k.actor == actor(ctx) && k.expires >= self.0.clock.now())?;
         // Nor kept in the browser's cache or history.
@@ -349,6 +375,8 @@ impl AccountsBackend for PortalService {
 /// `Cache-Control: no-store`. It only carries what that response is about to show this same
 /// person anyway. With JavaScript no cookie is set: the page shows the server function's result.
 const SHOWN_PASSWORD_COOKIE: &str = "domaine_shown_password";
+/// The same for a password reset link (shown once: the portal keeps only its hash).
+pub(super) const SHOWN_RESET_LINK_COOKIE: &str = "domaine_shown_reset_link";
 const SHOWN_PASSWORD_PATH: &str = "/domains";
 const SHOWN_PASSWORD_SECS: i64 = 120;
 

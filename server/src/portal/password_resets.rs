@@ -1,7 +1,9 @@
 //! Password reset links: made by a domain's owners for one of its accounts, used once by the
 //! account's owner to set a new password (Prosody then ends the account's sessions).
 
-use super::{actor, internal, managed_domain, record_done, PortalService};
+use super::{
+    accounts::SHOWN_RESET_LINK_COOKIE, actor, internal, managed_domain, record_done, PortalService,
+};
 use crate::{
     accounts::{account_jid, check_password},
     auth::tokens::random_token,
@@ -9,6 +11,7 @@ use crate::{
     password_resets::{self, ResetRecord},
 };
 use app::{
+    accounts::ShownPassword,
     audit::{AuditAction, Outcome},
     context::RequestContext,
     error::{AppError, ErrorKind},
@@ -19,12 +22,17 @@ const CREATE: AuditAction = AuditAction::CreateResetLink;
 const RESET: AuditAction = AuditAction::ResetPassword;
 
 impl PortalService {
-    fn reset_link(&self, record: &ResetRecord) -> ResetLink {
-        let mut url = self.0.config.public_url.clone();
-        url.set_path(&format!("/reset/{}", record.token));
+    /// A link as the console lists it; the address itself only with its `token`, known
+    /// when it was just made (the database keeps its hash).
+    fn reset_link(&self, record: &ResetRecord, token: Option<&str>) -> ResetLink {
+        let link = token.map(|token| {
+            let mut url = self.0.config.public_url.clone();
+            url.set_path(&format!("/reset/{token}"));
+            url.to_string()
+        });
         ResetLink {
             jid: format!("{}@{}", record.username, record.domain),
-            link: url.to_string(),
+            link,
             expires_at: record.expires_at,
         }
     }
@@ -47,15 +55,15 @@ impl PasswordResetsBackend for PortalService {
         }
         let node = jid.node().map(|n| n.to_string()).unwrap_or_default();
         let now = self.0.clock.now();
+        let token = random_token();
         let record = ResetRecord {
-            token: random_token(),
             domain: row.name.clone(),
             username: node.clone(),
             expires_at: now + RESET_LINK_SECS,
         };
         password_resets::insert(
             &self.0.db,
-            &record.token,
+            &token,
             row.id,
             &node,
             &actor(ctx),
@@ -65,7 +73,16 @@ impl PasswordResetsBackend for PortalService {
         .await
         .map_err(internal)?;
         record_done(&self.0, ctx, &row.name, CREATE, &node).await?;
-        Ok(self.reset_link(&record))
+        let link = self.reset_link(&record, Some(&token));
+        // Without JavaScript the console that follows shows it, once.
+        if let Some(url) = &link.link {
+            let shown = ShownPassword {
+                jid: link.jid.clone(),
+                password: url.clone(),
+            };
+            self.keep_shown_once(ctx, &row.name, SHOWN_RESET_LINK_COOKIE, &shown);
+        }
+        Ok(link)
     }
 
     async fn reset_links(
@@ -77,7 +94,16 @@ impl PasswordResetsBackend for PortalService {
         let records = password_resets::usable_for_domain(&self.0.db, &row.name, self.0.clock.now())
             .await
             .map_err(internal)?;
-        Ok(records.iter().map(|r| self.reset_link(r)).collect())
+        // The link made by the previous request, if it was a form posted without JavaScript:
+        // shown with the newest link of its account.
+        let just_made = self.take_shown_once(ctx, &row.name, SHOWN_RESET_LINK_COOKIE);
+        let mut links: Vec<ResetLink> = records.iter().map(|r| self.reset_link(r, None)).collect();
+        if let Some(made) = just_made {
+            if let Some(link) = links.iter_mut().find(|l| l.jid == made.jid) {
+                link.link = Some(made.password);
+            }
+        }
+        Ok(links)
     }
 
     async fn reset_page(&self, _ctx: &RequestContext, token: &str) -> Result<ResetInfo, AppError> {

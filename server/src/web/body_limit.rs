@@ -29,7 +29,7 @@ pub async fn limit_body(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if let Some(len) = declared.filter(|len| *len > FORM_LIMIT) {
-        let response = too_large(&req);
+        let response = too_large(req.extensions());
         if len <= DRAIN_LIMIT {
             let _ = tokio::time::timeout(DRAIN_TIME, drain(req.into_body())).await;
         }
@@ -46,9 +46,8 @@ async fn drain(mut body: Body) {
     while let Some(Ok(_)) = body.frame().await {}
 }
 
-fn too_large(req: &Request) -> Response {
-    let locale = req
-        .extensions()
+pub(super) fn too_large(extensions: &axum::http::Extensions) -> Response {
+    let locale = extensions
         .get::<RequestContext>()
         .map(|ctx| ctx.locale)
         .unwrap_or_default();

@@ -6,6 +6,7 @@ mod body_limit;
 pub use body_limit::FORM_LIMIT;
 pub mod client_ip;
 mod context;
+mod form_input;
 mod invitation_qr;
 mod lang;
 pub mod security_headers;
@@ -34,6 +35,10 @@ pub fn router(state: AppState) -> Router {
             if let Some(ctx) = parts.extensions.get::<RequestContext>() {
                 provide_context(ctx.clone());
             }
+            // Names the field of a form the decoding refuses (`form_input`).
+            if let Some(form) = parts.extensions.get::<app::form_input::SubmittedForm>() {
+                provide_context(form.clone());
+            }
             // The scripts Leptos writes carry the nonce the Content-Security-Policy names.
             if let Some(nonce) = parts.extensions.get::<security_headers::CspNonce>() {
                 provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
@@ -58,6 +63,7 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(leptos_context, shell))
+        .layer(middleware::from_fn(form_input::read_form))
         .layer(middleware::from_fn(body_limit::limit_body))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -72,6 +78,8 @@ pub fn router(state: AppState) -> Router {
             security_headers::security_headers,
         ))
         .layer(CompressionLayer::new())
+        // Outermost of the per-route layers: it sees the route template and times the rest.
+        .layer(middleware::from_fn(crate::metrics::track_http))
         .with_state(state)
 }
 

@@ -330,6 +330,7 @@ enum LoginError {
 impl Worker {
     async fn run(mut self) {
         let mut backoff = Backoff::default();
+        let mut first = true;
         loop {
             let login = login(self.config.clone(), self.transport.clone());
             let attempt = tokio::time::timeout(CONNECT_TIMEOUT, login);
@@ -339,6 +340,9 @@ impl Worker {
             match attempt {
                 Ok(Ok(stream)) => {
                     tracing::info!(jid = %self.config.jid, "connected to the XMPP server");
+                    if !std::mem::take(&mut first) {
+                        crate::metrics::xmpp_reconnected();
+                    }
                     self.status.send_replace(ConnectionStatus::Connected);
                     let since = Instant::now();
                     let ended = Connection::new(stream, &self.config).serve(&mut self).await;

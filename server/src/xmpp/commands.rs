@@ -61,6 +61,18 @@ impl AdminClient {
         node: &str,
         fields: Vec<FormField>,
     ) -> Result<CommandOutcome, XmppError> {
+        let start = Instant::now();
+        let outcome = self.exchange(to, node, fields).await;
+        crate::metrics::xmpp_command(node, start.elapsed(), outcome.is_ok());
+        outcome
+    }
+
+    async fn exchange(
+        &self,
+        to: Jid,
+        node: &str,
+        fields: Vec<FormField>,
+    ) -> Result<CommandOutcome, XmppError> {
         let deadline = Instant::now() + self.request_timeout();
         let request = adhoc::command_element(node, Action::Execute, None, &fields);
         let reply = self.iq_set(to.clone(), request, deadline).await?;

@@ -9,7 +9,7 @@ use app::{
 };
 use domaine_tests::{
     database::Backend,
-    page::{self, is_checked, tag, with_error},
+    page::{self, is_checked, marked, tag, with_error},
     per_backend,
     portal::TestPortal,
     prosody::Prosody,
@@ -639,8 +639,8 @@ async fn closed_registration_is_explained_and_refuses_new_invitations() {
     );
 }
 
-per_backend!(a_reset_link_made_from_the_accounts_page_is_listed_there);
-async fn a_reset_link_made_from_the_accounts_page_is_listed_there(backend: Backend) {
+per_backend!(a_reset_link_made_from_the_accounts_page_is_shown_once_then_listed);
+async fn a_reset_link_made_from_the_accounts_page_is_shown_once_then_listed(backend: Backend) {
     let s = Site::start(&backend, "en").await;
     let b = s.backend();
     s.prosody.register("dana", A, "dana's password 1");
@@ -675,9 +675,17 @@ async fn a_reset_link_made_from_the_accounts_page_is_listed_there(backend: Backe
         "{link}"
     );
 
-    // Still listed on a plain visit, until used.
+    assert!(html.contains("it is shown only this once"), "{b}");
+
+    // Still listed on a plain visit, until used, but without its address: the portal keeps
+    // only its hash.
     let html = s.page(&accounts).await;
     assert!(html.contains(&format!("For dana@{A}")), "{b}");
+    assert_eq!(marked(&html, "data-link", "hidden").len(), 1, "{b}");
+    assert!(
+        !html.contains("/reset/"),
+        "{b}: the link is not shown again"
+    );
 
     // An account that does not exist gets no link; the error comes back to the page.
     assert_eq!(

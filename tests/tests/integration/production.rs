@@ -2,7 +2,9 @@
 //! headers, bad input answered clearly, backups. The whole set-up (nginx, a TLS-only Prosody,
 //! `domaine check`) is in `production_shaped.rs`.
 
+use app::error::ErrorKind;
 use app::pages::public::login::{LOGIN_ERROR_INVALID, LOGIN_ERROR_THROTTLED};
+use domaine_tests::page::{field_error, with_error};
 use domaine_tests::{
     database::Backend, per_backend, portal::TestPortal, prosody::Prosody, smtp::SmtpServer,
     web::WebClient,
@@ -409,6 +411,139 @@ async fn bad_input_gets_a_clear_answer_and_stores_nothing(backend: Backend) {
         assert!(page.contains(&format!("lang=\"{lang}\"")), "{page}");
     }
     assert!(!account_exists().await, "{name}: nothing created");
+
+    a_choice_none_of_those_offered_is_a_field_error(&portal, &web).await;
+    text_that_is_not_utf8_is_a_field_error(&portal, &web).await;
+    assert!(!account_exists().await, "{name}: nothing created");
+}
+
+/// The form's fields, URL-encoded, with `raw` (bytes as they are) appended last.
+fn form_body(fields: &[(&str, &str)], raw: &[u8]) -> Vec<u8> {
+    let mut body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish()
+        .into_bytes();
+    body.extend_from_slice(raw);
+    body
+}
+
+/// A registration mode none of the radio buttons offers: said next to the choices, in the
+/// user's language, and nothing changes or waits for Prosody.
+async fn a_choice_none_of_those_offered_is_a_field_error(portal: &TestPortal, en: &WebClient) {
+    use app::{error::Field, i18n::Locale};
+    let name = portal.backend.name();
+    let db = &portal.state.db;
+    let before = server::domains::get(db, DOMAIN).await.unwrap().unwrap();
+    let page = format!("/domains/{DOMAIN}");
+    let expected = ErrorKind::InvalidChoice {
+        field: Some(Field::Mode),
+    };
+    let err = en
+        .server_fn_on(
+            &page,
+            "set_registration_mode",
+            &[("domain", DOMAIN), ("mode", "bogus")],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, expected, "{name}");
+    let fr = WebClient::new(&portal.url("/"), "fr");
+    assert!(fr.login("admin", "correct horse battery").await, "{name}");
+    for (web, locale) in [(en, Locale::En), (&fr, Locale::Fr)] {
+        let csrf = web.get(&page).await.csrf();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("domain", DOMAIN),
+            ("mode", "bogus"),
+        ];
+        let (status, location, _) = web
+            .post_bytes(
+                &page,
+                "/api/set_registration_mode",
+                "text/html",
+                form_body(&fields, b""),
+            )
+            .await;
+        assert!(status.is_redirection(), "{name}: {status}");
+        let html = web.get(&with_error(&page, &location.unwrap())).await.html;
+        assert_eq!(
+            field_error(&html, "mode").as_deref(),
+            Some(expected.message(locale).as_str()),
+            "{name} {locale:?}"
+        );
+    }
+    let after = server::domains::get(db, DOMAIN).await.unwrap().unwrap();
+    assert_eq!(after.registration_mode, before.registration_mode, "{name}");
+    assert!(
+        server::jobs::for_domain(db, DOMAIN)
+            .await
+            .unwrap()
+            .is_empty(),
+        "{name}: nothing queued"
+    );
+}
+
+/// A field that is not UTF-8, percent-encoded or as raw bytes: a field error (the server
+/// function does not run), in the user's language, and nothing stored.
+async fn text_that_is_not_utf8_is_a_field_error(portal: &TestPortal, en: &WebClient) {
+    use app::{error::Field, i18n::Locale};
+    let name = portal.backend.name();
+    let accounts = format!("/domains/{DOMAIN}/accounts");
+    for raw in [&b"%FFeve"[..], &b"\xffeve"[..]] {
+        let csrf = en.get(&accounts).await.csrf();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("domain", DOMAIN),
+            ("password", "long enough pw"),
+        ];
+        let body = form_body(&fields, &[b"&username=", raw].concat());
+        let (status, _, body) = en
+            .post_bytes(&accounts, "/api/create_account", "application/json", body)
+            .await;
+        assert!(!status.is_success(), "{name}: {status}");
+        let err: app::error::AppError = serde_json::from_str(&body).expect(&body);
+        let expected = ErrorKind::InvalidText {
+            field: Some(Field::Username),
+        };
+        assert_eq!(err.kind, expected, "{name}: {raw:?}");
+    }
+
+    // On the public form, without JavaScript: next to the message, in the visitor's language.
+    let db = &portal.state.db;
+    for (lang, locale) in [("en", Locale::En), ("fr", Locale::Fr)] {
+        let visitor = WebClient::new(&portal.url("/"), lang);
+        let csrf = visitor.get("/request").await.csrf();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("domain", "example.org"),
+            ("name", "Marie"),
+            ("email", "marie@example.net"),
+            ("website", ""),
+        ];
+        let body = form_body(&fields, b"&message=caf\xe9");
+        let (status, location, _) = visitor
+            .post_bytes("/request", "/api/submit_hosting_request", "text/html", body)
+            .await;
+        assert!(status.is_redirection(), "{name}: {status}");
+        let html = visitor
+            .get(&with_error("/request", &location.unwrap()))
+            .await
+            .html;
+        let expected = ErrorKind::InvalidText {
+            field: Some(Field::Message),
+        };
+        assert_eq!(
+            field_error(&html, "request-message").as_deref(),
+            Some(expected.message(locale).as_str()),
+            "{name} {lang}"
+        );
+    }
+    for status in app::hosting_requests::RequestStatus::ALL {
+        let stored = server::hosting_requests::by_status(db, status)
+            .await
+            .unwrap();
+        assert!(stored.is_empty(), "{name}: no request stored");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -197,7 +197,7 @@ fn Console(list: AccountList, search: String, actions: Actions) -> impl IntoView
     });
     let usernames: Vec<String> = list.accounts.iter().map(|a| a.username.clone()).collect();
     let reset_links = (!list.reset_links.is_empty())
-        .then(|| view! { <ResetLinks links=list.reset_links.clone()/> });
+        .then(|| view! { <ResetLinks links=list.reset_links.clone() actions/> });
     let here = Here {
         domain: list.domain.clone(),
         search: search.clone(),
@@ -540,9 +540,11 @@ fn Manage(
     }
 }
 
-/// The password reset links not used yet, each ready to copy and send to its account's user.
+/// The password reset links not used yet. Each one's address is shown once, right after it was
+/// made (from the server function's result with JavaScript, from the console's one-time copy
+/// without): the portal keeps only its hash.
 #[component]
-fn ResetLinks(links: Vec<ResetLink>) -> impl IntoView {
+fn ResetLinks(links: Vec<ResetLink>, actions: Actions) -> impl IntoView {
     let l = use_request_context().locale;
     let query = use_query_map();
     // The link just made, from the URL its form sent the browser to.
@@ -560,18 +562,38 @@ fn ResetLinks(links: Vec<ResetLink>) -> impl IntoView {
             let until_id = format!("reset-link-{i}-until");
             let jid = link.jid.clone();
             let new = move || just_made().as_deref() == Some(jid.as_str());
-            view! {
-                <li class="field reset-link" class:reset-link--new=new>
-                    <label for=input_id.clone()>
-                        {l.t_with("accounts-reset-links-for", &[("jid", link.jid.clone())])}
-                    </label>
-                    <input id=input_id type="text" class="mono" readonly value=link.link
-                        autocomplete="off" spellcheck="false" on:focus=select_on_focus
-                        aria-describedby=until_id.clone()/>
-                    <p class="field__hint" id=until_id>
-                        {l.t_with("accounts-reset-links-until", &[("date", crate::format::date_time(link.expires_at))])}
-                    </p>
-                </li>
+            let (jid, kept, expires_at) = (link.jid.clone(), link.link.clone(), link.expires_at);
+            let address = move || {
+                let made = actions.reset.value().get().and_then(Result::ok);
+                made.filter(|m| m.jid == jid && m.expires_at == expires_at)
+                    .and_then(|m| m.link)
+                    .or_else(|| kept.clone())
+            };
+            let until = l.t_with(
+                "accounts-reset-links-until",
+                &[("date", crate::format::date_time(link.expires_at))],
+            );
+            let label = l.t_with("accounts-reset-links-for", &[("jid", link.jid.clone())]);
+            move || match address() {
+                Some(url) => view! {
+                    <li class="field reset-link" class:reset-link--new=new.clone()>
+                        <label for=input_id.clone()>{label.clone()}</label>
+                        <input id=input_id.clone() type="text" class="mono" readonly value=url
+                            autocomplete="off" spellcheck="false" on:focus=select_on_focus
+                            aria-describedby=until_id.clone()/>
+                        <p class="field__hint" id=until_id.clone()>
+                            {until.clone()} " " {l.t("accounts-reset-links-once")}
+                        </p>
+                    </li>
+                }
+                .into_any(),
+                None => view! {
+                    <li class="reset-link" data-link="hidden">
+                        <p>{label.clone()}</p>
+                        <p class="field__hint">{until.clone()} " " {l.t("accounts-reset-links-hidden")}</p>
+                    </li>
+                }
+                .into_any(),
             }
         })
         .collect_view();

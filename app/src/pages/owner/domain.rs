@@ -156,13 +156,14 @@ fn RegistrationCard(domain: String, mode: RegistrationMode) -> impl IntoView {
     let l = use_request_context().locale;
     let action = ServerAction::<SetRegistrationMode>::new();
     let error = action_error(action);
+    let mode_error = field_error(error, Field::Mode);
     let options = RegistrationMode::ALL
         .into_iter()
         .map(|m| {
             let id = format!("mode-{}", m.as_str());
             view! {
                 <div class="check">
-                    <input type="radio" name="mode" id=id.clone() value=m.as_str() checked=m == mode/>
+                    <input type="radio" name="mode" id=id.clone() value=m.as_str() checked=m == mode aria-describedby="mode-error"/>
                     <label for=id>
                         <strong>{m.label(l)}</strong>
                         " — "
@@ -182,6 +183,9 @@ fn RegistrationCard(domain: String, mode: RegistrationMode) -> impl IntoView {
                 <fieldset class="stack">
                     <legend class="visually-hidden">{l.t("domain-registration-heading")}</legend>
                     {options}
+                    <p class="field__error" id="mode-error" role="alert" hidden=move || mode_error.get().is_none()>
+                        {mode_error}
+                    </p>
                 </fieldset>
                 <div class="form-actions">
                     <button type="submit" class="button button--primary">{l.t("domain-registration-save")}</button>
