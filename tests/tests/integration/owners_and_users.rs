@@ -5,7 +5,7 @@
 use app::{audit::Outcome, error::ErrorKind};
 use domaine_tests::{
     database::Backend,
-    per_backend,
+    page, per_backend,
     portal::{provider_admin_jid, TestPortal},
     prosody::{can_login, register_in_band, Prosody},
     web::WebClient,
@@ -258,11 +258,12 @@ async fn registration_modes_reach_prosody_even_when_it_is_down_for_a_while(backe
         .html
         .contains(r#"<span class="badge badge--warn">pending</span>"#));
     // In words, not as the stored name of the change (which once showed through).
+    let waiting = page::marked(&page.html, "data-change", "registration-mode");
     assert!(
-        page.html.contains("<li>registration mode</li>"),
-        "{}",
-        page.html
+        waiting.len() == 1 && waiting[0].contains(r#"data-state="queued""#),
+        "{waiting:?}"
     );
+    assert!(page.html.contains(">registration mode<"), "{}", page.html);
     prosody.start_again();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
