@@ -6,7 +6,7 @@ source "$(dirname "$0")/common.sh"
 
 # python3-aiosmtpd: the real SMTP server the tests deliver to, on loopback. dnsmasq-base: the
 # real DNS server the DNS readiness tests query (the binary only, no system service).
-packages=(prosody lua-dbi-sqlite3 chromium chromium-driver postgresql wrk python3-aiosmtpd dnsmasq-base)
+packages=(prosody lua-dbi-sqlite3 chromium chromium-driver postgresql wrk python3-aiosmtpd dnsmasq-base brotli prosody-modules)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
