@@ -50,8 +50,9 @@ template=$(<"$WORK/prosody/data/portal%2ebench/accounts/domaine.dat")
 now=$(date +%s)
 for ((i = 0; i < ACCOUNTS; i++)); do
     printf -v name 'u%05d' "$i"
-    printf '%s\n' "$template" > "$DATA/accounts/$name.dat"
+    # The state first: the index watches the account directory only (see domaine_index.lib.lua).
     printf 'return {["last_active"] = %d;};\n' $((now - (i * 7919) % 63072000)) > "$DATA/domaine_account/$name.dat"
+    printf '%s\n' "$template" > "$DATA/accounts/$name.dat"
 done
 [ "$(id -u)" -eq 0 ] && chown -R prosody:prosody "$WORK/prosody/data"
 
