@@ -1,45 +1,67 @@
 #!/usr/bin/env bash
 # Load benchmark of the release build against its own Prosody, on loopback only, bounded in
-# time: the login page, the login action and the account-creation action, each driven by wrk
-# with many concurrent connections. Prints requests/s, p50, p99 and the portal's peak RSS.
-#   scripts/bench.sh            (DURATION=10 CONNECTIONS=32 to change the load)
+# time. Each scenario runs wrk at each connection count and prints requests/s, p50, p99,
+# non-2xx answers, Prosody's CPU per request (utime + stime of its process, from /proc) and the
+# portal's peak RSS during the run (VmHWM, reset before each run).
+#   scripts/bench.sh            (DURATION=5 CONNECTIONS="32 64" ACCOUNTS=100000 DOMAINS=500)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-DURATION=${DURATION:-10}
-CONNECTIONS=${CONNECTIONS:-32}
+DURATION=${DURATION:-5}
+CONNECTIONS=${CONNECTIONS:-32 64}
+ACCOUNTS=${ACCOUNTS:-100000}
+DOMAINS=${DOMAINS:-500}
 
 bash "$ROOT/scripts/setup-machine.sh" >/dev/null
 bash "$ROOT/scripts/build.sh" --release
+cargo build --release -p server --example floor
 DOMAINE="$CARGO_TARGET_DIR/release/domaine"
+FLOOR="$CARGO_TARGET_DIR/release/examples/floor"
 
 WORK=$(mktemp -d /tmp/domaine-bench.XXXXXX)
 chmod 755 "$WORK"  # Prosody runs as its own user and must reach its directory inside
 XMPP_PORT=$(free_port)
+PROSODY_HTTP_PORT=$(free_port)
 PORT=$(free_port)
+FLOOR_PORT=$(free_port)
 SERVICE_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 source "$ROOT/scripts/prosody.sh"
 cleanup() {
-    [ -n "${PORTAL_PID:-}" ] && kill "$PORTAL_PID" 2>/dev/null && wait "$PORTAL_PID" 2>/dev/null
+    for pid in ${PORTAL_PID:-} ${FLOOR_PID:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
     stop_prosody
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-start_prosody "$WORK/prosody" "$XMPP_PORT" "domaine@portal.bench" "$SERVICE_PASSWORD" portal.bench load.bench big.bench
 
-# 10,000 accounts on big.bench, written straight into Prosody's storage as copies of the service
-# account's record (Prosody reads these files on each access): the accounts page at that size.
-BIG_ACCOUNTS="$WORK/prosody/data/big%2ebench/accounts"
-mkdir -p "$BIG_ACCOUNTS"
-for i in $(seq -w 0 9999); do cp "$WORK/prosody/data/portal%2ebench/accounts/domaine.dat" "$BIG_ACCOUNTS/u$i.dat"; done
+# Prosody's own invitation page (prosody-modules), on the same Prosody: the landing page's peer.
+PROSODY_EXTRA_MODULES='"http"; "invites_page"; "register_apps";' \
+PROSODY_EXTRA_CONFIG="http_ports = { $PROSODY_HTTP_PORT }
+http_interfaces = { \"127.0.0.1\" }
+http_default_host = \"load.bench\"" \
+    start_prosody "$WORK/prosody" "$XMPP_PORT" "domaine@portal.bench" "$SERVICE_PASSWORD" \
+    portal.bench load.bench big.bench $(seq -f 'd%03g.bench' "$DOMAINS")
+PROSODY_REAL_PID=$(cat "$WORK/prosody/prosody.pid")
+
+# $ACCOUNTS accounts on big.bench, written straight into Prosody's storage as copies of the
+# service account's record, each with a last activity spread over two years (mod_domaine's own
+# record), so that the order by activity and "not seen for 6 months" have work to do.
+DATA="$WORK/prosody/data/big%2ebench"
+mkdir -p "$DATA/accounts" "$DATA/domaine_account"
+template=$(<"$WORK/prosody/data/portal%2ebench/accounts/domaine.dat")
+now=$(date +%s)
+for ((i = 0; i < ACCOUNTS; i++)); do
+    printf -v name 'u%05d' "$i"
+    # The state first: the index watches the account directory only (see domaine_index.lib.lua).
+    printf 'return {["last_active"] = %d;};\n' $((now - (i * 7919) % 63072000)) > "$DATA/domaine_account/$name.dat"
+    printf '%s\n' "$template" > "$DATA/accounts/$name.dat"
+done
 [ "$(id -u)" -eq 0 ] && chown -R prosody:prosody "$WORK/prosody/data"
 
 export DOMAINE_CONFIG="$WORK/domaine.toml"
 write_portal_config "$DOMAINE_CONFIG" "$PORT" "$XMPP_PORT" "domaine@portal.bench" \
     "$SERVICE_PASSWORD" "sqlite://$WORK/domaine.db" "$(head -c 64 /dev/urandom | base64 -w0)" "Bench"
-"$DOMAINE" add-domain load.bench >/dev/null
-"$DOMAINE" add-domain big.bench >/dev/null
+for d in load.bench big.bench $(seq -f 'd%03g.bench' "$DOMAINS"); do "$DOMAINE" add-domain "$d" >/dev/null; done
 echo "bench password 1" | "$DOMAINE" create-admin --username bench >/dev/null
-RUST_LOG=warn "$DOMAINE" serve &
+RUST_LOG=warn "$DOMAINE" serve 2> "$WORK/portal.log" &
 PORTAL_PID=$!
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 100); do
@@ -47,6 +69,7 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 curl -sf "$BASE/health" >/dev/null || die "the portal did not become healthy"
+IDLE_RSS=$(awk '/VmRSS/ {print $2, $3}' "/proc/$PORTAL_PID/status")
 
 # One logged-in session for the account-creation runs.
 JAR="$WORK/cookies"
@@ -59,28 +82,66 @@ COOKIE=$(awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s=%s; ", $6, $7 }' 
 LOGIN_CSRF=$(curl -s -c "$WORK/anon" -b "$WORK/anon" "$BASE/login" | csrf_of)
 ANON_COOKIE=$(awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s=%s; ", $6, $7 }' "$WORK/anon")
 
+# An invitation to load.bench, made through the portal: its landing page and Prosody's own.
+curl -s -o /dev/null -b "$JAR" -d "csrf=$CSRF&domain=load.bench&uses=multi&max_uses=1000" "$BASE/api/create_invite"
+TOKEN=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT token FROM invitations ORDER BY id DESC LIMIT 1").fetchone()[0])' "$WORK/domaine.db")
+curl -sf -o /dev/null "$BASE/invite/$TOKEN" || die "the portal's landing page does not answer"
+curl -sf -o /dev/null "http://127.0.0.1:$PROSODY_HTTP_PORT/invites_page?$TOKEN" || die "mod_invites_page does not answer"
+
+# The floor of /login: the same bytes from a bare axum handler.
+curl -s -o "$WORK/login.html" "$BASE/login"
+"$FLOOR" "$WORK/login.html" "127.0.0.1:$FLOOR_PORT" &
+FLOOR_PID=$!
+for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$FLOOR_PORT/" && break; sleep 0.1; done
+
+# Warm-up: mod_domaine lists the 100,000 files written behind its back once, at the first query.
+curl -s -o /dev/null -b "$JAR" "$BASE/domains/big.bench/accounts"
+STYLESHEET=$(curl -s "$BASE/login" | grep -o '/pkg/domaine-[0-9a-f]*\.css' | head -1)
+
+ticks() { awk '{print $14 + $15}' "/proc/$PROSODY_REAL_PID/stat"; }
+HZ=$(getconf CLK_TCK)
 run() { # name, wrk args...
     local name=$1; shift
-    local out
-    out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency "$@")
-    local rps p50 p99 non2xx
-    rps=$(awk '/^Requests\/sec/ {print $2}' <<< "$out")
-    p50=$(awk '$1 == "50%" {print $2}' <<< "$out")
-    p99=$(awk '$1 == "99%" {print $2}' <<< "$out")
-    non2xx=$(awk '/Non-2xx or 3xx/ {print $NF}' <<< "$out")
-    printf '| %-34s | %10s | %9s | %9s | %8s |\n' "$name" "$rps" "$p50" "$p99" "${non2xx:-0}"
+    local c out before after rps p50 p99 non2xx requests cpu rss
+    for c in $CONNECTIONS; do
+        echo 5 > "/proc/$PORTAL_PID/clear_refs" 2>/dev/null || true  # resets VmHWM
+        before=$(ticks)
+        out=$(wrk -t2 -c"$c" -d"${DURATION}s" --timeout 10s --latency "$@")
+        after=$(ticks)
+        rps=$(awk '/^Requests\/sec/ {print $2}' <<< "$out")
+        p50=$(awk '$1 == "50%" {print $2}' <<< "$out")
+        p99=$(awk '$1 == "99%" {print $2}' <<< "$out")
+        non2xx=$(awk '/Non-2xx or 3xx/ {print $NF}' <<< "$out")
+        requests=$(awk '/requests in/ {print $1}' <<< "$out")
+        cpu=$(awk -v t=$((after - before)) -v hz="$HZ" -v n="$requests" 'BEGIN { printf "%.3f", n ? t * 1000 / hz / n : 0 }')
+        rss=$(awk '/VmHWM/ {printf "%d MB", $2 / 1024}' "/proc/$PORTAL_PID/status")
+        printf '| %-44s | %3s | %9s | %9s | %9s | %7s | %8s | %7s |\n' \
+            "$name" "$c" "$rps" "$p50" "$p99" "${non2xx:-0}" "$cpu" "$rss"
+    done
 }
 
 echo
-echo "wrk: 2 threads, $CONNECTIONS connections, ${DURATION}s per scenario; portal pid $PORTAL_PID"
-printf '| %-34s | %10s | %9s | %9s | %8s |\n' scenario "req/s" p50 p99 "non-2xx"
-printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..36})" "------------" "-----------" "-----------" "----------"
+echo "wrk: 2 threads, ${DURATION}s per run; $ACCOUNTS accounts on big.bench, $DOMAINS more domains; portal RSS idle: $IDLE_RSS"
+printf '| %-44s | %3s | %9s | %9s | %9s | %7s | %8s | %7s |\n' scenario conn "req/s" p50 p99 "non-2xx" "Prosody ms/req" "peak RSS"
+printf '|%s|-----|-----------|-----------|-----------|---------|----------|---------|\n' "$(printf -- '-%.0s' {1..46})"
+H=(-H "Cookie: $COOKIE")
 run "GET /login" "$BASE/login"
+run "floor: the same bytes, bare axum" "http://127.0.0.1:$FLOOR_PORT/"
+run "GET $STYLESHEET (brotli)" -H "Accept-Encoding: br" "$BASE$STYLESHEET"
+run "landing page /invite/TOKEN" "$BASE/invite/$TOKEN"
+run "Prosody mod_invites_page, same invitation" "http://127.0.0.1:$PROSODY_HTTP_PORT/invites_page?$TOKEN"
+run "accounts, $ACCOUNTS accounts, page 1" "${H[@]}" "$BASE/domains/big.bench/accounts"
+run "accounts, page 500" "${H[@]}" "$BASE/domains/big.bench/accounts?page=500"
+run "accounts, search q=u0999" "${H[@]}" "$BASE/domains/big.bench/accounts?q=u0999"
+run "accounts, by last activity" "${H[@]}" "$BASE/domains/big.bench/accounts?sort=activity"
+run "accounts, not seen for 6 months, page 10" "${H[@]}" "$BASE/domains/big.bench/accounts?inactive=6&page=10"
+run "domain dashboard (big.bench)" "${H[@]}" "$BASE/domains/big.bench"
+run "provider console, $((DOMAINS + 2)) domains" "${H[@]}" "$BASE/admin"
 COOKIE="$ANON_COOKIE" CSRF="$LOGIN_CSRF" run "POST /auth/login (argon2id)" -s "$ROOT/bench/login.lua" "$BASE/auth/login"
 COOKIE="$COOKIE" CSRF="$CSRF" DOMAIN=load.bench run "POST /api/create_account (Prosody)" -s "$ROOT/bench/create_account.lua" "$BASE/api/create_account"
-run "accounts page, 10k accounts, page 100" -H "Cookie: $COOKIE" "$BASE/domains/big.bench/accounts?page=100"
-run "accounts search, 10k accounts" -H "Cookie: $COOKIE" "$BASE/domains/big.bench/accounts?q=u0999"
 echo
 accounts=$(find "$WORK/prosody/data/load%2ebench/accounts" -name '*.dat' | wc -l)
-echo "accounts created on Prosody by the create_account run: $accounts"
-echo "portal peak RSS: $(awk '/VmHWM/ {print $2, $3}' "/proc/$PORTAL_PID/status")"
+echo "accounts created on Prosody by the create_account runs: $accounts"
+echo "portal RSS after the runs: $(awk '/VmRSS/ {print $2, $3}' "/proc/$PORTAL_PID/status")"
+panics=$(grep -c 'panicked' "$WORK/portal.log" || true)
+echo "panics in the portal's log: $panics"

@@ -31,6 +31,23 @@ if $release; then
         -o "$SITE_DIR/pkg/domaine_bg.wasm" "$SITE_DIR/pkg/domaine_bg.wasm"
 fi
 cp "$ROOT/style/domaine.css" "$SITE_DIR/pkg/domaine.css"
+# Content-hashed copies, which the pages reference and browsers keep for a year
+# (server/src/web/assets.rs), each precompressed with brotli and gzip, and the manifest that
+# names them for the server.
+pkg="$SITE_DIR/pkg"
+rm -f "$pkg"/domaine-* "$pkg/manifest.txt"
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+bundle="domaine-$(hash_of "$pkg/domaine.js" "$pkg/domaine_bg.wasm")"
+stylesheet="domaine-$(hash_of "$pkg/domaine.css").css"
+cp "$pkg/domaine.js" "$pkg/$bundle.js"
+cp "$pkg/domaine_bg.wasm" "$pkg/${bundle}_bg.wasm"
+cp "$pkg/domaine.css" "$pkg/$stylesheet"
+quality=$($release && echo 11 || echo 4)  # brotli's best is slow on a debug bundle
+for file in "$pkg/$bundle.js" "$pkg/${bundle}_bg.wasm" "$pkg/$stylesheet"; do
+    gzip -9 -k -f "$file"
+    brotli -f -k -q "$quality" "$file"
+done
+printf 'bundle=%s\nstylesheet=%s\n' "$bundle" "$stylesheet" > "$pkg/manifest.txt"
 # Debug and release share the site: record which profile it holds so the server binary that
 # serves it can be the matching one.
 echo "$($release && echo release || echo debug)" > "$SITE_DIR/profile"

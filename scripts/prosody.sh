@@ -1,12 +1,14 @@
 # Starting a Prosody of our own, from the same template as the tests, on loopback only.
 # Sourced. Usage: start_prosody DIR PORT SERVICE_JID SERVICE_PASSWORD HOST...
-# Sets PROSODY_PID; stop_prosody stops it.
+# Sets PROSODY_PID; stop_prosody stops it. PROSODY_EXTRA_MODULES (e.g. '"http"; "invites_page";')
+# and PROSODY_EXTRA_CONFIG (global options) add to the template, for the benchmark's peers.
 
 start_prosody() {
     local dir=$1 port=$2 service_jid=$3 service_password=$4
     shift 4
     local lua hosts="" h cfg="$dir/prosody.cfg.lua"
     lua() { printf '"%s"' "$1"; }
+    hosts="${PROSODY_EXTRA_CONFIG:-}"$'\n'
     for h in "$@"; do hosts+="VirtualHost $(lua "$h")"$'\n'; done
     mkdir -p "$dir/data" "$dir/certs"
     sed -e "s|@C2S_PORT@|$port|" \
@@ -16,6 +18,7 @@ start_prosody() {
         -e "s|@LOG_FILE@|$(lua "$dir/prosody.log")|" \
         -e "s|@ADMIN_JID@|$(lua "$service_jid")|" \
         -e "s|@PLUGIN_DIR@|$(lua "$ROOT/server/prosody")|" \
+        -e "s|\"domaine_hosts\";|\"domaine_hosts\"; ${PROSODY_EXTRA_MODULES:-}|" \
         -e "/@VIRTUAL_HOSTS@/{r /dev/stdin" -e "d}" \
         "$ROOT/tests/prosody/test.cfg.lua.in" > "$cfg" <<< "$hosts"
     # Prosody refuses to run as root: run it as its own user, owning its data.

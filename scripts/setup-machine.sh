@@ -7,7 +7,9 @@ source "$(dirname "$0")/common.sh"
 # python3-aiosmtpd: the real SMTP server the tests deliver to, on loopback. dnsmasq-base: the
 # real DNS server the DNS readiness tests query (the binary only, no system service). nginx: the
 # TLS reverse proxy of the production-shaped test, run with its own config (tests/src/nginx.rs).
-packages=(prosody lua-dbi-sqlite3 chromium chromium-driver postgresql wrk python3-aiosmtpd dnsmasq-base nginx)
+# brotli: the precompressed site files. prosody-modules: mod_invites_page, the peer the
+# benchmark measures the invitation page against.
+packages=(prosody lua-dbi-sqlite3 chromium chromium-driver postgresql wrk python3-aiosmtpd dnsmasq-base nginx brotli prosody-modules)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

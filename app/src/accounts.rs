@@ -1,6 +1,10 @@
 //! XMPP accounts on hosted domains: shared types and server functions (the accounts console of a
 //! domain, and the provider admin's quick creation form).
 
+// A server function takes its form's fields one by one; the console's forms carry the list's
+// view (search, order, filter, page) besides their own fields.
+#![allow(clippy::too_many_arguments)]
+
 #[cfg(feature = "ssr")]
 use crate::context::RequestContext;
 use crate::error::AppError;
@@ -9,6 +13,35 @@ use serde::{Deserialize, Serialize};
 
 /// Accounts per page of the accounts console.
 pub const PAGE_SIZE: u32 = 50;
+
+/// The order of the accounts console's list. The same names in the page's URL and in
+/// mod_domaine's list command ([`Self::as_str`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AccountOrder {
+    #[default]
+    Username,
+    /// Least recently seen first, never seen before all.
+    Activity,
+}
+
+impl AccountOrder {
+    pub const ALL: [AccountOrder; 2] = [AccountOrder::Username, AccountOrder::Activity];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountOrder::Username => "username",
+            AccountOrder::Activity => "activity",
+        }
+    }
+
+    /// The order named `s`; anything else is the default.
+    pub fn parse(s: &str) -> AccountOrder {
+        Self::ALL
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .unwrap_or_default()
+    }
+}
 
 /// Whether an account may log in, as the portal wants it and as the XMPP server has it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,14 +143,68 @@ impl NewPassword {
     }
 }
 
-/// The console's address, keeping the search and page, with what was just done.
-pub fn accounts_href(domain: &str, query: &str, page: u32, done: Option<(Done, &str)>) -> String {
-    let mut params = form_urlencoded::Serializer::new(String::new());
-    if !query.is_empty() {
-        params.append_pair("q", query);
+/// "Not seen for" choices of the accounts console, in months.
+pub const INACTIVE_MONTHS: [u32; 3] = [1, 6, 12];
+
+/// What the accounts console lists: a search, an order, an inactivity filter and a page, all in
+/// its URL (`q`, `sort`, `inactive`, `page`), so that it works without JavaScript and every form
+/// sends the browser back to the same view.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListView {
+    pub query: String,
+    pub order: AccountOrder,
+    /// Only accounts not seen for this many months (or never seen), in `order`.
+    pub inactive_months: Option<u32>,
+    /// 1-based.
+    pub page: u32,
+}
+
+impl ListView {
+    /// From the URL's or a form's fields; anything invalid is left out.
+    pub fn from_fields(
+        q: Option<&str>,
+        sort: Option<&str>,
+        inactive: Option<&str>,
+        page: Option<&str>,
+    ) -> ListView {
+        ListView {
+            query: q.unwrap_or("").trim().to_owned(),
+            order: AccountOrder::parse(sort.unwrap_or("")),
+            inactive_months: inactive
+                .and_then(|m| m.trim().parse().ok())
+                .filter(|m| INACTIVE_MONTHS.contains(m)),
+            page: parse_page(page),
+        }
     }
-    if page > 1 {
-        params.append_pair("page", &page.to_string());
+
+    /// The same view on another page.
+    pub fn at_page(&self, page: u32) -> ListView {
+        ListView {
+            page,
+            ..self.clone()
+        }
+    }
+
+    /// Whether only some accounts are listed (a search or a filter).
+    pub fn is_filtered(&self) -> bool {
+        !self.query.is_empty() || self.inactive_months.is_some()
+    }
+}
+
+/// The console's address, keeping the search, order, filter and page, with what was just done.
+pub fn accounts_href(domain: &str, view: &ListView, done: Option<(Done, &str)>) -> String {
+    let mut params = form_urlencoded::Serializer::new(String::new());
+    if !view.query.is_empty() {
+        params.append_pair("q", &view.query);
+    }
+    if view.order != AccountOrder::default() {
+        params.append_pair("sort", view.order.as_str());
+    }
+    if let Some(months) = view.inactive_months {
+        params.append_pair("inactive", &months.to_string());
+    }
+    if view.page > 1 {
+        params.append_pair("page", &view.page.to_string());
     }
     if let Some((done, jid)) = done {
         params.append_pair("done", done.as_str());
@@ -140,16 +227,13 @@ pub fn parse_page(page: Option<&str>) -> u32 {
         .unwrap_or(1)
 }
 
-/// Where a console form sends the browser back to (the search and page it was sent from).
+/// Where a console form sends the browser back to (the view it was sent from: its hidden
+/// fields `q`, `sort`, `inactive`, `page`).
 #[cfg(feature = "ssr")]
-fn back_to(domain: &str, q: &Option<String>, page: &Option<String>, done: Done, jid: &str) {
-    let href = accounts_href(
-        domain,
-        q.as_deref().unwrap_or("").trim(),
-        parse_page(page.as_deref()),
-        Some((done, jid)),
-    );
-    leptos_axum::redirect(&href);
+pub(crate) fn back_to(domain: &str, here: &[&Option<String>; 4], done: Done, jid: &str) {
+    let [q, sort, inactive, page] = here.map(|f| f.as_deref());
+    let view = ListView::from_fields(q, sort, inactive, page);
+    leptos_axum::redirect(&accounts_href(domain, &view, Some((done, jid))));
 }
 
 /// Creates an account and sends the browser back to the page it came from with `created=JID`,
@@ -174,17 +258,22 @@ pub async fn create_account(
     Ok(jid)
 }
 
-/// One page of the domain's accounts, `query` searching usernames.
+/// One page of the domain's accounts, `query` searching usernames, in the order `sort` names,
+/// only those not seen for `inactive` months if given (the fields of [`ListView`]).
 #[server(prefix = "/api", endpoint = "domain_accounts")]
 pub async fn domain_accounts(
     domain: String,
     query: String,
     page: u32,
+    sort: Option<String>,
+    inactive: Option<String>,
 ) -> Result<AccountList, AppError> {
     let (portal, ctx) = crate::backend::request()?;
-    let mut list = portal
-        .account_list(&ctx, &domain, query.trim(), page.max(1))
-        .await?;
+    let view = ListView {
+        page,
+        ..ListView::from_fields(Some(&query), sort.as_deref(), inactive.as_deref(), None)
+    };
+    let mut list = portal.account_list(&ctx, &domain, &view).await?;
     list.shown = portal.take_shown_password(&ctx, &list.domain);
     list.reset_links = portal.reset_links(&ctx, &list.domain).await?;
     Ok(list)
@@ -200,6 +289,8 @@ pub async fn add_domain_account(
     password_mode: Option<String>,
     password: Option<String>,
     q: Option<String>,
+    sort: Option<String>,
+    inactive: Option<String>,
     page: Option<String>,
 ) -> Result<Option<ShownPassword>, AppError> {
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
@@ -212,7 +303,7 @@ pub async fn add_domain_account(
     if let Some(shown) = &shown {
         portal.keep_shown_password(&ctx, &domain, shown);
     }
-    back_to(&domain, &q, &page, Done::Created, &jid);
+    back_to(&domain, &[&q, &sort, &inactive, &page], Done::Created, &jid);
     Ok(shown)
 }
 
@@ -224,6 +315,8 @@ pub async fn delete_domain_account(
     username: String,
     confirm: Option<String>,
     q: Option<String>,
+    sort: Option<String>,
+    inactive: Option<String>,
     page: Option<String>,
 ) -> Result<(), AppError> {
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
@@ -231,7 +324,7 @@ pub async fn delete_domain_account(
         .delete_account(&ctx, &domain, &username, confirm.as_deref().unwrap_or(""))
         .await
         .map_err(|e| e.keeping(&[("username", &username)]))?;
-    back_to(&domain, &q, &page, Done::Deleted, &jid);
+    back_to(&domain, &[&q, &sort, &inactive, &page], Done::Deleted, &jid);
     Ok(())
 }
 
@@ -244,6 +337,8 @@ pub async fn set_account_password(
     password_mode: Option<String>,
     password: Option<String>,
     q: Option<String>,
+    sort: Option<String>,
+    inactive: Option<String>,
     page: Option<String>,
 ) -> Result<Option<ShownPassword>, AppError> {
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
@@ -256,7 +351,12 @@ pub async fn set_account_password(
     if let Some(shown) = &shown {
         portal.keep_shown_password(&ctx, &domain, shown);
     }
-    back_to(&domain, &q, &page, Done::PasswordSet, &jid);
+    back_to(
+        &domain,
+        &[&q, &sort, &inactive, &page],
+        Done::PasswordSet,
+        &jid,
+    );
     Ok(shown)
 }
 
@@ -269,6 +369,8 @@ pub async fn set_account_lock(
     username: String,
     lock: String,
     q: Option<String>,
+    sort: Option<String>,
+    inactive: Option<String>,
     page: Option<String>,
 ) -> Result<(), AppError> {
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
@@ -283,7 +385,7 @@ pub async fn set_account_lock(
         (false, false) => Done::Unlocked,
         (false, true) => Done::UnlockPending,
     };
-    back_to(&domain, &q, &page, done, &jid);
+    back_to(&domain, &[&q, &sort, &inactive, &page], done, &jid);
     Ok(())
 }
 
@@ -294,6 +396,8 @@ pub async fn end_account_sessions(
     domain: String,
     username: String,
     q: Option<String>,
+    sort: Option<String>,
+    inactive: Option<String>,
     page: Option<String>,
 ) -> Result<(), AppError> {
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
@@ -301,7 +405,12 @@ pub async fn end_account_sessions(
         .end_sessions(&ctx, &domain, &username)
         .await
         .map_err(|e| e.keeping(&[("username", &username)]))?;
-    back_to(&domain, &q, &page, Done::SessionsEnded, &jid);
+    back_to(
+        &domain,
+        &[&q, &sort, &inactive, &page],
+        Done::SessionsEnded,
+        &jid,
+    );
     Ok(())
 }
 
@@ -320,13 +429,13 @@ pub trait AccountsBackend {
         password: &str,
     ) -> Result<String, AppError>;
 
-    /// A page (1-based, `PAGE_SIZE` accounts) of the accounts whose username contains `query`.
+    /// A page (1-based, `PAGE_SIZE` accounts) of the accounts `view` selects: username
+    /// contains its query, in its order, not seen for its months.
     async fn account_list(
         &self,
         ctx: &RequestContext,
         domain: &str,
-        query: &str,
-        page: u32,
+        view: &ListView,
     ) -> Result<AccountList, AppError>;
 
     /// Creates an account within the domain's quota; returns its address and, when the portal

@@ -34,8 +34,15 @@ use leptos_router::{
     path, SsrMode,
 };
 
+/// The style sheet's address (content-hashed by the build), provided by the server.
+#[derive(Clone, Debug)]
+pub struct StylesheetHref(pub String);
+
 /// The whole HTML document, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let stylesheet = use_context::<StylesheetHref>()
+        .map(|s| s.0)
+        .unwrap_or_else(|| "/pkg/domaine.css".into());
     let ctx = use_context::<RequestContext>();
     let lang = ctx.as_ref().map(|c| c.locale.code()).unwrap_or("en");
     let context_json = ctx.map(|c| c.to_script_json()).unwrap_or_default();
@@ -46,7 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
-                <link rel="stylesheet" href="/pkg/domaine.css"/>
+                <link rel="stylesheet" href=stylesheet/>
                 <script type="application/json" id=CONTEXT_ELEMENT_ID inner_html=context_json></script>
                 <HydrationScripts options/>
                 <MetaTags/>

@@ -36,6 +36,8 @@ pub async fn create_reset_link(
     domain: String,
     username: String,
     q: Option<String>,
+    sort: Option<String>,
+    inactive: Option<String>,
     page: Option<String>,
 ) -> Result<ResetLink, AppError> {
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
@@ -43,13 +45,12 @@ pub async fn create_reset_link(
         .create_reset_link(&ctx, &domain, &username)
         .await
         .map_err(|e| e.keeping(&[("username", &username)]))?;
-    let href = crate::accounts::accounts_href(
+    crate::accounts::back_to(
         &domain,
-        q.as_deref().unwrap_or("").trim(),
-        crate::accounts::parse_page(page.as_deref()),
-        Some((crate::accounts::Done::ResetLink, &link.jid)),
+        &[&q, &sort, &inactive, &page],
+        crate::accounts::Done::ResetLink,
+        &link.jid,
     );
-    leptos_axum::redirect(&href);
     Ok(link)
 }
 

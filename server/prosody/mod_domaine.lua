@@ -12,8 +12,11 @@
 --   urn:domaine:registration#get-quota  -> quota (a number, or "unlimited")
 --   urn:domaine:registration#set-quota  quota (a number >= 0, or "unlimited")
 --   urn:domaine:accounts#count          -> total
---   urn:domaine:accounts#list           query, offset, limit
+--   urn:domaine:accounts#list           query, offset, limit, order
+--                                       (username | activity),
+--                                       inactive-before (unix time)
 --                                       -> total, offset, limit, accounts
+--   urn:domaine:accounts#count-hosts    -> counts (global admins)
 --   urn:domaine:accounts#lock           accountjid
 --   urn:domaine:accounts#unlock         accountjid
 --   urn:domaine:accounts#exists         accountjid -> exists ("1" or "0")
@@ -21,6 +24,7 @@
 --                                       -> token, uri, expires
 --   urn:domaine:invites#revoke          token
 --   urn:domaine:invites#usage           -> invites
+--   urn:domaine:invites#status          token -> invites (its line only, or none)
 --   urn:domaine:invites#redeem          token, username, password -> accountjid
 --
 -- accounts is a text-multi field, one <value/> per account, sorted by
@@ -65,6 +69,8 @@ local account_store = module:open_store("domaine_account");
 local invite_store = module:open_store("domaine_invites", "map");
 -- The same records, read all at once (for #usage).
 local invite_list_store = module:open_store("domaine_invites");
+-- Usernames, last activity and locks of the host, in memory (see the file).
+local account_index = module:require "domaine_index";
 
 local MODES = { ["open"] = true, ["invite-only"] = true, ["closed"] = true };
 -- Never configured: the safe choice (the admin can still create invites).
@@ -108,6 +114,8 @@ local function registration_mode(settings)
 end
 
 local function count_accounts()
+	local indexed = account_index.count();
+	if indexed then return indexed; end
 	local n = 0;
 	for _ in usermanager.users(host) do
 		n = n + 1;
@@ -145,7 +153,9 @@ local function touch(username)
 	local ok, set_err = account_store:set(username, account);
 	if not ok then
 		module:log("warn", "Cannot record the last activity of %s: %s", username, set_err);
+		return;
 	end
+	account_index.update(username, account.last_active, nil);
 end
 
 ---------------------------------------------------------------------------
@@ -346,6 +356,7 @@ wrap_provider();
 
 function module.unload()
 	unwrap_provider();
+	account_index.unload();
 end
 
 -- Safety net for any other way in (a SASL handler from elsewhere, or a
@@ -379,12 +390,14 @@ local NODE_GET_QUOTA = "urn:domaine:registration#get-quota";
 local NODE_SET_QUOTA = "urn:domaine:registration#set-quota";
 local NODE_COUNT = "urn:domaine:accounts#count";
 local NODE_LIST = "urn:domaine:accounts#list";
+local NODE_COUNT_HOSTS = "urn:domaine:accounts#count-hosts";
 local NODE_LOCK = "urn:domaine:accounts#lock";
 local NODE_UNLOCK = "urn:domaine:accounts#unlock";
 local NODE_EXISTS = "urn:domaine:accounts#exists";
 local NODE_INVITE_CREATE = "urn:domaine:invites#create";
 local NODE_INVITE_REVOKE = "urn:domaine:invites#revoke";
 local NODE_INVITE_USAGE = "urn:domaine:invites#usage";
+local NODE_INVITE_STATUS = "urn:domaine:invites#status";
 local NODE_INVITE_REDEEM = "urn:domaine:invites#redeem";
 
 local result_command = util.result_command;
@@ -468,12 +481,31 @@ local count_handler = result_command(count_result, function ()
 	return { total = ("%d"):format(count_accounts()) };
 end);
 
+-- Every host's count in one round trip (the provider console lists them
+-- all), from the in-memory indexes: for global admins only.
+local count_hosts_result = dataforms_new {
+	form_type(NODE_COUNT_HOSTS);
+	{ name = "counts", type = "text-multi", label = "host<TAB>number of accounts" };
+};
+
+local count_hosts_handler = result_command(count_hosts_result, function ()
+	local lines = {};
+	for name, n in pairs(account_index.counts()) do
+		lines[#lines + 1] = ("%s\t%d"):format(name, n);
+	end
+	table.sort(lines);
+	return { counts = table.concat(lines, "\n") };
+end);
+
 local list_layout = dataforms_new {
 	title = "List accounts";
 	form_type(NODE_LIST);
 	{ name = "query", type = "text-single", label = "Username contains (any case)" };
 	{ name = "offset", type = "text-single", label = "Skip this many accounts" };
 	{ name = "limit", type = "text-single", label = "At most this many accounts (up to 200)" };
+	{ name = "order", type = "list-single", label = "Order",
+		options = { "username", "activity" } };
+	{ name = "inactive-before", type = "text-single", label = "Only accounts not seen since (unix time)" };
 };
 
 local list_result = dataforms_new {
@@ -503,27 +535,46 @@ local list_handler = util.form_command(list_layout, function (fields)
 	local query = fields.query;
 	if query == "" then query = nil; end
 	local needle = query and (nodeprep(query) or query:lower());
+	local order = fields.order or "username";
+	if order ~= "username" and order ~= "activity" then
+		return util.invalid_value("order", order);
+	end
+	local before;
+	local before_text = fields["inactive-before"];
+	if before_text and before_text ~= "" then
+		before = before_text:match("^%-?%d+$") and math.tointeger(tonumber(before_text));
+		if not before then return util.invalid_value("inactive-before", before_text); end
+	end
 
-	-- One directory listing and one sort; per-account state is read only for
-	-- the page.
-	local names = {};
-	for username in usermanager.users(host) do
-		if not needle or username:find(needle, 1, true) then
-			names[#names + 1] = username;
+	local total, page = account_index.list(needle, order, before, offset, limit);
+	if not total then
+		-- The index is still being built (the first seconds after a start):
+		-- one directory listing and one sort; per-account state is read only
+		-- for the page.
+		if order ~= "username" or before then
+			return fail("unavailable", "The account index is being built, try again in a few seconds");
+		end
+		local names = {};
+		for username in usermanager.users(host) do
+			if not needle or username:find(needle, 1, true) then
+				names[#names + 1] = username;
+			end
+		end
+		table.sort(names);
+		total, page = #names, {};
+		for i = offset + 1, math.min(offset + limit, #names) do
+			local account = get_account(names[i]) or {};
+			page[#page + 1] = { username = names[i], last_active = account.last_active, locked = account.locked };
 		end
 	end
-	table.sort(names);
-
 	local lines = {};
-	for i = offset + 1, math.min(offset + limit, #names) do
-		local username = names[i];
-		local account = get_account(username) or {};
-		lines[#lines + 1] = ("%s\t%s\t%s"):format(username,
+	for i, account in ipairs(page) do
+		lines[i] = ("%s\t%s\t%s"):format(account.username,
 			account.last_active and ("%d"):format(account.last_active) or "",
 			account.locked and "1" or "0");
 	end
 	return { status = "completed", result = { layout = list_result, values = {
-		total = ("%d"):format(#names);
+		total = ("%d"):format(total);
 		offset = ("%d"):format(offset);
 		limit = ("%d"):format(limit);
 		accounts = table.concat(lines, "\n");
@@ -565,6 +616,7 @@ local function set_locked_handler(node, locked)
 		if not account_store:set(username, account) then
 			return util.write_failure();
 		end
+		account_index.update(username, nil, locked);
 		if locked then
 			local user = host_session.sessions[username];
 			for _, session in pairs(user and user.sessions or {}) do
@@ -708,6 +760,11 @@ local usage_result = dataforms_new {
 	{ name = "invites", type = "text-multi", label = "token<TAB>uses<TAB>state<TAB>usernames" };
 };
 
+local function usage_line(token, record, now)
+	return ("%s\t%d\t%s\t%s"):format(token, record.uses, invite_state(record, now),
+		table.concat(record.accounts, ","));
+end
+
 local usage_handler = result_command(usage_result, function ()
 	local records, err = invite_list_store:get(nil);
 	if not records and err then return nil, util.read_failure(); end
@@ -723,11 +780,25 @@ local usage_handler = result_command(usage_result, function ()
 	end);
 	local now, lines = os.time(), {};
 	for i, token in ipairs(tokens) do
-		local record = records[token];
-		lines[i] = ("%s\t%d\t%s\t%s"):format(token, record.uses, invite_state(record, now),
-			table.concat(record.accounts, ","));
+		lines[i] = usage_line(token, records[token], now);
 	end
 	return { invites = table.concat(lines, "\n") };
+end);
+
+-- One invite's line of #usage: a single read, whatever the number of
+-- invites (the portal's landing page asks it at every view).
+local status_layout = dataforms_new {
+	title = "Invitation status";
+	form_type(NODE_INVITE_STATUS);
+	{ name = "token", type = "text-single", required = true, label = "Token" };
+};
+
+local status_handler = util.form_command(status_layout, function (fields)
+	local record, get_err = invite_store:get(nil, fields.token);
+	if not record and get_err then return util.read_failure(); end
+	return { status = "completed", result = { layout = usage_result, values = {
+		invites = record and usage_line(fields.token, record, os.time()) or "";
+	} } };
 end);
 
 local redeem_layout = dataforms_new {
@@ -798,11 +869,16 @@ local commands = {
 	{ "Create invitation", NODE_INVITE_CREATE, create_invite_handler };
 	{ "Revoke invitation", NODE_INVITE_REVOKE, revoke_invite_handler };
 	{ "Invitation usage", NODE_INVITE_USAGE, usage_handler };
+	{ "Invitation status", NODE_INVITE_STATUS, status_handler };
 	{ "Redeem invitation", NODE_INVITE_REDEEM, redeem_handler };
 };
 
 -- "admin": admins of this host, global admins included (mod_adhoc checks).
 util.provide_commands(module, commands, "admin");
+-- Every host's count: global admins only (it covers hosts the sender may not administer).
+util.provide_commands(module, {
+	{ "Count accounts of every host", NODE_COUNT_HOSTS, count_hosts_handler };
+}, "global_admin");
 
 -- urn:domaine:version -> version, missing
 -- The protocol version of these commands, which the portal compares with the
@@ -810,7 +886,7 @@ util.provide_commands(module, commands, "admin");
 -- on are not loaded on this host. Raise DOMAINE_PROTOCOL_VERSION with any
 -- change the portal must know about.
 do
-	local DOMAINE_PROTOCOL_VERSION = "1";
+	local DOMAINE_PROTOCOL_VERSION = "2";
 	local NODE_VERSION = "urn:domaine:version";
 	local REQUIRED_MODULES = { "admin_adhoc", "invites", "invites_adhoc", "register_ibr", "invites_register" };
 	local modulemanager = require "core.modulemanager";

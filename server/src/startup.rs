@@ -16,7 +16,8 @@ pub fn build_state(config: Config, db: Db) -> AppState {
     let xmpp = admin_client(&config);
     let cookie_key = Key::from(&config.secret_key_bytes().expect("checked when loading"));
     let leptos = LeptosOptions::builder()
-        .output_name("domaine")
+        // The content-hashed bundle that scripts/build.sh names in its manifest.
+        .output_name(crate::web::assets::AssetNames::read(&config.site_root.join("pkg")).bundle)
         .site_root(config.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.listen)

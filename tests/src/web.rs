@@ -122,6 +122,34 @@ impl WebClient {
         }
     }
 
+    /// A plain GET with these request headers, for what only headers show (compression,
+    /// caching, cookies).
+    pub async fn get_with(
+        &self,
+        path: &str,
+        headers: &[(header::HeaderName, &str)],
+    ) -> reqwest::Response {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.header(name, *value);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Asks for `path` and goes away after `after`, as a user closing the tab does: the
+    /// connection closes with the request in flight (unless it was answered already).
+    pub async fn get_abandoned(&self, path: &str, after: std::time::Duration) {
+        let request = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(header::ACCEPT, "text/html")
+            .send();
+        if let Ok(Ok(response)) = tokio::time::timeout(after, request).await {
+            // Answered in time: drop the body half-read instead.
+            drop(response);
+        }
+    }
+
     /// Posts a form as a browser would; returns the status and the `Location` it redirects to.
     pub async fn post_form(
         &self,

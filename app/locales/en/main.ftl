@@ -207,6 +207,20 @@ accounts-matching = { $count ->
     [one] One account matches “{ $query }”.
    *[other] { $count } accounts match “{ $query }”.
 }
+accounts-sort-label = Order
+accounts-sort-username = By username
+accounts-sort-activity = Least recently active first
+accounts-inactive-label = Not seen for
+accounts-inactive-any = Any time
+accounts-inactive-months = { $months ->
+    [one] 1 month or more
+    [12] 1 year or more
+   *[other] { $months } months or more
+}
+accounts-matching-inactive = { $count ->
+    [one] One account not seen for { $months } months or more (or never).
+   *[other] { $count } accounts not seen for { $months } months or more (or never).
+}
 accounts-empty = No account yet.
 accounts-no-match = No account matches this search.
 accounts-col-address = Address

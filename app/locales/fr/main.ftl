@@ -207,6 +207,20 @@ accounts-matching = { $count ->
     [one] Un compte correspond à « { $query } ».
    *[other] { $count } comptes correspondent à « { $query } ».
 }
+accounts-sort-label = Ordre
+accounts-sort-username = Par nom d’utilisateur
+accounts-sort-activity = Les moins actifs d’abord
+accounts-inactive-label = Pas vu depuis
+accounts-inactive-any = Peu importe
+accounts-inactive-months = { $months ->
+    [one] 1 mois ou plus
+    [12] 1 an ou plus
+   *[other] { $months } mois ou plus
+}
+accounts-matching-inactive = { $count ->
+    [one] Un compte pas vu depuis { $months } mois ou plus (ou jamais).
+   *[other] { $count } comptes pas vus depuis { $months } mois ou plus (ou jamais).
+}
 accounts-empty = Aucun compte pour l’instant.
 accounts-no-match = Aucun compte ne correspond à cette recherche.
 accounts-col-address = Adresse

@@ -6,3 +6,4 @@ pub mod loaded;
 pub mod password;
 pub mod require_login;
 pub mod table;
+pub mod title;

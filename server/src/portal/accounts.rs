@@ -8,11 +8,11 @@ use crate::{
     domains::{self, DomainRow},
     errors::Subject,
     jobs::Kind,
-    xmpp::{BareJid, XmppError},
+    xmpp::{AccountFilter, BareJid, XmppError},
 };
 use app::{
     accounts::{
-        AccountList, AccountRow, AccountsBackend, LockState, NewPassword, PendingLock,
+        AccountList, AccountRow, AccountsBackend, ListView, LockState, NewPassword, PendingLock,
         ShownPassword, PAGE_SIZE,
     },
     audit::{AuditAction, Outcome},
@@ -31,6 +31,9 @@ const PASSWORD: AuditAction = AuditAction::SetPassword;
 const LOCK: AuditAction = AuditAction::Lock;
 const UNLOCK: AuditAction = AuditAction::Unlock;
 const END_SESSIONS: AuditAction = AuditAction::EndSessions;
+
+/// "Not seen for N months": 30-day months are precise enough for finding inactive accounts.
+const SECONDS_PER_MONTH: i64 = 30 * 24 * 3600;
 
 #[async_trait::async_trait]
 impl AccountsBackend for PortalService {
@@ -57,10 +60,17 @@ impl AccountsBackend for PortalService {
         &self,
         ctx: &RequestContext,
         domain: &str,
-        query: &str,
-        page: u32,
+        view: &ListView,
     ) -> Result<AccountList, AppError> {
         let row = managed_domain(&self.0, ctx, domain).await?;
+        let query = view.query.trim();
+        let filter = AccountFilter {
+            query: query.to_owned(),
+            order: view.order,
+            inactive_before: view
+                .inactive_months
+                .map(|months| self.0.clock.now() - i64::from(months) * SECONDS_PER_MONTH),
+        };
         let db = &self.0.db;
         let wanted = accounts::pending_locks(db, &row.name)
             .await
@@ -88,11 +98,11 @@ impl AccountsBackend for PortalService {
             reset_links: Vec::new(),
         };
         let xmpp = &self.0.xmpp;
-        let mut page = page.max(1);
+        let mut page = view.page.max(1);
         let mut found = match xmpp
-            .list_accounts(
+            .list_accounts_by(
                 &host,
-                query,
+                &filter,
                 (page - 1).saturating_mul(PAGE_SIZE),
                 PAGE_SIZE,
             )
@@ -109,7 +119,7 @@ impl AccountsBackend for PortalService {
             // A page beyond the end (accounts were deleted meanwhile): show the last one.
             page = pages;
             found = xmpp
-                .list_accounts(&host, query, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+                .list_accounts_by(&host, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)
                 .await
                 .map_err(|e| Subject::General.error(e))?;
         }
@@ -117,7 +127,7 @@ impl AccountsBackend for PortalService {
         list.matching = found.total;
         list.page = page;
         list.pages = pages;
-        list.total = if query.is_empty() {
+        list.total = if query.is_empty() && view.inactive_months.is_none() {
             Some(found.total)
         } else {
             xmpp.count_accounts(&host).await.ok()

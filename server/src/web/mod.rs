@@ -1,6 +1,7 @@
 //! The HTTP side: routes, the per-request context middleware, and the few form handlers that
 //! are not server functions (they set cookies and need a full page load).
 
+pub mod assets;
 mod auth;
 mod body_limit;
 pub use body_limit::FORM_LIMIT;
@@ -12,7 +13,7 @@ mod lang;
 pub mod security_headers;
 
 use crate::{portal::PortalService, state::AppState};
-use app::{backend::SharedPortal, context::RequestContext, shell, App};
+use app::{backend::SharedPortal, context::RequestContext, shell, App, StylesheetHref};
 use axum::{
     middleware,
     routing::{get, post},
@@ -21,7 +22,7 @@ use axum::{
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
-use tower_http::{compression::CompressionLayer, services::ServeDir};
+use tower_http::compression::CompressionLayer;
 
 pub const SESSION_COOKIE: &str = "domaine_session";
 pub const CSRF_COOKIE: &str = "domaine_csrf";
@@ -29,6 +30,12 @@ pub const LANG_COOKIE: &str = "domaine_lang";
 
 pub fn router(state: AppState) -> Router {
     let portal: SharedPortal = Arc::new(PortalService(state.clone()));
+    let pkg_dir = std::path::Path::new(&*state.leptos.site_root).join(&*state.leptos.site_pkg_dir);
+    let stylesheet = StylesheetHref(format!(
+        "/{}/{}",
+        state.leptos.site_pkg_dir,
+        assets::AssetNames::read(&pkg_dir).stylesheet
+    ));
     // Server functions and pages read the request context the middleware stored in the request.
     let leptos_context = move || {
         if let Some(parts) = use_context::<axum::http::request::Parts>() {
@@ -45,9 +52,9 @@ pub fn router(state: AppState) -> Router {
             }
         }
         provide_context(portal.clone());
+        provide_context(stylesheet.clone());
     };
     let routes = generate_route_list(App);
-    let pkg_dir = std::path::Path::new(&*state.leptos.site_root).join(&*state.leptos.site_pkg_dir);
     let shell_options = state.leptos.clone();
     Router::new()
         .route("/auth/login", post(auth::login))
@@ -58,7 +65,6 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, leptos_context.clone(), move || {
             shell(shell_options.clone())
         })
-        .nest_service("/pkg", ServeDir::new(pkg_dir))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
@@ -78,7 +84,10 @@ pub fn router(state: AppState) -> Router {
             security_headers::security_headers,
         ))
         .layer(CompressionLayer::new())
-        // Outermost of the per-route layers: it sees the route template and times the rest.
+        // After the layers: files get neither the request context nor its cookie, and come
+        // compressed at build time.
+        .nest_service("/pkg", assets::service(&pkg_dir))
+        // Outermost: it sees the route template (files included) and times the rest.
         .layer(middleware::from_fn(crate::metrics::track_http))
         .with_state(state)
 }

@@ -4,9 +4,13 @@
 //! failures like Prosody's own commands (error notes), with a machine-readable
 //! condition mapped in [`super::error::classify_failure`].
 
+use std::collections::HashMap;
+
 use xmpp_parsers::jid::{BareJid, DomainRef, Jid};
 
-/// The portal's own type: mod_domaine uses the same names ([`RegistrationMode::as_str`]).
+/// The portal's own types: mod_domaine uses the same names ([`RegistrationMode::as_str`],
+/// [`AccountOrder::as_str`]).
+pub use app::accounts::AccountOrder;
 pub use app::domains::RegistrationMode;
 
 use super::adhoc::{CommandOutcome, FormField};
@@ -29,7 +33,10 @@ pub mod domaine_node {
     /// Fields `query`, `offset`, `limit`; result fields `total`, `offset`,
     /// `limit` (as applied) and `accounts` (text-multi, one line per
     /// account: username, last activity and locked flag, tab-separated).
+    /// Also `order` (`username` or `activity`) and `inactive-before` (unix seconds).
     pub const LIST_ACCOUNTS: &str = "urn:domaine:accounts#list";
+    /// Result field `counts` (text-multi, `HOST<TAB>COUNT`); global admins only.
+    pub const COUNT_HOSTS: &str = "urn:domaine:accounts#count-hosts";
     /// Field `accountjid`.
     pub const LOCK_ACCOUNT: &str = "urn:domaine:accounts#lock";
     /// Field `accountjid`.
@@ -51,7 +58,17 @@ pub struct AccountInfo {
     pub locked: bool,
 }
 
-/// A page of accounts, sorted by username.
+/// Which accounts a [`AdminClient::list_accounts_by`] page shows, in which order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountFilter {
+    /// Username contains (any case); empty: all.
+    pub query: String,
+    pub order: AccountOrder,
+    /// Only accounts not seen since this unix time (or never seen), in `order`.
+    pub inactive_before: Option<i64>,
+}
+
+/// A page of accounts, sorted by username (or by last activity, see [`AccountFilter`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccountPage {
     /// Accounts matching the query, on all pages.
@@ -121,11 +138,32 @@ impl AdminClient {
         offset: u32,
         limit: u32,
     ) -> Result<AccountPage, XmppError> {
-        let fields = vec![
-            field("query", query),
+        let filter = AccountFilter {
+            query: query.to_owned(),
+            ..AccountFilter::default()
+        };
+        self.list_accounts_by(host, &filter, offset, limit).await
+    }
+
+    /// A page of the accounts of `host` that `filter` selects. Costs Prosody a page, not the
+    /// host's size (mod_domaine's in-memory index), except a substring search, which scans the
+    /// usernames once per change of the host's accounts.
+    pub async fn list_accounts_by(
+        &self,
+        host: &DomainRef,
+        filter: &AccountFilter,
+        offset: u32,
+        limit: u32,
+    ) -> Result<AccountPage, XmppError> {
+        let mut fields = vec![
+            field("query", &filter.query),
             field("offset", &offset.to_string()),
             field("limit", &limit.to_string()),
+            field("order", filter.order.as_str()),
         ];
+        if let Some(before) = filter.inactive_before {
+            fields.push(field("inactive-before", &before.to_string()));
+        }
         let outcome = self
             .execute(host_jid(host), domaine_node::LIST_ACCOUNTS, fields)
             .await?;
@@ -138,6 +176,20 @@ impl AdminClient {
             .execute(host_jid(host), domaine_node::COUNT_ACCOUNTS, Vec::new())
             .await?;
         parse_count(&outcome, "total")
+    }
+
+    /// The number of accounts of every host that loads mod_domaine, in one round trip (asked
+    /// of the service account's own host). A host whose index is still being built after a
+    /// start of Prosody is missing for those few seconds.
+    pub async fn count_hosts(&self) -> Result<HashMap<String, u32>, XmppError> {
+        let outcome = self
+            .execute(
+                host_jid(self.service_jid().domain()),
+                domaine_node::COUNT_HOSTS,
+                Vec::new(),
+            )
+            .await?;
+        parse_host_counts(&outcome)
     }
 
     /// Locks an account: its sessions end, its logins fail (SASL
@@ -210,6 +262,21 @@ fn parse_account_page(outcome: &CommandOutcome) -> Result<AccountPage, XmppError
         .map(parse_account_line)
         .collect::<Result<_, _>>()?;
     Ok(AccountPage { total, accounts })
+}
+
+/// `HOST \t COUNT` lines.
+fn parse_host_counts(outcome: &CommandOutcome) -> Result<HashMap<String, u32>, XmppError> {
+    outcome
+        .values("counts")
+        .iter()
+        .flat_map(|value| value.lines())
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            line.split_once('\t')
+                .and_then(|(host, count)| Some((host.to_owned(), count.parse().ok()?)))
+                .ok_or_else(|| XmppError::Protocol(format!("invalid count line {line:?}")))
+        })
+        .collect()
 }
 
 /// `USERNAME \t LAST_ACTIVE \t LOCKED`: unix seconds or empty, `1` or `0`.
@@ -328,6 +395,21 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(joined.accounts, page.accounts);
+    }
+
+    #[test]
+    fn host_counts() {
+        let counts =
+            parse_host_counts(&outcome(&[("counts", &["a.example\t3", "b.example\t0"])])).unwrap();
+        assert_eq!(counts.len(), 2);
+        assert_eq!(counts["a.example"], 3);
+        assert_eq!(counts["b.example"], 0);
+        assert!(parse_host_counts(&outcome(&[("counts", &[])]))
+            .unwrap()
+            .is_empty());
+        for bad in ["a.example", "a.example\tmany"] {
+            assert!(parse_host_counts(&outcome(&[("counts", &[bad])])).is_err());
+        }
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub mod invitation_node {
     /// Result field `invites` (text-multi, one line per invitation:
     /// token, uses, state, usernames, tab-separated).
     pub const USAGE: &str = "urn:domaine:invites#usage";
+    /// Field `token`; result as [`USAGE`], that invitation's line only (none if unknown).
+    pub const STATUS: &str = "urn:domaine:invites#status";
     /// Fields `token`, `username`, `password`; result field `accountjid`.
     pub const REDEEM: &str = "urn:domaine:invites#redeem";
     /// Field `accountjid`; result field `exists` (boolean).
@@ -143,6 +145,25 @@ impl AdminClient {
             .execute(host_jid(host), invitation_node::USAGE, Vec::new())
             .await?;
         parse_usage(&outcome)
+    }
+
+    /// The line of [`Self::invitation_usage`] for `token` alone (one storage read on Prosody,
+    /// whatever the number of invitations); `None` for a token it does not know.
+    pub async fn invitation_status(
+        &self,
+        host: &DomainRef,
+        token: &str,
+    ) -> Result<Option<InvitationUsage>, XmppError> {
+        let outcome = self
+            .execute(
+                host_jid(host),
+                invitation_node::STATUS,
+                vec![field("token", token)],
+            )
+            .await?;
+        Ok(parse_usage(&outcome)?
+            .into_iter()
+            .find(|usage| usage.token == token))
     }
 
     /// Creates the account `username@host` and uses the invitation up in one

@@ -14,7 +14,10 @@ pub mod tls;
 pub use adhoc::{CommandOutcome, FormField, Note, NoteKind};
 pub use client::{check_password, AdminClient, ConnectionStatus, XmppConfig};
 pub use commands::{node, AccountInvite, BulkOutcome, UserStats};
-pub use domaine_module::{domaine_node, AccountInfo, AccountPage, RegistrationMode, MAX_PAGE_SIZE};
+pub use domaine_module::{
+    domaine_node, AccountFilter, AccountInfo, AccountOrder, AccountPage, RegistrationMode,
+    MAX_PAGE_SIZE,
+};
 pub use error::XmppError;
 pub use hosts::{hosts_node, HostInfo, HostState};
 pub use invitations::{

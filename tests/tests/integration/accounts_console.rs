@@ -8,7 +8,9 @@
 //! backend traits with a hand-made request context, as their XMPP login would produce.
 
 use app::{
-    accounts::{AccountList, AccountsBackend, LockState, NewPassword, ShownPassword, PAGE_SIZE},
+    accounts::{
+        AccountList, AccountsBackend, ListView, LockState, NewPassword, ShownPassword, PAGE_SIZE,
+    },
     audit::Outcome,
     context::{Principal, RequestContext},
     domains::DomainsBackend,
@@ -25,6 +27,8 @@ use domaine_tests::{
 };
 use reqwest::StatusCode;
 use server::{portal::PortalService, xmpp::BareJid};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 const DOMAIN: &str = "one.test";
@@ -100,7 +104,15 @@ impl Console {
 
     async fn list(&self, query: &str, page: u32) -> AccountList {
         self.service
-            .account_list(&owner(&[DOMAIN]), DOMAIN, query, page)
+            .account_list(
+                &owner(&[DOMAIN]),
+                DOMAIN,
+                &ListView {
+                    query: query.to_owned(),
+                    page,
+                    ..ListView::default()
+                },
+            )
             .await
             .unwrap()
     }
@@ -727,7 +739,7 @@ async fn an_owner_of_one_domain_cannot_touch_another() {
     for domain in [OTHER, "nowhere.test"] {
         let s = &c.service;
         assert_eq!(
-            kind(s.account_list(&ctx, domain, "", 1).await),
+            kind(s.account_list(&ctx, domain, &ListView::default()).await),
             ErrorKind::Forbidden
         );
         assert_eq!(
@@ -780,13 +792,21 @@ async fn an_owner_of_one_domain_cannot_touch_another() {
             .unwrap();
     assert_eq!(changes, 0, "refusals change nothing");
     // Their own domain works; nobody logged in gets nothing.
-    assert!(c.service.account_list(&ctx, DOMAIN, "", 1).await.is_ok());
+    assert!(c
+        .service
+        .account_list(&ctx, DOMAIN, &ListView::default())
+        .await
+        .is_ok());
     let anonymous = RequestContext {
         user: None,
         ..owner(&[])
     };
     assert_eq!(
-        kind(c.service.account_list(&anonymous, DOMAIN, "", 1).await),
+        kind(
+            c.service
+                .account_list(&anonymous, DOMAIN, &ListView::default())
+                .await
+        ),
         ErrorKind::NotLoggedIn
     );
     let web = WebClient::new(&c.portal.url("/"), "en");
@@ -1005,4 +1025,127 @@ async fn an_owner_logged_in_with_xmpp_runs_the_console_of_their_domain_only(back
             .unwrap_err();
         assert_eq!(refused.kind, ErrorKind::Forbidden);
     }
+}
+
+per_backend!(inactive_accounts_are_found_by_last_activity);
+/// Owners find the accounts nobody used for months: "not seen for" filters on the last
+/// activity Prosody records, least recently seen first, and the forms bring the browser back to
+/// the same view. Without JavaScript.
+async fn inactive_accounts_are_found_by_last_activity(backend: Backend) {
+    let c = Console::start(&backend).await;
+    let b = c.backend();
+    for user in ["anna", "bert", "cleo"] {
+        c.create(user, "a long password").await;
+    }
+    // Bert logs in: seen now. Anna and Cleo never were (the portal's account is seen too).
+    assert!(c.can_login("bert", "a long password").await);
+
+    let html = c.page(&accounts_path("inactive=6")).await;
+    assert!(
+        html.contains("2 accounts not seen for 6 months or more (or never)."),
+        "{b}: {html}"
+    );
+    for (user, listed) in [
+        ("anna", true),
+        ("cleo", true),
+        ("bert", false),
+        ("portal", false),
+    ] {
+        assert_eq!(
+            html.contains(&format!("{user}@{DOMAIN}")),
+            listed,
+            "{b}: {user}"
+        );
+    }
+    assert!(
+        html.contains(r#"<option value="6" selected"#),
+        "{b}: the filter is kept"
+    );
+    assert!(
+        html.contains(r#"name="inactive" value="6""#),
+        "{b}: the forms carry it"
+    );
+
+    // Least recently seen first: never seen (by name), then by time.
+    let html = c.page(&accounts_path("sort=activity")).await;
+    let at = |user: &str| html.find(&format!("{user}@{DOMAIN}")).unwrap();
+    // (Bert and the portal may share a second; then the name decides.)
+    assert!(at("anna") < at("cleo"), "{b}");
+    assert!(at("cleo") < at("bert") && at("cleo") < at("portal"), "{b}");
+    assert!(html.contains(r#"<option value="activity" selected"#));
+
+    // A form sent from the filtered view comes back to it.
+    let location = c
+        .post(
+            "set_account_lock",
+            &[
+                ("username", "anna"),
+                ("lock", "1"),
+                ("q", ""),
+                ("sort", "activity"),
+                ("inactive", "6"),
+                ("page", "1"),
+            ],
+        )
+        .await;
+    assert!(
+        location.contains("sort=activity") && location.contains("inactive=6"),
+        "{b}: {location}"
+    );
+
+    // French.
+    let fr = WebClient::new(&c.portal.url("/"), "fr");
+    assert!(fr.login(ADMIN, ADMIN_PASSWORD).await);
+    let html = fr.get(&accounts_path("inactive=12")).await.html;
+    assert!(html.contains("1 an ou plus"), "{b}");
+    assert!(
+        html.contains("2 comptes pas vus depuis 12 mois ou plus (ou jamais)."),
+        "{b}: {html}"
+    );
+}
+
+/// Panics in the portal's request tasks (tokio's worker threads), counted from the first call.
+fn worker_panics() -> &'static AtomicUsize {
+    static PANICS: OnceLock<AtomicUsize> = OnceLock::new();
+    PANICS.get_or_init(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().name() == Some("tokio-runtime-worker") {
+                worker_panics().fetch_add(1, Ordering::SeqCst);
+            }
+            previous(info);
+        }));
+        AtomicUsize::new(0)
+    })
+}
+
+/// Clients that go away mid-render (closed tabs, a load balancer's timeout) make nothing panic:
+/// leptos_meta used to read a page's title after the route's reactive owner was disposed.
+#[tokio::test(flavor = "multi_thread")]
+async fn clients_going_away_mid_render_panic_nothing() {
+    let panics = worker_panics();
+    let c = Console::start(&Backend::Sqlite).await;
+    let paths = [
+        format!("/domains/{DOMAIN}/accounts"),
+        format!("/domains/{DOMAIN}/accounts?q=p&sort=activity"),
+        format!("/domains/{DOMAIN}"),
+        format!("/domains/{DOMAIN}/invites"),
+    ];
+    for round in 0..40u64 {
+        let abandoned = paths.iter().enumerate().map(|(i, path)| {
+            // From before the request is read to mid-render, a different point every time.
+            let after = Duration::from_micros((round * 997 + i as u64 * 331) % 20_000);
+            c.web.get_abandoned(path, after)
+        });
+        futures::future::join_all(abandoned).await;
+    }
+    // Every page still renders in full.
+    for path in &paths {
+        c.page(path).await;
+    }
+    assert_eq!(
+        panics.load(Ordering::SeqCst),
+        0,
+        "a request task panicked (see the output above)"
+    );
 }

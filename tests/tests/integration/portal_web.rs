@@ -308,3 +308,73 @@ async fn repeated_failed_logins_lock_the_account_for_a_while(backend: Backend) {
         backend.name()
     );
 }
+
+/// Static files are served as a CDN would: the pages name content-hashed files, which come
+/// precompressed (brotli, gzip) with a year of caching and no cookie.
+#[tokio::test(flavor = "multi_thread")]
+async fn assets_are_hashed_precompressed_cached_and_cookieless() {
+    use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, SET_COOKIE};
+    let prosody = Prosody::start(&[DOMAIN]);
+    let portal = TestPortal::start(&prosody, &Backend::Sqlite).await;
+    let web = WebClient::new(&portal.url("/"), "en");
+    let login = web.get_with("/login", &[]).await;
+    // The page itself sets the anti-forgery cookie.
+    assert!(login.headers().contains_key(SET_COOKIE));
+    let html = login.text().await.unwrap();
+    let href = |suffix: &str| -> String {
+        let end = html
+            .find(suffix)
+            .unwrap_or_else(|| panic!("no {suffix} in the page"));
+        let start = html[..end].rfind("/pkg/domaine-").expect("a hashed name");
+        html[start..end + suffix.len()].to_owned()
+    };
+    let site = domaine_tests::portal::site_root();
+    for (path, plain) in [
+        (href(".css"), "pkg/domaine.css"),
+        (href(".js"), "pkg/domaine.js"),
+        (href("_bg.wasm"), "pkg/domaine_bg.wasm"),
+    ] {
+        let plain = std::fs::read(site.join(plain)).unwrap();
+        for encoding in ["br", "gzip", "identity"] {
+            let response = web.get_with(&path, &[(ACCEPT_ENCODING, encoding)]).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path} {encoding}");
+            let headers = response.headers().clone();
+            assert_eq!(
+                headers[CACHE_CONTROL], "public, max-age=31536000, immutable",
+                "{path}"
+            );
+            assert!(!headers.contains_key(SET_COOKIE), "{path} sets a cookie");
+            assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+            let body = response.bytes().await.unwrap();
+            if encoding == "identity" {
+                assert!(!headers.contains_key(CONTENT_ENCODING), "{path}");
+                assert_eq!(body, plain, "{path}: the hashed copy is the built file");
+            } else {
+                assert_eq!(headers[CONTENT_ENCODING], encoding, "{path}");
+                assert!(body.len() < plain.len(), "{path} {encoding} is compressed");
+            }
+        }
+    }
+}
+
+per_backend!(the_provider_console_counts_every_domain_as_each_domain_does);
+/// The provider console's account counts (one command for all domains, from mod_domaine's
+/// indexes) equal each domain's own count, including accounts made outside the portal.
+async fn the_provider_console_counts_every_domain_as_each_domain_does(backend: Backend) {
+    const OTHER: &str = "two.test";
+    let prosody = Prosody::start(&[DOMAIN, OTHER]);
+    let portal = TestPortal::start(&prosody, &backend).await;
+    let web = logged_in(&portal, "en").await;
+    for user in ["ann", "bob", "cid"] {
+        prosody.register(user, OTHER, "a password");
+    }
+    let client = prosody.connected_admin_client().await;
+    let body = web.server_fn("provider_domains", &[]).await.unwrap();
+    let rows: Vec<app::provider::ProviderDomainRow> = serde_json::from_str(&body).unwrap();
+    assert_eq!(rows.len(), 2, "{}: {body}", backend.name());
+    for row in rows {
+        let host = BareJid::new(&row.name).unwrap();
+        let own = client.count_accounts(host.domain()).await.unwrap();
+        assert_eq!(row.accounts, Some(own), "{}: {}", backend.name(), row.name);
+    }
+}

@@ -3,6 +3,7 @@
 //! seen by real in-band registrations, account listing, last activity,
 //! locking.
 
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use domaine_tests::prosody::{
@@ -11,8 +12,8 @@ use domaine_tests::prosody::{
 };
 use futures::{SinkExt, StreamExt};
 use server::xmpp::{
-    domaine_node, AccountInfo, AdminClient, BareJid, DomainRef, Jid, RegistrationMode, XmppError,
-    MAX_PAGE_SIZE,
+    domaine_node, AccountFilter, AccountInfo, AccountOrder, AdminClient, BareJid, DomainRef, Jid,
+    RegistrationMode, XmppError, MAX_PAGE_SIZE,
 };
 use tokio_xmpp::parsers::bind::BindQuery;
 use tokio_xmpp::parsers::iq::Iq;
@@ -632,6 +633,11 @@ async fn a_non_admin_is_forbidden() {
         client.list_accounts(host, "", 0, 10).await,
         Err(XmppError::Forbidden)
     );
+    assert_eq!(client.count_hosts().await, Err(XmppError::Forbidden));
+    assert_eq!(
+        client.invitation_status(host, "some-token").await,
+        Err(XmppError::Forbidden)
+    );
     assert_eq!(
         client.lock_account(&prosody.service_jid()).await,
         Err(XmppError::Forbidden)
@@ -670,11 +676,8 @@ async fn ten_thousand_accounts() {
             )
         })
         .collect();
-    prosody.write_store_files(
-        HOST,
-        "accounts",
-        users.iter().map(|user| (user.as_str(), template.as_str())),
-    );
+    // The state first: mod_domaine's index watches the account directory, not its own store
+    // (which nothing else writes in production), so an account must not appear before it.
     prosody.write_store_files(
         HOST,
         "domaine_account",
@@ -682,6 +685,11 @@ async fn ten_thousand_accounts() {
             .iter()
             .map(String::as_str)
             .zip(states.iter().map(String::as_str)),
+    );
+    prosody.write_store_files(
+        HOST,
+        "accounts",
+        users.iter().map(|user| (user.as_str(), template.as_str())),
     );
 
     // How fast this is, through the portal, is measured by scripts/bench.sh (BENCHMARKS.md).
@@ -724,4 +732,165 @@ async fn ten_thousand_accounts() {
         ibr(&prosody, "one-too-many", "p", None).await,
         Err("resource-constraint".into())
     );
+}
+
+/// Counts, the whole list and a search equal what the storage holds (`expected`).
+async fn assert_index(client: &AdminClient, expected: &BTreeSet<String>) {
+    let host = jid(HOST);
+    let host = host.domain();
+    assert_eq!(client.count_accounts(host).await, Ok(expected.len() as u32));
+    let names = |accounts: Vec<AccountInfo>| -> Vec<String> {
+        accounts.into_iter().map(|a| a.username).collect()
+    };
+    let all = paged(client, host, &AccountFilter::default()).await;
+    assert_eq!(names(all), expected.iter().cloned().collect::<Vec<_>>());
+    let search = AccountFilter {
+        query: "3".into(),
+        ..AccountFilter::default()
+    };
+    let wanted: Vec<String> = expected
+        .iter()
+        .filter(|u| u.contains('3'))
+        .cloned()
+        .collect();
+    assert_eq!(names(paged(client, host, &search).await), wanted);
+}
+
+/// The whole list of `host`, page by page as the portal reads it, in `filter`'s order.
+async fn paged(client: &AdminClient, host: &DomainRef, filter: &AccountFilter) -> Vec<AccountInfo> {
+    let mut all = Vec::new();
+    loop {
+        let page = client
+            .list_accounts_by(host, filter, all.len() as u32, 7)
+            .await
+            .unwrap();
+        let done = page.accounts.len() < 7;
+        all.extend(page.accounts);
+        assert!(all.len() <= page.total as usize);
+        if done {
+            assert_eq!(all.len(), page.total as usize, "{filter:?}");
+            return all;
+        }
+    }
+}
+
+/// mod_domaine's in-memory index (server/prosody/domaine_index.lib.lua) answers counts and
+/// pages equal to a full listing of the storage, whatever created or deleted the accounts (the
+/// portal's commands, prosodyctl, files written or removed behind Prosody's back) and across a
+/// restart; the order by last activity and the "not seen since" filter agree with each
+/// account's recorded last activity.
+#[tokio::test(flavor = "multi_thread")]
+async fn account_index_equals_a_full_listing() {
+    let (mut prosody, mut client, example) = setup().await;
+    let template = std::fs::read_to_string(prosody.store_file(HOST, "accounts", "portal")).unwrap();
+    // One password for all, whichever way they are created (the files are copies of the
+    // portal's account).
+    let password = prosody.service_password().to_owned();
+    let mut expected: BTreeSet<String> = ["portal".to_owned()].into();
+    // A fixed pseudo-random sequence (xorshift), so that a failure can be replayed.
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut random = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for round in 0..4 {
+        for _ in 0..12 {
+            let user = format!("u{}", random(60));
+            let known = expected.contains(&user);
+            match (random(3), known) {
+                (0, false) => {
+                    client
+                        .add_user(&jid(&format!("{user}@{HOST}")), &password)
+                        .await
+                        .unwrap();
+                    expected.insert(user);
+                }
+                (1, false) => {
+                    prosody.write_store_files(
+                        HOST,
+                        "accounts",
+                        [(user.as_str(), template.as_str())],
+                    );
+                    expected.insert(user);
+                }
+                (2, false) => {
+                    prosody.register(&user, HOST, &password);
+                    expected.insert(user);
+                }
+                (0 | 2, true) => {
+                    let outcome = client
+                        .delete_users(&[jid(&format!("{user}@{HOST}"))])
+                        .await
+                        .unwrap();
+                    assert_eq!(outcome.succeeded.len(), 1);
+                    expected.remove(&user);
+                }
+                (_, true) => {
+                    std::fs::remove_file(prosody.store_file(HOST, "accounts", &user)).unwrap();
+                    expected.remove(&user);
+                }
+                _ => unreachable!(),
+            }
+        }
+        assert_index(&client, &expected).await;
+        if round % 2 == 1 {
+            prosody.stop();
+            prosody.start_again();
+            client = prosody.connected_admin_client().await;
+            assert_index(&client, &expected).await;
+        }
+    }
+
+    // Some accounts seen (a login records the last activity), the others never.
+    let seen: Vec<&String> = expected.iter().filter(|u| u.ends_with('1')).collect();
+    for user in &seen {
+        assert!(
+            can_login(
+                prosody.c2s_addr(),
+                &jid(&format!("{user}@{HOST}")),
+                &password
+            )
+            .await
+        );
+    }
+    let host = example.domain();
+    let by_name = paged(&client, host, &AccountFilter::default()).await;
+    let mut wanted = by_name.clone();
+    wanted.sort_by_key(|a| (a.last_active.unwrap_or(-1), a.username.clone()));
+    let by_activity = AccountFilter {
+        order: AccountOrder::Activity,
+        ..AccountFilter::default()
+    };
+    assert_eq!(paged(&client, host, &by_activity).await, wanted);
+    // Not seen since the epoch: exactly those never seen, in activity (then name) order.
+    let never = AccountFilter {
+        inactive_before: Some(0),
+        ..AccountFilter::default()
+    };
+    let never_seen: Vec<AccountInfo> = wanted
+        .iter()
+        .filter(|a| a.last_active.is_none())
+        .cloned()
+        .collect();
+    assert_eq!(paged(&client, host, &never).await, never_seen);
+    assert!(!seen.is_empty() && never_seen.len() + seen.len() <= wanted.len());
+    // Not seen since a time to come: everyone, in either order.
+    let everyone = AccountFilter {
+        inactive_before: Some(unix_now() + 10),
+        ..AccountFilter::default()
+    };
+    assert_eq!(paged(&client, host, &everyone).await, by_name);
+    let everyone = AccountFilter {
+        order: AccountOrder::Activity,
+        ..everyone
+    };
+    assert_eq!(paged(&client, host, &everyone).await, wanted);
+
+    // Every host's count in one command, equal to each host's own count.
+    prosody.register("elsewhere", OTHER_HOST, "p");
+    let counts = client.count_hosts().await.unwrap();
+    assert_eq!(counts.get(HOST), Some(&(expected.len() as u32)));
+    assert_eq!(counts.get(OTHER_HOST), Some(&1));
 }

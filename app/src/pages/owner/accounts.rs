@@ -3,11 +3,12 @@
 //! reset links (listed until used). Every action is a form posting to a server function and the
 //! page renders from its URL, so all of it works without JavaScript.
 
+use crate::components::title::PageTitle;
 use crate::{
     accounts::{
-        accounts_href, domain_accounts, parse_page, AccountList, AccountRow, AddDomainAccount,
-        DeleteDomainAccount, Done, EndAccountSessions, LockState, SetAccountLock,
-        SetAccountPassword, ShownPassword,
+        accounts_href, domain_accounts, AccountList, AccountOrder, AccountRow, AddDomainAccount,
+        DeleteDomainAccount, Done, EndAccountSessions, ListView, LockState, SetAccountLock,
+        SetAccountPassword, ShownPassword, INACTIVE_MONTHS,
     },
     components::{
         badge::{Badge, Tone},
@@ -23,7 +24,6 @@ use crate::{
     password_resets::{CreateResetLink, ResetLink},
 };
 use leptos::{form::ActionForm, prelude::*};
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The console's forms; the row forms are shared by every row, and an error goes to the row of
@@ -138,14 +138,30 @@ pub fn AccountsPage() -> impl IntoView {
     let domain = move || params.read().get("name").unwrap_or_default();
     let actions = Actions::new();
     actions.forget_older_results();
-    let search = move || query.read().get("q").unwrap_or_default();
-    let page = move || parse_page(query.read().get("page").as_deref());
+    let view = move || {
+        let q = query.read();
+        let field = |name: &str| q.get(name);
+        ListView::from_fields(
+            field("q").as_deref(),
+            field("sort").as_deref(),
+            field("inactive").as_deref(),
+            field("page").as_deref(),
+        )
+    };
     let list = Resource::new(
-        move || (domain(), search(), page(), actions.version()),
-        |(domain, search, page, _)| domain_accounts(domain, search, page),
+        move || (domain(), view(), actions.version()),
+        |(domain, view, _)| {
+            domain_accounts(
+                domain,
+                view.query,
+                view.page,
+                Some(view.order.as_str().to_owned()),
+                view.inactive_months.map(|m| m.to_string()),
+            )
+        },
     );
     view! {
-        <Title text=move || format!("{} — {}", domain(), l.t("accounts-title"))/>
+        <PageTitle text=move || format!("{} — {}", domain(), l.t("accounts-title"))/>
         <Layout>
             <p>
                 <a href=move || format!("/domains/{}", domain())>{l.t("accounts-back")}</a>
@@ -154,14 +170,14 @@ pub fn AccountsPage() -> impl IntoView {
                 <h1>{move || l.t_with("accounts-heading", &[("domain", domain())])}</h1>
             </div>
             <Loaded resource=list keep_while_reloading=true let:list>
-                <Console list search=search() actions/>
+                <Console list view=view() actions/>
             </Loaded>
         </Layout>
     }
 }
 
 #[component]
-fn Console(list: AccountList, search: String, actions: Actions) -> impl IntoView {
+fn Console(list: AccountList, view: ListView, actions: Actions) -> impl IntoView {
     let l = use_request_context().locale;
     let total = match (list.total, list.quota) {
         (Some(n), Some(q)) => l.t_with(
@@ -200,8 +216,7 @@ fn Console(list: AccountList, search: String, actions: Actions) -> impl IntoView
         .then(|| view! { <ResetLinks links=list.reset_links.clone() actions/> });
     let here = Here {
         domain: list.domain.clone(),
-        search: search.clone(),
-        page: list.page,
+        view: view.at_page(list.page),
     };
     view! {
         <Notice actions/>
@@ -213,22 +228,22 @@ fn Console(list: AccountList, search: String, actions: Actions) -> impl IntoView
         <section class="stack" aria-labelledby="accounts-list-heading">
             <h2 id="accounts-list-heading">{l.t("accounts-list-heading")}</h2>
             <p>{total}</p>
-            <SearchForm domain=list.domain.clone() search=search.clone()/>
+            <SearchForm domain=list.domain.clone() view=view.clone()/>
             {list.available.then(|| view! {
                 <AccountTable list=list.clone() here=here.clone() actions/>
-                <Pagination domain=list.domain.clone() search=search.clone() page=list.page pages=list.pages/>
+                <Pagination domain=list.domain.clone() view=view.clone() page=list.page pages=list.pages/>
             })}
         </section>
         <CreateCard here actions/>
     }
 }
 
-/// Where the console is (domain, search, page): the forms send it back with the result.
+/// Where the console is (domain, search, order, filter, page): the forms send it back with the
+/// result.
 #[derive(Clone, Debug)]
 struct Here {
     domain: String,
-    search: String,
-    page: u32,
+    view: ListView,
 }
 
 #[component]
@@ -236,8 +251,10 @@ fn HereFields(here: Here) -> impl IntoView {
     view! {
         <CsrfField/>
         <input type="hidden" name="domain" value=here.domain/>
-        <input type="hidden" name="q" value=here.search/>
-        <input type="hidden" name="page" value=here.page.to_string()/>
+        <input type="hidden" name="q" value=here.view.query/>
+        <input type="hidden" name="sort" value=here.view.order.as_str()/>
+        <input type="hidden" name="inactive" value=here.view.inactive_months.map(|m| m.to_string())/>
+        <input type="hidden" name="page" value=here.view.page.to_string()/>
     }
 }
 
@@ -331,17 +348,42 @@ fn StrayErrors(actions: Actions, usernames: Vec<String>) -> impl IntoView {
 }
 
 #[component]
-fn SearchForm(domain: String, search: String) -> impl IntoView {
+fn SearchForm(domain: String, view: ListView) -> impl IntoView {
     let l = use_request_context().locale;
-    let clear = (!search.is_empty()).then(|| {
-        view! { <a href=accounts_href(&domain, "", 1, None)>{l.t("accounts-search-clear")}</a> }
-    });
+    let all = accounts_href(&domain, &ListView::default(), None);
+    let clear = (view.is_filtered() || view.order != AccountOrder::default())
+        .then(|| view! { <a href=all.clone()>{l.t("accounts-search-clear")}</a> });
+    let orders = AccountOrder::ALL
+        .into_iter()
+        .map(|order| {
+            let key = format!("accounts-sort-{}", order.as_str());
+            view! { <option value=order.as_str() selected={order == view.order}>{l.t(&key)}</option> }
+        })
+        .collect_view();
+    let months = INACTIVE_MONTHS
+        .into_iter()
+        .map(|m| {
+            let label = l.t_with("accounts-inactive-months", &[("months", m.to_string())]);
+            view! { <option value=m.to_string() selected={Some(m) == view.inactive_months}>{label}</option> }
+        })
+        .collect_view();
     view! {
-        <form method="get" action=accounts_href(&domain, "", 1, None) role="search" class="form">
+        <form method="get" action=all role="search" class="form">
             <div class="field">
                 <label for="account-search">{l.t("accounts-search-label")}</label>
-                <input id="account-search" name="q" type="search" value=search autocomplete="off"
-                    autocapitalize="none" spellcheck="false"/>
+                <input id="account-search" name="q" type="search" value=view.query.clone()
+                    autocomplete="off" autocapitalize="none" spellcheck="false"/>
+            </div>
+            <div class="field">
+                <label for="account-sort">{l.t("accounts-sort-label")}</label>
+                <select id="account-sort" name="sort">{orders}</select>
+            </div>
+            <div class="field">
+                <label for="account-inactive">{l.t("accounts-inactive-label")}</label>
+                <select id="account-inactive" name="inactive">
+                    <option value="" selected=view.inactive_months.is_none()>{l.t("accounts-inactive-any")}</option>
+                    {months}
+                </select>
             </div>
             <div class="form-actions">
                 <button type="submit" class="button">{l.t("accounts-search-submit")}</button>
@@ -355,7 +397,7 @@ fn SearchForm(domain: String, search: String) -> impl IntoView {
 fn AccountTable(list: AccountList, here: Here, actions: Actions) -> impl IntoView {
     let l = use_request_context().locale;
     if list.accounts.is_empty() {
-        let key = if here.search.is_empty() {
+        let key = if !here.view.is_filtered() {
             "accounts-empty"
         } else {
             "accounts-no-match"
@@ -376,15 +418,21 @@ fn AccountTable(list: AccountList, here: Here, actions: Actions) -> impl IntoVie
     ]
     .map(|key| Column::new(l.t(key)))
     .into();
-    let matching = (!here.search.is_empty()).then(|| {
-        l.t_with(
-            "accounts-matching",
+    let matching = match (&here.view.query, here.view.inactive_months) {
+        (q, None) if q.is_empty() => None,
+        (q, months) => Some(l.t_with(
+            if q.is_empty() {
+                "accounts-matching-inactive"
+            } else {
+                "accounts-matching"
+            },
             &[
                 ("count", list.matching.to_string()),
-                ("query", here.search.clone()),
+                ("query", q.clone()),
+                ("months", months.unwrap_or_default().to_string()),
             ],
-        )
-    });
+        )),
+    };
     view! {
         {matching.map(|m| view! { <p>{m}</p> })}
         <DataTable columns labelled_by="accounts-list-heading">{rows}</DataTable>
@@ -671,12 +719,12 @@ fn PasswordForm(
 }
 
 #[component]
-fn Pagination(domain: String, search: String, page: u32, pages: u32) -> impl IntoView {
+fn Pagination(domain: String, view: ListView, page: u32, pages: u32) -> impl IntoView {
     let l = use_request_context().locale;
     if pages <= 1 {
         return ().into_any();
     }
-    let link = |n: u32| accounts_href(&domain, &search, n, None);
+    let link = |n: u32| accounts_href(&domain, &view.at_page(n), None);
     // First, last, and two either side of the current page; gaps shown as "…".
     let mut shown: Vec<u32> = (page.saturating_sub(2).max(1)..=(page + 2).min(pages)).collect();
     if shown.first() != Some(&1) {

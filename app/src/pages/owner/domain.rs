@@ -1,6 +1,7 @@
 //! A domain's console for its owners (and provider admins): accounts, registration mode,
 //! co-owners, quota, pending changes and recent history.
 
+use crate::components::title::PageTitle;
 use crate::{
     audit::{AuditEntry, Outcome},
     components::{
@@ -19,7 +20,6 @@ use crate::{
     i18n::{use_locale, Locale},
 };
 use leptos::{form::ActionForm, prelude::*};
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -29,7 +29,7 @@ pub fn DomainPage() -> impl IntoView {
     let domain = move || params.read().get("name").unwrap_or_default();
     let overview = Resource::new(domain, domain_dashboard);
     view! {
-        <Title text=move || format!("{} — {}", domain(), l.t("domain-title"))/>
+        <PageTitle text=move || format!("{} — {}", domain(), l.t("domain-title"))/>
         <Layout>
             <Loaded resource=overview error_heading=move || view! { <h1>{domain()}</h1> } let:overview>
                 <Dashboard overview/>

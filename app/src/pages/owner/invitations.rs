@@ -4,6 +4,7 @@
 //! action is a form posting to a server function that redirects back here, and the page renders
 //! from its URL, so all of it works without JavaScript.
 
+use crate::components::title::PageTitle;
 use crate::{
     components::{
         badge::{Badge, Tone},
@@ -22,7 +23,6 @@ use crate::{
     },
 };
 use leptos::{form::ActionForm, prelude::*};
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Selects the whole text of a read-only input when it gets the focus, so a link is copied in
@@ -114,7 +114,7 @@ pub fn InvitationsPage() -> impl IntoView {
         Some((done, id))
     };
     view! {
-        <Title text=move || format!("{} — {}", domain(), l.t("invites-title"))/>
+        <PageTitle text=move || format!("{} — {}", domain(), l.t("invites-title"))/>
         <Layout>
             <p>
                 <a href=move || format!("/domains/{}", domain())>{l.t("invites-back")}</a>

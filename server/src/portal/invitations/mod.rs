@@ -12,7 +12,7 @@ use crate::{
     invitations::{self, mail::InvitationMail, InvitationRecord, NewRecord},
     jobs::Kind,
     mail::{outbox, Email},
-    xmpp::{self, InvitationSpec},
+    xmpp::{self, InvitationSpec, InvitationUsage},
 };
 use app::{
     audit::{AuditAction, Outcome},
@@ -52,26 +52,40 @@ impl PortalService {
         };
         let db = &self.0.db;
         for record in invitations::list(db, domain).await.map_err(internal)? {
-            let Some(found) = usage.iter().find(|u| u.token == record.token) else {
-                continue;
-            };
-            let accounts: Vec<String> = found.accounts.clone();
-            if i64::from(found.uses) != record.uses || accounts != record.account_names() {
-                invitations::record_usage(db, record.id, found.uses, &accounts)
-                    .await
-                    .map_err(internal)?;
-                if record.makes_owner != 0 {
-                    self.add_owners(&record, &accounts).await?;
-                }
-            }
-            // Withdrawn on the server by other means: the portal follows.
-            if found.state == xmpp::InvitationState::Revoked && record.revoked_at.is_none() {
-                invitations::mark_revoked(db, record.id, self.0.clock.now())
-                    .await
-                    .map_err(internal)?;
+            if let Some(found) = usage.iter().find(|u| u.token == record.token) {
+                self.apply_usage(&record, found).await?;
             }
         }
         Ok(true)
+    }
+
+    /// Records what Prosody says of one invitation: its uses (and the owners they make), and a
+    /// revocation made there. Whether that changed the record.
+    async fn apply_usage(
+        &self,
+        record: &InvitationRecord,
+        found: &InvitationUsage,
+    ) -> Result<bool, AppError> {
+        let db = &self.0.db;
+        let accounts: Vec<String> = found.accounts.clone();
+        let mut changed = false;
+        if i64::from(found.uses) != record.uses || accounts != record.account_names() {
+            changed = true;
+            invitations::record_usage(db, record.id, found.uses, &accounts)
+                .await
+                .map_err(internal)?;
+            if record.makes_owner != 0 {
+                self.add_owners(record, &accounts).await?;
+            }
+        }
+        // Withdrawn on the server by other means: the portal follows.
+        if found.state == xmpp::InvitationState::Revoked && record.revoked_at.is_none() {
+            changed = true;
+            invitations::mark_revoked(db, record.id, self.0.clock.now())
+                .await
+                .map_err(internal)?;
+        }
+        Ok(changed)
     }
 
     async fn row(&self, record: InvitationRecord) -> Result<InvitationRow, AppError> {

@@ -37,12 +37,26 @@ impl PortalService {
             .ok_or_else(|| ErrorKind::InvitationNotFound.into())
     }
 
-    /// Like [`Self::recorded`], with the uses read from Prosody first (a use in an app since):
-    /// for the landing page.
+    /// Like [`Self::recorded`], with this invitation's uses read from Prosody first (a use in
+    /// an app since): for the landing page. No question to Prosody when the portal's record
+    /// already says the invitation is over; otherwise one, costing Prosody one storage read.
+    /// If Prosody cannot be asked, the portal's record answers.
     async fn usable(&self, token: &str) -> Result<InvitationRecord, AppError> {
         let record = self.recorded(token).await?;
-        self.sync_usage(&record.domain).await?;
-        self.recorded(token).await
+        let host = DomainPart::new(&record.domain).map_err(internal)?;
+        let changed = match self.0.xmpp.invitation_status(&host, &record.token).await {
+            Ok(Some(found)) => self.apply_usage(&record, &found).await?,
+            Ok(None) => false,
+            Err(e) => {
+                tracing::warn!(domain = %record.domain, error = %e, "cannot read an invitation's uses");
+                false
+            }
+        };
+        if changed {
+            self.recorded(token).await
+        } else {
+            Ok(record)
+        }
     }
 }
 
