@@ -20,12 +20,12 @@
 --   urn:domaine:accounts#lock           accountjid
 --   urn:domaine:accounts#unlock         accountjid
 --   urn:domaine:accounts#exists         accountjid -> exists ("1" or "0")
---   urn:domaine:invites#create          username, max-uses, expires, contact
+--   urn:domaine:invitations#create          username, max-uses, expires, contact
 --                                       -> token, uri, expires
---   urn:domaine:invites#revoke          token
---   urn:domaine:invites#usage           -> invites
---   urn:domaine:invites#status          token -> invites (its line only, or none)
---   urn:domaine:invites#redeem          token, username, password -> accountjid
+--   urn:domaine:invitations#revoke          token
+--   urn:domaine:invitations#usage           -> invites
+--   urn:domaine:invitations#status          token -> invites (its line only, or none)
+--   urn:domaine:invitations#redeem          token, username, password -> accountjid
 --
 -- accounts is a text-multi field, one <value/> per account, sorted by
 -- username: "USERNAME<TAB>LAST_ACTIVE<TAB>LOCKED", LAST_ACTIVE in unix
@@ -394,11 +394,11 @@ local NODE_COUNT_HOSTS = "urn:domaine:accounts#count-hosts";
 local NODE_LOCK = "urn:domaine:accounts#lock";
 local NODE_UNLOCK = "urn:domaine:accounts#unlock";
 local NODE_EXISTS = "urn:domaine:accounts#exists";
-local NODE_INVITE_CREATE = "urn:domaine:invites#create";
-local NODE_INVITE_REVOKE = "urn:domaine:invites#revoke";
-local NODE_INVITE_USAGE = "urn:domaine:invites#usage";
-local NODE_INVITE_STATUS = "urn:domaine:invites#status";
-local NODE_INVITE_REDEEM = "urn:domaine:invites#redeem";
+local NODE_INVITE_CREATE = "urn:domaine:invitations#create";
+local NODE_INVITE_REVOKE = "urn:domaine:invitations#revoke";
+local NODE_INVITE_USAGE = "urn:domaine:invitations#usage";
+local NODE_INVITE_STATUS = "urn:domaine:invitations#status";
+local NODE_INVITE_REDEEM = "urn:domaine:invitations#redeem";
 
 local result_command = util.result_command;
 

@@ -16,16 +16,16 @@ use super::error::XmppError;
 pub mod invitation_node {
     /// Fields `username` (optional), `max-uses`, `expires` (unix time),
     /// `contact` (optional); result fields `token`, `uri`, `expires`.
-    pub const CREATE: &str = "urn:domaine:invites#create";
+    pub const CREATE: &str = "urn:domaine:invitations#create";
     /// Field `token`.
-    pub const REVOKE: &str = "urn:domaine:invites#revoke";
+    pub const REVOKE: &str = "urn:domaine:invitations#revoke";
     /// Result field `invites` (text-multi, one line per invitation:
     /// token, uses, state, usernames, tab-separated).
-    pub const USAGE: &str = "urn:domaine:invites#usage";
+    pub const USAGE: &str = "urn:domaine:invitations#usage";
     /// Field `token`; result as [`USAGE`], that invitation's line only (none if unknown).
-    pub const STATUS: &str = "urn:domaine:invites#status";
+    pub const STATUS: &str = "urn:domaine:invitations#status";
     /// Fields `token`, `username`, `password`; result field `accountjid`.
-    pub const REDEEM: &str = "urn:domaine:invites#redeem";
+    pub const REDEEM: &str = "urn:domaine:invitations#redeem";
     /// Field `accountjid`; result field `exists` (boolean).
     pub const ACCOUNT_EXISTS: &str = "urn:domaine:accounts#exists";
 }
