@@ -1110,7 +1110,9 @@ fn worker_panics() -> &'static AtomicUsize {
     PANICS.get_or_init(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if std::thread::current().name() == Some("tokio-runtime-worker") {
+            // tokio names its workers "tokio-rt-worker" (older versions "tokio-runtime-worker").
+            let name = std::thread::current().name().map(str::to_owned);
+            if name.is_some_and(|n| n.starts_with("tokio-")) {
                 worker_panics().fetch_add(1, Ordering::SeqCst);
             }
             previous(info);
