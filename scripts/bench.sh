@@ -4,6 +4,7 @@
 # non-2xx answers, Prosody's CPU per request (utime + stime of its process, from /proc) and the
 # portal's peak RSS during the run (VmHWM, reset before each run).
 #   scripts/bench.sh            (DURATION=5 CONNECTIONS="32 64" ACCOUNTS=100000 DOMAINS=500)
+#   REUSE_SITE=1 scripts/bench.sh   keeps the built site, building only the release server
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 DURATION=${DURATION:-5}
@@ -12,7 +13,13 @@ ACCOUNTS=${ACCOUNTS:-100000}
 DOMAINS=${DOMAINS:-500}
 
 bash "$ROOT/scripts/setup-machine.sh" >/dev/null
-bash "$ROOT/scripts/build.sh" --release
+if [ -n "${REUSE_SITE:-}" ] && [ -f "$SITE_DIR/pkg/manifest.txt" ]; then
+    # The site as the last scripts/build.sh left it (no scenario loads the bundle; the style
+    # sheet is the same file either way): only the server, in release.
+    cargo build --release -p server --bin domaine
+else
+    bash "$ROOT/scripts/build.sh" --release
+fi
 cargo build --release -p server --example floor
 DOMAINE="$CARGO_TARGET_DIR/release/domaine"
 FLOOR="$CARGO_TARGET_DIR/release/examples/floor"
@@ -34,8 +41,7 @@ trap cleanup EXIT
 
 # Prosody's own invitation page (prosody-modules), on the same Prosody: the landing page's peer.
 PROSODY_EXTRA_MODULES='"http"; "invites_page"; "register_apps";' \
-PROSODY_EXTRA_CONFIG="http_ports = { $PROSODY_HTTP_PORT }
-http_interfaces = { \"127.0.0.1\" }
+PROSODY_HTTP_PORT=$PROSODY_HTTP_PORT PROSODY_EXTRA_CONFIG="http_interfaces = { \"127.0.0.1\" }
 http_default_host = \"load.bench\"" \
     start_prosody "$WORK/prosody" "$XMPP_PORT" "domaine@portal.bench" "$SERVICE_PASSWORD" \
     portal.bench load.bench big.bench $(seq -f 'd%03g.bench' "$DOMAINS")
@@ -61,14 +67,14 @@ write_portal_config "$DOMAINE_CONFIG" "$PORT" "$XMPP_PORT" "domaine@portal.bench
     "$SERVICE_PASSWORD" "sqlite://$WORK/domaine.db" "$(head -c 64 /dev/urandom | base64 -w0)" "Bench"
 for d in load.bench big.bench $(seq -f 'd%03g.bench' "$DOMAINS"); do "$DOMAINE" add-domain "$d" >/dev/null; done
 echo "bench password 1" | "$DOMAINE" create-admin --username bench >/dev/null
-RUST_LOG=warn "$DOMAINE" serve 2> "$WORK/portal.log" &
+RUST_LOG=warn "$DOMAINE" serve > "$WORK/portal.log" 2>&1 &
 PORTAL_PID=$!
 BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 100); do
+for _ in $(seq 600); do
     curl -sf "$BASE/health" >/dev/null && break
     sleep 0.1
 done
-curl -sf "$BASE/health" >/dev/null || die "the portal did not become healthy"
+curl -sf "$BASE/health" >/dev/null || { tail -20 "$WORK/portal.log"; die "the portal did not become healthy"; }
 IDLE_RSS=$(awk '/VmRSS/ {print $2, $3}' "/proc/$PORTAL_PID/status")
 
 # One logged-in session for the account-creation runs.
@@ -145,3 +151,4 @@ echo "accounts created on Prosody by the create_account runs: $accounts"
 echo "portal RSS after the runs: $(awk '/VmRSS/ {print $2, $3}' "/proc/$PORTAL_PID/status")"
 panics=$(grep -c 'panicked' "$WORK/portal.log" || true)
 echo "panics in the portal's log: $panics"
+[ "$panics" -eq 0 ] || grep -A40 'panicked' "$WORK/portal.log" | grep -v ' at /rustc/' | head -80

@@ -1,7 +1,8 @@
 # Starting a Prosody of our own, from the same template as the tests, on loopback only.
 # Sourced. Usage: start_prosody DIR PORT SERVICE_JID SERVICE_PASSWORD HOST...
 # Sets PROSODY_PID; stop_prosody stops it. PROSODY_EXTRA_MODULES (e.g. '"http"; "invites_page";')
-# and PROSODY_EXTRA_CONFIG (global options) add to the template, for the benchmark's peers.
+# and PROSODY_EXTRA_CONFIG (global options) add to the template, PROSODY_HTTP_PORT opens Prosody's
+# HTTP server on that port, for the benchmark's peers.
 
 start_prosody() {
     local dir=$1 port=$2 service_jid=$3 service_password=$4
@@ -18,6 +19,7 @@ start_prosody() {
         -e "s|@LOG_FILE@|$(lua "$dir/prosody.log")|" \
         -e "s|@ADMIN_JID@|$(lua "$service_jid")|" \
         -e "s|@PLUGIN_DIR@|$(lua "$ROOT/server/prosody")|" \
+        -e "s|^http_ports = { }|http_ports = { ${PROSODY_HTTP_PORT:-} }|" \
         -e "s|\"domaine_hosts\";|\"domaine_hosts\"; ${PROSODY_EXTRA_MODULES:-}|" \
         -e "/@VIRTUAL_HOSTS@/{r /dev/stdin" -e "d}" \
         "$ROOT/tests/prosody/test.cfg.lua.in" > "$cfg" <<< "$hosts"
