@@ -236,6 +236,45 @@ pub(crate) fn back_to(domain: &str, here: &[&Option<String>; 4], done: Done, jid
     leptos_axum::redirect(&accounts_href(domain, &view, Some((done, jid))));
 }
 
+/// The console's two forms that give an account a password, chosen or generated: creating it
+/// ([`Done::Created`]) and setting a new one ([`Done::PasswordSet`]).
+#[cfg(feature = "ssr")]
+struct PasswordForm {
+    csrf: String,
+    domain: String,
+    username: String,
+    password_mode: Option<String>,
+    password: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl PasswordForm {
+    /// Makes the change, keeps a generated password to be shown once, and sends the browser
+    /// back to the view `here`; returns the generated password.
+    async fn apply(
+        self,
+        done: Done,
+        here: &[&Option<String>; 4],
+    ) -> Result<Option<ShownPassword>, AppError> {
+        let (portal, ctx) = crate::backend::checked_request(&self.csrf)?;
+        let (domain, username) = (&self.domain, &self.username);
+        let mode = self.password_mode.as_deref().unwrap_or("generate");
+        let choice = NewPassword::from_form(Some(mode), self.password);
+        let made = if done == Done::Created {
+            portal.add_account(&ctx, domain, username, choice).await
+        } else {
+            portal.set_password(&ctx, domain, username, choice).await
+        };
+        let (jid, shown) =
+            made.map_err(|e| e.keeping(&[("username", username), ("password_mode", mode)]))?;
+        if let Some(shown) = &shown {
+            portal.keep_shown_password(&ctx, domain, shown);
+        }
+        back_to(domain, here, done, &jid);
+        Ok(shown)
+    }
+}
+
 /// Creates an account and sends the browser back to the page it came from with `created=JID`,
 /// so the confirmation shows with or without JavaScript. The provider admin's form.
 #[server(prefix = "/api", endpoint = "create_account")]
@@ -293,18 +332,15 @@ pub async fn add_domain_account(
     inactive: Option<String>,
     page: Option<String>,
 ) -> Result<Option<ShownPassword>, AppError> {
-    let (portal, ctx) = crate::backend::checked_request(&csrf)?;
-    let mode = password_mode.as_deref().unwrap_or("generate");
-    let choice = NewPassword::from_form(Some(mode), password);
-    let (jid, shown) = portal
-        .add_account(&ctx, &domain, &username, choice)
+    let form = PasswordForm {
+        csrf,
+        domain,
+        username,
+        password_mode,
+        password,
+    };
+    form.apply(Done::Created, &[&q, &sort, &inactive, &page])
         .await
-        .map_err(|e| e.keeping(&[("username", &username), ("password_mode", mode)]))?;
-    if let Some(shown) = &shown {
-        portal.keep_shown_password(&ctx, &domain, shown);
-    }
-    back_to(&domain, &[&q, &sort, &inactive, &page], Done::Created, &jid);
-    Ok(shown)
 }
 
 /// Deletes an account once its username was typed again.
@@ -341,23 +377,15 @@ pub async fn set_account_password(
     inactive: Option<String>,
     page: Option<String>,
 ) -> Result<Option<ShownPassword>, AppError> {
-    let (portal, ctx) = crate::backend::checked_request(&csrf)?;
-    let mode = password_mode.as_deref().unwrap_or("generate");
-    let choice = NewPassword::from_form(Some(mode), password);
-    let (jid, shown) = portal
-        .set_password(&ctx, &domain, &username, choice)
+    let form = PasswordForm {
+        csrf,
+        domain,
+        username,
+        password_mode,
+        password,
+    };
+    form.apply(Done::PasswordSet, &[&q, &sort, &inactive, &page])
         .await
-        .map_err(|e| e.keeping(&[("username", &username), ("password_mode", mode)]))?;
-    if let Some(shown) = &shown {
-        portal.keep_shown_password(&ctx, &domain, shown);
-    }
-    back_to(
-        &domain,
-        &[&q, &sort, &inactive, &page],
-        Done::PasswordSet,
-        &jid,
-    );
-    Ok(shown)
 }
 
 /// Locks (`lock` = "1") or unlocks an account: saved at once, applied on the XMPP server now or
