@@ -135,10 +135,14 @@ pub enum NewPassword {
 
 impl NewPassword {
     /// From the form: `password_mode` is `generate` or `choose`.
-    pub fn from_form(mode: Option<&str>, password: Option<String>) -> NewPassword {
+    pub fn from_form(
+        mode: Option<&str>,
+        password: Option<String>,
+    ) -> Result<NewPassword, AppError> {
         match mode {
-            Some("choose") => NewPassword::Chosen(password.unwrap_or_default()),
-            _ => NewPassword::Generate,
+            None | Some("generate") => Ok(NewPassword::Generate),
+            Some("choose") => Ok(NewPassword::Chosen(password.unwrap_or_default())),
+            Some(_) => Err(crate::error::ErrorKind::InvalidChoice { field: None }.into()),
         }
     }
 }
@@ -259,14 +263,14 @@ impl PasswordForm {
         let (portal, ctx) = crate::backend::checked_request(&self.csrf)?;
         let (domain, username) = (&self.domain, &self.username);
         let mode = self.password_mode.as_deref().unwrap_or("generate");
-        let choice = NewPassword::from_form(Some(mode), self.password);
+        let keep = |e: AppError| e.keeping(&[("username", username), ("password_mode", mode)]);
+        let choice = NewPassword::from_form(Some(mode), self.password).map_err(keep)?;
         let made = if done == Done::Created {
             portal.add_account(&ctx, domain, username, choice).await
         } else {
             portal.set_password(&ctx, domain, username, choice).await
         };
-        let (jid, shown) =
-            made.map_err(|e| e.keeping(&[("username", username), ("password_mode", mode)]))?;
+        let (jid, shown) = made.map_err(keep)?;
         if let Some(shown) = &shown {
             portal.keep_shown_password(&ctx, domain, shown);
         }

@@ -59,7 +59,12 @@ pub async fn set_domain_suspended(
     suspend: String,
 ) -> Result<(), AppError> {
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
-    portal.set_suspended(&ctx, &domain, suspend == "1").await?;
+    let suspend = match suspend.as_str() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(crate::error::ErrorKind::InvalidChoice { field: None }.into()),
+    };
+    portal.set_suspended(&ctx, &domain, suspend).await?;
     leptos_axum::redirect("/admin");
     Ok(())
 }

@@ -211,8 +211,11 @@ pub async fn create_invitation(
             .and_then(|m| m.trim().parse::<u32>().ok())
             .filter(|m| (1..=MAX_USES).contains(m))
             .ok_or_else(|| keep(ErrorKind::InvalidMaxUses { max: MAX_USES }.into()))?,
-        _ => 1,
+        None | Some("single") => 1,
+        Some(_) => return Err(keep(ErrorKind::InvalidChoice { field: None }.into())),
     };
+    let validity = Validity::parse(validity.as_deref())
+        .ok_or_else(|| keep(ErrorKind::InvalidChoice { field: None }.into()))?;
     let trimmed = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
@@ -221,7 +224,7 @@ pub async fn create_invitation(
     };
     let spec = NewInvitation {
         max_uses: max,
-        validity: Validity::parse(validity.as_deref()).unwrap_or_default(),
+        validity,
         username: trimmed(&username),
         note: note.as_deref().unwrap_or("").trim().to_string(),
         add_contact: add_contact.is_some(),

@@ -413,6 +413,7 @@ async fn bad_input_gets_a_clear_answer_and_stores_nothing(backend: Backend) {
     assert!(!account_exists().await, "{name}: nothing created");
 
     a_choice_none_of_those_offered_is_a_field_error(&portal, &web).await;
+    other_choices_none_of_those_offered_are_refused(&portal, &web).await;
     text_that_is_not_utf8_is_a_field_error(&portal, &web).await;
     assert!(!account_exists().await, "{name}: nothing created");
 }
@@ -480,6 +481,42 @@ async fn a_choice_none_of_those_offered_is_a_field_error(portal: &TestPortal, en
             .unwrap()
             .is_empty(),
         "{name}: nothing queued"
+    );
+}
+
+/// The other choices a form offers (how a password is made, how often and how long an
+/// invitation works, suspend or resume): a value none of them is refused, and nothing is made
+/// or changed.
+async fn other_choices_none_of_those_offered_are_refused(portal: &TestPortal, en: &WebClient) {
+    let name = portal.backend.name();
+    let db = &portal.state.db;
+    let csrf = en.get(&format!("/domains/{DOMAIN}")).await.csrf();
+    let refused = ErrorKind::InvalidChoice { field: None };
+    let attempts: [(&str, &[(&str, &str)]); 4] = [
+        (
+            "add_domain_account",
+            &[("username", "zoe"), ("password_mode", "bogus")],
+        ),
+        ("create_invite", &[("uses", "bogus")]),
+        ("create_invite", &[("validity", "1y")]),
+        ("set_domain_suspended", &[("suspend", "maybe")]),
+    ];
+    for (function, fields) in attempts {
+        let mut all = vec![("csrf", csrf.as_str()), ("domain", DOMAIN)];
+        all.extend_from_slice(fields);
+        let err = en.server_fn(function, &all).await.unwrap_err();
+        assert_eq!(err.kind, refused, "{name}: {function} {fields:?}");
+    }
+    let invitations: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM invitations")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(invitations.0, 0, "{name}: no invitation made");
+    let domain = server::domains::get(db, DOMAIN).await.unwrap().unwrap();
+    assert_eq!(
+        domain.status,
+        app::provider::DomainStatus::Active,
+        "{name}: not suspended"
     );
 }
 
