@@ -41,9 +41,11 @@ async fn insert<'c, E>(
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
+    // Read here, once for every entry, rather than threaded through each change.
+    let client = crate::web::client_ip::of_current_request().map(|c| c.ip.to_string());
     sqlx::query(
         "INSERT INTO audit_log (at, actor, domain, action, target, outcome, detail, job_id, \
-         job_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         job_version, client_addr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(now)
     .bind(change.actor)
@@ -54,6 +56,7 @@ where
     .bind(change.detail)
     .bind(job.map(|j| j.id))
     .bind(job.map(|j| j.version))
+    .bind(client)
     .execute(executor)
     .await?;
     Ok(())

@@ -43,13 +43,8 @@ fn required(value: &str, field: Field, max: usize) -> Result<(), AppError> {
 
 /// The client's address, behind trusted proxies too (see `web::client_ip`).
 fn client_ip() -> String {
-    leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .extensions
-                .get::<crate::web::client_ip::ClientAddr>()
-                .map(|c| c.ip.to_string())
-        })
+    crate::web::client_ip::of_current_request()
+        .map(|c| c.ip.to_string())
         .unwrap_or_default()
 }
 

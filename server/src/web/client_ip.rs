@@ -25,6 +25,13 @@ pub struct ClientAddr {
     pub https: bool,
 }
 
+/// The client of the request being served, from inside a page render or a server function;
+/// `None` elsewhere (the portal's background work).
+pub fn of_current_request() -> Option<ClientAddr> {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientAddr>().copied())
+}
+
 /// Stores the [`ClientAddr`] in the request, logs under it, and marks cookies `Secure` when
 /// the client came over HTTPS through a trusted proxy.
 pub async fn client_addr(State(state): State<AppState>, mut req: Request, next: Next) -> Response {

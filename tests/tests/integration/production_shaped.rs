@@ -383,6 +383,15 @@ async fn the_owner_console_lists_the_foreign_accounts_and_creates_one(p: &Produc
         )
         .await
         .unwrap_or_else(|e| panic!("{name}: create newcomer: {e:?}"));
+    // The audit log has the owner's own address, not nginx's.
+    let (client,): (Option<String>,) = sqlx::query_as(
+        "SELECT client_addr FROM audit_log WHERE action = 'create-account' AND target = $1",
+    )
+    .bind("newcomer")
+    .fetch_one(&p.portal.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(client.as_deref(), Some("127.0.0.5"), "{name}");
     let jid = bare_jid(&format!("newcomer@{DOMAIN}"));
     assert_eq!(
         check_password(&p.tls(), &jid, password, XMPP_TIMEOUT).await,
