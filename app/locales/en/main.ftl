@@ -165,6 +165,7 @@ domain-change-retry = Retry now
 domain-change-retry-label = Retry now: { $change }
 login-username-hint = Your XMPP address (name@example.org) and its password, or your provider administrator name.
 login-error-unavailable = The XMPP server cannot be reached right now, so your password cannot be checked. Please try again in a moment.
+login-error-unreadable = The form could not be read: a field contains characters that are not text (it was sent in another encoding than UTF-8), or is missing. Please type your address and password again.
 home-my-account = My account
 home-my-domains = Your domains
 me-title = My account

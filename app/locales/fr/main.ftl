@@ -165,6 +165,7 @@ domain-change-retry = Réessayer maintenant
 domain-change-retry-label = Réessayer maintenant : { $change }
 login-username-hint = Votre adresse XMPP (nom@exemple.org) et son mot de passe, ou votre nom d’administrateur de l’hébergeur.
 login-error-unavailable = Le serveur XMPP est injoignable pour le moment, votre mot de passe ne peut pas être vérifié. Réessayez dans un instant.
+login-error-unreadable = Le formulaire n’a pas pu être lu : un champ contient des caractères qui ne sont pas du texte (il a été envoyé dans un autre encodage que l’UTF-8), ou il manque. Veuillez saisir à nouveau votre adresse et votre mot de passe.
 home-my-account = Mon compte
 home-my-domains = Vos domaines
 me-title = Mon compte

@@ -11,10 +11,11 @@ use app::{
     context::RequestContext,
     pages::public::login::{
         LOGIN_ERROR_INVALID, LOGIN_ERROR_STALE, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNAVAILABLE,
+        LOGIN_ERROR_UNREADABLE,
     },
 };
 use axum::{
-    extract::State,
+    extract::{rejection::FormRejection, State},
     response::{IntoResponse, Redirect, Response},
     Extension, Form,
 };
@@ -36,8 +37,12 @@ pub async fn login(
     Extension(ctx): Extension<RequestContext>,
     Extension(client): Extension<ClientAddr>,
     jar: SignedCookieJar,
-    Form(form): Form<LoginForm>,
+    form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
+    // Nothing of an unreadable form is kept: the page asks for both fields again.
+    let Ok(Form(form)) = form else {
+        return Redirect::to(&format!("/login?error={LOGIN_ERROR_UNREADABLE}")).into_response();
+    };
     let back = |code: &str, retry_secs: Option<i64>| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         // Long values would make the redirect unfollowable: dropped, the error says enough.

@@ -1,8 +1,9 @@
-//! Reads a server function's form before Leptos decodes it: a field that is not UTF-8 once
-//! percent-decoded would otherwise be refused without a name (raw bytes) or, percent-encoded,
-//! silently turned into U+FFFD and stored. Such a form never reaches its server function; the
-//! error names the field (`app::error`, from the [`SubmittedForm`] this leaves in the request,
-//! which also names the field of a choice the decoding refused).
+//! Reads a form (a server function's, or the login's) before it is decoded: a field that is not
+//! UTF-8 once percent-decoded would otherwise be refused without a name (raw bytes) or,
+//! percent-encoded, silently turned into U+FFFD and stored. Such a form never reaches its
+//! handler; for a server function the error names the field (`app::error`, from the
+//! [`SubmittedForm`] this leaves in the request, which also names the field of a choice the
+//! decoding refused), and the login page says the form could not be read.
 
 use app::form_input::SubmittedForm;
 use axum::{
@@ -14,7 +15,7 @@ use axum::{
 };
 
 pub async fn read_form(req: Request, next: Next) -> Response {
-    if !is_server_fn_form(&req) {
+    if !is_form_post(&req) {
         return next.run(req).await;
     }
     let (mut parts, body) = req.into_parts();
@@ -24,7 +25,7 @@ pub async fn read_form(req: Request, next: Next) -> Response {
     };
     let form = read(&bytes);
     let body = if form.invalid_text.is_some() {
-        // Not UTF-8 at all: Leptos refuses it before the server function runs.
+        // Not UTF-8 at all: Leptos (or axum's `Form`) refuses it before the handler runs.
         Body::from(&b"\xff"[..])
     } else {
         Body::from(bytes)
@@ -33,9 +34,10 @@ pub async fn read_form(req: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, body)).await
 }
 
-fn is_server_fn_form(req: &Request) -> bool {
+fn is_form_post(req: &Request) -> bool {
+    let path = req.uri().path();
     req.method() == Method::POST
-        && req.uri().path().starts_with("/api/")
+        && (path.starts_with("/api/") || path.starts_with("/auth/"))
         && req
             .headers()
             .get(header::CONTENT_TYPE)

@@ -581,6 +581,35 @@ async fn text_that_is_not_utf8_is_a_field_error(portal: &TestPortal, en: &WebCli
             .unwrap();
         assert!(stored.is_empty(), "{name}: no request stored");
     }
+
+    // The login form (a plain post, not a server function): back to it with the reason, in
+    // the visitor's language, and nobody logged in.
+    for (lang, says) in [
+        ("en", "The form could not be read"),
+        ("fr", "Le formulaire n’a pas pu être lu"),
+    ] {
+        let visitor = WebClient::new(&portal.url("/"), lang);
+        let csrf = visitor.get("/login").await.csrf();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("password", "correct horse battery"),
+        ];
+        let body = form_body(&fields, b"&username=adm\xefn");
+        let (status, location, _) = visitor
+            .post_bytes("/login", "/auth/login", "text/html", body)
+            .await;
+        let location = location.unwrap_or_default();
+        assert!(
+            status.is_redirection() && location.starts_with("/login?error=unreadable"),
+            "{name}: {status} {location}"
+        );
+        let page = visitor.get(&location).await;
+        assert!(page.html.contains(says), "{name} {lang}");
+        assert!(
+            !page.html.contains("Log out") && !page.html.contains("Se déconnecter"),
+            "{name}: not logged in"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

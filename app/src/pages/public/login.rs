@@ -14,6 +14,8 @@ pub const LOGIN_ERROR_INVALID: &str = "invalid";
 pub const LOGIN_ERROR_STALE: &str = "stale";
 pub const LOGIN_ERROR_THROTTLED: &str = "throttled";
 pub const LOGIN_ERROR_UNAVAILABLE: &str = "unavailable";
+/// The form could not be read: a field that is not UTF-8 text, or one missing.
+pub const LOGIN_ERROR_UNREADABLE: &str = "unreadable";
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -34,6 +36,7 @@ pub fn LoginPage() -> impl IntoView {
         let text = match code.as_str() {
             LOGIN_ERROR_STALE => l.t("error-stale-form"),
             LOGIN_ERROR_UNAVAILABLE => l.t("login-error-unavailable"),
+            LOGIN_ERROR_UNREADABLE => l.t("login-error-unreadable"),
             LOGIN_ERROR_THROTTLED => l.t_with(
                 "login-error-throttled",
                 &[("minutes", ((retry + 59) / 60).to_string())],
