@@ -5,6 +5,7 @@ use app::{
     domains::{ChangeKind, ChangeState, DomainSummary, PendingChange, RegistrationMode},
     provider::DomainStatus,
 };
+use std::collections::HashMap;
 use xmpp_parsers::jid::DomainPart;
 
 pub async fn list(db: &Db) -> Result<Vec<DomainSummary>, sqlx::Error> {
@@ -85,6 +86,13 @@ pub struct DomainRow {
     pub status: DomainStatus,
 }
 
+/// Every domain, by name.
+pub async fn all(db: &Db) -> Result<Vec<DomainRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name, quota, registration_mode, status FROM domains ORDER BY name")
+        .fetch_all(&db.pool)
+        .await
+}
+
 pub async fn get(db: &Db, name: &str) -> Result<Option<DomainRow>, sqlx::Error> {
     sqlx::query_as("SELECT id, name, quota, registration_mode, status FROM domains WHERE name = $1")
         .bind(name)
@@ -130,6 +138,19 @@ pub async fn owners(db: &Db, domain_id: i64) -> Result<Vec<String>, sqlx::Error>
             .fetch_all(&db.pool)
             .await?;
     Ok(rows.into_iter().map(|(jid,)| jid).collect())
+}
+
+/// The owners of every domain that has any, by domain id, each list sorted.
+pub async fn all_owners(db: &Db) -> Result<HashMap<i64, Vec<String>>, sqlx::Error> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT domain_id, jid FROM domain_owners ORDER BY jid")
+            .fetch_all(&db.pool)
+            .await?;
+    let mut owners: HashMap<i64, Vec<String>> = HashMap::new();
+    for (domain_id, jid) in rows {
+        owners.entry(domain_id).or_default().push(jid);
+    }
+    Ok(owners)
 }
 
 /// Adds an owner; `false` if they already were one.

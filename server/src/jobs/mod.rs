@@ -27,7 +27,7 @@
 //! [`run_one`] if the request wants the result, read with [`status`] or [`for_domain`].
 
 use crate::{clock::Clock, db::Db};
-use std::{future::Future, time::Duration};
+use std::{collections::HashSet, future::Future, time::Duration};
 use tokio::sync::Notify;
 
 /// Every kind of job, stored by name in `jobs.kind`.
@@ -549,6 +549,17 @@ pub async fn for_domain(db: &Db, domain: &str) -> Result<Vec<JobStatus>, sqlx::E
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter().map(JobStatus::try_from).collect()
+}
+
+/// The domains with a job of `lane` not done yet (queued, running or given up).
+pub async fn domains_waiting(db: &Db, lane: Lane) -> Result<HashSet<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(&format!(
+        "SELECT DISTINCT domain FROM jobs WHERE state <> 'done' AND {}",
+        lane_filter(lane)
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(domain,)| domain).collect())
 }
 
 /// Forgets job `kind` about `domain` and `target` (its subject is gone: a deleted account).

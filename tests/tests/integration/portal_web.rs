@@ -372,9 +372,44 @@ async fn the_provider_console_counts_every_domain_as_each_domain_does(backend: B
     let body = web.server_fn("provider_domains", &[]).await.unwrap();
     let rows: Vec<app::provider::ProviderDomainRow> = serde_json::from_str(&body).unwrap();
     assert_eq!(rows.len(), 2, "{}: {body}", backend.name());
-    for row in rows {
+    for row in &rows {
         let host = BareJid::new(&row.name).unwrap();
         let own = client.count_accounts(host.domain()).await.unwrap();
         assert_eq!(row.accounts, Some(own), "{}: {}", backend.name(), row.name);
     }
+
+    // Each row's owners and waiting changes are its own, however many domains there are.
+    let db = &portal.state.db;
+    let other = server::domains::get(db, OTHER).await.unwrap().unwrap();
+    for owner in ["zed@elsewhere.test", "amy@elsewhere.test"] {
+        server::domains::add_owner(db, other.id, owner)
+            .await
+            .unwrap();
+    }
+    // A change waiting for its next attempt, far off: the worker leaves it alone.
+    sqlx::query(
+        "INSERT INTO jobs (domain, kind, target, created_at, next_attempt_at) \
+         VALUES ($1, 'quota', '', 0, $2)",
+    )
+    .bind(OTHER)
+    .bind(i64::MAX / 2)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let body = web.server_fn("provider_domains", &[]).await.unwrap();
+    let rows: Vec<app::provider::ProviderDomainRow> = serde_json::from_str(&body).unwrap();
+    let row = |name: &str| rows.iter().find(|r| r.name == name).unwrap();
+    assert_eq!(
+        row(OTHER).owners,
+        ["amy@elsewhere.test", "zed@elsewhere.test"],
+        "{}",
+        backend.name()
+    );
+    assert!(row(OTHER).pending, "{}", backend.name());
+    assert!(
+        !row(DOMAIN).pending
+            && !row(DOMAIN)
+                .owners
+                .contains(&"amy@elsewhere.test".to_string())
+    );
 }
