@@ -4,7 +4,7 @@
 use app::error::ErrorKind;
 use domaine_tests::{
     database::Backend,
-    per_backend,
+    page, per_backend,
     portal::TestPortal,
     prosody::{can_login, Prosody},
     web::WebClient,
@@ -412,4 +412,48 @@ async fn the_provider_console_counts_every_domain_as_each_domain_does(backend: B
                 .owners
                 .contains(&"amy@elsewhere.test".to_string())
     );
+}
+
+per_backend!(international_domain_names_read_in_unicode);
+/// A domain stored in ASCII (`xn--…`) is shown in Unicode on the provider console, its suspend
+/// form and the domain's pages, while links and forms keep the ASCII name.
+async fn international_domain_names_read_in_unicode(backend: Backend) {
+    const ASCII: &str = "xn--caf-libre-d4a.localhost";
+    const UNICODE: &str = "café-libre.localhost";
+    let prosody = Prosody::start(&[DOMAIN]);
+    let portal = TestPortal::start(&prosody, &backend).await;
+    let b = backend.name();
+    server::domains::add(&portal.state.db, ASCII).await.unwrap();
+    let web = logged_in(&portal, "fr").await;
+
+    let console = web.get("/admin").await.html;
+    let text = page::main_text(&console);
+    assert!(text.contains(UNICODE), "{b}: {text}");
+    assert!(!text.contains(ASCII), "{b}: the ASCII form is not shown");
+    assert!(
+        console.contains(&format!("href=\"/domains/{ASCII}\"")),
+        "{b}"
+    );
+    assert!(
+        console.contains(&format!("value=\"{ASCII}\"")),
+        "{b}: the form sends ASCII"
+    );
+
+    for path in [
+        format!("/domains/{ASCII}"),
+        format!("/domains/{ASCII}/accounts"),
+    ] {
+        let html = web.get(&path).await.html;
+        let between = |open: &str, close: &str| {
+            html.split(open)
+                .nth(1)
+                .and_then(|rest| rest.split(close).next())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let heading = between("<h1", "</h1>");
+        assert!(heading.contains(UNICODE), "{b} {path}: {heading}");
+        let title = between("<title>", "</title>");
+        assert!(title.contains(UNICODE), "{b} {path}: {title}");
+    }
 }

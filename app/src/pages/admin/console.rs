@@ -184,14 +184,16 @@ fn DomainRow(row: ProviderDomainRow, created: String, actions: ConsoleActions) -
         .pending
         .then(|| view! { <Badge tone=Tone::Warn label=l.t("admin-domain-pending")/> });
     let name = row.name.clone();
+    // What people read; `name` (ASCII) is what the forms and links carry.
+    let shown = crate::format::domain_name(&row.name);
     let action = match row.status {
         DomainStatus::Active => {
-            let (summary_about, button_about) = (about(&name), about(&name));
+            let (summary_about, button_about) = (about(&shown), about(&shown));
             view! {
                 <details class="suspend">
                     <summary>{l.t("admin-suspend")}{summary_about}</summary>
                     <div class="stack" style="--stack-gap: var(--space-3)">
-                        <p>{l.t_with("admin-suspend-confirm", &[("domain", name.clone())])}</p>
+                        <p>{l.t_with("admin-suspend-confirm", &[("domain", shown.clone())])}</p>
                         <ActionForm action=actions.suspend>
                             <CsrfField/>
                             <input type="hidden" name="domain" value=name.clone()/>
@@ -206,7 +208,7 @@ fn DomainRow(row: ProviderDomainRow, created: String, actions: ConsoleActions) -
             .into_any()
         }
         DomainStatus::Suspended => {
-            let button_about = about(&name);
+            let button_about = about(&shown);
             view! {
                 <ActionForm action=actions.suspend>
                     <CsrfField/>
@@ -223,7 +225,7 @@ fn DomainRow(row: ProviderDomainRow, created: String, actions: ConsoleActions) -
     view! {
         <tr>
             <td class="mono">
-                <a href=format!("/domains/{}", row.name)>{row.name.clone()}</a>
+                <a href=format!("/domains/{}", row.name)>{shown.clone()}</a>
             </td>
             <td>{owners}</td>
             <td class="num">{accounts}</td>
@@ -396,7 +398,7 @@ fn CreateAccountForm(domains: Vec<DomainSummary>) -> impl IntoView {
         .into_iter()
         .map(|d| {
             let selected = selected_domain.as_deref() == Some(d.name.as_str());
-            let label = d.name.clone();
+            let label = crate::format::domain_name(&d.name);
             view! { <option value=d.name selected=selected>{label}</option> }
         })
         .collect_view();

@@ -161,13 +161,13 @@ pub fn AccountsPage() -> impl IntoView {
         },
     );
     view! {
-        <PageTitle text=move || format!("{} — {}", domain(), l.t("accounts-title"))/>
+        <PageTitle text=move || format!("{} — {}", crate::format::domain_name(&domain()), l.t("accounts-title"))/>
         <Layout>
             <p>
                 <a href=move || format!("/domains/{}", domain())>{l.t("accounts-back")}</a>
             </p>
             <div class="page-header">
-                <h1>{move || l.t_with("accounts-heading", &[("domain", domain())])}</h1>
+                <h1>{move || l.t_with("accounts-heading", &[("domain", crate::format::domain_name(&domain()))])}</h1>
             </div>
             <Loaded resource=list keep_while_reloading=true let:list>
                 <Console list view=view() actions/>
@@ -201,7 +201,7 @@ fn Console(list: AccountList, view: ListView, actions: Actions) -> impl IntoView
                 } else {
                     "accounts-pending-unlock"
                 };
-                view! { <li>{l.t_with(key, &[("jid", p.jid.clone())])}</li> }
+                view! { <li>{l.t_with(key, &[("jid", crate::format::address(&p.jid))])}</li> }
             })
             .collect_view();
         view! {
@@ -279,7 +279,9 @@ fn Notice(actions: Actions) -> impl IntoView {
             "alert alert--success"
         };
         let key = format!("accounts-done-{}", done.as_str());
-        Some(view! { <div class=class role="status">{l.t_with(&key, &[("jid", jid)])}</div> })
+        Some(
+            view! { <div class=class role="status">{l.t_with(&key, &[("jid", crate::format::address(&jid))])}</div> },
+        )
     }
 }
 
@@ -308,7 +310,7 @@ fn ShownPasswords(actions: Actions, kept: Option<ShownPassword>) -> impl IntoVie
             .map(|s| {
                 view! {
                     <div class="alert alert--success stack" role="status">
-                        <p>{l.t_with("accounts-shown-password", &[("jid", s.jid.clone())])}</p>
+                        <p>{l.t_with("accounts-shown-password", &[("jid", crate::format::address(&s.jid))])}</p>
                         <p>
                             <code class="mono" translate="no" data-jid=s.jid>{s.password}</code>
                         </p>
@@ -470,7 +472,7 @@ fn Row(i: usize, account: AccountRow, here: Here, actions: Actions) -> impl Into
     };
     view! {
         <tr>
-            <td class="mono">{account.jid.clone()}</td>
+            <td class="mono">{crate::format::address(&account.jid)}</td>
             <td>{last_active}</td>
             <td>{badge(l, &account)}</td>
             <td>{manage}</td>
@@ -787,7 +789,7 @@ fn CreateCard(here: Here, actions: Actions) -> impl IntoView {
                         aria-invalid=move || username_error.get().is_some().then_some("true")
                         aria-describedby="new-account-username-hint new-account-username-error"/>
                     <p class="field__hint" id="new-account-username-hint">
-                        {l.t_with("accounts-create-username-hint", &[("domain", domain)])}
+                        {l.t_with("accounts-create-username-hint", &[("domain", crate::format::domain_name(&domain))])}
                     </p>
                 </LabelledField>
                 <fieldset class="field">

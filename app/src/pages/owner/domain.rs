@@ -29,9 +29,9 @@ pub fn DomainPage() -> impl IntoView {
     let domain = move || params.read().get("name").unwrap_or_default();
     let overview = Resource::new(domain, domain_dashboard);
     view! {
-        <PageTitle text=move || format!("{} — {}", domain(), l.t("domain-title"))/>
+        <PageTitle text=move || format!("{} — {}", crate::format::domain_name(&domain()), l.t("domain-title"))/>
         <Layout>
-            <Loaded resource=overview error_heading=move || view! { <h1>{domain()}</h1> } let:overview>
+            <Loaded resource=overview error_heading=move || view! { <h1>{crate::format::domain_name(&domain())}</h1> } let:overview>
                 <Dashboard overview/>
             </Loaded>
         </Layout>
@@ -56,7 +56,7 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
     let name = overview.name.clone();
     view! {
         <div class="page-header">
-            <h1 class="mono">{overview.name.clone()}</h1>
+            <h1 class="mono">{crate::format::domain_name(&overview.name)}</h1>
         </div>
         {pending}
         <div class="grid-cards">

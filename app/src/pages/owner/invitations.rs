@@ -114,13 +114,13 @@ pub fn InvitationsPage() -> impl IntoView {
         Some((done, id))
     };
     view! {
-        <PageTitle text=move || format!("{} — {}", domain(), l.t("invites-title"))/>
+        <PageTitle text=move || format!("{} — {}", crate::format::domain_name(&domain()), l.t("invites-title"))/>
         <Layout>
             <p>
                 <a href=move || format!("/domains/{}", domain())>{l.t("invites-back")}</a>
             </p>
             <div class="page-header">
-                <h1>{move || l.t_with("invites-heading", &[("domain", domain())])}</h1>
+                <h1>{move || l.t_with("invites-heading", &[("domain", crate::format::domain_name(&domain()))])}</h1>
             </div>
             <Loaded resource=list keep_while_reloading=true let:list>
                 <Invitations list actions done=done()/>
@@ -505,7 +505,10 @@ fn InvitationCard(
     let title = match (&row.username, row.max_uses) {
         (Some(username), _) => l.t_with(
             "invites-title-for",
-            &[("jid", format!("{username}@{domain}"))],
+            &[(
+                "jid",
+                crate::format::address(&format!("{username}@{domain}")),
+            )],
         ),
         (None, 1) => l.t("invites-title-single"),
         (None, max) => l.t_with("invites-title-multi", &[("max", max.to_string())]),
@@ -521,7 +524,7 @@ fn InvitationCard(
     let username = row.username.clone().map(|u| {
         view! {
             <dt>{l.t("invites-fact-username")}</dt>
-            <dd class="mono">{format!("{u}@{domain}")}</dd>
+            <dd class="mono">{crate::format::address(&format!("{u}@{domain}"))}</dd>
         }
     });
     let note = (!row.note.is_empty()).then(|| {
