@@ -8,8 +8,9 @@ source "$(dirname "$0")/common.sh"
 # real DNS server the DNS readiness tests query (the binary only, no system service). nginx: the
 # TLS reverse proxy of the production-shaped test, run with its own config (tests/src/nginx.rs).
 # brotli: the precompressed site files. prosody-modules: mod_invites_page, the peer the
-# benchmark measures the invitation page against.
-packages=(prosody lua-dbi-sqlite3 chromium chromium-driver postgresql wrk python3-aiosmtpd dnsmasq-base nginx brotli prosody-modules)
+# benchmark measures the invitation page against. pebble: the ACME server the certificate tests
+# validate against (HTTP-01, for real).
+packages=(prosody lua-dbi-sqlite3 chromium chromium-driver postgresql wrk python3-aiosmtpd dnsmasq-base nginx brotli prosody-modules pebble)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
