@@ -47,6 +47,12 @@ crate::text_enum! {
         ConfirmRequest = "confirm-request",
         ApproveRequest = "approve-request",
         RejectRequest = "reject-request",
+        // A domain's health, certificates and alerts.
+        CheckHealth = "check-health",
+        HealthChanged = "health-changed",
+        IssueCertificate = "issue-certificate",
+        InstallCertificate = "install-certificate",
+        Alert = "alert",
     }
 }
 

@@ -15,6 +15,7 @@ pub mod domains;
 pub mod error;
 pub mod form_input;
 pub mod format;
+pub mod health;
 pub mod hosting_requests;
 pub mod i18n;
 pub mod invitations;

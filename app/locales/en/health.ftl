@@ -1,0 +1,3 @@
+health-status-ok = OK
+health-status-warning = Warning
+health-status-failing = Failing
