@@ -698,7 +698,9 @@ impl Session {
                     continue;
                 };
                 match stanza {
-                    Stanza::Iq(Iq::Result { id, .. }) if id == "ping" => return Ok::<(), String>(()),
+                    Stanza::Iq(Iq::Result { id, .. }) if id == "ping" => {
+                        return Ok::<(), String>(())
+                    }
                     Stanza::Message(message) => self.early_chats.extend(chat_of(&message)),
                     _ => {}
                 }

@@ -158,7 +158,9 @@ mod tests {
                     assert!(!line.contains("alert-"), "missing: {line}");
                     assert!(line.contains("✗") && line.contains(texts.link), "{line}");
                     match &concern.what {
-                        Problem::Check { found, expected, .. } => {
+                        Problem::Check {
+                            found, expected, ..
+                        } => {
                             assert!(mail.text.contains(found) && mail.text.contains(expected))
                         }
                         Problem::RenewalFailing { error, .. } => {
@@ -187,10 +189,14 @@ mod tests {
         assert!(first.subject.contains("10 jours"), "{}", first.subject);
         assert!(again.text.len() > first.text.len());
         assert!(again.text.contains("semaine"), "{}", again.text);
-        let one_day = email(Locale::En, "a@example.net", &Texts {
-            concern: &all[1],
-            ..texts(Why::New)
-        });
+        let one_day = email(
+            Locale::En,
+            "a@example.net",
+            &Texts {
+                concern: &all[1],
+                ..texts(Why::New)
+            },
+        );
         assert!(one_day.subject.contains("1 day"), "{}", one_day.subject);
         assert!(!one_day.subject.contains("days"), "{}", one_day.subject);
     }

@@ -480,10 +480,7 @@ mod tests {
         assert_eq!(decide(Some(&before), &check(Warning), NOW), Decision::Clear);
         // A renewed certificate.
         let cert = sent(Warning, DAY);
-        assert_eq!(
-            decide(Some(&cert), &expiring(Ok, 89), NOW),
-            Decision::Clear
-        );
+        assert_eq!(decide(Some(&cert), &expiring(Ok, 89), NOW), Decision::Clear);
     }
 
     #[test]

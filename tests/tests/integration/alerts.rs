@@ -76,9 +76,11 @@ impl Setup {
         .unwrap();
         assert!(hosting_requests::confirm(db, id, now).await.unwrap());
         let approved = RequestStatus::Approved;
-        assert!(hosting_requests::decide(db, id, approved, "admin", None, now)
-            .await
-            .unwrap());
+        assert!(
+            hosting_requests::decide(db, id, approved, "admin", None, now)
+                .await
+                .unwrap()
+        );
         portal.add_owner(DOMAIN, &marie).await;
         // Her portal language, French, is what she reads her alerts in.
         portal
@@ -150,7 +152,11 @@ impl Setup {
     /// Nothing more arrives: no mail beyond `n` to either address, no chat message.
     async fn nobody_told_more(&mut self, n: usize) {
         assert!(self.admin.next_chat(Duration::from_secs(1)).await.is_none());
-        assert!(self.luc.next_chat(Duration::from_millis(200)).await.is_none());
+        assert!(self
+            .luc
+            .next_chat(Duration::from_millis(200))
+            .await
+            .is_none());
         assert_eq!(self.smtp.mails_to(MARIE_MAIL).len(), n, "{}", self.backend);
         assert_eq!(self.smtp.mails_to(NOTIFY).len(), n, "{}", self.backend);
     }
@@ -218,7 +224,11 @@ async fn a_failing_check_tells_everyone_once(s: &mut Setup) {
     // Marie logged in in French; the provider's own address gets its default language.
     assert!(marie.subject.contains("est en échec"), "{}", marie.subject);
     assert!(marie.text.contains("Trouvé : 3 1 1 0000"), "{}", marie.text);
-    assert!(marie.text.contains(&format!("/domains/{DOMAIN}")), "{}", marie.text);
+    assert!(
+        marie.text.contains(&format!("/domains/{DOMAIN}")),
+        "{}",
+        marie.text
+    );
     assert!(ops.subject.contains("is failing"), "{}", ops.subject);
     assert!(ops.text.contains("Expected: 3 1 1 abcd"), "{}", ops.text);
     assert_eq!(s.audited().await, 1, "{}", s.backend);
@@ -258,8 +268,16 @@ async fn a_certificate_alerts_under_fourteen_days_left(s: &mut Setup) {
     let observed = s.observe(&certificate(10)).await;
     assert_eq!(alerted(&observed), Some(Why::New), "{}", s.backend);
     let (marie, ops) = s.everyone_told(4).await;
-    assert!(marie.subject.contains("expire dans 10 jours"), "{}", marie.subject);
-    assert!(ops.subject.contains("expires in 10 days"), "{}", ops.subject);
+    assert!(
+        marie.subject.contains("expire dans 10 jours"),
+        "{}",
+        marie.subject
+    );
+    assert!(
+        ops.subject.contains("expires in 10 days"),
+        "{}",
+        ops.subject
+    );
     // The next day's count is the same state.
     s.portal.state.clock.advance(DAY);
     assert_eq!(s.observe(&certificate(9)).await, Observed::Nothing);
@@ -323,12 +341,11 @@ async fn a_prosody_outage_delays_the_chat_message(s: &mut Setup) {
     assert_eq!(alerted(&observed), Some(Why::New), "{}", s.backend);
     // The mails go out meanwhile; the chat messages wait for Prosody.
     s.nth_mail(NOTIFY, 6).await;
-    let (waiting,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM jobs WHERE kind = 'alert-chat' AND state = 'queued'",
-    )
-    .fetch_one(&s.portal.state.db.pool)
-    .await
-    .unwrap();
+    let (waiting,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE kind = 'alert-chat' AND state = 'queued'")
+            .fetch_one(&s.portal.state.db.pool)
+            .await
+            .unwrap();
     assert_eq!(waiting, 2, "{}", s.backend);
     s.prosody.start_again();
     xmpp.wait_connected(Duration::from_secs(30))
