@@ -86,8 +86,12 @@ impl Setup {
         portal
             .xmpp_user(&prosody, MARIE, DOMAIN, PASSWORD, "fr")
             .await;
+        // Luc logs in in English, then switches to French: his alerts follow.
         let luc = format!("{LUC}@{DOMAIN}");
-        prosody.register(LUC, DOMAIN, PASSWORD);
+        let web = portal
+            .xmpp_user(&prosody, LUC, DOMAIN, PASSWORD, "en")
+            .await;
+        web.get("/lang/fr?next=/").await;
         portal.add_owner(DOMAIN, &luc).await;
 
         let admin = bare_jid(&provider_admin_jid(&prosody));
@@ -134,10 +138,11 @@ impl Setup {
 
     /// Each recipient has had `n` alerts: Marie's and the provider's mails, the chat messages
     /// of the admin and of Luc (read here, so `n` grows by one each time); returns the mails.
-    async fn everyone_told(&mut self, n: usize) -> (ReceivedMail, ReceivedMail) {
+    async fn everyone_told(&mut self, n: usize) -> Told {
         let marie = self.nth_mail(MARIE_MAIL, n).await;
         let ops = self.nth_mail(NOTIFY, n).await;
         let service = self.portal.state.xmpp.service_jid().clone();
+        let mut chats = Vec::new();
         for session in [&mut self.admin, &mut self.luc] {
             let (from, body) = session
                 .next_chat(WITHIN)
@@ -145,8 +150,15 @@ impl Setup {
                 .unwrap_or_else(|| panic!("{}: no chat message", self.backend));
             assert_eq!(from.map(|j| j.to_bare()), Some(service.clone()));
             assert!(body.contains(DOMAIN), "{body}");
+            chats.push(body);
         }
-        (marie, ops)
+        let luc = chats.pop().unwrap();
+        Told {
+            marie,
+            ops,
+            admin: chats.pop().unwrap(),
+            luc,
+        }
     }
 
     /// Nothing more arrives: no mail beyond `n` to either address, no chat message.
@@ -167,6 +179,14 @@ impl Setup {
             .unwrap()
             .len()
     }
+}
+
+/// What each recipient got of one alert.
+struct Told {
+    marie: ReceivedMail,
+    ops: ReceivedMail,
+    admin: String,
+    luc: String,
 }
 
 fn tlsa(status: CheckStatus) -> Concern {
@@ -220,8 +240,19 @@ async fn an_alert_reaches_everyone_once_per_state(backend: Backend) {
 async fn a_failing_check_tells_everyone_once(s: &mut Setup) {
     let observed = s.observe(&tlsa(CheckStatus::Failing)).await;
     assert_eq!(alerted(&observed), Some(Why::New), "{}", s.backend);
-    let (marie, ops) = s.everyone_told(1).await;
-    // Marie logged in in French; the provider's own address gets its default language.
+    let Told {
+        marie,
+        ops,
+        admin,
+        luc,
+    } = s.everyone_told(1).await;
+    // Marie logged in in French, Luc chose French; the provider's own address and the admin
+    // (who never logged in to the portal) get its default language.
+    assert!(luc.contains("est en échec"), "{luc}");
+    assert!(
+        admin.contains("✗") && admin.contains("is failing"),
+        "{admin}"
+    );
     assert!(marie.subject.contains("est en échec"), "{}", marie.subject);
     assert!(marie.text.contains("Trouvé : 3 1 1 0000"), "{}", marie.text);
     assert!(
@@ -246,7 +277,7 @@ async fn a_week_later_it_is_told_again(s: &mut Setup) {
     s.portal.state.clock.advance(7 * DAY);
     let observed = s.observe(&tlsa(CheckStatus::Failing)).await;
     assert_eq!(alerted(&observed), Some(Why::Reminder), "{}", s.backend);
-    let (marie, ops) = s.everyone_told(2).await;
+    let Told { marie, ops, .. } = s.everyone_told(2).await;
     assert!(marie.text.contains("rappel"), "{}", marie.text);
     assert!(ops.text.contains("reminder"), "{}", ops.text);
     assert_eq!(s.audited().await, 2, "{}", s.backend);
@@ -267,7 +298,7 @@ async fn a_certificate_alerts_under_fourteen_days_left(s: &mut Setup) {
     s.nobody_told_more(3).await;
     let observed = s.observe(&certificate(10)).await;
     assert_eq!(alerted(&observed), Some(Why::New), "{}", s.backend);
-    let (marie, ops) = s.everyone_told(4).await;
+    let Told { marie, ops, .. } = s.everyone_told(4).await;
     assert!(
         marie.subject.contains("expire dans 10 jours"),
         "{}",
@@ -316,7 +347,7 @@ async fn a_mail_server_down_delays_the_alert(s: &mut Setup) {
     // Past the outbox's backoff.
     s.portal.state.clock.advance(3600);
     s.portal.state.mail.notify_one();
-    let (marie, _) = s.everyone_told(5).await;
+    let marie = s.everyone_told(5).await.marie;
     assert!(
         marie.text.contains("the ACME server did not answer"),
         "{}",
@@ -352,6 +383,6 @@ async fn a_prosody_outage_delays_the_chat_message(s: &mut Setup) {
         .await
         .expect("the portal connects to Prosody again");
     (s.admin, s.luc) = Setup::sessions(&s.prosody).await;
-    let (_, ops) = s.everyone_told(6).await;
+    let ops = s.everyone_told(6).await.ops;
     assert!(ops.text.contains("no answer"), "{}", ops.text);
 }
