@@ -187,8 +187,7 @@ pub async fn observe(state: &AppState, concern: &Concern) -> Result<Observed, Al
     state.reconcile.notify_one();
 
     let detail = format!(
-        "{} {}: {} e-mail(s), {} chat message(s)",
-        concern.status.sign(),
+        "{} — {} e-mail(s), {} chat message(s)",
         mail::chat(Locale::default(), &texts),
         mails.len(),
         recipients.chats.len()

@@ -174,10 +174,16 @@ impl Setup {
     }
 
     async fn audited(&self) -> usize {
-        audit::list(&self.portal.state.db, Some(DOMAIN), Some("alert"), 100)
+        let entries = audit::list(&self.portal.state.db, Some(DOMAIN), Some("alert"), 100)
             .await
-            .unwrap()
-            .len()
+            .unwrap();
+        for entry in &entries {
+            assert!(
+                entry.detail.contains("2 e-mail(s), 2 chat message(s)"),
+                "{entry:?}"
+            );
+        }
+        entries.len()
     }
 }
 
