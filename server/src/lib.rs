@@ -2,6 +2,7 @@
 //! server, and the command-line entry points.
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod backup;
@@ -16,6 +17,7 @@ pub mod errors;
 pub mod hosting_requests;
 pub mod invitations;
 pub mod jobs;
+pub mod languages;
 pub mod mail;
 pub mod metrics;
 pub mod password_resets;

@@ -76,6 +76,13 @@ enum PushError {
 
 /// Sets on Prosody the state the database holds now (not the state when queued).
 async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
+    if change.kind == Kind::AlertChat {
+        // Not a domain's state: a message, about no domain of Prosody's.
+        let to = crate::alerts::chat_recipient(&change.target)
+            .ok_or_else(|| PushError::Unknown(change.target.clone()))?;
+        state.xmpp.send_chat(&to, &change.payload).await?;
+        return Ok(());
+    }
     let host =
         DomainPart::new(&change.domain).map_err(|_| PushError::Unknown(change.domain.clone()))?;
     match change.kind {
@@ -128,7 +135,9 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
                 state.xmpp.resume_host(&host).await?;
             }
         }
-        Kind::Mail => return Err(PushError::Unknown(change.kind.as_str().into())),
+        Kind::Mail | Kind::AlertChat => {
+            return Err(PushError::Unknown(change.kind.as_str().into()))
+        }
     }
     Ok(())
 }

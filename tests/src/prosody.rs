@@ -31,7 +31,7 @@ use tokio_xmpp::parsers::bind::{BindQuery, BindResponse};
 use tokio_xmpp::parsers::ibr::LegacyQuery;
 use tokio_xmpp::parsers::iq::{Iq, IqGetPayload};
 use tokio_xmpp::parsers::jid::{BareJid, FullJid, Jid};
-use tokio_xmpp::parsers::message::MessageType;
+use tokio_xmpp::parsers::message::{Message, MessageType};
 use tokio_xmpp::parsers::minidom::rxml::{self, xml_ncname};
 use tokio_xmpp::parsers::minidom::tree_builder::TreeBuilder;
 use tokio_xmpp::parsers::minidom::Element;
@@ -622,6 +622,9 @@ pub async fn register_in_band_with_text(
 pub struct Session {
     stream: ClientStream,
     jid: FullJid,
+    /// Chat messages that arrived while waiting for something else (messages kept offline
+    /// come with the initial presence), for [`Session::next_chat`].
+    early_chats: std::collections::VecDeque<(Option<Jid>, String)>,
 }
 
 impl Session {
@@ -637,6 +640,7 @@ impl Session {
             Ok::<_, String>(Session {
                 stream,
                 jid: bound.into(),
+                early_chats: Default::default(),
             })
         };
         tokio::time::timeout(LOGIN_TIMEOUT, open)
@@ -687,7 +691,20 @@ impl Session {
                 .map_err(|e| e.to_string())?;
             let ping = Iq::from_get("ping", Ping).with_to(domain);
             self.stream.send(&ping).await.map_err(|e| e.to_string())?;
-            next_iq_result(&mut self.stream, "ping").await.map(|_| ())
+            loop {
+                let element = self.stream.next().await.ok_or("stream closed")?;
+                let Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(stanza))) = element
+                else {
+                    continue;
+                };
+                match stanza {
+                    Stanza::Iq(Iq::Result { id, .. }) if id == "ping" => {
+                        return Ok::<(), String>(())
+                    }
+                    Stanza::Message(message) => self.early_chats.extend(chat_of(&message)),
+                    _ => {}
+                }
+            }
         };
         tokio::time::timeout(LOGIN_TIMEOUT, available)
             .await
@@ -697,16 +714,17 @@ impl Session {
 
     /// The sender and body of the next chat message, within `within`.
     pub async fn next_chat(&mut self, within: Duration) -> Option<(Option<Jid>, String)> {
+        if let Some(early) = self.early_chats.pop_front() {
+            return Some(early);
+        }
         let next = async {
             while let Some(element) = self.stream.next().await {
                 if let Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(Stanza::Message(
                     message,
                 )))) = element
                 {
-                    if message.type_ == MessageType::Chat {
-                        if let Some((_, body)) = message.get_best_body(vec![]) {
-                            return Some((message.from.clone(), body.clone()));
-                        }
+                    if let Some(chat) = chat_of(&message) {
+                        return Some(chat);
                     }
                 }
             }
@@ -714,6 +732,15 @@ impl Session {
         };
         tokio::time::timeout(within, next).await.ok().flatten()
     }
+}
+
+/// The sender and body of a chat message.
+fn chat_of(message: &Message) -> Option<(Option<Jid>, String)> {
+    if message.type_ != MessageType::Chat {
+        return None;
+    }
+    let (_, body) = message.get_best_body(vec![])?;
+    Some((message.from.clone(), body.clone()))
 }
 
 /// The payload of the next `<iq type='result'/>` with this id (an empty element for a result

@@ -48,6 +48,9 @@ pub enum Kind {
     Suspension,
     /// Deliver the e-mail whose `mail_outbox` id is `target`.
     Mail,
+    /// Send an alert's chat message (`payload`) from the portal's account; `target` names the
+    /// recipient and the alert (see `alerts`).
+    AlertChat,
 }
 
 /// Which worker runs a kind: each lane has its own handler and waits for its own server.
@@ -74,7 +77,7 @@ pub struct Policy {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::RegistrationMode,
         Kind::Quota,
         Kind::Lock,
@@ -82,6 +85,7 @@ impl Kind {
         Kind::ProvisionHost,
         Kind::Suspension,
         Kind::Mail,
+        Kind::AlertChat,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -93,6 +97,7 @@ impl Kind {
             Kind::ProvisionHost => "provision-host",
             Kind::Suspension => "suspension",
             Kind::Mail => "mail",
+            Kind::AlertChat => "alert-chat",
         }
     }
 

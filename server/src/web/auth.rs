@@ -92,6 +92,12 @@ pub async fn login(
         Ok(token) => token,
         Err(e) => return crate::errors::internal_response(e),
     };
+    if let Verified::Xmpp(jid) = &subject {
+        // Alerts are written in it; a failure here costs the login nothing.
+        if let Err(e) = crate::languages::record(&state.db, jid, ctx.locale).await {
+            tracing::warn!(error = %e, "cannot record a user's language");
+        }
+    }
     // A fresh anti-forgery token with the fresh session: nothing from before login carries over.
     let jar = jar.add(cookie(&state, SESSION_COOKIE, token)).add(cookie(
         &state,
