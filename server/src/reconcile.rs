@@ -128,7 +128,9 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
                 state.xmpp.resume_host(&host).await?;
             }
         }
-        Kind::Mail => return Err(PushError::Unknown(change.kind.as_str().into())),
+        Kind::Mail | Kind::HealthCheck => {
+            return Err(PushError::Unknown(change.kind.as_str().into()))
+        }
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 mod accounts_console;
 mod dns_check;
+mod health;
 mod hosting_flow;
 mod hosting_web;
 mod hosts_module;
