@@ -212,7 +212,7 @@ async fn a_wrong_tlsa_and_no_caa_are_shown_and_audited(s: &mut Site) {
         spki_sha256(&s.cert)
     );
     assert!(html.contains(&right), "{b}: {right}\n{html}");
-    let caa = format!("{DOMAIN}. 3600 IN CAA 0 issue &quot;letsencrypt.org; accounturi={ACCOUNT}&quot;");
+    let caa = format!("{DOMAIN}. 3600 IN CAA 0 issue \"letsencrypt.org; accounturi={ACCOUNT}\"");
     assert!(html.contains(&caa), "{b}: {caa}\n{html}");
 
     let db = &s.portal.state.db;
