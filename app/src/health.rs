@@ -190,9 +190,14 @@ mod tests {
                     .map(|s| (s.label(Locale::En), s.label(Locale::Fr))),
             );
         for (en, fr) in labels {
-            assert!(!en.starts_with("health-") && !fr.starts_with("health-"), "{en} / {fr}");
+            assert!(
+                !en.starts_with("health-") && !fr.starts_with("health-"),
+                "{en} / {fr}"
+            );
             assert_ne!(en, fr, "{en} is not translated");
         }
-        assert!(Finding::CertExpiring.text(Locale::En, Some(3)).contains('3'));
+        assert!(Finding::CertExpiring
+            .text(Locale::En, Some(3))
+            .contains('3'));
     }
 }

@@ -685,7 +685,9 @@ fn judge_direct_tls(domain: &str, answer: &Answer<RawSrv>, expect: &DnsExpectati
     // Without a configured port, any port on the provider's host will do.
     for record in &mut check.records {
         record.ok = same_host(&record.target, &expect.server_host)
-            && expect.direct_tls_port.is_none_or(|port| port == record.port);
+            && expect
+                .direct_tls_port
+                .is_none_or(|port| port == record.port);
     }
     check.ok = !check.records.is_empty() && check.records.iter().all(|r| r.ok);
     check
@@ -1302,7 +1304,9 @@ mod tests {
     #[test]
     fn issue_values_are_an_issuer_and_parameters() {
         assert_eq!(
-            parse_issue_value(" LetsEncrypt.org ; accounturi=https://acme/acct/1 ;validationmethods=http-01"),
+            parse_issue_value(
+                " LetsEncrypt.org ; accounturi=https://acme/acct/1 ;validationmethods=http-01"
+            ),
             IssueValue {
                 issuer: "letsencrypt.org".into(),
                 parameters: vec![
@@ -1332,7 +1336,10 @@ mod tests {
         assert_eq!(judge_caa(&ours, &expect), CaaVerdict::Allowed);
         let several = caa(&[(0, "issue", "sectigo.com"), (0, "issue", "letsencrypt.org")]);
         assert_eq!(judge_caa(&several, &expect), CaaVerdict::Allowed);
-        let other = caa(&[(0, "issue", "sectigo.com"), (0, "issuewild", "letsencrypt.org")]);
+        let other = caa(&[
+            (0, "issue", "sectigo.com"),
+            (0, "issuewild", "letsencrypt.org"),
+        ]);
         assert_eq!(judge_caa(&other, &expect), CaaVerdict::Forbidden);
         let nobody = caa(&[(0, "issue", ";")]);
         assert_eq!(judge_caa(&nobody, &expect), CaaVerdict::Forbidden);
@@ -1349,9 +1356,17 @@ mod tests {
             caa_account_uri: Some("https://acme/acct/1".into()),
             ..expect()
         };
-        let right = caa(&[(0, "issue", "letsencrypt.org; accounturi=https://acme/acct/1")]);
+        let right = caa(&[(
+            0,
+            "issue",
+            "letsencrypt.org; accounturi=https://acme/acct/1",
+        )]);
         assert_eq!(judge_caa(&right, &expect), CaaVerdict::Allowed);
-        let wrong = caa(&[(0, "issue", "letsencrypt.org; accounturi=https://acme/acct/2")]);
+        let wrong = caa(&[(
+            0,
+            "issue",
+            "letsencrypt.org; accounturi=https://acme/acct/2",
+        )]);
         assert_eq!(judge_caa(&wrong, &expect), CaaVerdict::Forbidden);
         let any = caa(&[(0, "issue", "letsencrypt.org")]);
         assert_eq!(judge_caa(&any, &expect), CaaVerdict::AllowedWithoutAccount);
@@ -1369,7 +1384,10 @@ mod tests {
     fn record_data_is_read_from_the_wire_format() {
         let caa = parse_caa_rdata(b"\x80\x05issueletsencrypt.org").unwrap();
         assert!(caa.critical());
-        assert_eq!((caa.tag.as_str(), caa.value.as_str()), ("issue", "letsencrypt.org"));
+        assert_eq!(
+            (caa.tag.as_str(), caa.value.as_str()),
+            ("issue", "letsencrypt.org")
+        );
         assert_eq!(parse_caa_rdata(b"\x00\x09issue"), None);
         assert_eq!(parse_caa_rdata(b""), None);
         let tlsa = parse_tlsa_rdata(&[3, 1, 1, 0xab, 0x01]).unwrap();
@@ -1392,8 +1410,14 @@ mod tests {
             ..nothing()
         };
         let report = judge("example.org", answers, &expect());
-        assert_eq!(client_endpoint(&report), ("heavy.jabberfr.org".into(), 5223));
-        assert_eq!(tlsa_name("heavy.jabberfr.org", 5223), "_5223._tcp.heavy.jabberfr.org");
+        assert_eq!(
+            client_endpoint(&report),
+            ("heavy.jabberfr.org".into(), 5223)
+        );
+        assert_eq!(
+            tlsa_name("heavy.jabberfr.org", 5223),
+            "_5223._tcp.heavy.jabberfr.org"
+        );
         let report = judge("example.org", nothing(), &expect());
         assert_eq!(client_endpoint(&report), ("example.org".into(), 5222));
         let no_service = Answers {
@@ -1428,7 +1452,10 @@ mod tests {
     fn routes_follow_srv_records_or_the_domains_name() {
         let e = expect();
         let report = judge("example.org", srv_ready(), &e);
-        assert_eq!((route(&report, &e, true), route(&report, &e, false)), (Some(true), Some(true)));
+        assert_eq!(
+            (route(&report, &e, true), route(&report, &e, false)),
+            (Some(true), Some(true))
+        );
         let cname = Answers {
             client_srv: Answer::Records(vec![srv(5222, "elsewhere.net")]),
             cname: Answer::Records(vec!["jabberfr.org".into()]),
@@ -1436,7 +1463,10 @@ mod tests {
             ..nothing()
         };
         let report = judge("example.org", cname, &e);
-        assert_eq!((route(&report, &e, true), route(&report, &e, false)), (Some(false), None));
+        assert_eq!(
+            (route(&report, &e, true), route(&report, &e, false)),
+            (Some(false), None)
+        );
     }
 
     #[test]

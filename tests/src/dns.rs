@@ -135,7 +135,10 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(text: &str) -> Vec<u8> {
-    assert!(text.len() % 2 == 0, "hex data of odd length: {text:?}");
+    assert!(
+        text.len().is_multiple_of(2),
+        "hex data of odd length: {text:?}"
+    );
     (0..text.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex data"))

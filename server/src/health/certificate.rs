@@ -161,7 +161,12 @@ pub struct Judgement {
 }
 
 /// Judges `chain` (leaf first) for `name` against `roots` at `now` (Unix seconds).
-pub fn judge(chain: &[CertificateDer<'_>], name: &str, roots: Arc<RootCertStore>, now: i64) -> Judgement {
+pub fn judge(
+    chain: &[CertificateDer<'_>],
+    name: &str,
+    roots: Arc<RootCertStore>,
+    now: i64,
+) -> Judgement {
     let Some((leaf, intermediates)) = chain.split_first() else {
         return unreadable("no certificate presented".into());
     };
@@ -217,8 +222,8 @@ fn verify(
     let verifier = WebPkiServerVerifier::builder_with_provider(roots, crypto_provider())
         .build()
         .map_err(|e| rustls::Error::General(e.to_string()))?;
-    let name = ServerName::try_from(name.to_owned())
-        .map_err(|e| rustls::Error::General(e.to_string()))?;
+    let name =
+        ServerName::try_from(name.to_owned()).map_err(|e| rustls::Error::General(e.to_string()))?;
     let now = UnixTime::since_unix_epoch(Duration::from_secs(u64::try_from(now).unwrap_or(0)));
     verifier
         .verify_server_cert(leaf, intermediates, &name, &[], now)
@@ -309,9 +314,11 @@ mod tests {
         let ca = ca_params.self_signed(&ca_key).unwrap().der().clone();
         let issuer = Issuer::new(ca_params, ca_key);
         let leaf_key = KeyPair::generate().unwrap();
-        let mut params =
-            CertificateParams::new(vec!["example.test".into(), "conference.example.test".into()])
-                .unwrap();
+        let mut params = CertificateParams::new(vec![
+            "example.test".into(),
+            "conference.example.test".into(),
+        ])
+        .unwrap();
         params.not_before = rcgen::date_time_ymd(2026, 1, 1);
         params.not_after = rcgen::date_time_ymd(2027, 1, 1);
         let leaf = params.signed_by(&leaf_key, &issuer).unwrap().der().clone();
@@ -334,13 +341,24 @@ mod tests {
         assert_eq!(valid.names, ["example.test", "conference.example.test"]);
         assert_eq!(valid.not_after, Some(UNTIL));
         assert_eq!(valid.days_left, Some(364));
-        let component = judge(&chain, "conference.example.test", p.roots.clone(), FROM + DAY);
+        let component = judge(
+            &chain,
+            "conference.example.test",
+            p.roots.clone(),
+            FROM + DAY,
+        );
         assert_eq!(component.verdict, Verdict::Valid);
 
         let soon = judge(&chain, "example.test", p.roots.clone(), UNTIL - 10 * DAY);
-        assert_eq!((soon.verdict, soon.days_left), (Verdict::ExpiresSoon, Some(10)));
+        assert_eq!(
+            (soon.verdict, soon.days_left),
+            (Verdict::ExpiresSoon, Some(10))
+        );
         let expired = judge(&chain, "example.test", p.roots.clone(), UNTIL + DAY);
-        assert_eq!((expired.verdict, expired.days_left), (Verdict::Expired, Some(-1)));
+        assert_eq!(
+            (expired.verdict, expired.days_left),
+            (Verdict::Expired, Some(-1))
+        );
         assert!(expired.error.is_some());
     }
 
@@ -357,7 +375,12 @@ mod tests {
         assert_eq!(untrusted.verdict, Verdict::Untrusted);
         let nothing = judge(&[], "example.test", p.roots.clone(), FROM);
         assert_eq!(nothing.verdict, Verdict::Unreadable);
-        let garbage = judge(&[CertificateDer::from(vec![1, 2, 3])], "example.test", p.roots, FROM);
+        let garbage = judge(
+            &[CertificateDer::from(vec![1, 2, 3])],
+            "example.test",
+            p.roots,
+            FROM,
+        );
         assert_eq!(garbage.verdict, Verdict::Unreadable);
     }
 

@@ -162,11 +162,12 @@ async fn checks(state: &AppState, domain: &str) -> Vec<Check> {
     };
     let (dns, presented, disco, mode) = tokio::join!(
         dns_check::health_lookups(domain, &expect),
-        futures::future::join_all(
-            names
-                .iter()
-                .map(|name| certificate::fetch(config.xmpp.server, domain, name, within))
-        ),
+        futures::future::join_all(names.iter().map(|name| certificate::fetch(
+            config.xmpp.server,
+            domain,
+            name,
+            within
+        ))),
         disco,
         mode,
     );
@@ -201,12 +202,7 @@ fn srv_found(srv: &SrvCheck) -> String {
         _ => srv
             .records
             .iter()
-            .map(|r| {
-                format!(
-                    "SRV {} {} {} {}.",
-                    r.priority, r.weight, r.port, r.target
-                )
-            })
+            .map(|r| format!("SRV {} {} {} {}.", r.priority, r.weight, r.port, r.target))
             .collect::<Vec<_>>()
             .join("\n"),
     }
@@ -219,8 +215,20 @@ pub fn dns_lines(dns: &HealthLookups, expect: &DnsExpectations) -> Vec<Check> {
     let records = dns_check::records_to_add(&report.domain, expect);
     let mut lines = Vec::new();
     for (client, kind, srv, port, record) in [
-        (true, CheckKind::ClientSrv, &report.client_srv, expect.client_port, &records[0]),
-        (false, CheckKind::ServerSrv, &report.server_srv, expect.server_port, &records[1]),
+        (
+            true,
+            CheckKind::ClientSrv,
+            &report.client_srv,
+            expect.client_port,
+            &records[0],
+        ),
+        (
+            false,
+            CheckKind::ServerSrv,
+            &report.server_srv,
+            expect.server_port,
+            &records[1],
+        ),
     ] {
         let line = Check::new(kind, &srv.name, CheckStatus::Ok)
             .expected(format!("SRV 0 5 {port} {host}."));
@@ -453,7 +461,9 @@ fn registration_line(
         Ok(mode) if desired.is_none_or(|d| d == mode) => line.found(mode.as_str()),
         Ok(mode) => Check {
             status: CheckStatus::Warning,
-            ..line.finding(Finding::RegistrationDiffers).found(mode.as_str())
+            ..line
+                .finding(Finding::RegistrationDiffers)
+                .found(mode.as_str())
         },
     }
 }
@@ -733,7 +743,10 @@ mod tests {
     fn tlsa_matching_is_ok_absent_a_warning_and_wrong_failing() {
         let (der, right) = cert();
         let chain = [der];
-        let ok = tlsa_line(&tlsa_check(LookupStatus::Found, vec![right.clone()]), Some(&chain));
+        let ok = tlsa_line(
+            &tlsa_check(LookupStatus::Found, vec![right.clone()]),
+            Some(&chain),
+        );
         assert_eq!((ok.status, ok.finding), (CheckStatus::Ok, None));
         assert_eq!(ok.record, "");
         assert_eq!(ok.expected, format!("TLSA {}", right.presentation()));
@@ -743,12 +756,18 @@ mod tests {
         assert_eq!(absent.finding, Some(Finding::TlsaMissing));
         assert_eq!(
             absent.record,
-            format!("_5222._tcp.xmpp.example.org. 3600 IN TLSA {}", right.presentation())
+            format!(
+                "_5222._tcp.xmpp.example.org. 3600 IN TLSA {}",
+                right.presentation()
+            )
         );
 
         let mut wrong = right.clone();
         wrong.data[0] ^= 0xff;
-        let failing = tlsa_line(&tlsa_check(LookupStatus::Found, vec![wrong.clone()]), Some(&chain));
+        let failing = tlsa_line(
+            &tlsa_check(LookupStatus::Found, vec![wrong.clone()]),
+            Some(&chain),
+        );
         assert_eq!(failing.status, CheckStatus::Failing);
         assert_eq!(failing.finding, Some(Finding::TlsaWrong));
         assert_eq!(failing.found, format!("TLSA {}", wrong.presentation()));
@@ -767,7 +786,10 @@ mod tests {
             &tlsa_check(LookupStatus::Failed("SERVFAIL".into()), vec![]),
             Some(&chain),
         );
-        assert_eq!((failed.status, failed.found.as_str()), (CheckStatus::Warning, "SERVFAIL"));
+        assert_eq!(
+            (failed.status, failed.found.as_str()),
+            (CheckStatus::Warning, "SERVFAIL")
+        );
     }
 
     fn judgement(verdict: Verdict, days_left: i64) -> Judgement {
@@ -794,7 +816,10 @@ mod tests {
             (Verdict::Untrusted, Finding::CertUntrusted),
         ] {
             let line = certificate_line("example.org", Ok(judgement(verdict, -3)));
-            assert_eq!((line.status, line.finding), (CheckStatus::Failing, Some(finding)));
+            assert_eq!(
+                (line.status, line.finding),
+                (CheckStatus::Failing, Some(finding))
+            );
         }
         let unreachable = certificate_line("example.org", Err("connection refused".into()));
         assert_eq!(unreachable.status, CheckStatus::Failing);
@@ -810,7 +835,10 @@ mod tests {
         let differs = registration_line("example.org", Ok(Mode::Open), Some(Mode::Closed));
         assert_eq!(differs.status, CheckStatus::Warning);
         assert_eq!(differs.finding, Some(Finding::RegistrationDiffers));
-        assert_eq!((differs.found.as_str(), differs.expected.as_str()), ("open", "closed"));
+        assert_eq!(
+            (differs.found.as_str(), differs.expected.as_str()),
+            ("open", "closed")
+        );
         let down = registration_line("example.org", Err(XmppError::Unavailable), None);
         assert_eq!(down.finding, Some(Finding::HostDown));
         let host = host_line("example.org", Err(XmppError::Unavailable));

@@ -6,7 +6,7 @@ use crate::health;
 use app::{
     context::RequestContext,
     error::AppError,
-    health::{HealthReport, HealthBackend},
+    health::{HealthBackend, HealthReport},
 };
 
 #[async_trait::async_trait]

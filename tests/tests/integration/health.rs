@@ -2,6 +2,7 @@
 //! domain's SRV, CAA and TLSA records, and a Prosody presenting a certificate of a CA made in
 //! the test over STARTTLS, which the portal trusts through `[xmpp] ca_file`.
 
+use app::health::CheckKind;
 use domaine_tests::{
     database::Backend,
     dns::{hex, DnsServer, TestZone},
@@ -11,10 +12,13 @@ use domaine_tests::{
     prosody::{requiring_tls, Prosody},
     smtp::SmtpServer,
     tls::{IssuedCert, TestCa},
+    wait,
     web::{kind, WebClient},
 };
 use reqwest::StatusCode;
+use server::jobs::{Kind, State};
 use sha2::{Digest, Sha256};
+use std::time::Duration;
 
 const DOMAIN: &str = "health.test";
 const OTHER: &str = "other.test";
@@ -50,7 +54,9 @@ struct Site {
 /// carry it, computed here from the key file (not with the portal's code).
 fn spki_sha256(cert: &IssuedCert) -> String {
     let key = rcgen::KeyPair::from_pem(&std::fs::read_to_string(&cert.key).unwrap()).unwrap();
-    hex(&Sha256::digest(rcgen::PublicKeyData::subject_public_key_info(&key)))
+    hex(&Sha256::digest(
+        rcgen::PublicKeyData::subject_public_key_info(&key),
+    ))
 }
 
 /// The domain's records, all right: SRV for clients, servers and direct TLS to the provider,
@@ -182,7 +188,11 @@ async fn everything_right_is_ok_on_every_line(s: &Site) {
     );
     assert_eq!(status_of(&html, "tlsa", TLSA_NAME), Some("ok"), "{b}");
     assert_eq!(
-        status_of(&html, "direct-tls-srv", &format!("_xmpps-client._tcp.{DOMAIN}")),
+        status_of(
+            &html,
+            "direct-tls-srv",
+            &format!("_xmpps-client._tcp.{DOMAIN}")
+        ),
         Some("ok"),
         "{b}"
     );
@@ -199,7 +209,11 @@ async fn a_wrong_tlsa_and_no_caa_are_shown_and_audited(s: &mut Site) {
     let wrong = hex(&Sha256::digest(b"not this certificate"));
     s.dns.replace_zone(&zone(&wrong, false));
     let html = s.check_now(&s.owner).await;
-    assert_eq!(status_of(&html, "tlsa", TLSA_NAME), Some("failing"), "{b}\n{html}");
+    assert_eq!(
+        status_of(&html, "tlsa", TLSA_NAME),
+        Some("failing"),
+        "{b}\n{html}"
+    );
     assert_eq!(status_of(&html, "caa", DOMAIN), Some("warning"), "{b}");
     assert_eq!(status_of(&html, "certificate", DOMAIN), Some("ok"), "{b}");
     assert!(
@@ -207,10 +221,7 @@ async fn a_wrong_tlsa_and_no_caa_are_shown_and_audited(s: &mut Site) {
         "{b}: the finding says why it matters"
     );
     // The exact records to add: the right TLSA, and a CAA for the provider's CA and account.
-    let right = format!(
-        "{TLSA_NAME}. 3600 IN TLSA 3 1 1 {}",
-        spki_sha256(&s.cert)
-    );
+    let right = format!("{TLSA_NAME}. 3600 IN TLSA 3 1 1 {}", spki_sha256(&s.cert));
     assert!(html.contains(&right), "{b}: {right}\n{html}");
     let caa = format!("{DOMAIN}. 3600 IN CAA 0 issue \"letsencrypt.org; accounturi={ACCOUNT}\"");
     assert!(html.contains(&caa), "{b}: {caa}\n{html}");
@@ -225,7 +236,9 @@ async fn a_wrong_tlsa_and_no_caa_are_shown_and_audited(s: &mut Site) {
         .unwrap_or_else(|| panic!("{b}: the TLSA change is audited: {changes:?}"));
     assert_eq!(tlsa.detail, "ok → failing", "{b}");
     assert!(
-        changes.iter().any(|e| e.target == format!("caa {DOMAIN}") && e.detail == "ok → warning"),
+        changes
+            .iter()
+            .any(|e| e.target == format!("caa {DOMAIN}") && e.detail == "ok → warning"),
         "{b}: {changes:?}"
     );
     // Nothing that stayed the same is reported.
@@ -238,9 +251,9 @@ async fn a_wrong_tlsa_and_no_caa_are_shown_and_audited(s: &mut Site) {
         .unwrap();
     assert_eq!(checks.len(), 2, "{b}: each check now is audited");
     assert!(
-        checks
-            .iter()
-            .all(|e| e.outcome == app::audit::Outcome::Done && e.actor == format!("olivia@{DOMAIN}")),
+        checks.iter().all(
+            |e| e.outcome == app::audit::Outcome::Done && e.actor == format!("olivia@{DOMAIN}")
+        ),
         "{b}: {checks:?}"
     );
 }
@@ -260,7 +273,10 @@ async fn the_console_shows_the_worst_status(s: &Site) {
     assert_eq!(status_of(&page, "tlsa", TLSA_NAME), Some("failing"), "{b}");
     // The domain's dashboard links to it.
     let dashboard = s.owner.get(&format!("/domains/{DOMAIN}")).await.html;
-    assert!(!marked(&dashboard, "data-health-link", "").is_empty(), "{b}");
+    assert!(
+        !marked(&dashboard, "data-health-link", "").is_empty(),
+        "{b}"
+    );
 }
 
 async fn the_french_page_says_it_in_french(s: &Site) {
@@ -290,14 +306,20 @@ async fn another_owners_domain_is_refused(s: &Site) {
         .xmpp_user(&s.prosody, "bob", OTHER, PASSWORD, "en")
         .await;
     let page = bob.get(&Site::path()).await.html;
-    assert!(page.contains("You are not allowed to do this."), "{b}\n{page}");
+    assert!(
+        page.contains("You are not allowed to do this."),
+        "{b}\n{page}"
+    );
     assert!(marked(&page, "data-check", "tlsa").is_empty(), "{b}");
     let csrf = bob.get(&format!("/domains/{OTHER}/health")).await.csrf();
     let fields = [("domain", DOMAIN)];
     for result in [
         bob.server_fn("domain_health", &fields).await,
-        bob.server_fn("check_health", &[("csrf", csrf.as_str()), ("domain", DOMAIN)])
-            .await,
+        bob.server_fn(
+            "check_health",
+            &[("csrf", csrf.as_str()), ("domain", DOMAIN)],
+        )
+        .await,
     ] {
         assert_eq!(kind(result), app::error::ErrorKind::Forbidden, "{b}");
     }
@@ -305,4 +327,54 @@ async fn another_owners_domain_is_refused(s: &Site) {
         .await
         .unwrap();
     assert_eq!(checks.len(), 2, "{b}: a refused check is not run");
+}
+
+per_backend!(checks_run_on_a_schedule_and_queue_themselves_again);
+async fn checks_run_on_a_schedule_and_queue_themselves_again(backend: Backend) {
+    let b = backend.name();
+    // A plain-TCP Prosody: the certificate line fails, which is beside the point here.
+    let prosody = Prosody::start(&[DOMAIN]);
+    let dns = DnsServer::start(&zone(&hex(&[0; 32]), true));
+    let smtp = SmtpServer::start();
+    let overrides = Overrides {
+        health: "interval_secs = 3600\n".into(),
+        extra: format!(
+            "[hosting.dns]\nserver_host = \"{PROVIDER}\"\nresolver = \"{}\"\n",
+            dns.addr()
+        ),
+        ..Overrides::default()
+    };
+    let portal = TestPortal::start_overriding(&prosody, &backend, &smtp, overrides).await;
+    let db = &portal.state.db;
+    // Nobody asked: the scheduler gives the new domain its first check.
+    let lines = wait::until_some(
+        "a first scheduled check",
+        Duration::from_secs(20),
+        || async {
+            let lines = server::health::lines(db, DOMAIN).await.unwrap();
+            (!lines.is_empty()).then_some(lines)
+        },
+    )
+    .await;
+    assert!(
+        lines.iter().any(|l| l.kind == CheckKind::Tlsa),
+        "{b}: {lines:?}"
+    );
+    let job = wait::until_some("the next check queued", Duration::from_secs(10), || async {
+        server::jobs::find(db, Kind::HealthCheck, DOMAIN, "")
+            .await
+            .unwrap()
+            .filter(|job| job.state == State::Queued && job.last_error.is_empty())
+    })
+    .await;
+    let now = portal.state.clock.now();
+    assert!(
+        (now + 3500..=now + 3600).contains(&job.next_attempt_at),
+        "{b}: the next check an interval later: {job:?} (now {now})"
+    );
+    // Scheduled checks are the portal's: no "check now" in the log.
+    let asked = server::audit::list(db, Some(DOMAIN), Some("check-health"), 10)
+        .await
+        .unwrap();
+    assert!(asked.is_empty(), "{b}: {asked:?}");
 }

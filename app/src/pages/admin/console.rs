@@ -16,8 +16,8 @@ use crate::{
     error::{AppError, Field},
     format,
     hosting_requests::{hosting_queue, RequestStatus},
-    pages::owner::health::HealthBadge,
     i18n::use_locale,
+    pages::owner::health::HealthBadge,
     provider::{
         provider_admins, provider_domains, AddLocalAdmin, AdminsView, DomainStatus, LocalAdmin,
         ProviderDomainRow, RemoveLocalAdmin, SetDomainSuspended,

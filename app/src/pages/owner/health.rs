@@ -10,7 +10,7 @@ use crate::{
         loaded::Loaded,
     },
     context::use_request_context,
-    health::{domain_health, CheckHealth, CheckStatus, HealthReport, HealthLine},
+    health::{domain_health, CheckHealth, CheckStatus, HealthLine, HealthReport},
     i18n::use_locale,
 };
 use leptos::{form::ActionForm, prelude::*};
