@@ -792,6 +792,76 @@ mod tests {
         );
     }
 
+    /// What the DNS says of example.org: no record at all, unless `cname` leads somewhere.
+    fn lookups(cname: Option<&str>, expect: &DnsExpectations) -> HealthLookups {
+        use dns_check::{AddressCheck, CaaCheck, CnameCheck, DnsReport, Verdict as Dns};
+        let srv = |name: &str| SrvCheck {
+            name: name.into(),
+            lookup: LookupStatus::NotFound,
+            records: vec![],
+            ok: false,
+        };
+        HealthLookups {
+            report: DnsReport {
+                domain: "example.org".into(),
+                verdict: Dns::NotReady,
+                client_srv: srv("_xmpp-client._tcp.example.org"),
+                server_srv: srv("_xmpp-server._tcp.example.org"),
+                cname: CnameCheck {
+                    lookup: LookupStatus::Found,
+                    target: cname.map(str::to_owned),
+                    ok: cname.is_some_and(|c| dns_check::same_host(c, &expect.server_host)),
+                },
+                addresses: AddressCheck {
+                    lookup: LookupStatus::NotFound,
+                    addresses: vec![],
+                    unexpected: vec![],
+                    ok: false,
+                },
+            },
+            direct_tls_srv: srv("_xmpps-client._tcp.example.org"),
+            caa: CaaCheck {
+                lookup: LookupStatus::NotFound,
+                at: None,
+                records: vec![],
+            },
+            tlsa: tlsa_check(LookupStatus::NotFound, vec![]),
+        }
+    }
+
+    #[test]
+    fn srv_lines_accept_the_domains_own_name_and_say_what_to_add() {
+        let expect = DnsExpectations::for_host("jabberfr.org");
+        let status = |lines: &[Check]| -> Vec<(CheckKind, CheckStatus)> {
+            lines.iter().map(|l| (l.kind, l.status)).collect()
+        };
+        let nothing = dns_lines(&lookups(None, &expect), &expect);
+        assert_eq!(
+            status(&nothing),
+            [
+                (CheckKind::ClientSrv, CheckStatus::Failing),
+                (CheckKind::ServerSrv, CheckStatus::Failing),
+                (CheckKind::DirectTlsSrv, CheckStatus::Warning),
+                (CheckKind::Caa, CheckStatus::Warning),
+            ]
+        );
+        assert_eq!(nothing[0].finding, Some(Finding::SrvMissing));
+        assert_eq!(
+            nothing[0].record,
+            "_xmpp-client._tcp.example.org. 3600 IN SRV 0 5 5222 jabberfr.org."
+        );
+        assert_eq!(nothing[0].found, "—");
+        assert_eq!(nothing[3].finding, Some(Finding::CaaMissing));
+
+        let cname = dns_lines(&lookups(Some("jabberfr.org"), &expect), &expect);
+        assert_eq!(cname[0].status, CheckStatus::Ok);
+        assert_eq!(cname[0].finding, Some(Finding::SrvFallback));
+        assert_eq!(cname[0].found, "CNAME jabberfr.org.");
+        assert!(cname[1]
+            .record
+            .starts_with("_xmpp-server._tcp.example.org."));
+    }
+
     fn judgement(verdict: Verdict, days_left: i64) -> Judgement {
         Judgement {
             verdict,
