@@ -7,6 +7,7 @@ use crate::{
     context::RequestContext,
     domains::DomainsBackend,
     error::{AppError, ErrorKind},
+    health::HealthBackend,
     hosting_requests::HostingRequestsBackend,
     invitations::{redeem::RedemptionBackend, InvitationsBackend},
     own_account::OwnAccountBackend,
@@ -36,6 +37,7 @@ portal_of!(
     PasswordResetsBackend,
     HostingRequestsBackend,
     ProviderBackend,
+    HealthBackend,
 );
 
 pub type SharedPortal = Arc<dyn Portal>;

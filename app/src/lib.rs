@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::public::login::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=|| only(Audience::ProviderAdmin, pages::admin::console::AdminPage) ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/accounts") view=|| only(Audience::LoggedIn, pages::owner::accounts::AccountsPage) ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/health") view=|| only(Audience::LoggedIn, pages::owner::health::HealthPage) ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/invites") view=|| only(Audience::LoggedIn, pages::owner::invitations::InvitationsPage) ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=pages::public::invitation_landing::InvitationLandingPage ssr=SsrMode::Async/>
                 <Route path=path!("/welcome") view=pages::public::welcome::WelcomePage ssr=SsrMode::Async/>

@@ -27,6 +27,8 @@ pub struct ProviderDomainRow {
     pub status: DomainStatus,
     /// Some change to this domain still waits for the XMPP server.
     pub pending: bool,
+    /// The worst line of its health page; `None` before its first check.
+    pub health: Option<crate::health::CheckStatus>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

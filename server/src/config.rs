@@ -38,6 +38,8 @@ pub struct Config {
     pub http: HttpSettings,
     #[serde(default)]
     pub metrics: MetricsSettings,
+    #[serde(default)]
+    pub health: HealthSettings,
     /// `text` (the default) or `json`, one object a line, for log collectors.
     #[serde(default)]
     pub log_format: LogFormat,
@@ -69,6 +71,32 @@ pub struct MetricsSettings {
     /// public by accident (e.g. `127.0.0.1:9187`).
     #[serde(default)]
     pub listen: Option<SocketAddr>,
+}
+
+/// The health checks of hosted domains (`[health]`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthSettings {
+    /// Seconds between two checks of a domain; 0: only when asked ("Check now").
+    #[serde(default = "default_health_interval")]
+    pub interval_secs: u64,
+    /// Components of every hosted domain whose certificate is checked too: `conference`
+    /// checks `conference.DOMAIN`.
+    #[serde(default)]
+    pub components: Vec<String>,
+}
+
+impl Default for HealthSettings {
+    fn default() -> Self {
+        HealthSettings {
+            interval_secs: default_health_interval(),
+            components: Vec::new(),
+        }
+    }
+}
+
+fn default_health_interval() -> u64 {
+    3600
 }
 
 /// Hosting requests from the public form (`[hosting]`).
@@ -313,6 +341,14 @@ impl Config {
             .ok()
     }
 
+    /// What hosted domains' DNS must point at (`[hosting.dns]`); by default the portal's XMPP
+    /// domain with the standard ports, asked through the system's resolver.
+    pub fn dns_expectations(&self) -> crate::dns_check::DnsExpectations {
+        self.hosting.dns.clone().unwrap_or_else(|| {
+            crate::dns_check::DnsExpectations::for_host(self.xmpp.jid.domain().as_str())
+        })
+    }
+
     pub fn xmpp_timeout(&self) -> Duration {
         Duration::from_secs(self.xmpp.timeout_secs)
     }
@@ -354,6 +390,12 @@ mod tests {
         assert_eq!(config.xmpp.jid.to_string(), "portal@example.test");
         assert_eq!(config.accounts.min_password_length, 10);
         assert!(!config.secure_cookies());
+        assert_eq!(config.health.interval_secs, 3600);
+        assert!(config.health.components.is_empty());
+        let dns = config.dns_expectations();
+        assert_eq!(dns.server_host, "example.test");
+        assert_eq!(dns.caa_issuers, ["letsencrypt.org"]);
+        assert_eq!((dns.direct_tls_port, dns.caa_account_uri), (None, None));
     }
 
     #[test]

@@ -55,6 +55,39 @@ pub struct DnsExpectations {
     /// system's (`/etc/resolv.conf`).
     #[serde(default)]
     pub resolver: Option<SocketAddr>,
+    /// The port `_xmpps-client._tcp` records (XEP-0368, direct TLS) must give; none: any port,
+    /// as long as they name the provider's host.
+    #[serde(default)]
+    pub direct_tls_port: Option<u16>,
+    /// The certificate authorities (their CAA issuer domain names) the provider's certificates
+    /// come from: a domain's CAA records must allow one of them.
+    #[serde(default = "default_caa_issuers")]
+    pub caa_issuers: Vec<String>,
+    /// The provider's ACME account URI: when set, the CAA `issue` record must carry it as
+    /// `accounturi=` (RFC 8657), so that only the provider's account may issue.
+    #[serde(default)]
+    pub caa_account_uri: Option<String>,
+}
+
+impl DnsExpectations {
+    /// The standard ports and CAA issuers, clients and servers sent to `server_host`, asked of
+    /// the system's resolver.
+    pub fn for_host(server_host: &str) -> DnsExpectations {
+        DnsExpectations {
+            server_host: server_host.to_owned(),
+            server_addresses: Vec::new(),
+            client_port: DEFAULT_CLIENT_PORT,
+            server_port: DEFAULT_SERVER_PORT,
+            resolver: None,
+            direct_tls_port: None,
+            caa_issuers: default_caa_issuers(),
+            caa_account_uri: None,
+        }
+    }
+}
+
+fn default_caa_issuers() -> Vec<String> {
+    vec!["letsencrypt.org".to_owned()]
 }
 
 fn default_client_port() -> u16 {
@@ -458,23 +491,20 @@ fn verdict(
     addresses: &AddressCheck,
     expect: &DnsExpectations,
 ) -> Verdict {
-    // Where the domain's own name leads, for a service without SRV records: Some(true) to the
-    // provider, None when a failed lookup leaves it open.
-    let fallback = if cname.ok || addresses.ok {
-        Some(true)
-    } else if cname.lookup.failed() || addresses.lookup.failed() {
-        None
-    } else {
-        Some(false)
-    };
-    let route = |srv: &SrvCheck, port: u16, default_port: u16| match srv.lookup {
-        LookupStatus::Failed(_) => None,
-        LookupStatus::Found => Some(srv.ok),
-        LookupStatus::NotFound if port != default_port => Some(false),
-        LookupStatus::NotFound => fallback,
-    };
-    let client = route(client_srv, expect.client_port, DEFAULT_CLIENT_PORT);
-    let server = route(server_srv, expect.server_port, DEFAULT_SERVER_PORT);
+    let client = route_of(
+        client_srv,
+        expect.client_port,
+        DEFAULT_CLIENT_PORT,
+        cname,
+        addresses,
+    );
+    let server = route_of(
+        server_srv,
+        expect.server_port,
+        DEFAULT_SERVER_PORT,
+        cname,
+        addresses,
+    );
     if client == Some(true) && server == Some(true) {
         return Verdict::Ready;
     }
@@ -499,6 +529,400 @@ fn verdict(
     }
 }
 
+// ---- The health page's DNS lines: XEP-0368, CAA and TLSA (see `crate::health`). ----
+
+const DIRECT_TLS_SERVICE: &str = "_xmpps-client._tcp";
+
+/// One CAA record (RFC 8659): its flags, tag (`issue`, `issuewild`, `iodef`...) and value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaaRecord {
+    pub flags: u8,
+    pub tag: String,
+    pub value: String,
+}
+
+impl CaaRecord {
+    /// The issuer-critical flag: a CA that does not know the tag must not issue.
+    pub fn critical(&self) -> bool {
+        self.flags & 0x80 != 0
+    }
+}
+
+/// The CAA records that apply to a domain: those of the closest name, the domain or one of its
+/// parents, that has any (RFC 8659 §3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaaCheck {
+    pub lookup: LookupStatus,
+    /// Where the records were found (the domain or a parent), without the final dot.
+    pub at: Option<String>,
+    pub records: Vec<CaaRecord>,
+}
+
+/// One TLSA record (RFC 6698): certificate usage, selector, matching type and data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsaRecord {
+    pub usage: u8,
+    pub selector: u8,
+    pub matching: u8,
+    pub data: Vec<u8>,
+}
+
+impl TlsaRecord {
+    /// The record as a zone file writes it: `3 1 1 HEX`.
+    pub fn presentation(&self) -> String {
+        let hex: String = self.data.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{} {} {} {hex}", self.usage, self.selector, self.matching)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsaCheck {
+    /// `_PORT._tcp.HOST`, where clients connect.
+    pub name: String,
+    pub lookup: LookupStatus,
+    pub records: Vec<TlsaRecord>,
+}
+
+/// Everything the health page asks the DNS about a domain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthLookups {
+    /// Today's readiness check: the SRV records, CNAME and addresses.
+    pub report: DnsReport,
+    /// `_xmpps-client._tcp.DOMAIN` (XEP-0368), judged against the provider's host and
+    /// `direct_tls_port`.
+    pub direct_tls_srv: SrvCheck,
+    pub caa: CaaCheck,
+    pub tlsa: TlsaCheck,
+}
+
+/// Where clients connect to for `report`'s domain: the target and port of its best
+/// `_xmpp-client._tcp` record (lowest priority, then highest weight), or the domain itself on
+/// the standard port when it has none (RFC 6120 §3.2.2).
+pub fn client_endpoint(report: &DnsReport) -> (String, u16) {
+    report
+        .client_srv
+        .records
+        .iter()
+        .filter(|record| record.target != ".")
+        .min_by_key(|record| (record.priority, std::cmp::Reverse(record.weight)))
+        .map(|record| (record.target.clone(), record.port))
+        .unwrap_or_else(|| (report.domain.clone(), DEFAULT_CLIENT_PORT))
+}
+
+/// The TLSA name of a TLS service on `host` and `port`.
+pub fn tlsa_name(host: &str, port: u16) -> String {
+    format!("_{port}._tcp.{}", ascii_domain(host))
+}
+
+/// The names whose CAA records may apply to `domain`, closest first: the domain, then each
+/// parent down to the top-level domain (the root is never asked).
+pub fn caa_candidates(domain: &str) -> Vec<String> {
+    let domain = ascii_domain(domain);
+    let labels: Vec<&str> = domain.split('.').filter(|l| !l.is_empty()).collect();
+    (0..labels.len()).map(|i| labels[i..].join(".")).collect()
+}
+
+/// The DNS side of the health page: [`check`], the XEP-0368 SRV records, the CAA records that
+/// apply (climbing to the parents) and the TLSA records where clients connect. Each lookup is
+/// bounded by [`CHECK_TIMEOUT`].
+pub async fn health_lookups(domain: &str, expect: &DnsExpectations) -> HealthLookups {
+    let domain = ascii_domain(domain);
+    let resolver = match resolver(expect) {
+        Ok(resolver) => resolver,
+        Err(reason) => {
+            let reason = format!("resolver: {reason}");
+            let report = judge(&domain, Answers::all_failed(&reason), expect);
+            let (host, port) = client_endpoint(&report);
+            let failed = LookupStatus::Failed(reason.clone());
+            return HealthLookups {
+                direct_tls_srv: judge_direct_tls(&domain, &Answer::Failed(reason), expect),
+                caa: CaaCheck {
+                    lookup: failed.clone(),
+                    at: None,
+                    records: Vec::new(),
+                },
+                tlsa: TlsaCheck {
+                    name: tlsa_name(&host, port),
+                    lookup: failed,
+                    records: Vec::new(),
+                },
+                report,
+            };
+        }
+    };
+    let direct_name = srv_name(DIRECT_TLS_SERVICE, &domain);
+    let (answers, direct, caa) = tokio::join!(
+        lookup_all(&resolver, &domain),
+        lookup(&resolver, &direct_name, RecordType::SRV, srv_data),
+        climb_caa(&resolver, &domain),
+    );
+    let report = judge(&domain, answers, expect);
+    let (host, port) = client_endpoint(&report);
+    let name = tlsa_name(&host, port);
+    let tlsa = lookup(&resolver, &name, RecordType::TLSA, |data| {
+        parse_tlsa_rdata(&rdata_bytes(data)?)
+    })
+    .await;
+    HealthLookups {
+        direct_tls_srv: judge_direct_tls(&domain, &direct, expect),
+        caa,
+        tlsa: TlsaCheck {
+            name,
+            lookup: tlsa.status(),
+            records: tlsa.records().to_vec(),
+        },
+        report,
+    }
+}
+
+fn judge_direct_tls(domain: &str, answer: &Answer<RawSrv>, expect: &DnsExpectations) -> SrvCheck {
+    let mut check = judge_srv(
+        srv_name(DIRECT_TLS_SERVICE, domain),
+        answer,
+        &expect.server_host,
+        0,
+    );
+    // Without a configured port, any port on the provider's host will do.
+    for record in &mut check.records {
+        record.ok = same_host(&record.target, &expect.server_host)
+            && expect
+                .direct_tls_port
+                .is_none_or(|port| port == record.port);
+    }
+    check.ok = !check.records.is_empty() && check.records.iter().all(|r| r.ok);
+    check
+}
+
+/// Asks each of [`caa_candidates`] in turn until one has CAA records (a failed lookup stops
+/// the climb: what a parent says cannot be trusted to apply).
+async fn climb_caa(resolver: &TokioResolver, domain: &str) -> CaaCheck {
+    for name in caa_candidates(domain) {
+        let answer = lookup(resolver, &name, RecordType::CAA, |data| {
+            parse_caa_rdata(&rdata_bytes(data)?)
+        })
+        .await;
+        match answer {
+            Answer::Failed(reason) => {
+                return CaaCheck {
+                    lookup: LookupStatus::Failed(format!("{name}: {reason}")),
+                    at: None,
+                    records: Vec::new(),
+                }
+            }
+            Answer::Records(records) if !records.is_empty() => {
+                return CaaCheck {
+                    lookup: LookupStatus::Found,
+                    at: Some(name),
+                    records,
+                }
+            }
+            _ => {}
+        }
+    }
+    CaaCheck {
+        lookup: LookupStatus::NotFound,
+        at: None,
+        records: Vec::new(),
+    }
+}
+
+/// A record's data as the wire carries it (RDATA), which the parsers below read.
+fn rdata_bytes(data: &RData) -> Option<Vec<u8>> {
+    use hickory_resolver::proto::serialize::binary::BinEncodable;
+    data.to_bytes().ok()
+}
+
+/// A CAA RDATA: flags (1 byte), tag length (1 byte), tag, value (the rest).
+pub fn parse_caa_rdata(rdata: &[u8]) -> Option<CaaRecord> {
+    let (&flags, rest) = rdata.split_first()?;
+    let (&tag_len, rest) = rest.split_first()?;
+    let tag_len = usize::from(tag_len);
+    if tag_len == 0 || rest.len() < tag_len {
+        return None;
+    }
+    let (tag, value) = rest.split_at(tag_len);
+    Some(CaaRecord {
+        flags,
+        tag: std::str::from_utf8(tag).ok()?.to_ascii_lowercase(),
+        value: String::from_utf8_lossy(value).into_owned(),
+    })
+}
+
+/// A TLSA RDATA: usage, selector, matching type (1 byte each), then the data.
+pub fn parse_tlsa_rdata(rdata: &[u8]) -> Option<TlsaRecord> {
+    match rdata {
+        [usage, selector, matching, data @ ..] => Some(TlsaRecord {
+            usage: *usage,
+            selector: *selector,
+            matching: *matching,
+            data: data.to_vec(),
+        }),
+        _ => None,
+    }
+}
+
+/// An `issue` (or `issuewild`) value: the issuer's domain name, then `; key=value` parameters
+/// (RFC 8659 §4.2). An empty issuer (`;`) allows no CA.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssueValue {
+    pub issuer: String,
+    pub parameters: Vec<(String, String)>,
+}
+
+pub fn parse_issue_value(value: &str) -> IssueValue {
+    let mut parts = value.split(';');
+    let issuer = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let parameters = parts
+        .filter_map(|part| {
+            let (key, value) = part.split_once('=')?;
+            Some((key.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        })
+        .collect();
+    IssueValue {
+        issuer: issuer.trim_end_matches('.').to_owned(),
+        parameters,
+    }
+}
+
+/// What the CAA records say of the provider's certificates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaaVerdict {
+    /// An `issue` record allows one of the provider's CAs (with its account, if configured).
+    Allowed,
+    /// Allowed, but not restricted to the provider's ACME account (no `accounturi`).
+    AllowedWithoutAccount,
+    /// No CAA record at the domain or any parent: any CA may issue.
+    Absent,
+    /// CAA records exist and none lets the provider's CA issue (or an unknown critical tag
+    /// forbids every CA): certificates cannot be issued or renewed.
+    Forbidden,
+    /// The lookup failed: nothing can be said.
+    Unknown,
+}
+
+/// Judges the CAA records that apply to a domain for the provider's CAs and account.
+pub fn judge_caa(caa: &CaaCheck, expect: &DnsExpectations) -> CaaVerdict {
+    match caa.lookup {
+        LookupStatus::Failed(_) => return CaaVerdict::Unknown,
+        LookupStatus::NotFound => return CaaVerdict::Absent,
+        LookupStatus::Found => {}
+    }
+    const KNOWN: [&str; 5] = ["issue", "issuewild", "iodef", "issuemail", "contactemail"];
+    if caa
+        .records
+        .iter()
+        .any(|r| r.critical() && !KNOWN.contains(&r.tag.as_str()))
+    {
+        return CaaVerdict::Forbidden;
+    }
+    let issues: Vec<IssueValue> = caa
+        .records
+        .iter()
+        .filter(|r| r.tag == "issue")
+        .map(|r| parse_issue_value(&r.value))
+        .collect();
+    // Records without any `issue` tag (only iodef, say) restrict nobody's certificates.
+    if issues.is_empty() {
+        return match expect.caa_account_uri {
+            Some(_) => CaaVerdict::AllowedWithoutAccount,
+            None => CaaVerdict::Allowed,
+        };
+    }
+    let ours: Vec<&IssueValue> = issues
+        .iter()
+        .filter(|v| expect.caa_issuers.iter().any(|i| same_host(i, &v.issuer)))
+        .collect();
+    let Some(account) = &expect.caa_account_uri else {
+        return if ours.is_empty() {
+            CaaVerdict::Forbidden
+        } else {
+            CaaVerdict::Allowed
+        };
+    };
+    let accounts = |v: &IssueValue| -> Vec<String> {
+        v.parameters
+            .iter()
+            .filter(|(k, _)| k == "accounturi")
+            .map(|(_, uri)| uri.clone())
+            .collect()
+    };
+    if ours.iter().any(|v| accounts(v).contains(account)) {
+        CaaVerdict::Allowed
+    } else if ours.iter().any(|v| accounts(v).is_empty()) {
+        CaaVerdict::AllowedWithoutAccount
+    } else {
+        CaaVerdict::Forbidden
+    }
+}
+
+/// The CAA record to add for `domain`, as a zone file line.
+pub fn caa_record_to_add(domain: &str, expect: &DnsExpectations) -> String {
+    let issuer = expect
+        .caa_issuers
+        .first()
+        .map(String::as_str)
+        .unwrap_or("letsencrypt.org");
+    let value = match &expect.caa_account_uri {
+        Some(uri) => format!("{issuer}; accounturi={uri}"),
+        None => issuer.to_owned(),
+    };
+    format!(
+        "{}. {PROPOSED_TTL} IN CAA 0 issue \"{value}\"",
+        ascii_domain(domain)
+    )
+}
+
+/// The XEP-0368 record to add for `domain`.
+pub fn direct_tls_record_to_add(domain: &str, expect: &DnsExpectations) -> String {
+    format!(
+        "{}. {PROPOSED_TTL} IN SRV 0 5 {} {}.",
+        srv_name(DIRECT_TLS_SERVICE, &ascii_domain(domain)),
+        expect.direct_tls_port.unwrap_or(443),
+        ascii_domain(&expect.server_host)
+    )
+}
+
+/// A TLSA record to add at `name`, as a zone file line.
+pub fn tlsa_record_to_add(name: &str, record: &TlsaRecord) -> String {
+    format!("{name}. {PROPOSED_TTL} IN TLSA {}", record.presentation())
+}
+
+/// Whether clients (`client == true`) or servers reach the provider according to `report`:
+/// through SRV records, or without them through the domain's own name on the standard port.
+/// `None` when a failed lookup leaves it open.
+pub fn route(report: &DnsReport, expect: &DnsExpectations, client: bool) -> Option<bool> {
+    let (srv, port, default_port) = if client {
+        (&report.client_srv, expect.client_port, DEFAULT_CLIENT_PORT)
+    } else {
+        (&report.server_srv, expect.server_port, DEFAULT_SERVER_PORT)
+    };
+    route_of(srv, port, default_port, &report.cname, &report.addresses)
+}
+
+fn route_of(
+    srv: &SrvCheck,
+    port: u16,
+    default_port: u16,
+    cname: &CnameCheck,
+    addresses: &AddressCheck,
+) -> Option<bool> {
+    // Where the domain's own name leads, for a service without SRV records: Some(true) to the
+    // provider, None when a failed lookup leaves it open.
+    let fallback = if cname.ok || addresses.ok {
+        Some(true)
+    } else if cname.lookup.failed() || addresses.lookup.failed() {
+        None
+    } else {
+        Some(false)
+    };
+    match srv.lookup {
+        LookupStatus::Failed(_) => None,
+        LookupStatus::Found => Some(srv.ok),
+        LookupStatus::NotFound if port != default_port => Some(false),
+        LookupStatus::NotFound => fallback,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,11 +932,8 @@ mod tests {
 
     fn expect() -> DnsExpectations {
         DnsExpectations {
-            server_host: "jabberfr.org".into(),
             server_addresses: vec![PROVIDER_V4.parse().unwrap(), PROVIDER_V6.parse().unwrap()],
-            client_port: DEFAULT_CLIENT_PORT,
-            server_port: DEFAULT_SERVER_PORT,
-            resolver: None,
+            ..DnsExpectations::for_host("jabberfr.org")
         }
     }
 
@@ -854,6 +1275,198 @@ mod tests {
         .unwrap();
         assert_eq!(expect.server_addresses.len(), 2);
         assert_eq!(expect.resolver, Some("127.0.0.1:5353".parse().unwrap()));
+    }
+
+    fn caa(records: &[(u8, &str, &str)]) -> CaaCheck {
+        CaaCheck {
+            lookup: LookupStatus::Found,
+            at: Some("example.org".into()),
+            records: records
+                .iter()
+                .map(|(flags, tag, value)| CaaRecord {
+                    flags: *flags,
+                    tag: tag.to_string(),
+                    value: value.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn caa_climbs_from_the_domain_to_its_top_level_domain() {
+        assert_eq!(
+            caa_candidates("Chat.Example.org."),
+            ["chat.example.org", "example.org", "org"]
+        );
+        assert_eq!(caa_candidates("localhost"), ["localhost"]);
+    }
+
+    #[test]
+    fn issue_values_are_an_issuer_and_parameters() {
+        assert_eq!(
+            parse_issue_value(
+                " LetsEncrypt.org ; accounturi=https://acme/acct/1 ;validationmethods=http-01"
+            ),
+            IssueValue {
+                issuer: "letsencrypt.org".into(),
+                parameters: vec![
+                    ("accounturi".into(), "https://acme/acct/1".into()),
+                    ("validationmethods".into(), "http-01".into()),
+                ],
+            }
+        );
+        assert_eq!(parse_issue_value(";").issuer, "");
+    }
+
+    #[test]
+    fn caa_must_allow_the_providers_ca() {
+        let expect = expect();
+        let absent = CaaCheck {
+            lookup: LookupStatus::NotFound,
+            at: None,
+            records: vec![],
+        };
+        assert_eq!(judge_caa(&absent, &expect), CaaVerdict::Absent);
+        let failed = CaaCheck {
+            lookup: LookupStatus::Failed("timed out".into()),
+            ..absent
+        };
+        assert_eq!(judge_caa(&failed, &expect), CaaVerdict::Unknown);
+        let ours = caa(&[(0, "issue", "letsencrypt.org")]);
+        assert_eq!(judge_caa(&ours, &expect), CaaVerdict::Allowed);
+        let several = caa(&[(0, "issue", "sectigo.com"), (0, "issue", "letsencrypt.org")]);
+        assert_eq!(judge_caa(&several, &expect), CaaVerdict::Allowed);
+        let other = caa(&[
+            (0, "issue", "sectigo.com"),
+            (0, "issuewild", "letsencrypt.org"),
+        ]);
+        assert_eq!(judge_caa(&other, &expect), CaaVerdict::Forbidden);
+        let nobody = caa(&[(0, "issue", ";")]);
+        assert_eq!(judge_caa(&nobody, &expect), CaaVerdict::Forbidden);
+        // An unknown tag flagged critical forbids every CA (RFC 8659 §4.1).
+        let critical = caa(&[(128, "issue", "letsencrypt.org"), (128, "future", "x")]);
+        assert_eq!(judge_caa(&critical, &expect), CaaVerdict::Forbidden);
+        let only_iodef = caa(&[(0, "iodef", "mailto:a@example.org")]);
+        assert_eq!(judge_caa(&only_iodef, &expect), CaaVerdict::Allowed);
+    }
+
+    #[test]
+    fn caa_with_an_account_must_name_the_providers() {
+        let expect = DnsExpectations {
+            caa_account_uri: Some("https://acme/acct/1".into()),
+            ..expect()
+        };
+        let right = caa(&[(
+            0,
+            "issue",
+            "letsencrypt.org; accounturi=https://acme/acct/1",
+        )]);
+        assert_eq!(judge_caa(&right, &expect), CaaVerdict::Allowed);
+        let wrong = caa(&[(
+            0,
+            "issue",
+            "letsencrypt.org; accounturi=https://acme/acct/2",
+        )]);
+        assert_eq!(judge_caa(&wrong, &expect), CaaVerdict::Forbidden);
+        let any = caa(&[(0, "issue", "letsencrypt.org")]);
+        assert_eq!(judge_caa(&any, &expect), CaaVerdict::AllowedWithoutAccount);
+        assert_eq!(
+            caa_record_to_add("Example.org", &expect),
+            "example.org. 3600 IN CAA 0 issue \"letsencrypt.org; accounturi=https://acme/acct/1\""
+        );
+        assert_eq!(
+            caa_record_to_add("example.org", &DnsExpectations::for_host("jabberfr.org")),
+            "example.org. 3600 IN CAA 0 issue \"letsencrypt.org\""
+        );
+    }
+
+    #[test]
+    fn record_data_is_read_from_the_wire_format() {
+        let caa = parse_caa_rdata(b"\x80\x05issueletsencrypt.org").unwrap();
+        assert!(caa.critical());
+        assert_eq!(
+            (caa.tag.as_str(), caa.value.as_str()),
+            ("issue", "letsencrypt.org")
+        );
+        assert_eq!(parse_caa_rdata(b"\x00\x09issue"), None);
+        assert_eq!(parse_caa_rdata(b""), None);
+        let tlsa = parse_tlsa_rdata(&[3, 1, 1, 0xab, 0x01]).unwrap();
+        assert_eq!(tlsa.presentation(), "3 1 1 ab01");
+        assert_eq!(parse_tlsa_rdata(&[3, 1]), None);
+        assert_eq!(
+            tlsa_record_to_add("_5222._tcp.jabberfr.org", &tlsa),
+            "_5222._tcp.jabberfr.org. 3600 IN TLSA 3 1 1 ab01"
+        );
+    }
+
+    #[test]
+    fn clients_connect_to_the_best_srv_target_or_the_domain() {
+        let answers = Answers {
+            client_srv: Answer::Records(vec![
+                (10, 5, 5222, "backup.jabberfr.org".into()),
+                (0, 1, 5222, "low.jabberfr.org".into()),
+                (0, 9, 5223, "heavy.jabberfr.org".into()),
+            ]),
+            ..nothing()
+        };
+        let report = judge("example.org", answers, &expect());
+        assert_eq!(
+            client_endpoint(&report),
+            ("heavy.jabberfr.org".into(), 5223)
+        );
+        assert_eq!(
+            tlsa_name("heavy.jabberfr.org", 5223),
+            "_5223._tcp.heavy.jabberfr.org"
+        );
+        let report = judge("example.org", nothing(), &expect());
+        assert_eq!(client_endpoint(&report), ("example.org".into(), 5222));
+        let no_service = Answers {
+            client_srv: Answer::Records(vec![(0, 0, 0, ".".into())]),
+            ..nothing()
+        };
+        let report = judge("example.org", no_service, &expect());
+        assert_eq!(client_endpoint(&report), ("example.org".into(), 5222));
+    }
+
+    #[test]
+    fn direct_tls_records_need_the_providers_host_and_configured_port() {
+        let answer = Answer::Records(vec![srv(5223, "jabberfr.org")]);
+        assert!(judge_direct_tls("example.org", &answer, &expect()).ok);
+        let with_port = DnsExpectations {
+            direct_tls_port: Some(443),
+            ..expect()
+        };
+        assert!(!judge_direct_tls("example.org", &answer, &with_port).ok);
+        let elsewhere = Answer::Records(vec![srv(443, "elsewhere.net")]);
+        assert!(!judge_direct_tls("example.org", &elsewhere, &with_port).ok);
+        let report = judge_direct_tls("example.org", &Answer::NoRecords, &with_port);
+        assert_eq!(report.name, "_xmpps-client._tcp.example.org");
+        assert_eq!(report.lookup, LookupStatus::NotFound);
+        assert_eq!(
+            direct_tls_record_to_add("example.org", &with_port),
+            "_xmpps-client._tcp.example.org. 3600 IN SRV 0 5 443 jabberfr.org."
+        );
+    }
+
+    #[test]
+    fn routes_follow_srv_records_or_the_domains_name() {
+        let e = expect();
+        let report = judge("example.org", srv_ready(), &e);
+        assert_eq!(
+            (route(&report, &e, true), route(&report, &e, false)),
+            (Some(true), Some(true))
+        );
+        let cname = Answers {
+            client_srv: Answer::Records(vec![srv(5222, "elsewhere.net")]),
+            cname: Answer::Records(vec!["jabberfr.org".into()]),
+            server_srv: Answer::Failed("timed out".into()),
+            ..nothing()
+        };
+        let report = judge("example.org", cname, &e);
+        assert_eq!(
+            (route(&report, &e, true), route(&report, &e, false)),
+            (Some(false), None)
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod db;
 pub mod dns_check;
 pub mod domains;
 pub mod errors;
+pub mod health;
 pub mod hosting_requests;
 pub mod invitations;
 pub mod jobs;

@@ -135,7 +135,7 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
                 state.xmpp.resume_host(&host).await?;
             }
         }
-        Kind::Mail | Kind::AlertChat => {
+        Kind::Mail | Kind::AlertChat | Kind::HealthCheck => {
             return Err(PushError::Unknown(change.kind.as_str().into()))
         }
     }

@@ -65,6 +65,7 @@ pub async fn serve(
         state.config.smtp.clone(),
         state.mail.clone(),
     ));
+    let health = tokio::spawn(crate::health::worker(state.clone()));
     // Bound before serving, so that a taken address stops the start.
     let metrics = match state.config.metrics.listen {
         Some(addr) => {
@@ -86,6 +87,7 @@ pub async fn serve(
     purge.abort();
     reconcile.abort();
     mail.abort();
+    health.abort();
     if let Some(metrics) = metrics {
         metrics.abort();
     }

@@ -81,6 +81,26 @@ impl TestZone {
         self
     }
 
+    /// A CAA record (RFC 8659) at `name`, e.g. `caa("example.test", 0, "issue",
+    /// "letsencrypt.org")`. dnsmasq has no CAA syntax: it serves the RDATA given in hex.
+    pub fn caa(self, name: &str, flags: u8, tag: &str, value: &str) -> Self {
+        self.raw(name, CAA, &caa_rdata(flags, tag, value))
+    }
+
+    /// A TLSA record (RFC 6698) at `name` (e.g. `_5222._tcp.xmpp.example.test`), its data
+    /// given in hex.
+    pub fn tlsa(self, name: &str, usage: u8, selector: u8, matching: u8, data_hex: &str) -> Self {
+        self.raw(name, TLSA, &tlsa_rdata(usage, selector, matching, data_hex))
+    }
+
+    /// A record of type `rr_type` with this RDATA.
+    fn raw(mut self, name: &str, rr_type: u16, rdata: &[u8]) -> Self {
+        check_name(name);
+        self.options
+            .push(format!("--dns-rr={name},{rr_type},{}", hex(rdata)));
+        self
+    }
+
     /// An A or AAAA record; call again for more addresses of the same name.
     pub fn address(mut self, name: &str, address: IpAddr) -> Self {
         check_name(name);
@@ -88,6 +108,41 @@ impl TestZone {
         self.with_addresses.insert(name.to_owned());
         self
     }
+}
+
+const CAA: u16 = 257;
+const TLSA: u16 = 52;
+
+/// CAA RDATA: flags, the tag's length, the tag, the value.
+fn caa_rdata(flags: u8, tag: &str, value: &str) -> Vec<u8> {
+    let tag_len = u8::try_from(tag.len()).expect("a CAA tag is at most 255 bytes");
+    let mut rdata = vec![flags, tag_len];
+    rdata.extend_from_slice(tag.as_bytes());
+    rdata.extend_from_slice(value.as_bytes());
+    rdata
+}
+
+/// TLSA RDATA: usage, selector, matching type, then the data.
+fn tlsa_rdata(usage: u8, selector: u8, matching: u8, data_hex: &str) -> Vec<u8> {
+    let mut rdata = vec![usage, selector, matching];
+    rdata.extend(unhex(data_hex));
+    rdata
+}
+
+/// Lower-case hex, as dnsmasq reads `--dns-rr` data.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Vec<u8> {
+    assert!(
+        text.len().is_multiple_of(2),
+        "hex data of odd length: {text:?}"
+    );
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex data"))
+        .collect()
 }
 
 fn check_name(name: &str) {
@@ -130,6 +185,17 @@ impl DnsServer {
             }
         }
         unreachable!("the last attempt panics")
+    }
+
+    /// Serves `zone` instead, on the same port (a portal configured with this server keeps
+    /// asking it): a zone whose records change during a test.
+    pub fn replace_zone(&mut self, zone: &TestZone) {
+        if let Some(mut child) = self.child.take() {
+            process::terminate(&mut child);
+        }
+        if let Err(log) = self.spawn(zone) {
+            panic!("dnsmasq did not start again: {log}");
+        }
     }
 
     /// Where to send queries (UDP or TCP).
@@ -274,5 +340,34 @@ impl SilentDns {
 
     pub fn addr(&self) -> SocketAddr {
         self.udp.local_addr().expect("local address")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caa_rdata_is_flags_tag_length_tag_value() {
+        let rdata = caa_rdata(128, "issue", "letsencrypt.org; accounturi=https://a/1");
+        assert_eq!(&rdata[..7], &[128, 5, b'i', b's', b's', b'u', b'e']);
+        assert_eq!(&rdata[7..], b"letsencrypt.org; accounturi=https://a/1");
+        // What the portal reads back from such a record.
+        let parsed = server::dns_check::parse_caa_rdata(&rdata).unwrap();
+        assert_eq!(
+            (parsed.flags, parsed.tag.as_str(), parsed.value.as_str()),
+            (128, "issue", "letsencrypt.org; accounturi=https://a/1")
+        );
+        assert_eq!(hex(&caa_rdata(0, "iodef", "x")), "0005696f64656678");
+    }
+
+    #[test]
+    fn tlsa_rdata_is_usage_selector_matching_data() {
+        let rdata = tlsa_rdata(3, 1, 1, "00ff10");
+        assert_eq!(rdata, [3, 1, 1, 0x00, 0xff, 0x10]);
+        let parsed = server::dns_check::parse_tlsa_rdata(&rdata).unwrap();
+        assert_eq!(parsed.presentation(), "3 1 1 00ff10");
+        let zone = TestZone::new().tlsa("_5222._tcp.x.test", 3, 1, 1, "ABCD");
+        assert_eq!(zone.options, ["--dns-rr=_5222._tcp.x.test,52,030101abcd"]);
     }
 }

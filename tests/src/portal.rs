@@ -27,6 +27,9 @@ pub struct Overrides {
     pub public_url: Option<String>,
     /// Lines added to `[xmpp]` (e.g. `tls = "starttls"`, `ca_file = "..."`).
     pub xmpp: String,
+    /// Lines added to `[health]`, which otherwise only has `interval_secs = 0` (no scheduled
+    /// checks: they would ask the system's resolver), e.g. `components = ["conference"]`.
+    pub health: String,
     /// Appended to the configuration (sections of their own, e.g. `[http]`).
     pub extra: String,
 }
@@ -93,6 +96,8 @@ host = "127.0.0.1"
 port = {smtp_port}
 from = "Domaine <noreply@example.test>"
 security = "none"
+[health]
+{health}
 {extra_config}
 "#,
             public_url = overrides
@@ -100,6 +105,11 @@ security = "none"
                 .clone()
                 .unwrap_or_else(|| format!("http://{addr}")),
             xmpp_overrides = overrides.xmpp,
+            health = if overrides.health.contains("interval_secs") {
+                overrides.health.clone()
+            } else {
+                format!("interval_secs = 0\n{}", overrides.health)
+            },
             extra_config = overrides.extra,
             site = site_root().display(),
             provider_admin = provider_admin_jid(prosody),

@@ -20,7 +20,7 @@ pub struct Texts<'a> {
 }
 
 impl Texts<'_> {
-    fn args(&self) -> Vec<(&'static str, String)> {
+    fn args(&self, locale: Locale) -> Vec<(&'static str, String)> {
         let mut args = vec![
             ("provider", self.provider.to_string()),
             ("domain", self.domain.to_string()),
@@ -29,11 +29,12 @@ impl Texts<'_> {
         ];
         match &self.concern.what {
             Problem::Check {
-                check,
+                kind,
+                name,
                 found,
                 expected,
             } => args.extend([
-                ("check", check.clone()),
+                ("check", format!("{} {name}", kind.label(locale))),
                 ("found", found.clone()),
                 ("expected", expected.clone()),
             ]),
@@ -57,12 +58,12 @@ impl Texts<'_> {
             Problem::CertificateExpiring { .. } => "alert-summary-expiring",
             Problem::RenewalFailing { .. } => "alert-summary-renewal",
         };
-        locale.t_with(key, &self.args())
+        locale.t_with(key, &self.args(locale))
     }
 
     /// What was found, in full.
     fn details(&self, locale: Locale) -> Vec<String> {
-        let t = |key: &str| locale.t_with(key, &self.args());
+        let t = |key: &str| locale.t_with(key, &self.args(locale));
         match &self.concern.what {
             Problem::Check { .. } => vec![t("alert-check-found"), t("alert-check-expected")],
             Problem::CertificateExpiring { .. } => vec![t("alert-expiring-detail")],
@@ -72,7 +73,7 @@ impl Texts<'_> {
 }
 
 pub fn email(locale: Locale, to: &str, texts: &Texts<'_>) -> Email {
-    let mut args = texts.args();
+    let mut args = texts.args(locale);
     args.push(("summary", texts.summary(locale)));
     let t = |key: &str| locale.t_with(key, &args);
     let mut paragraphs = vec![t("alert-intro"), texts.summary(locale)];
@@ -95,7 +96,7 @@ pub fn email(locale: Locale, to: &str, texts: &Texts<'_>) -> Email {
 
 /// The one-line chat message of the same alert.
 pub fn chat(locale: Locale, texts: &Texts<'_>) -> String {
-    let mut args = texts.args();
+    let mut args = texts.args(locale);
     args.push(("summary", texts.summary(locale)));
     locale.t_with("alert-chat", &args)
 }
@@ -103,7 +104,7 @@ pub fn chat(locale: Locale, texts: &Texts<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::health::CheckStatus;
+    use app::health::{CheckKind, CheckStatus};
 
     fn concerns() -> Vec<Concern> {
         let concern = |what| Concern {
@@ -114,7 +115,8 @@ mod tests {
         };
         vec![
             concern(Problem::Check {
-                check: "TLSA _5222._tcp.xmpp.café.example".into(),
+                kind: CheckKind::Tlsa,
+                name: "_5222._tcp.xmpp.café.example".into(),
                 found: "3 1 1 00ff".into(),
                 expected: "3 1 1 abcd".into(),
             }),

@@ -24,7 +24,7 @@ use crate::{
 };
 use app::{
     audit::{AuditAction, Outcome},
-    health::CheckStatus,
+    health::{CheckKind, CheckStatus},
     i18n::Locale,
 };
 
@@ -48,9 +48,11 @@ pub struct Concern {
 /// What the concern is about, as the alert tells it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Problem {
-    /// A health check, with what it found and what it wanted.
+    /// A health check of `name` (the domain, a component, a record's name), with what it
+    /// found and what it wanted.
     Check {
-        check: String,
+        kind: CheckKind,
+        name: String,
         found: String,
         expected: String,
     },
@@ -150,7 +152,7 @@ pub async fn observe(state: &AppState, concern: &Concern) -> Result<Observed, Al
     let recipients = recipients(state, &concern.domain).await?;
     let link = {
         let mut url = state.config.public_url.clone();
-        url.set_path(&format!("/domains/{}", concern.domain));
+        url.set_path(&format!("/domains/{}/health", concern.domain));
         url.to_string()
     };
     let texts = mail::Texts {
@@ -395,7 +397,8 @@ mod tests {
             subject: "tlsa:xmpp.example.org".into(),
             status,
             what: Problem::Check {
-                check: "TLSA".into(),
+                kind: CheckKind::Tlsa,
+                name: "_5222._tcp.xmpp.example.org".into(),
                 found: "3 1 1 00".into(),
                 expected: "3 1 1 ab".into(),
             },

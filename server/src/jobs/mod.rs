@@ -22,7 +22,7 @@
 //!
 //! **Adding a kind of job**: a [`Kind`] variant (its name, its [`Policy`] and its [`Lane`]),
 //! then an arm in the handler of its lane (`reconcile::Pusher` for Prosody, `mail::outbox`
-//! for SMTP), or a new lane: a [`Handler`] and a [`worker`] spawned in `startup::serve`. Queue
+//! for SMTP, `health::Checker` for health checks), or a new lane: a [`Handler`] and a [`worker`] spawned in `startup::serve`. Queue
 //! with [`enqueue`] (inside the transaction that makes the change, if any), run at once with
 //! [`run_one`] if the request wants the result, read with [`status`] or [`for_domain`].
 
@@ -51,6 +51,9 @@ pub enum Kind {
     /// Send an alert's chat message (`payload`) from the portal's account; `target` names the
     /// recipient and the alert (see `alerts`).
     AlertChat,
+    /// Check the domain's health (DNS, TLS, certificates: `health`); queues itself again at
+    /// `[health] interval_secs`.
+    HealthCheck,
 }
 
 /// Which worker runs a kind: each lane has its own handler and waits for its own server.
@@ -60,6 +63,9 @@ pub enum Lane {
     Prosody,
     /// Needs the mail server (`mail::outbox`).
     Smtp,
+    /// DNS and TLS probes (`health`): their own worker, so that they never wait behind
+    /// changes for Prosody, nor those behind them.
+    Health,
 }
 
 /// How a kind is retried.
@@ -77,7 +83,7 @@ pub struct Policy {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::RegistrationMode,
         Kind::Quota,
         Kind::Lock,
@@ -86,6 +92,7 @@ impl Kind {
         Kind::Suspension,
         Kind::Mail,
         Kind::AlertChat,
+        Kind::HealthCheck,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -98,6 +105,7 @@ impl Kind {
             Kind::Suspension => "suspension",
             Kind::Mail => "mail",
             Kind::AlertChat => "alert-chat",
+            Kind::HealthCheck => "health-check",
         }
     }
 
@@ -116,6 +124,7 @@ impl Kind {
     pub fn lane(self) -> Lane {
         match self {
             Kind::Mail => Lane::Smtp,
+            Kind::HealthCheck => Lane::Health,
             _ => Lane::Prosody,
         }
     }
@@ -134,6 +143,14 @@ impl Kind {
                 first_backoff_secs: 30,
                 max_backoff_secs: 3600,
                 max_attempts: Some(crate::mail::outbox::MAX_ATTEMPTS),
+            },
+            // A check only fails on a database error; its findings are results. The lease
+            // covers every probe's timeout.
+            Lane::Health => Policy {
+                lease_secs: 300,
+                first_backoff_secs: 60,
+                max_backoff_secs: 3600,
+                max_attempts: None,
             },
         }
     }
@@ -272,12 +289,30 @@ pub async fn enqueue<'c, E>(
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
+    enqueue_at(executor, now, now, kind, domain, target, payload).await
+}
+
+/// Like [`enqueue`], due at `due` (Unix seconds) rather than now: a job that comes back on a
+/// schedule. A handler may queue its own job this way: the version it ran is then finished and
+/// the new one stays queued until `due`.
+pub async fn enqueue_at<'c, E>(
+    executor: E,
+    now: i64,
+    due: i64,
+    kind: Kind,
+    domain: &str,
+    target: &str,
+    payload: &str,
+) -> Result<Queued, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     // A running job stays running (its worker's lease holds); it finds the new version when
     // it finishes and leaves the job queued for it.
     let (id, version): (i64, i64) = sqlx::query_as(
         "INSERT INTO jobs (kind, domain, target, payload, created_at, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (kind, domain, target) DO UPDATE \
-         SET version = jobs.version + 1, payload = $4, attempts = 0, next_attempt_at = $5, \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, domain, target) DO UPDATE \
+         SET version = jobs.version + 1, payload = $4, attempts = 0, next_attempt_at = $6, \
          finished_at = NULL, progress_done = NULL, progress_total = NULL, \
          state = CASE WHEN jobs.state = 'running' THEN 'running' ELSE 'queued' END \
          RETURNING id, version",
@@ -287,6 +322,7 @@ where
     .bind(target)
     .bind(payload)
     .bind(now)
+    .bind(due)
     .fetch_one(executor)
     .await?;
     Ok(Queued { id, version })
@@ -643,5 +679,6 @@ mod tests {
         assert_eq!(lane_filter(Lane::Smtp), "kind IN ('mail')");
         assert!(lane_filter(Lane::Prosody).contains("'lock'"));
         assert!(!lane_filter(Lane::Prosody).contains("'mail'"));
+        assert_eq!(lane_filter(Lane::Health), "kind IN ('health-check')");
     }
 }

@@ -56,18 +56,7 @@ impl PortalService {
     }
 
     fn dns_expectations(&self) -> dns_check::DnsExpectations {
-        self.0
-            .config
-            .hosting
-            .dns
-            .clone()
-            .unwrap_or_else(|| dns_check::DnsExpectations {
-                server_host: self.0.config.xmpp.jid.domain().to_string(),
-                server_addresses: Vec::new(),
-                client_port: dns_check::DEFAULT_CLIENT_PORT,
-                server_port: dns_check::DEFAULT_SERVER_PORT,
-                resolver: None,
-            })
+        self.0.config.dns_expectations()
     }
 
     /// The provider's own names: the portal's XMPP domain and the configured ones.

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod domains;
+mod health;
 mod hosting_requests;
 mod invitations;
 mod own_account;

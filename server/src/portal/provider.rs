@@ -38,8 +38,9 @@ impl ProviderBackend for PortalService {
         } else {
             Default::default()
         };
-        // Three questions to the database whatever the number of domains.
+        // Four questions to the database whatever the number of domains.
         let mut owners = domains::all_owners(db).await.map_err(internal)?;
+        let health = crate::health::worst_by_domain(db).await.map_err(internal)?;
         let waiting = jobs::domains_waiting(db, Lane::Prosody)
             .await
             .map_err(internal)?;
@@ -54,6 +55,7 @@ impl ProviderBackend for PortalService {
                 mode: row.registration_mode,
                 status: row.status,
                 pending: waiting.contains(&row.name),
+                health: health.get(&row.name).copied(),
                 name: row.name,
             })
             .collect();

@@ -132,6 +132,8 @@ enum Request {
 
 struct IqRequest {
     to: Jid,
+    /// An IQ get (a query) rather than a set (a command).
+    get: bool,
     payload: Element,
     /// Set once the IQ is written, to tell a timeout from unavailability.
     sent: Arc<AtomicBool>,
@@ -285,10 +287,31 @@ impl AdminClient {
         payload: Element,
         deadline: Instant,
     ) -> Result<IqReply, XmppError> {
+        self.iq(to, false, payload, deadline).await
+    }
+
+    /// Sends an IQ get (a query, e.g. disco#info) and waits for its reply until `deadline`.
+    pub(crate) async fn iq_get(
+        &self,
+        to: Jid,
+        payload: Element,
+        deadline: Instant,
+    ) -> Result<IqReply, XmppError> {
+        self.iq(to, true, payload, deadline).await
+    }
+
+    async fn iq(
+        &self,
+        to: Jid,
+        get: bool,
+        payload: Element,
+        deadline: Instant,
+    ) -> Result<IqReply, XmppError> {
         let (reply_tx, reply_rx) = oneshot::channel();
         let sent = Arc::new(AtomicBool::new(false));
         let request = Request::Iq(IqRequest {
             to,
+            get,
             payload,
             sent: Arc::clone(&sent),
             reply: reply_tx,
@@ -609,11 +632,21 @@ impl Connection {
             .retain(|_, in_flight| !in_flight.reply.is_closed());
         self.next_id += 1;
         let id = format!("adhoc-{}", self.next_id);
-        let iq = Iq::Set {
-            from: None,
-            to: Some(request.to.clone()),
-            id: id.clone(),
-            payload: request.payload,
+        let (from, to, payload) = (None, Some(request.to.clone()), request.payload);
+        let iq = if request.get {
+            Iq::Get {
+                from,
+                to,
+                id: id.clone(),
+                payload,
+            }
+        } else {
+            Iq::Set {
+                from,
+                to,
+                id: id.clone(),
+                payload,
+            }
         };
         match self.write(&iq).await {
             Ok(()) => {

@@ -5,6 +5,7 @@
 mod adhoc;
 mod client;
 mod commands;
+mod disco;
 mod domaine_module;
 mod error;
 mod hosts;

@@ -88,39 +88,10 @@ impl Transport {
         if mode == TlsMode::None {
             return Ok(Transport::plain(addr));
         }
-        let mut roots = RootCertStore::empty();
-        match ca_file {
-            Some(path) => {
-                use rustls::pki_types::{pem::PemObject, CertificateDer};
-                let shown = path.display().to_string();
-                let certs = CertificateDer::pem_file_iter(path)
-                    .map_err(|e| TlsSetupError::CaFile {
-                        path: shown.clone(),
-                        error: e.to_string(),
-                    })?
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| TlsSetupError::CaFile {
-                        path: shown.clone(),
-                        error: e.to_string(),
-                    })?;
-                let (added, _) = roots.add_parsable_certificates(certs);
-                if added == 0 {
-                    return Err(TlsSetupError::EmptyCaFile(shown));
-                }
-            }
-            None => {
-                let (added, _) =
-                    roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
-                if added == 0 {
-                    return Err(TlsSetupError::NoSystemRoots);
-                }
-            }
-        }
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = ClientConfig::builder_with_provider(provider)
+        let config = ClientConfig::builder_with_provider(crypto_provider())
             .with_safe_default_protocol_versions()
             .expect("ring supports the default TLS versions")
-            .with_root_certificates(roots)
+            .with_root_certificates(root_store(ca_file)?)
             .with_no_client_auth();
         Ok(Transport {
             addr,
@@ -147,33 +118,7 @@ impl Transport {
             (TlsMode::None, _) | (_, None) => Box::new(tcp),
             (TlsMode::Direct, Some(config)) => Box::new(handshake(config, domain, tcp).await?),
             (TlsMode::Starttls, Some(config)) => {
-                let pending = initiate_stream(BufStream::new(tcp), ns, header(), timeouts)
-                    .await
-                    .map_err(|e| err(&e))?;
-                let (features, mut stream) = pending
-                    .recv_features::<FallibleStreamElement>()
-                    .await
-                    .map_err(|e| err(&e))?;
-                if !features.can_starttls() {
-                    return Err("the server does not offer STARTTLS".into());
-                }
-                stream
-                    .send(&XmppStreamElement::Starttls(starttls::Nonza::Request(
-                        starttls::Request,
-                    )))
-                    .await
-                    .map_err(|e| err(&e))?;
-                loop {
-                    match stream.next().await {
-                        Some(Ok(FallibleStreamElement::Ok(XmppStreamElement::Starttls(
-                            starttls::Nonza::Proceed(_),
-                        )))) => break,
-                        Some(Ok(_)) | Some(Err(ReadError::SoftTimeout)) => {}
-                        Some(Err(e)) => return Err(format!("during STARTTLS: {e}")),
-                        None => return Err("the server closed the stream during STARTTLS".into()),
-                    }
-                }
-                let tcp = stream.into_inner().into_inner();
+                let tcp = negotiate_starttls(tcp, domain, ns, timeouts).await?;
                 Box::new(handshake(config, domain, tcp).await?)
             }
         };
@@ -181,6 +126,88 @@ impl Transport {
             .await
             .map_err(|e| err(&e))
     }
+}
+
+/// The roots a certificate of Prosody must chain to: those of `ca_file` (PEM), or the
+/// system's without one.
+pub fn root_store(ca_file: Option<&std::path::Path>) -> Result<RootCertStore, TlsSetupError> {
+    let mut roots = RootCertStore::empty();
+    match ca_file {
+        Some(path) => {
+            use rustls::pki_types::{pem::PemObject, CertificateDer};
+            let shown = path.display().to_string();
+            let certs = CertificateDer::pem_file_iter(path)
+                .map_err(|e| TlsSetupError::CaFile {
+                    path: shown.clone(),
+                    error: e.to_string(),
+                })?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| TlsSetupError::CaFile {
+                    path: shown.clone(),
+                    error: e.to_string(),
+                })?;
+            let (added, _) = roots.add_parsable_certificates(certs);
+            if added == 0 {
+                return Err(TlsSetupError::EmptyCaFile(shown));
+            }
+        }
+        None => {
+            let (added, _) =
+                roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+            if added == 0 {
+                return Err(TlsSetupError::NoSystemRoots);
+            }
+        }
+    }
+    Ok(roots)
+}
+
+/// The portal's one TLS implementation (ring).
+pub fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// Opens a client stream to `domain` on `tcp` and asks for STARTTLS; the TCP connection,
+/// ready for the TLS handshake, once the server said proceed.
+pub async fn negotiate_starttls(
+    tcp: TcpStream,
+    domain: &str,
+    ns: &'static str,
+    timeouts: Timeouts,
+) -> Result<TcpStream, String> {
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    let header = StreamHeader {
+        to: Some(Cow::Owned(domain.to_string())),
+        from: None,
+        id: None,
+    };
+    let pending = initiate_stream(BufStream::new(tcp), ns, header, timeouts)
+        .await
+        .map_err(|e| err(&e))?;
+    let (features, mut stream) = pending
+        .recv_features::<FallibleStreamElement>()
+        .await
+        .map_err(|e| err(&e))?;
+    if !features.can_starttls() {
+        return Err("the server does not offer STARTTLS".into());
+    }
+    stream
+        .send(&XmppStreamElement::Starttls(starttls::Nonza::Request(
+            starttls::Request,
+        )))
+        .await
+        .map_err(|e| err(&e))?;
+    loop {
+        match stream.next().await {
+            Some(Ok(FallibleStreamElement::Ok(XmppStreamElement::Starttls(
+                starttls::Nonza::Proceed(_),
+            )))) => break,
+            Some(Ok(_)) | Some(Err(ReadError::SoftTimeout)) => {}
+            Some(Err(e)) => return Err(format!("during STARTTLS: {e}")),
+            None => return Err("the server closed the stream during STARTTLS".into()),
+        }
+    }
+    Ok(stream.into_inner().into_inner())
 }
 
 /// The TLS handshake, the certificate verified for the XMPP domain (RFC 6120, 13.7.2).

@@ -5,7 +5,10 @@
 //! ✓ clears it; a certificate alerts under 14 days left; a mail server that is down delays the
 //! alert, which arrives once it is back.
 
-use app::{health::CheckStatus, hosting_requests::RequestStatus};
+use app::{
+    health::{CheckKind, CheckStatus},
+    hosting_requests::RequestStatus,
+};
 use domaine_tests::{
     database::Backend,
     per_backend,
@@ -201,7 +204,8 @@ fn tlsa(status: CheckStatus) -> Concern {
         subject: format!("tlsa:{DOMAIN}"),
         status,
         what: Problem::Check {
-            check: format!("TLSA _5222._tcp.{DOMAIN}"),
+            kind: CheckKind::Tlsa,
+            name: format!("_5222._tcp.{DOMAIN}"),
             found: "3 1 1 0000".into(),
             expected: "3 1 1 abcd".into(),
         },
@@ -259,10 +263,15 @@ async fn a_failing_check_tells_everyone_once(s: &mut Setup) {
         admin.contains("✗") && admin.contains("is failing"),
         "{admin}"
     );
-    assert!(marie.subject.contains("est en échec"), "{}", marie.subject);
+    assert!(
+        marie.subject.contains("DANE (enregistrements TLSA)")
+            && marie.subject.contains("est en échec"),
+        "the check is named in French: {}",
+        marie.subject
+    );
     assert!(marie.text.contains("Trouvé : 3 1 1 0000"), "{}", marie.text);
     assert!(
-        marie.text.contains(&format!("/domains/{DOMAIN}")),
+        marie.text.contains(&format!("/domains/{DOMAIN}/health")),
         "{}",
         marie.text
     );
@@ -368,7 +377,8 @@ async fn a_prosody_outage_delays_the_chat_message(s: &mut Setup) {
     let c2s = Concern {
         subject: format!("c2s:{DOMAIN}"),
         what: Problem::Check {
-            check: format!("disco#info {DOMAIN}"),
+            kind: CheckKind::Host,
+            name: DOMAIN.into(),
             found: "no answer".into(),
             expected: "the host answers".into(),
         },

@@ -28,11 +28,9 @@ fn provider_zone() -> TestZone {
 
 fn expect(resolver: SocketAddr) -> DnsExpectations {
     DnsExpectations {
-        server_host: PROVIDER.into(),
         server_addresses: vec![ip(PROVIDER_V4), ip(PROVIDER_V6)],
-        client_port: 5222,
-        server_port: 5269,
         resolver: Some(resolver),
+        ..DnsExpectations::for_host(PROVIDER)
     }
 }
 

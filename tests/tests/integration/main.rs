@@ -6,6 +6,7 @@
 mod accounts_console;
 mod alerts;
 mod dns_check;
+mod health;
 mod hosting_flow;
 mod hosting_web;
 mod hosts_module;

@@ -78,6 +78,7 @@ impl Production {
                 ca.ca_file().display()
             ),
             extra: "[http]\ntrusted_proxies = [\"127.0.0.1/32\", \"::1/128\"]\n".into(),
+            ..Overrides::default()
         };
         let portal = TestPortal::start_overriding(&prosody, backend, &smtp, overrides).await;
         // The broken hosts are managed later, once the correct setup has been checked.

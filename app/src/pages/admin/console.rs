@@ -17,6 +17,7 @@ use crate::{
     format,
     hosting_requests::{hosting_queue, RequestStatus},
     i18n::use_locale,
+    pages::owner::health::HealthBadge,
     provider::{
         provider_admins, provider_domains, AddLocalAdmin, AdminsView, DomainStatus, LocalAdmin,
         ProviderDomainRow, RemoveLocalAdmin, SetDomainSuspended,
@@ -137,6 +138,7 @@ fn DomainsSection(
         Column::num(l.t("admin-domain-accounts")),
         Column::new(l.t("admin-domain-mode")),
         Column::new(l.t("admin-domain-status")),
+        Column::new(l.t("admin-domain-health")),
         Column::new(l.t("admin-domain-created")),
         Column::new(l.t("admin-domain-actions")),
     ];
@@ -183,6 +185,10 @@ fn DomainRow(row: ProviderDomainRow, created: String, actions: ConsoleActions) -
     let pending = row
         .pending
         .then(|| view! { <Badge tone=Tone::Warn label=l.t("admin-domain-pending")/> });
+    let health = match row.health {
+        Some(status) => view! { <HealthBadge status/> }.into_any(),
+        None => view! { <span class="muted">{l.t("health-never-checked")}</span> }.into_any(),
+    };
     let name = row.name.clone();
     // What people read; `name` (ASCII) is what the forms and links carry.
     let shown = crate::format::domain_name(&row.name);
@@ -232,6 +238,9 @@ fn DomainRow(row: ProviderDomainRow, created: String, actions: ConsoleActions) -
             <td>{row.mode.label(l)}</td>
             <td>
                 <span class="cluster">{status}{pending}</span>
+            </td>
+            <td data-health=row.health.map(|s| s.as_str())>
+                <a href=format!("/domains/{}/health", row.name)>{health}</a>
             </td>
             <td>{created}</td>
             <td>{action}</td>

@@ -79,6 +79,15 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
                 </p>
             </section>
             <RegistrationCard domain=name.clone() mode=overview.registration_mode/>
+            <section class="card stack" aria-labelledby="health-heading">
+                <h2 id="health-heading" class="card__title">{l.t("health-title")}</h2>
+                <p>{l.t("domain-health-intro")}</p>
+                <p>
+                    <a class="button" href=format!("/domains/{name}/health") data-health-link="">
+                        {l.t("domain-health-link")}
+                    </a>
+                </p>
+            </section>
         </div>
         <OwnersCard domain=name.clone() owners=overview.owners.clone()/>
         {is_provider_admin.then(|| view! { <QuotaCard domain=name.clone() quota=overview.quota/> })}

@@ -3,4 +3,5 @@
 pub mod accounts;
 pub mod audit;
 pub mod domain;
+pub mod health;
 pub mod invitations;
