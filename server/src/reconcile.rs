@@ -113,6 +113,8 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
         }
         Kind::ProvisionHost => {
             state.xmpp.provision_host(&host).await?;
+            // The host is up: it can use a certificate (when `[acme]` is on).
+            crate::acme::request(state, &change.domain).await?;
             crate::hosting_requests::provisioning::complete(state, &change.domain)
                 .await
                 .map_err(PushError::Followup)?;
@@ -128,7 +130,7 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
                 state.xmpp.resume_host(&host).await?;
             }
         }
-        Kind::Mail => return Err(PushError::Unknown(change.kind.as_str().into())),
+        Kind::Mail | Kind::Certificate => return Err(PushError::Unknown(change.kind.as_str().into())),
     }
     Ok(())
 }

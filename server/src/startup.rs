@@ -65,6 +65,7 @@ pub async fn serve(
         state.config.smtp.clone(),
         state.mail.clone(),
     ));
+    let acme = state.config.acme.is_some().then(|| tokio::spawn(crate::acme::run(state.clone())));
     // Bound before serving, so that a taken address stops the start.
     let metrics = match state.config.metrics.listen {
         Some(addr) => {
@@ -86,6 +87,9 @@ pub async fn serve(
     purge.abort();
     reconcile.abort();
     mail.abort();
+    if let Some(acme) = acme {
+        acme.abort();
+    }
     if let Some(metrics) = metrics {
         metrics.abort();
     }

@@ -48,6 +48,8 @@ pub enum Kind {
     Suspension,
     /// Deliver the e-mail whose `mail_outbox` id is `target`.
     Mail,
+    /// Obtain a certificate for the domain from the ACME CA and install it on Prosody (`acme`).
+    Certificate,
 }
 
 /// Which worker runs a kind: each lane has its own handler and waits for its own server.
@@ -57,6 +59,9 @@ pub enum Lane {
     Prosody,
     /// Needs the mail server (`mail::outbox`).
     Smtp,
+    /// Needs the ACME CA, then the XMPP link (`acme`): its own lane, as an order can take a
+    /// minute, which would hold up every change queued behind it for Prosody.
+    Acme,
 }
 
 /// How a kind is retried.
@@ -74,7 +79,7 @@ pub struct Policy {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::RegistrationMode,
         Kind::Quota,
         Kind::Lock,
@@ -82,6 +87,7 @@ impl Kind {
         Kind::ProvisionHost,
         Kind::Suspension,
         Kind::Mail,
+        Kind::Certificate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -93,6 +99,7 @@ impl Kind {
             Kind::ProvisionHost => "provision-host",
             Kind::Suspension => "suspension",
             Kind::Mail => "mail",
+            Kind::Certificate => "certificate",
         }
     }
 
@@ -111,6 +118,7 @@ impl Kind {
     pub fn lane(self) -> Lane {
         match self {
             Kind::Mail => Lane::Smtp,
+            Kind::Certificate => Lane::Acme,
             _ => Lane::Prosody,
         }
     }
@@ -129,6 +137,15 @@ impl Kind {
                 first_backoff_secs: 30,
                 max_backoff_secs: 3600,
                 max_attempts: Some(crate::mail::outbox::MAX_ATTEMPTS),
+            },
+            // An order (validation, issuance, installation) can take a minute; a CA's rate
+            // limits want slow retries; a domain whose DNS is not ready yet may become so
+            // any day, so it never gives up.
+            Lane::Acme => Policy {
+                lease_secs: 300,
+                first_backoff_secs: 60,
+                max_backoff_secs: 6 * 3600,
+                max_attempts: None,
             },
         }
     }
@@ -631,6 +648,16 @@ mod tests {
         assert_eq!(policy.backoff_secs(4), 240);
         assert_eq!(policy.backoff_secs(8), 3600);
         assert_eq!(policy.backoff_secs(500), 3600);
+    }
+
+    #[test]
+    fn certificate_backoff_doubles_from_a_minute_up_to_six_hours() {
+        let policy = Kind::Certificate.policy();
+        assert_eq!(policy.backoff_secs(1), 60);
+        assert_eq!(policy.backoff_secs(3), 240);
+        assert_eq!(policy.backoff_secs(100), 6 * 3600);
+        assert_eq!(policy.max_attempts, None);
+        assert_eq!(lane_filter(Lane::Acme), "kind IN ('certificate')");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! `tests/README.md` for the conventions (one test per backend, shared helpers).
 
 mod accounts_console;
+mod acme;
 mod dns_check;
 mod hosting_flow;
 mod hosting_web;
