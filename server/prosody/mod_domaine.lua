@@ -964,8 +964,10 @@ local install_cert_handler = util.form_command(install_cert_layout, function (fi
 		discard();
 		return write_failed(tostring(rename_err));
 	end
-	-- What `prosodyctl reload` fires after reading the file (unchanged here): certmanager
-	-- re-indexes the directory, mod_tls and portmanager make new TLS contexts.
+	-- Re-index first: handlers of the same priority run in no set order, and mod_tls must
+	-- find the new files. Then what `prosodyctl reload` fires after reading the file
+	-- (unchanged here): mod_tls and portmanager make new TLS contexts.
+	require "core.certmanager".reload_ssl_config();
 	local configmanager = require "core.configmanager";
 	prosody.events.fire_event("config-reloaded", {
 		filename = prosody.config_file;

@@ -225,7 +225,8 @@ async fn record(state: &AppState, domain: &str, action: AuditAction, outcome: Ou
 }
 
 /// The `Acme` lane's worker (while the XMPP link is up: a certificate is of no use until
-/// Prosody has it) and the hourly renewal check. Runs only with `[acme]` configured.
+/// Prosody has it) and the renewal check, at start (domains from before `[acme]` was on) then
+/// hourly. Runs only with `[acme]` configured.
 pub async fn run(state: AppState) {
     let worker = async {
         // Nobody wakes it: the tick is soon enough for a certificate.
