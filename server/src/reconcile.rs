@@ -130,7 +130,9 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
                 state.xmpp.resume_host(&host).await?;
             }
         }
-        Kind::Mail | Kind::Certificate => return Err(PushError::Unknown(change.kind.as_str().into())),
+        Kind::Mail | Kind::Certificate => {
+            return Err(PushError::Unknown(change.kind.as_str().into()))
+        }
     }
     Ok(())
 }

@@ -65,7 +65,11 @@ pub async fn serve(
         state.config.smtp.clone(),
         state.mail.clone(),
     ));
-    let acme = state.config.acme.is_some().then(|| tokio::spawn(crate::acme::run(state.clone())));
+    let acme = state
+        .config
+        .acme
+        .is_some()
+        .then(|| tokio::spawn(crate::acme::run(state.clone())));
     // Bound before serving, so that a taken address stops the start.
     let metrics = match state.config.metrics.listen {
         Some(addr) => {

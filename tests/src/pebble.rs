@@ -121,7 +121,11 @@ impl Pebble {
             .build()
             .expect("an HTTPS client");
         let url = format!("https://127.0.0.1:{}/roots/0", self.management_port);
-        let res = client.get(&url).send().await.expect("ask pebble for its root");
+        let res = client
+            .get(&url)
+            .send()
+            .await
+            .expect("ask pebble for its root");
         assert!(res.status().is_success(), "{url}: {}", res.status());
         res.text().await.expect("pebble's root")
     }

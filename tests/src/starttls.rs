@@ -63,9 +63,7 @@ async fn handshake(addr: SocketAddr, domain: &str, roots_pem: &str) -> Result<Ve
     }
     let mut roots = RootCertStore::empty();
     for cert in CertificateDer::pem_slice_iter(roots_pem.as_bytes()) {
-        roots
-            .add(cert.map_err(|e| err(&e))?)
-            .map_err(|e| err(&e))?;
+        roots.add(cert.map_err(|e| err(&e))?).map_err(|e| err(&e))?;
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider)

@@ -158,7 +158,10 @@ impl Handler for Issuer<'_> {
             }
             JobError::retry(error)
         };
-        let secret = state.config.secret_key_bytes().expect("checked when loading");
+        let secret = state
+            .config
+            .secret_key_bytes()
+            .expect("checked when loading");
         let issued = match order::obtain(&state.db, settings, &secret, name).await {
             Ok(issued) => issued,
             Err(e) => return Err(failed(AuditAction::IssueCertificate, e.to_string()).await),
@@ -180,14 +183,9 @@ impl Handler for Issuer<'_> {
             // The key goes with `issued`: the next attempt orders afresh.
             return Err(failed(AuditAction::InstallCertificate, e.to_string()).await);
         }
-        store::installed(
-            &state.db,
-            name,
-            issued.not_after,
-            &issued.fingerprint,
-        )
-        .await
-        .map_err(JobError::retry)?;
+        store::installed(&state.db, name, issued.not_after, &issued.fingerprint)
+            .await
+            .map_err(JobError::retry)?;
         record(
             state,
             name,
@@ -210,7 +208,13 @@ fn describe(issued: &order::Issued) -> String {
 }
 
 /// An audit entry of the portal's own doing; a failure to write it is logged, not fatal.
-async fn record(state: &AppState, domain: &str, action: AuditAction, outcome: Outcome, detail: &str) {
+async fn record(
+    state: &AppState,
+    domain: &str,
+    action: AuditAction,
+    outcome: Outcome,
+    detail: &str,
+) {
     let change = audit::Change {
         actor: &state.config.provider_name,
         domain: Some(domain),

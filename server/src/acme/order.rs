@@ -69,11 +69,7 @@ fn builder(settings: &AcmeSettings) -> Result<instant_acme::AccountBuilder, inst
 }
 
 /// The portal's account on `settings.directory`: the stored one, else a new one, stored.
-async fn account(
-    db: &Db,
-    settings: &AcmeSettings,
-    secret: &[u8],
-) -> Result<Account, OrderError> {
+async fn account(db: &Db, settings: &AcmeSettings, secret: &[u8]) -> Result<Account, OrderError> {
     let directory = settings.directory.as_str();
     let key = SealingKey::derive(secret, ACCOUNT_KEY_PURPOSE);
     let stored: Option<(String,)> =

@@ -31,6 +31,8 @@ use xmpp_parsers::jid::DomainPart;
 const PROVIDER: &str = "provider-acme.test";
 /// The hosted domain: its DNS points at the portal (127.0.0.1), Prosody serves it with TLS.
 const DOMAIN: &str = "certified-acme.test";
+/// A hosted domain without DNS records: the CA cannot validate it.
+const UNREACHABLE: &str = "unreachable-acme.test";
 /// How long an order may take, from queued to installed.
 const ISSUANCE: Duration = Duration::from_secs(90);
 const DAY: i64 = 86_400;
@@ -49,9 +51,7 @@ struct Setup {
 /// `managed` that gets its certificates from pebble.
 async fn setup(backend: &Backend, managed: &[&str]) -> Setup {
     capture_logs();
-    let dns = DnsServer::start(
-        &TestZone::new().address(DOMAIN, IpAddr::V4(Ipv4Addr::LOCALHOST)),
-    );
+    let dns = DnsServer::start(&TestZone::new().address(DOMAIN, IpAddr::V4(Ipv4Addr::LOCALHOST)));
     let prosody = Prosody::start_configured(
         &[PROVIDER, DOMAIN],
         &[(DOMAIN, "modules_enabled = { \"tls\" }")],
@@ -61,8 +61,7 @@ async fn setup(backend: &Backend, managed: &[&str]) -> Setup {
         extra: pebble.portal_config(30),
         ..Overrides::default()
     };
-    let portal =
-        TestPortal::start_managing_overriding(&prosody, backend, managed, overrides).await;
+    let portal = TestPortal::start_managing_overriding(&prosody, backend, managed, overrides).await;
     pebble.start(portal.addr.port(), dns.addr());
     let root = pebble.root_pem().await;
     Setup {
@@ -79,12 +78,13 @@ impl Setup {
         acme::status(&self.portal.state.db, DOMAIN).await.unwrap()
     }
 
-    /// Waits until a certificate other than `previous` is installed; its status.
+    /// Waits until a certificate other than `previous` is installed and its job is done; its
+    /// status.
     async fn installed(&self, previous: &str) -> acme::CertificateStatus {
         let found = wait::eventually(ISSUANCE, || async {
-            self.status()
-                .await
-                .is_some_and(|s| !s.fingerprint.is_empty() && s.fingerprint != previous)
+            self.status().await.is_some_and(|s| {
+                !s.fingerprint.is_empty() && s.fingerprint != previous && !s.pending
+            })
         })
         .await;
         assert!(
@@ -133,9 +133,11 @@ async fn a_domain_the_provider_adds_gets_a_certificate_that_prosody_presents(bac
 
     let status = setup.installed("").await;
     assert!(status.last_error.is_empty(), "{status:?}");
-    assert!(!status.pending, "{status:?}");
     let not_after = status.not_after.expect("an expiry");
-    assert!(not_after > portal.state.clock.now() + 30 * DAY, "{status:?}");
+    assert!(
+        not_after > portal.state.clock.now() + 30 * DAY,
+        "{status:?}"
+    );
     // Prosody serves it now, without a restart, chained to pebble's root.
     assert_eq!(setup.presented().await, status.fingerprint);
     // The CA fetched the challenge from the portal; it is gone once the order is over.
@@ -145,7 +147,9 @@ async fn a_domain_the_provider_adds_gets_a_certificate_that_prosody_presents(bac
         .unwrap();
     assert_eq!(challenges, 0);
     assert_eq!(
-        setup.audit(AuditAction::IssueCertificate, Outcome::Done).await,
+        setup
+            .audit(AuditAction::IssueCertificate, Outcome::Done)
+            .await,
         1
     );
     assert_eq!(
@@ -169,7 +173,10 @@ async fn a_domain_the_provider_adds_gets_a_certificate_that_prosody_presents(bac
         .collect();
     assert!(!key_lines.is_empty(), "{key}");
     let stored = everything_stored(portal).await;
-    assert!(stored.contains(&status.fingerprint), "the dump reads the tables");
+    assert!(
+        stored.contains(&status.fingerprint),
+        "the dump reads the tables"
+    );
     for line in &key_lines {
         assert!(!stored.contains(line), "the key is in the database");
     }
@@ -248,12 +255,89 @@ async fn with_prosody_down_the_certificate_waits_and_lands_when_it_is_back(backe
 
     setup.prosody.start_again();
     let installed = setup.installed("").await;
-    assert!(!installed.pending);
     assert_eq!(setup.presented().await, installed.fingerprint);
     assert!(server::domains::pending(&state.db, DOMAIN)
         .await
         .unwrap()
         .is_empty());
+}
+
+per_backend!(a_domain_the_ca_cannot_reach_fails_visibly_and_backs_off);
+async fn a_domain_the_ca_cannot_reach_fails_visibly_and_backs_off(backend: Backend) {
+    let setup = setup(&backend, &[PROVIDER]).await;
+    let state = &setup.portal.state;
+    server::domains::add(&state.db, UNREACHABLE).await.unwrap();
+    assert_eq!(acme::queue_renewals(state).await.unwrap(), [UNREACHABLE]);
+    let status = || async { acme::status(&state.db, UNREACHABLE).await.unwrap() };
+    assert!(
+        wait::eventually(ISSUANCE, || async {
+            status().await.is_some_and(|s| !s.last_error.is_empty())
+        })
+        .await,
+        "no failure recorded: {:?}\n{}",
+        status().await,
+        setup.pebble.log()
+    );
+    let failed = status().await.unwrap();
+    assert_eq!(failed.not_after, None);
+    assert!(failed.fingerprint.is_empty());
+    // Still on its way: it backs off a minute, then more, and never gives up.
+    assert!(failed.pending, "{failed:?}");
+    let job = server::jobs::find(&state.db, server::jobs::Kind::Certificate, UNREACHABLE, "")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.attempts, 1);
+    assert_eq!(job.state, server::jobs::State::Queued);
+    assert!(job.next_attempt_at >= state.clock.now() + 50, "{job:?}");
+    assert_eq!(job.last_error, failed.last_error);
+    let entries = server::audit::list(&state.db, Some(UNREACHABLE), None, 50)
+        .await
+        .unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == AuditAction::IssueCertificate && e.outcome == Outcome::Failed),
+        "{entries:?}"
+    );
+    // The hourly check leaves it to its backoff.
+    assert!(acme::queue_renewals(state).await.unwrap().is_empty());
+}
+
+per_backend!(every_instance_answers_a_challenge_whatever_the_host);
+async fn every_instance_answers_a_challenge_whatever_the_host(backend: Backend) {
+    let prosody = Prosody::start(&[PROVIDER]);
+    let first = TestPortal::start(&prosody, &backend).await;
+    let second = first.second_instance(&prosody).await;
+    acme::challenges::put(&first.state.db, "tok-en_1", DOMAIN, "tok-en_1.thumbprint")
+        .await
+        .unwrap();
+    let client = reqwest::Client::new();
+    for host in [DOMAIN, "anything.test"] {
+        let res = client
+            .get(second.url("/.well-known/acme-challenge/tok-en_1"))
+            .header("Host", host)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{host}");
+        assert_eq!(res.text().await.unwrap(), "tok-en_1.thumbprint");
+    }
+    let unknown = client
+        .get(second.url("/.well-known/acme-challenge/other"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+    acme::challenges::clear(&first.state.db, DOMAIN)
+        .await
+        .unwrap();
+    let cleared = client
+        .get(first.url("/.well-known/acme-challenge/tok-en_1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cleared.status(), 404);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -270,8 +354,14 @@ async fn the_install_command_refuses_what_prosody_could_not_serve() {
         async move { client.install_certificate(host, &cert, &key).await }
     };
     let refused = [
-        (install("not a certificate".into(), key.clone()).await, "garbage"),
-        (install(read(&other.cert), read(&other.key)).await, "another name"),
+        (
+            install("not a certificate".into(), key.clone()).await,
+            "garbage",
+        ),
+        (
+            install(read(&other.cert), read(&other.key)).await,
+            "another name",
+        ),
     ];
     for (result, what) in refused {
         assert!(
@@ -281,7 +371,10 @@ async fn the_install_command_refuses_what_prosody_could_not_serve() {
     }
     let refused_keys = [
         (install(cert.clone(), "not a key".into()).await, "garbage"),
-        (install(cert.clone(), read(&other.key)).await, "not the pair"),
+        (
+            install(cert.clone(), read(&other.key)).await,
+            "not the pair",
+        ),
     ];
     for (result, what) in refused_keys {
         assert!(
@@ -302,7 +395,10 @@ async fn the_install_command_refuses_what_prosody_could_not_serve() {
 
     install(cert.clone(), key.clone()).await.unwrap();
     for name in [format!("{DOMAIN}.crt"), format!("{DOMAIN}.key")] {
-        let mode = std::fs::metadata(dir.join(&name)).unwrap().permissions().mode();
+        let mode = std::fs::metadata(dir.join(&name))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o077, 0, "{name} is private");
     }
     assert!(!prosody.log().contains("PRIVATE KEY"));
