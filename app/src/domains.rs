@@ -53,6 +53,8 @@ crate::text_enum! {
         ProvisionHost = "provision-host",
         /// The desired state is the domain's `status`: suspended (host down) or active.
         Suspension = "suspension",
+        /// A certificate obtained from the ACME CA, to install on Prosody.
+        Certificate = "certificate",
     }
 }
 

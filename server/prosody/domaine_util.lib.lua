@@ -37,6 +37,9 @@
 --   own-host              the sender may not suspend its own host
 --   activation-failed     Prosody could not bring the host up (VALUE: the host)
 --   deactivation-failed   Prosody could not take the host down (VALUE: the host)
+--   invalid-certificate   not a PEM certificate valid now for the host (FIELD)
+--   invalid-key           not a PEM private key, or not the certificate's (FIELD)
+--   certificate-write-failed  the files could not be written (VALUE: the host)
 
 local st = require "util.stanza";
 local adhoc_simple = require "util.adhoc".new_simple_form;

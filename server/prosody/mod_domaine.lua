@@ -26,6 +26,12 @@
 --   urn:domaine:invitations#usage           -> invites
 --   urn:domaine:invitations#status          token -> invites (its line only, or none)
 --   urn:domaine:invitations#redeem          token, username, password -> accountjid
+--   urn:domaine:certificates#install        host, certificate (PEM chain), key (PEM)
+--       Checks that the pair loads for this host, writes HOST.crt and HOST.key
+--       (mode 600) into Prosody's certificates directory (`certificates`,
+--       default certs/ next to the config file) and makes Prosody use them
+--       without a restart (config-reloaded: certmanager re-indexes the
+--       directory, mod_tls and portmanager make new contexts).
 --
 -- accounts is a text-multi field, one <value/> per account, sorted by
 -- username: "USERNAME<TAB>LAST_ACTIVE<TAB>LOCKED", LAST_ACTIVE in unix
@@ -399,6 +405,7 @@ local NODE_INVITE_REVOKE = "urn:domaine:invitations#revoke";
 local NODE_INVITE_USAGE = "urn:domaine:invitations#usage";
 local NODE_INVITE_STATUS = "urn:domaine:invitations#status";
 local NODE_INVITE_REDEEM = "urn:domaine:invitations#redeem";
+local NODE_CERT_INSTALL = "urn:domaine:certificates#install";
 
 local result_command = util.result_command;
 
@@ -856,6 +863,121 @@ local redeem_handler = util.form_command(redeem_layout, function (fields, data)
 	} } };
 end);
 
+---------------------------------------------------------------------------
+-- Certificates
+
+local install_cert_layout = dataforms_new {
+	title = "Install a certificate";
+	instructions = "A certificate (PEM, leaf first, with its chain) and its private key for this host.";
+	form_type(NODE_CERT_INSTALL);
+	{ name = "host", type = "text-single", required = true, label = "The host" };
+	{ name = "certificate", type = "text-multi", required = true, label = "Certificate chain (PEM)" };
+	{ name = "key", type = "text-multi", required = true, label = "Private key (PEM)" };
+};
+
+local function invalid_certificate(message)
+	return fail("invalid-certificate", "Invalid certificate: " .. message, "certificate");
+end
+
+local function invalid_key(message)
+	return fail("invalid-key", "Invalid key: " .. message, "key");
+end
+
+local function write_failed(message)
+	module:log("error", "Could not install the certificate of %s: %s", host, message);
+	return fail("certificate-write-failed", "Could not write the certificate: " .. message, nil, host);
+end
+
+-- Where certmanager looks: `certificates`, relative to the config file's directory.
+local function certificates_dir()
+	local configmanager = require "core.configmanager";
+	local resolve = require "util.paths".resolve_relative_path;
+	return resolve(prosody.paths.config or ".", configmanager.get("*", "certificates") or "certs");
+end
+
+-- Writes `text` to `path` readable by Prosody's user only, whatever the process umask.
+local function write_private(path, text)
+	local pposix = require "util.pposix";
+	local old_umask = pposix.umask("077");
+	local file, err = io.open(path, "w");
+	pposix.umask(old_umask);
+	if not file then return nil, err; end
+	local ok, write_err = file:write(text);
+	local closed, close_err = file:close();
+	if not ok or not closed then
+		os.remove(path);
+		return nil, write_err or close_err;
+	end
+	return true;
+end
+
+local install_cert_handler = util.form_command(install_cert_layout, function (fields, data)
+	local ssl = require "ssl";
+	local x509 = require "util.x509";
+	if fields.host ~= host then
+		return fail("wrong-host", "Trying to install a certificate for " .. fields.host
+			.. " but command was sent to " .. host, "host", fields.host);
+	end
+	local cert_pem = fields.certificate .. "\n";
+	local key_pem = fields.key .. "\n";
+	local cert = ssl.loadcertificate(cert_pem);
+	if not cert then return invalid_certificate("not a PEM certificate"); end
+	if not cert:validat(os.time()) then return invalid_certificate("not valid now"); end
+	if not x509.verify_identity(host, nil, cert) then
+		return invalid_certificate("not for " .. host);
+	end
+	if not key_pem:find("PRIVATE KEY-----", 1, true) then
+		return invalid_key("not a PEM private key");
+	end
+	local dir = certificates_dir();
+	local lfs = require "lfs";
+	if lfs.attributes(dir, "mode") ~= "directory" then
+		local made, mkdir_err = lfs.mkdir(dir);
+		if not made then return write_failed(dir .. ": " .. tostring(mkdir_err)); end
+	end
+	local crt_path, key_path = dir .. "/" .. host .. ".crt", dir .. "/" .. host .. ".key";
+	local new_crt, new_key = crt_path .. ".new", key_path .. ".new";
+	local function discard()
+		os.remove(new_crt);
+		os.remove(new_key);
+	end
+	local ok, err = write_private(new_crt, cert_pem);
+	if ok then ok, err = write_private(new_key, key_pem); end
+	if not ok then
+		discard();
+		return write_failed(tostring(err));
+	end
+	-- The pair as Prosody will load it: LuaSec reads both files and checks that they match.
+	local ctx, ctx_err = ssl.newcontext({ mode = "server", protocol = "sslv23", certificate = new_crt, key = new_key });
+	if not ctx then
+		discard();
+		ctx_err = tostring(ctx_err);
+		if ctx_err:find("private key") or ctx_err:find("key values") then
+			return invalid_key(ctx_err);
+		end
+		return invalid_certificate(ctx_err);
+	end
+	-- The key first: certmanager takes a .crt only with its .key next to it.
+	local renamed, rename_err = os.rename(new_key, key_path);
+	if renamed then renamed, rename_err = os.rename(new_crt, crt_path); end
+	if not renamed then
+		discard();
+		return write_failed(tostring(rename_err));
+	end
+	-- Re-index first: handlers of the same priority run in no set order, and mod_tls must
+	-- find the new files. Then what `prosodyctl reload` fires after reading the file
+	-- (unchanged here): mod_tls and portmanager make new TLS contexts.
+	require "core.certmanager".reload_ssl_config();
+	local configmanager = require "core.configmanager";
+	prosody.events.fire_event("config-reloaded", {
+		filename = prosody.config_file;
+		config = configmanager.getconfig();
+	});
+	-- Never the key, nor the certificate: their file names say enough.
+	module:log("info", "Certificate %s installed by %s", crt_path, jid.bare(data.from));
+	return done("Certificate installed");
+end);
+
 local commands = {
 	{ "Get registration mode", NODE_GET_MODE, get_mode_handler };
 	{ "Set registration mode", NODE_SET_MODE, set_mode_handler };
@@ -871,6 +993,7 @@ local commands = {
 	{ "Invitation usage", NODE_INVITE_USAGE, usage_handler };
 	{ "Invitation status", NODE_INVITE_STATUS, status_handler };
 	{ "Redeem invitation", NODE_INVITE_REDEEM, redeem_handler };
+	{ "Install certificate", NODE_CERT_INSTALL, install_cert_handler };
 };
 
 -- "admin": admins of this host, global admins included (mod_adhoc checks).
@@ -886,7 +1009,7 @@ util.provide_commands(module, {
 -- on are not loaded on this host. Raise DOMAINE_PROTOCOL_VERSION with any
 -- change the portal must know about.
 do
-	local DOMAINE_PROTOCOL_VERSION = "2";
+	local DOMAINE_PROTOCOL_VERSION = "3";
 	local NODE_VERSION = "urn:domaine:version";
 	local REQUIRED_MODULES = { "admin_adhoc", "invites", "invites_adhoc", "register_ibr", "invites_register" };
 	local modulemanager = require "core.modulemanager";

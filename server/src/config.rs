@@ -40,6 +40,9 @@ pub struct Config {
     pub metrics: MetricsSettings,
     #[serde(default)]
     pub health: HealthSettings,
+    /// Automatic certificates (`[acme]`); off when absent.
+    #[serde(default)]
+    pub acme: Option<AcmeSettings>,
     /// `text` (the default) or `json`, one object a line, for log collectors.
     #[serde(default)]
     pub log_format: LogFormat,
@@ -121,6 +124,27 @@ pub struct HostingSettings {
     /// domain with the standard ports, asked through the system's resolver.
     #[serde(default)]
     pub dns: Option<crate::dns_check::DnsExpectations>,
+}
+
+/// Certificates for hosted domains from an ACME CA, by HTTP-01 (`[acme]`, see `acme`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcmeSettings {
+    /// The CA's directory, e.g. `https://acme-v02.api.letsencrypt.org/directory`.
+    pub directory: url::Url,
+    /// The e-mail address the CA writes to about the account.
+    pub contact: String,
+    /// PEM file of the CA that signed the ACME server's own HTTPS certificate (a test CA such
+    /// as pebble's); default: the system's roots.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// Renew this many days before expiry (1 to 60).
+    #[serde(default = "default_renew_before_days")]
+    pub renew_before_days: u32,
+}
+
+fn default_renew_before_days() -> u32 {
+    30
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -220,6 +244,32 @@ pub enum ConfigError {
         setting: &'static str,
         problem: String,
     },
+}
+
+impl AcmeSettings {
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |setting, problem: &str| {
+            Err(ConfigError::Invalid {
+                setting,
+                problem: problem.to_string(),
+            })
+        };
+        if self.directory.scheme() != "https" {
+            return invalid("acme.directory", "must be an https:// address");
+        }
+        if self.contact.parse::<lettre::Address>().is_err() {
+            return invalid("acme.contact", "must be an e-mail address");
+        }
+        if !(1..=60).contains(&self.renew_before_days) {
+            return invalid("acme.renew_before_days", "must be between 1 and 60");
+        }
+        if let Some(path) = &self.ca_file {
+            if let Err(e) = std::fs::metadata(path) {
+                return invalid("acme.ca_file", &format!("{}: {e}", path.display()));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Config {
@@ -324,6 +374,9 @@ impl Config {
             .any(|e| e.parse::<lettre::message::Mailbox>().is_err())
         {
             return invalid("hosting.notify_emails", "must be e-mail addresses");
+        }
+        if let Some(acme) = &self.acme {
+            acme.validate()?;
         }
         if self.smtp.from.parse::<lettre::message::Mailbox>().is_err() {
             return invalid(
@@ -440,6 +493,42 @@ mod tests {
         let same = format!("{VALID}\n[metrics]\nlisten = \"127.0.0.1:8080\"\n");
         let err = load(&same).unwrap_err();
         assert!(err.to_string().contains("metrics.listen"), "{err}");
+    }
+
+    #[test]
+    fn acme_is_off_unless_configured_and_checked_when_it_is() {
+        assert!(load(VALID).unwrap().acme.is_none());
+        let acme = |lines: &str| {
+            load(&format!(
+                "{VALID}\n[acme]\ndirectory = \"https://ca.example/dir\"\n{lines}\n"
+            ))
+        };
+        let on = acme("contact = \"admin@example.test\"").unwrap();
+        let settings = on.acme.unwrap();
+        assert_eq!(settings.renew_before_days, 30);
+        assert_eq!(settings.ca_file, None);
+        for (lines, setting) in [
+            ("contact = \"not an address\"", "acme.contact"),
+            (
+                "contact = \"a@example.test\"\nrenew_before_days = 0",
+                "acme.renew_before_days",
+            ),
+            (
+                "contact = \"a@example.test\"\nrenew_before_days = 61",
+                "acme.renew_before_days",
+            ),
+            (
+                "contact = \"a@example.test\"\nca_file = \"/nonexistent/ca.pem\"",
+                "acme.ca_file",
+            ),
+        ] {
+            let err = acme(lines).unwrap_err();
+            assert!(err.to_string().contains(setting), "{lines}: {err}");
+        }
+        let plain = VALID.to_string()
+            + "\n[acme]\ndirectory = \"http://ca.example/dir\"\ncontact = \"a@example.test\"\n";
+        let err = load(&plain).unwrap_err();
+        assert!(err.to_string().contains("acme.directory"), "{err}");
     }
 
     #[test]

@@ -63,6 +63,9 @@ fn xmpp_kind(subject: Subject, err: &XmppError) -> Option<ErrorKind> {
             | X::MissingField(_)
             | X::InvalidData(_)
             | X::StorageFailure
+            | X::InvalidCertificate(_)
+            | X::InvalidKey(_)
+            | X::CertificateWriteFailed
             | X::CommandFailed(_)
             | X::ServerError { .. }
             | X::Protocol(_),

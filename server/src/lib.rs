@@ -2,6 +2,7 @@
 //! server, and the command-line entry points.
 
 pub mod accounts;
+pub mod acme;
 pub mod alerts;
 pub mod audit;
 pub mod auth;

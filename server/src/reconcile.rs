@@ -120,6 +120,8 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
         }
         Kind::ProvisionHost => {
             state.xmpp.provision_host(&host).await?;
+            // The host is up: it can use a certificate (when `[acme]` is on).
+            crate::acme::request(state, &change.domain).await?;
             crate::hosting_requests::provisioning::complete(state, &change.domain)
                 .await
                 .map_err(PushError::Followup)?;
@@ -135,7 +137,7 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
                 state.xmpp.resume_host(&host).await?;
             }
         }
-        Kind::Mail | Kind::AlertChat | Kind::HealthCheck => {
+        Kind::Mail | Kind::AlertChat | Kind::HealthCheck | Kind::Certificate => {
             return Err(PushError::Unknown(change.kind.as_str().into()))
         }
     }

@@ -66,6 +66,11 @@ pub async fn serve(
         state.mail.clone(),
     ));
     let health = tokio::spawn(crate::health::worker(state.clone()));
+    let acme = state
+        .config
+        .acme
+        .is_some()
+        .then(|| tokio::spawn(crate::acme::run(state.clone())));
     // Bound before serving, so that a taken address stops the start.
     let metrics = match state.config.metrics.listen {
         Some(addr) => {
@@ -88,6 +93,9 @@ pub async fn serve(
     reconcile.abort();
     mail.abort();
     health.abort();
+    if let Some(acme) = acme {
+        acme.abort();
+    }
     if let Some(metrics) = metrics {
         metrics.abort();
     }

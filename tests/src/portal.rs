@@ -196,6 +196,28 @@ impl TestPortal {
         TestPortal::launch(prosody, backend, database_url, managed, NO_SMTP, &none, dir).await
     }
 
+    /// Starts the portal with only `managed` recorded as managed domains, its configuration
+    /// changed by `overrides`, without a mail server.
+    pub async fn start_managing_overriding(
+        prosody: &Prosody,
+        backend: &Backend,
+        managed: &[&str],
+        overrides: Overrides,
+    ) -> TestPortal {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let database_url = backend.fresh_database(dir.path()).await;
+        TestPortal::launch(
+            prosody,
+            backend,
+            database_url,
+            managed,
+            NO_SMTP,
+            &overrides,
+            dir,
+        )
+        .await
+    }
+
     /// Starts the portal on an existing database (one restored from a backup, say).
     pub async fn start_on_database(
         prosody: &Prosody,

@@ -221,6 +221,16 @@ impl Prosody {
         self.wait_until_accepting(&log, log_offset);
     }
 
+    /// Prosody's `certificates` directory, where mod_domaine installs certificates.
+    pub fn certificates_dir(&self) -> PathBuf {
+        self.dir.path().join("certs")
+    }
+
+    /// Prosody's whole log (`prosody.log`).
+    pub fn log(&self) -> String {
+        fs::read_to_string(self.dir.path().join("prosody.log")).unwrap_or_default()
+    }
+
     /// The end of Prosody's log, for failure messages.
     pub fn log_tail(&self) -> String {
         log_tail(self.dir.path())

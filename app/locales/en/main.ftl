@@ -158,6 +158,7 @@ change-lock = lock or unlock of
 change-revoke-invite = withdrawal of invitation
 change-provision-host = setting up the domain on the XMPP server
 change-suspension = suspension or resumption of the domain
+change-certificate = certificate of the domain
 change-state-queued = waiting
 change-state-running = being applied
 change-state-failed = given up

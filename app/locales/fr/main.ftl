@@ -158,6 +158,7 @@ change-lock = blocage ou déblocage de
 change-revoke-invite = retrait de l’invitation
 change-provision-host = mise en place du domaine sur le serveur XMPP
 change-suspension = suspension ou rétablissement du domaine
+change-certificate = certificat du domaine
 change-state-queued = en attente
 change-state-running = en cours
 change-state-failed = abandonné

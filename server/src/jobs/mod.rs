@@ -54,6 +54,8 @@ pub enum Kind {
     /// Check the domain's health (DNS, TLS, certificates: `health`); queues itself again at
     /// `[health] interval_secs`.
     HealthCheck,
+    /// Obtain a certificate for the domain from the ACME CA and install it on Prosody (`acme`).
+    Certificate,
 }
 
 /// Which worker runs a kind: each lane has its own handler and waits for its own server.
@@ -66,6 +68,9 @@ pub enum Lane {
     /// DNS and TLS probes (`health`): their own worker, so that they never wait behind
     /// changes for Prosody, nor those behind them.
     Health,
+    /// Needs the ACME CA, then the XMPP link (`acme`): its own lane, as an order can take a
+    /// minute, which would hold up every change queued behind it for Prosody.
+    Acme,
 }
 
 /// How a kind is retried.
@@ -83,7 +88,7 @@ pub struct Policy {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::RegistrationMode,
         Kind::Quota,
         Kind::Lock,
@@ -93,6 +98,7 @@ impl Kind {
         Kind::Mail,
         Kind::AlertChat,
         Kind::HealthCheck,
+        Kind::Certificate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -106,6 +112,7 @@ impl Kind {
             Kind::Mail => "mail",
             Kind::AlertChat => "alert-chat",
             Kind::HealthCheck => "health-check",
+            Kind::Certificate => "certificate",
         }
     }
 
@@ -125,6 +132,7 @@ impl Kind {
         match self {
             Kind::Mail => Lane::Smtp,
             Kind::HealthCheck => Lane::Health,
+            Kind::Certificate => Lane::Acme,
             _ => Lane::Prosody,
         }
     }
@@ -150,6 +158,15 @@ impl Kind {
                 lease_secs: 300,
                 first_backoff_secs: 60,
                 max_backoff_secs: 3600,
+                max_attempts: None,
+            },
+            // An order (validation, issuance, installation) can take a minute; a CA's rate
+            // limits want slow retries; a domain whose DNS is not ready yet may become so
+            // any day, so it never gives up.
+            Lane::Acme => Policy {
+                lease_secs: 300,
+                first_backoff_secs: 60,
+                max_backoff_secs: 6 * 3600,
                 max_attempts: None,
             },
         }
@@ -672,6 +689,16 @@ mod tests {
         assert_eq!(policy.backoff_secs(4), 240);
         assert_eq!(policy.backoff_secs(8), 3600);
         assert_eq!(policy.backoff_secs(500), 3600);
+    }
+
+    #[test]
+    fn certificate_backoff_doubles_from_a_minute_up_to_six_hours() {
+        let policy = Kind::Certificate.policy();
+        assert_eq!(policy.backoff_secs(1), 60);
+        assert_eq!(policy.backoff_secs(3), 240);
+        assert_eq!(policy.backoff_secs(100), 6 * 3600);
+        assert_eq!(policy.max_attempts, None);
+        assert_eq!(lane_filter(Lane::Acme), "kind IN ('certificate')");
     }
 
     #[test]

@@ -184,6 +184,9 @@ impl DomainsBackend for PortalService {
             owner.as_deref().unwrap_or(""),
         )
         .await?;
+        crate::acme::request(&self.0, &name)
+            .await
+            .map_err(internal)?;
         if quota.is_some() {
             domains::set_quota(&self.0.db, &name, quota)
                 .await

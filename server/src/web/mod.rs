@@ -61,6 +61,11 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/logout", post(auth::logout))
         .route("/lang/{code}", get(lang::switch))
         .route("/health", get(health))
+        // The CA's HTTP-01 validation, for every hosted domain (see `acme`).
+        .route(
+            "/.well-known/acme-challenge/{token}",
+            get(crate::acme::challenges::answer),
+        )
         .route("/invite/{token}/qr.svg", get(invitation_qr::qr_code))
         .leptos_routes_with_context(&state, routes, leptos_context.clone(), move || {
             shell(shell_options.clone())

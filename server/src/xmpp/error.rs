@@ -70,6 +70,16 @@ pub enum XmppError {
     /// host of this server (the JID given).
     #[error("the contact {0} is not an account on this server")]
     ContactNotFound(String),
+    /// mod_domaine: the certificate is not a PEM certificate valid now for the host (the
+    /// note).
+    #[error("the certificate was refused: {0}")]
+    InvalidCertificate(String),
+    /// mod_domaine: the key is not a PEM private key, or not the certificate's (the note).
+    #[error("the private key was refused: {0}")]
+    InvalidKey(String),
+    /// mod_domaine: Prosody could not write the certificate's files.
+    #[error("the XMPP server could not store the certificate")]
+    CertificateWriteFailed,
     /// An error note the mapping does not recognise (its text).
     #[error("command failed: {0}")]
     CommandFailed(String),
@@ -130,6 +140,9 @@ pub fn classify_failure(failure: Failure<'_>) -> XmppError {
         "quota-reached" => XmppError::QuotaReached,
         "contact-not-found" => XmppError::ContactNotFound(value()),
         "host-not-found" => XmppError::HostNotFound,
+        "invalid-certificate" => XmppError::InvalidCertificate(failure.note.to_owned()),
+        "invalid-key" => XmppError::InvalidKey(failure.note.to_owned()),
+        "certificate-write-failed" => XmppError::CertificateWriteFailed,
         // "invitation-only", "registration-refused", "activation-failed",
         // "deactivation-failed", and conditions of a newer module: the note tells the logs.
         _ => XmppError::CommandFailed(failure.note.to_owned()),
@@ -282,6 +295,18 @@ mod tests {
             (
                 failure("invalid-contact", Some("contact"), Some("b.test")),
                 XmppError::InvalidJid("b.test".into()),
+            ),
+            (
+                failure("invalid-certificate", Some("certificate"), None),
+                XmppError::InvalidCertificate("the note".into()),
+            ),
+            (
+                failure("invalid-key", Some("key"), None),
+                XmppError::InvalidKey("the note".into()),
+            ),
+            (
+                failure("certificate-write-failed", None, Some("a.test")),
+                XmppError::CertificateWriteFailed,
             ),
             (
                 failure("invalid-host", Some("host"), Some("a b")),

@@ -3,6 +3,7 @@
 //! portal's service account.
 
 mod adhoc;
+mod certificates;
 mod client;
 mod commands;
 mod disco;
@@ -13,6 +14,7 @@ mod invitations;
 pub mod tls;
 
 pub use adhoc::{CommandOutcome, FormField, Note, NoteKind};
+pub use certificates::certificate_node;
 pub use client::{check_password, AdminClient, ConnectionStatus, XmppConfig};
 pub use commands::{node, AccountInvite, BulkOutcome, UserStats};
 pub use domaine_module::{

@@ -4,6 +4,7 @@
 //! `tests/README.md` for the conventions (one test per backend, shared helpers).
 
 mod accounts_console;
+mod acme;
 mod alerts;
 mod dns_check;
 mod health;
