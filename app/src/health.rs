@@ -49,6 +49,8 @@ crate::text_enum! {
         Host = "host",
         /// Prosody's registration mode is the portal's.
         Registration = "registration",
+        /// The certificate the portal obtains by ACME (`[acme]`) and installs on Prosody.
+        AutoCertificate = "auto-certificate",
     }
 }
 
@@ -73,6 +75,8 @@ crate::text_enum! {
         CertUntrusted = "cert-untrusted",
         HostDown = "host-down",
         RegistrationDiffers = "registration-differs",
+        AcmeWaiting = "acme-waiting",
+        AcmeFailing = "acme-failing",
     }
 }
 

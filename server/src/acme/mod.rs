@@ -201,10 +201,16 @@ impl Handler for Issuer<'_> {
 
 /// "valid until 2031-05-06, SHA-256 ab12…": what the audit log says of a certificate.
 fn describe(issued: &order::Issued) -> String {
-    let until = time::OffsetDateTime::from_unix_timestamp(issued.not_after)
+    describe_installed(issued.not_after, &issued.fingerprint)
+}
+
+/// "valid until 2031-05-06, SHA-256 ab12…", from a certificate's expiry (Unix seconds) and
+/// fingerprint; also what the health page shows of it.
+pub fn describe_installed(not_after: i64, fingerprint: &str) -> String {
+    let until = time::OffsetDateTime::from_unix_timestamp(not_after)
         .map(|t| t.date().to_string())
-        .unwrap_or_else(|_| issued.not_after.to_string());
-    format!("valid until {until}, SHA-256 {}", issued.fingerprint)
+        .unwrap_or_else(|_| not_after.to_string());
+    format!("valid until {until}, SHA-256 {fingerprint}")
 }
 
 /// An audit entry of the portal's own doing; a failure to write it is logged, not fatal.

@@ -223,7 +223,50 @@ async fn checks(state: &AppState, domain: &str) -> Vec<Check> {
         .flatten()
         .map(|row| row.registration_mode);
     lines.push(registration_line(domain, mode, desired));
+    if let Some(acme) = &config.acme {
+        match crate::acme::status(&state.db, domain).await {
+            Ok(Some(status)) => lines.push(acme_line(&status, now, acme.renew_before_days)),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, domain, "cannot read the certificate's state"),
+        }
+    }
     lines
+}
+
+/// The certificate the portal obtains (`[acme]`): installed ✓, on its way ⚠, and ✗ when the
+/// last attempt failed while one is due (none yet, or inside the renewal window): a failure
+/// before that still leaves a good certificate in place.
+pub fn acme_line(
+    status: &crate::acme::CertificateStatus,
+    now: i64,
+    renew_before_days: u32,
+) -> Check {
+    let line =
+        Check::new(CheckKind::AutoCertificate, &status.domain, CheckStatus::Ok).expected("ACME");
+    let installed = status.not_after.map_or_else(
+        || "—".to_owned(),
+        |t| crate::acme::describe_installed(t, &status.fingerprint),
+    );
+    let due = crate::acme::needs_certificate(status.not_after, now, renew_before_days);
+    if !status.last_error.is_empty() {
+        return Check {
+            status: if due {
+                CheckStatus::Failing
+            } else {
+                CheckStatus::Warning
+            },
+            ..line
+                .finding(Finding::AcmeFailing)
+                .found(status.last_error.clone())
+        };
+    }
+    match status.not_after {
+        Some(not_after) if not_after > now => line.found(installed),
+        _ => Check {
+            status: CheckStatus::Warning,
+            ..line.finding(Finding::AcmeWaiting).found(installed)
+        },
+    }
 }
 
 /// The SRV records as a zone file shows them (`—` for none).
@@ -945,5 +988,48 @@ mod tests {
         assert_eq!(down.finding, Some(Finding::HostDown));
         let host = host_line("example.org", Err(XmppError::Unavailable));
         assert_eq!(host.status, CheckStatus::Failing);
+    }
+
+    #[test]
+    fn the_automatic_certificate_fails_only_when_one_is_due() {
+        const DAY: i64 = 86_400;
+        let now = 1_800_000_000;
+        let status = |not_after: Option<i64>, last_error: &str| crate::acme::CertificateStatus {
+            domain: "example.org".into(),
+            not_after,
+            issued_at: None,
+            fingerprint: "ab12".into(),
+            last_error: last_error.into(),
+            last_attempt_at: None,
+            pending: true,
+        };
+        let line = |not_after, error| acme_line(&status(not_after, error), now, 30);
+
+        let installed = line(Some(now + 60 * DAY), "");
+        assert_eq!(installed.status, CheckStatus::Ok);
+        assert!(
+            installed.found.contains("SHA-256 ab12"),
+            "{}",
+            installed.found
+        );
+        let waiting = line(None, "");
+        assert_eq!(
+            (waiting.status, waiting.finding),
+            (CheckStatus::Warning, Some(Finding::AcmeWaiting))
+        );
+        // A renewal tried early failed: the installed certificate still serves.
+        let early = line(Some(now + 60 * DAY), "rate limited");
+        assert_eq!(
+            (early.status, early.finding),
+            (CheckStatus::Warning, Some(Finding::AcmeFailing))
+        );
+        for due in [
+            line(None, "connection refused"),
+            line(Some(now + 10 * DAY), "timeout"),
+        ] {
+            assert_eq!(due.status, CheckStatus::Failing, "{due:?}");
+            assert_eq!(due.kind, CheckKind::AutoCertificate);
+        }
+        assert_eq!(line(None, "connection refused").found, "connection refused");
     }
 }
