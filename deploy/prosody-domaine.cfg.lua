@@ -20,7 +20,12 @@ modules_enabled = {
                           -- mod_watchregistrations and message the portal about each one)
     "domaine";            -- registration modes, quotas, locks, account lists, invitations
     "domaine_hosts";      -- hosts the portal provisions at run time (hosting requests)
+    "tls";                -- STARTTLS on those hosts too (they get the global modules only)
 }
+
+-- Where the portal's certificates (`[acme]` in domaine.toml) are written, HOST.crt and
+-- HOST.key, readable by Prosody's user only; Prosody picks them up without a restart.
+certificates = "/etc/prosody/certs"
 
 -- Registration is decided per host by mod_domaine (open / invite-only / closed); the invites
 -- module must not refuse it on its own.

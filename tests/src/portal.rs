@@ -197,11 +197,12 @@ impl TestPortal {
     }
 
     /// Starts the portal with only `managed` recorded as managed domains, its configuration
-    /// changed by `overrides`, without a mail server.
+    /// changed by `overrides`, sending its e-mails to `smtp` (none: [`NO_SMTP`]).
     pub async fn start_managing_overriding(
         prosody: &Prosody,
         backend: &Backend,
         managed: &[&str],
+        smtp: Option<&SmtpServer>,
         overrides: Overrides,
     ) -> TestPortal {
         let dir = tempfile::tempdir().expect("a temporary directory");
@@ -211,7 +212,7 @@ impl TestPortal {
             backend,
             database_url,
             managed,
-            NO_SMTP,
+            smtp.map_or(NO_SMTP, SmtpServer::port),
             &overrides,
             dir,
         )

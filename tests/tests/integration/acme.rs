@@ -5,7 +5,10 @@
 //! waits as a pending change and lands once it is back; the private key is neither in the
 //! database nor in the logs. And mod_domaine's install command refuses bad input.
 
-use app::audit::{AuditAction, Outcome};
+use app::{
+    audit::{AuditAction, Outcome},
+    health::{CheckKind, CheckStatus},
+};
 use domaine_tests::{
     database::Backend,
     dns::{DnsServer, TestZone},
@@ -13,6 +16,7 @@ use domaine_tests::{
     per_backend,
     portal::{Overrides, TestPortal},
     prosody::Prosody,
+    smtp::SmtpServer,
     starttls::{fingerprint, presented_certificate},
     tls::TestCa,
     wait,
@@ -39,7 +43,7 @@ const DAY: i64 = 86_400;
 
 /// The servers of one test: DNS, Prosody, the portal with `[acme]`, and pebble.
 struct Setup {
-    _dns: DnsServer,
+    dns: DnsServer,
     prosody: Prosody,
     portal: TestPortal,
     pebble: Pebble,
@@ -50,27 +54,74 @@ struct Setup {
 /// A Prosody serving [`DOMAIN`] with mod_tls (and no certificate yet), and a portal managing
 /// `managed` that gets its certificates from pebble.
 async fn setup(backend: &Backend, managed: &[&str]) -> Setup {
+    setup_with(backend, managed, None).await
+}
+
+/// What a portal whose health checks run needs besides: where its mails go, who is alerted,
+/// and its `[xmpp] ca_file` (the XMPP link is plain on loopback; the health checks trust that
+/// file), which gets pebble's root once pebble is up.
+struct Watched<'a> {
+    smtp: &'a SmtpServer,
+    notify: &'a str,
+    trust: &'a std::path::Path,
+}
+
+/// [`setup`], with the health checks and alerts of `watched`, asking the test's DNS.
+async fn setup_with(backend: &Backend, managed: &[&str], watched: Option<Watched<'_>>) -> Setup {
     capture_logs();
-    let dns = DnsServer::start(&TestZone::new().address(DOMAIN, IpAddr::V4(Ipv4Addr::LOCALHOST)));
+    let dns = DnsServer::start(&zone());
     let prosody = Prosody::start_configured(
         &[PROVIDER, DOMAIN],
         &[(DOMAIN, "modules_enabled = { \"tls\" }")],
     );
     let mut pebble = Pebble::new();
-    let overrides = Overrides {
+    let mut overrides = Overrides {
         extra: pebble.portal_config(30),
         ..Overrides::default()
     };
-    let portal = TestPortal::start_managing_overriding(&prosody, backend, managed, overrides).await;
+    if let Some(w) = &watched {
+        overrides.xmpp = format!("ca_file = \"{}\"\n", w.trust.display());
+        overrides.extra += &format!(
+            "[hosting]\nnotify_emails = [\"{}\"]\n[hosting.dns]\nserver_host = \"{DOMAIN}\"\n\
+             server_addresses = [\"127.0.0.1\"]\nresolver = \"{}\"\n",
+            w.notify,
+            dns.addr()
+        );
+    }
+    let portal = TestPortal::start_managing_overriding(
+        &prosody,
+        backend,
+        managed,
+        watched.as_ref().map(|w| w.smtp),
+        overrides,
+    )
+    .await;
     pebble.start(portal.addr.port(), dns.addr());
     let root = pebble.root_pem().await;
+    if let Some(w) = &watched {
+        std::fs::write(w.trust, &root).unwrap();
+    }
     Setup {
-        _dns: dns,
+        dns,
         prosody,
         portal,
         pebble,
         root,
     }
+}
+
+/// [`DOMAIN`]'s records: its address is the portal's (pebble validates there), and with
+/// `tlsa` a `3 0 1` record (SHA-256 of the whole certificate) where clients connect.
+fn zone_with(tlsa: Option<&str>) -> TestZone {
+    let zone = TestZone::new().address(DOMAIN, IpAddr::V4(Ipv4Addr::LOCALHOST));
+    match tlsa {
+        Some(hash) => zone.tlsa(&format!("_5222._tcp.{DOMAIN}"), 3, 0, 1, hash),
+        None => zone,
+    }
+}
+
+fn zone() -> TestZone {
+    zone_with(None)
 }
 
 impl Setup {
@@ -192,6 +243,92 @@ async fn a_domain_the_provider_adds_gets_a_certificate_that_prosody_presents(bac
             assert!(!text.contains(line), "the key is in a log");
         }
     }
+}
+
+per_backend!(a_certified_domain_is_healthy_until_a_wrong_tlsa_record_alerts);
+/// The whole path: the provider adds a domain whose DNS points at the portal, the certificate
+/// comes from pebble and Prosody presents it; the health checks see it (✓ for the certificate,
+/// the automatic certificate and a matching TLSA record); then a TLSA record with the wrong
+/// hash turns that line ✗ and sends one alert e-mail, once.
+async fn a_certified_domain_is_healthy_until_a_wrong_tlsa_record_alerts(backend: Backend) {
+    const OPS: &str = "ops@provider-acme.test";
+    let smtp = SmtpServer::start();
+    let trust_dir = tempfile::tempdir().unwrap();
+    let trust = trust_dir.path().join("pebble-root.pem");
+    std::fs::write(&trust, "").unwrap();
+    let watched = Watched {
+        smtp: &smtp,
+        notify: OPS,
+        trust: &trust,
+    };
+    let mut setup = setup_with(&backend, &[PROVIDER], Some(watched)).await;
+    let portal = &setup.portal;
+    let admin = portal.admin_web("admin", "admin-password-1", "en").await;
+    admin
+        .server_fn_on(
+            "/admin",
+            "add_domain",
+            &[("name", DOMAIN), ("quota", ""), ("owner", "")],
+        )
+        .await
+        .expect("the provider adds the domain");
+    let installed = setup.installed("").await;
+    assert_eq!(setup.presented().await, installed.fingerprint);
+
+    // Clients connect to the domain itself (no SRV records), so its TLSA record is there.
+    setup
+        .dns
+        .replace_zone(&zone_with(Some(&installed.fingerprint)));
+    let state = setup.portal.state.clone();
+    let line = |kind: CheckKind| {
+        let state = state.clone();
+        async move {
+            server::health::lines(&state.db, DOMAIN)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|l| l.kind == kind && l.name.contains(DOMAIN))
+                .unwrap_or_else(|| panic!("no {kind:?} line"))
+        }
+    };
+    server::health::run(&state, DOMAIN).await.unwrap();
+    for kind in [
+        CheckKind::Certificate,
+        CheckKind::AutoCertificate,
+        CheckKind::Tlsa,
+    ] {
+        let line = line(kind).await;
+        assert_eq!(line.status, CheckStatus::Ok, "{line:?}");
+    }
+    let days = line(CheckKind::Certificate).await.days_left.unwrap();
+    assert!(days > 30, "pebble's certificate has {days} days left");
+    assert!(
+        smtp.mails_to(OPS).is_empty(),
+        "nothing fails, nobody is alerted"
+    );
+
+    // A wrong hash: DANE clients would refuse the server.
+    let wrong = "00".repeat(31) + "ff";
+    setup.dns.replace_zone(&zone_with(Some(&wrong)));
+    server::health::run(&state, DOMAIN).await.unwrap();
+    let tlsa = line(CheckKind::Tlsa).await;
+    assert_eq!(tlsa.status, CheckStatus::Failing, "{tlsa:?}");
+    assert_eq!(
+        line(CheckKind::Certificate).await.status,
+        CheckStatus::Ok,
+        "the certificate itself is still right"
+    );
+    let alert = smtp.wait_for_mail(OPS, Duration::from_secs(30)).await;
+    assert!(alert.subject.contains("DANE (TLSA)"), "{}", alert.subject);
+    assert!(
+        alert.text.contains(&wrong),
+        "the mail says what was found: {}",
+        alert.text
+    );
+    // Checked again, still wrong: no second mail.
+    server::health::run(&state, DOMAIN).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(smtp.mails_to(OPS).len(), 1, "one alert, not one per check");
 }
 
 per_backend!(a_certificate_is_renewed_renew_before_days_before_it_expires);

@@ -21,12 +21,17 @@ pub fn HealthPage() -> impl IntoView {
     let l = use_locale();
     let params = use_params_map();
     let domain = move || params.read().get("name").unwrap_or_default();
-    let health = Resource::new(domain, domain_health);
+    // "Check now" answers in place: the report is read again once the check is done.
+    let check = ServerAction::<CheckHealth>::new();
+    let health = Resource::new(
+        move || (domain(), check.version().get()),
+        |(domain, _)| domain_health(domain),
+    );
     view! {
         <PageTitle text=move || format!("{} — {}", crate::format::domain_name(&domain()), l.t("health-title"))/>
         <Layout>
             <Loaded resource=health error_heading=move || view! { <h1>{crate::format::domain_name(&domain())}</h1> } let:health>
-                <Health health/>
+                <Health health check/>
             </Loaded>
         </Layout>
     }
@@ -46,9 +51,8 @@ pub fn HealthBadge(status: CheckStatus) -> impl IntoView {
 }
 
 #[component]
-fn Health(health: HealthReport) -> impl IntoView {
+fn Health(health: HealthReport, check: ServerAction<CheckHealth>) -> impl IntoView {
     let l = use_request_context().locale;
-    let check = ServerAction::<CheckHealth>::new();
     let error = action_error(check);
     let domain = health.domain.clone();
     let checked = health.lines.iter().map(|line| line.checked_at).max();
