@@ -540,6 +540,18 @@ impl Tab {
         Ok(ran == true)
     }
 
+    /// Logs in through the login page as `username` (an XMPP address or a local admin) and
+    /// waits until the portal has moved on from it.
+    pub async fn log_in(&self, username: &str, password: &str) -> TestResult {
+        self.goto("/login").await?;
+        self.fill("#login-username", username).await?;
+        self.fill("#login-password", password).await?;
+        self.click("form[action='/auth/login'] button[type=submit]")
+            .await?;
+        self.wait_until("logged in", "location.pathname !== '/login'")
+            .await
+    }
+
     /// Replaces the text of the input matching `css`, by typing.
     pub async fn fill(&self, css: &str, text: &str) -> TestResult {
         let input = self.client.find(Locator::Css(css)).await?;

@@ -30,11 +30,7 @@ async fn start() -> (Prosody, TestPortal) {
 
 /// Logs in through the login page and checks the admin page lists the domain.
 async fn log_in(tab: &Tab) -> TestResult {
-    tab.goto("/login").await?;
-    tab.fill("#login-username", ADMIN).await?;
-    tab.fill("#login-password", ADMIN_PASSWORD).await?;
-    tab.click("form[action='/auth/login'] button[type=submit]")
-        .await?;
+    tab.log_in(ADMIN, ADMIN_PASSWORD).await?;
     tab.wait_until(
         "the admin page lists the domain",
         &format!(

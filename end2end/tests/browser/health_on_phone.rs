@@ -65,13 +65,7 @@ async fn an_owner_reads_the_health_of_their_domain_on_a_phone_in_french() {
         &portal.url(""),
         BrowserConfig::phone("fr"),
         |tab| async move {
-            tab.goto("/login").await?;
-            tab.fill("#login-username", OWNER).await?;
-            tab.fill("#login-password", OWNER_PASSWORD).await?;
-            tab.click("form[action='/auth/login'] button[type=submit]")
-                .await?;
-            tab.wait_until("logged in", "location.pathname === '/'")
-                .await?;
+            tab.log_in(OWNER, OWNER_PASSWORD).await?;
 
             tab.goto(&format!("/domains/{DOMAIN}/health")).await?;
             tab.wait_until_form_hydrated("/api/check_health").await?;

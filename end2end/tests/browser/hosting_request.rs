@@ -102,12 +102,7 @@ async fn a_stranger_asks_an_admin_approves_and_the_new_owner_joins() {
     // A provider admin approves it.
     let detail = format!("/admin/requests/{}", request.id);
     with_browser(&base, BrowserConfig::desktop("en"), |tab| async move {
-        tab.goto("/login").await?;
-        tab.fill("#login-username", ADMIN).await?;
-        tab.fill("#login-password", ADMIN_PASSWORD).await?;
-        submit(&tab, "/auth/login").await?;
-        tab.wait_until("logged in", "location.pathname !== '/login'")
-            .await?;
+        tab.log_in(ADMIN, ADMIN_PASSWORD).await?;
         tab.goto(&detail).await?;
         tab.wait_until_form_hydrated("/api/approve_hosting_request")
             .await?;

@@ -235,11 +235,7 @@ async fn an_owner_runs_their_domain_from_the_browser_and_only_theirs() {
         BrowserConfig::desktop("en"),
         |tab| async move {
             // Logging in with the XMPP address lands on the home page, which lists a.test only.
-            tab.goto("/login").await?;
-            tab.fill("#login-username", OWNER).await?;
-            tab.fill("#login-password", OWNER_PASSWORD).await?;
-            tab.click("form[action='/auth/login'] button[type=submit]")
-                .await?;
+            tab.log_in(OWNER, OWNER_PASSWORD).await?;
             tab.wait_until(
                 "the home page lists a.test",
                 "location.pathname === '/'
