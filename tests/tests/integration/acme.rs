@@ -125,6 +125,22 @@ fn zone() -> TestZone {
 }
 
 impl Setup {
+    /// A provider admin adds [`DOMAIN`] on the console, which queues its certificate.
+    async fn provider_adds_domain(&self) {
+        let admin = self
+            .portal
+            .admin_web("admin", "admin-password-1", "en")
+            .await;
+        admin
+            .server_fn_on(
+                "/admin",
+                "add_domain",
+                &[("name", DOMAIN), ("quota", ""), ("owner", "")],
+            )
+            .await
+            .expect("the provider adds the domain");
+    }
+
     async fn status(&self) -> Option<acme::CertificateStatus> {
         acme::status(&self.portal.state.db, DOMAIN).await.unwrap()
     }
@@ -172,15 +188,7 @@ async fn a_domain_the_provider_adds_gets_a_certificate_that_prosody_presents(bac
     let setup = setup(&backend, &[PROVIDER]).await;
     let portal = &setup.portal;
     assert_eq!(setup.status().await, None);
-    let admin = portal.admin_web("admin", "admin-password-1", "en").await;
-    admin
-        .server_fn_on(
-            "/admin",
-            "add_domain",
-            &[("name", DOMAIN), ("quota", ""), ("owner", "")],
-        )
-        .await
-        .expect("the provider adds the domain");
+    setup.provider_adds_domain().await;
 
     let status = setup.installed("").await;
     assert!(status.last_error.is_empty(), "{status:?}");
@@ -262,16 +270,7 @@ async fn a_certified_domain_is_healthy_until_a_wrong_tlsa_record_alerts(backend:
         trust: &trust,
     };
     let mut setup = setup_with(&backend, &[PROVIDER], Some(watched)).await;
-    let portal = &setup.portal;
-    let admin = portal.admin_web("admin", "admin-password-1", "en").await;
-    admin
-        .server_fn_on(
-            "/admin",
-            "add_domain",
-            &[("name", DOMAIN), ("quota", ""), ("owner", "")],
-        )
-        .await
-        .expect("the provider adds the domain");
+    setup.provider_adds_domain().await;
     let installed = setup.installed("").await;
     assert_eq!(setup.presented().await, installed.fingerprint);
 
