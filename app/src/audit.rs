@@ -38,6 +38,8 @@ crate::text_enum! {
         ChangeOwnPassword = "change-own-password",
         EndOwnSessions = "end-own-sessions",
         DeleteOwnAccount = "delete-own-account",
+        EnableTwoFactor = "enable-two-factor",
+        DisableTwoFactor = "disable-two-factor",
         // The provider's console and hosting requests.
         SuspendDomain = "suspend-domain",
         ResumeDomain = "resume-domain",

@@ -31,6 +31,8 @@ pub enum ErrorKind {
     DomainExists,
     /// The current password given to confirm a change is wrong.
     WrongPassword,
+    /// The two-factor code is wrong, or was used already.
+    WrongCode,
     /// The typed confirmation does not match.
     ConfirmationMismatch,
     AlreadyOwner,
@@ -125,6 +127,8 @@ pub enum Field {
     Member,
     /// The registration mode of a domain.
     Mode,
+    /// A two-factor code.
+    Code,
 }
 
 impl Field {
@@ -145,6 +149,7 @@ impl Field {
             Field::Reason => "reason",
             Field::Member => "member",
             Field::Mode => "mode",
+            Field::Code => "code",
         }
     }
 
@@ -153,7 +158,7 @@ impl Field {
         Field::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    const ALL: [Field; 15] = [
+    const ALL: [Field; 16] = [
         Field::Username,
         Field::Password,
         Field::Domain,
@@ -169,6 +174,7 @@ impl Field {
         Field::Reason,
         Field::Member,
         Field::Mode,
+        Field::Code,
     ];
 }
 
@@ -188,6 +194,7 @@ impl ErrorKind {
             }
             ErrorKind::InvalidJid | ErrorKind::AlreadyOwner => Some(Field::Jid),
             ErrorKind::WrongPassword => Some(Field::CurrentPassword),
+            ErrorKind::WrongCode => Some(Field::Code),
             ErrorKind::ConfirmationMismatch | ErrorKind::PasswordMismatch => Some(Field::Confirm),
             ErrorKind::InvalidMaxUses { .. } => Some(Field::MaxUses),
             ErrorKind::InvalidEmail => Some(Field::Email),
@@ -223,6 +230,7 @@ impl ErrorKind {
             ErrorKind::HostNotServed => locale.t("error-host-not-served"),
             ErrorKind::DomainExists => locale.t("error-domain-exists"),
             ErrorKind::WrongPassword => locale.t("error-wrong-password"),
+            ErrorKind::WrongCode => locale.t("error-wrong-code"),
             ErrorKind::ConfirmationMismatch => locale.t("error-confirmation-mismatch"),
             ErrorKind::AlreadyOwner => locale.t("error-already-owner"),
             ErrorKind::LastOwner => locale.t("error-last-owner"),
@@ -381,6 +389,7 @@ mod tests {
             ErrorKind::HostNotServed,
             ErrorKind::DomainExists,
             ErrorKind::WrongPassword,
+            ErrorKind::WrongCode,
             ErrorKind::ConfirmationMismatch,
             ErrorKind::AlreadyOwner,
             ErrorKind::LastOwner,

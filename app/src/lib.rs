@@ -24,6 +24,7 @@ pub mod pages;
 pub mod password_resets;
 pub mod provider;
 pub mod states;
+pub mod two_factor;
 pub mod xmpp_apps;
 
 use components::require_login::{Audience, RequireLogin};
@@ -82,7 +83,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invite/:token") view=pages::public::invitation_landing::InvitationLandingPage ssr=SsrMode::Async/>
                 <Route path=path!("/welcome") view=pages::public::welcome::WelcomePage ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view=pages::public::reset::ResetPage ssr=SsrMode::Async/>
-                <Route path=path!("/me") view=|| only(Audience::XmppAccount, pages::member::me::MePage) ssr=SsrMode::Async/>
+                <Route path=path!("/me") view=|| only(Audience::LoggedIn, pages::member::me::MePage) ssr=SsrMode::Async/>
                 <Route path=path!("/audit") view=|| only(Audience::LoggedIn, pages::owner::audit::AuditPage) ssr=SsrMode::Async/>
                 <Route
                     path=path!("/domains/:name")

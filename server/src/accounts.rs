@@ -152,7 +152,8 @@ pub async fn set_lock_wanted(
 }
 
 /// Forgets the portal's state of a deleted account: its lock and any lock change still queued
-/// (which could never land on an account that no longer exists).
+/// (which could never land on an account that no longer exists), and its two-factor login (a
+/// new account of that name starts without).
 pub async fn forget_account(
     db: &crate::db::Db,
     domain_id: i64,
@@ -160,6 +161,8 @@ pub async fn forget_account(
     username: &str,
 ) -> Result<(), sqlx::Error> {
     set_lock_wanted(db, domain_id, username, false).await?;
+    let account = crate::auth::two_factor::Account::Xmpp(format!("{username}@{domain}"));
+    crate::auth::two_factor::forget(db, &account).await?;
     crate::jobs::forget(db, crate::jobs::Kind::Lock, domain, username).await
 }
 

@@ -30,6 +30,8 @@ pub struct Config {
     pub provider_admins: Vec<String>,
     #[serde(default)]
     pub accounts: AccountsConfig,
+    #[serde(default)]
+    pub two_factor: TwoFactorSettings,
     pub xmpp: XmppSettings,
     pub smtp: SmtpSettings,
     #[serde(default)]
@@ -64,6 +66,19 @@ pub struct HttpSettings {
     /// believed; from anyone else those headers are ignored (see `web::client_ip`).
     #[serde(default)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// Who must log in with a second factor (`[two_factor]`); anyone may turn it on on `/me`.
+/// Someone required to who has not enrolled yet can do nothing but enrol after logging in.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TwoFactorSettings {
+    /// Provider admins, local logins and listed XMPP addresses alike.
+    #[serde(default)]
+    pub require_for_provider_admins: bool,
+    /// The owners of hosted domains.
+    #[serde(default)]
+    pub require_for_owners: bool,
 }
 
 /// Prometheus metrics (`[metrics]`), off unless `listen` is set.

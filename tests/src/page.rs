@@ -92,8 +92,16 @@ pub fn form<'a>(
 /// marker the app sets for tests (`data-state="pending"`): how a test finds what it asserts on
 /// without depending on the wording.
 pub fn marked<'a>(html: &'a str, name: &str, value: &str) -> Vec<&'a str> {
-    let marker = format!(" {name}=\"{value}\"");
-    html.match_indices(&marker)
+    tags_with(html, &format!(" {name}=\"{value}\""))
+}
+
+/// The opening tags that carry the attribute `name`, whatever its value.
+pub fn marked_with<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    tags_with(html, &format!(" {name}=\""))
+}
+
+fn tags_with<'a>(html: &'a str, marker: &str) -> Vec<&'a str> {
+    html.match_indices(marker)
         .map(|(at, _)| {
             let start = html[..at].rfind('<').unwrap();
             let end = at + html[at..].find('>').unwrap();

@@ -300,3 +300,35 @@ domain-manage-invites = Manage invitations
 # Request bodies over the form limit (server/src/web/body_limit.rs).
 error-too-large = This form is too large (over 64 KB): nothing was saved. Go back, shorten what you typed and try again.
 too-large-home = Home page
+
+# Two-factor login
+login-code = Code from your authenticator app
+login-code-hint = The 6 digits your app shows for this portal now.
+login-recovery-code = Recovery code
+login-recovery-code-hint = One of the recovery codes you kept when you set up two-factor login. Each works once.
+login-use-recovery-code = Use a recovery code instead
+login-use-app-code = Use a code from the app instead
+login-code-submit = Continue
+login-error-code = Wrong code, or a code already used. Please type the code your app shows now.
+login-error-expired = The login took too long. Please type your address and password again.
+me-two-factor-heading = Two-factor login
+me-two-factor-explained = Besides your password, logging in then asks for a code from an authenticator app on your phone (for example Aegis, FreeOTP or Google Authenticator), so a stolen password is not enough.
+me-two-factor-start = Set up two-factor login
+me-two-factor-required = Your provider requires two-factor login for your account: set it up to continue.
+me-two-factor-scan = Scan this QR code with your authenticator app, then type the code it shows.
+me-two-factor-qr = QR code to scan with an authenticator app
+me-two-factor-secret = Or type this key into the app:
+me-two-factor-code = Code from your app
+me-two-factor-confirm = Turn on two-factor login
+me-two-factor-recovery-codes = Keep these recovery codes somewhere safe: each lets you log in once without your phone. They are shown only now.
+me-two-factor-on = Two-factor login is on. { $left ->
+    [one] One recovery code is left.
+   *[other] { $left } recovery codes are left.
+}
+me-two-factor-remove-explained = To turn it off, give a code from your app (or a recovery code), or your password.
+me-two-factor-remove = Turn off two-factor login
+me-two-factor-turned-on = Two-factor login is on.
+me-two-factor-turned-off = Two-factor login is off.
+error-wrong-code = Wrong code, or a code already used.
+audit-action-enable-two-factor = Two-factor login turned on
+audit-action-disable-two-factor = Two-factor login turned off

@@ -301,3 +301,35 @@ domain-manage-invites = Gérer les invitations
 # Request bodies over the form limit (server/src/web/body_limit.rs).
 error-too-large = Ce formulaire est trop volumineux (plus de 64 Ko) : rien n’a été enregistré. Revenez en arrière, raccourcissez le texte saisi et réessayez.
 too-large-home = Page d’accueil
+
+# Connexion à deux facteurs
+login-code = Code de votre application d’authentification
+login-code-hint = Les 6 chiffres que votre application affiche en ce moment pour ce portail.
+login-recovery-code = Code de secours
+login-recovery-code-hint = L’un des codes de secours conservés lors de l’activation de la connexion à deux facteurs. Chacun ne sert qu’une fois.
+login-use-recovery-code = Utiliser plutôt un code de secours
+login-use-app-code = Utiliser plutôt un code de l’application
+login-code-submit = Continuer
+login-error-code = Code incorrect, ou déjà utilisé. Saisissez le code que votre application affiche maintenant.
+login-error-expired = La connexion a pris trop de temps. Saisissez à nouveau votre adresse et votre mot de passe.
+me-two-factor-heading = Connexion à deux facteurs
+me-two-factor-explained = En plus de votre mot de passe, la connexion demande alors un code d’une application d’authentification sur votre téléphone (par exemple Aegis, FreeOTP ou Google Authenticator) : un mot de passe volé ne suffit plus.
+me-two-factor-start = Activer la connexion à deux facteurs
+me-two-factor-required = Votre hébergeur exige la connexion à deux facteurs pour votre compte : activez-la pour continuer.
+me-two-factor-scan = Scannez ce code QR avec votre application d’authentification, puis saisissez le code qu’elle affiche.
+me-two-factor-qr = Code QR à scanner avec une application d’authentification
+me-two-factor-secret = Ou saisissez cette clé dans l’application :
+me-two-factor-code = Code de votre application
+me-two-factor-confirm = Activer la connexion à deux facteurs
+me-two-factor-recovery-codes = Gardez ces codes de secours en lieu sûr : chacun permet de vous connecter une fois sans votre téléphone. Ils ne sont affichés que maintenant.
+me-two-factor-on = La connexion à deux facteurs est active. { $left ->
+    [one] Il reste un code de secours.
+   *[other] Il reste { $left } codes de secours.
+}
+me-two-factor-remove-explained = Pour la désactiver, donnez un code de votre application (ou un code de secours), ou votre mot de passe.
+me-two-factor-remove = Désactiver la connexion à deux facteurs
+me-two-factor-turned-on = La connexion à deux facteurs est active.
+me-two-factor-turned-off = La connexion à deux facteurs est désactivée.
+error-wrong-code = Code incorrect, ou déjà utilisé.
+audit-action-enable-two-factor = Connexion à deux facteurs activée
+audit-action-disable-two-factor = Connexion à deux facteurs désactivée

@@ -10,8 +10,6 @@ pub enum Audience {
     /// Anyone logged in; the page's server functions check the rest (e.g. who runs a domain).
     #[default]
     LoggedIn,
-    /// Users of an XMPP account (not a provider admin's local login).
-    XmppAccount,
     ProviderAdmin,
 }
 
@@ -27,7 +25,6 @@ pub fn RequireLogin(
     let ctx = use_request_context();
     let admitted = ctx.user.as_ref().map(|user| match audience {
         Audience::LoggedIn => true,
-        Audience::XmppAccount => user.jid().is_some(),
         Audience::ProviderAdmin => user.is_provider_admin(),
     });
     match (admitted, forbidden) {

@@ -13,13 +13,12 @@
 //! - **The private key** is generated here for each order and kept only in memory for the
 //!   job's run: it is never stored in the database nor logged, and crosses only the admin link
 //!   to Prosody. If installing fails, the next attempt orders a new certificate.
-//! - **What is kept**: the account's credentials, sealed ([`seal`]), and per domain the
+//! - **What is kept**: the account's credentials, sealed ([`crate::seal`]), and per domain the
 //!   installed certificate's expiry and fingerprint and the last failure ([`status`]).
 //!   Every issue and install, done or failed, is in the audit log.
 
 pub mod challenges;
 mod order;
-pub mod seal;
 mod store;
 
 pub use order::describe_leaf;

@@ -3,8 +3,8 @@
 //! challenges answered from the database, and a CSR for a key generated here. The key exists
 //! only in memory, in the [`Issued`] this returns.
 
-use super::{challenges, seal::SealingKey};
-use crate::{config::AcmeSettings, db::Db};
+use super::challenges;
+use crate::{config::AcmeSettings, db::Db, seal::SealingKey};
 use instant_acme::{
     Account, AccountCredentials, AuthorizationStatus, ChallengeType, Identifier, NewAccount,
     NewOrder, OrderStatus, RetryPolicy,

@@ -73,8 +73,10 @@ pub async fn list(db: &Db) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
         .await
 }
 
-/// Removes a local provider admin and their sessions; `false` if there was none.
+/// Removes a local provider admin, their sessions and two-factor login; `false` if there was
+/// none.
 pub async fn remove(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    super::two_factor::forget(db, &super::two_factor::Account::LocalAdmin(id)).await?;
     let done = sqlx::query("DELETE FROM provider_admins WHERE id = $1")
         .bind(id)
         .execute(&db.pool)

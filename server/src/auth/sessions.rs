@@ -75,8 +75,13 @@ pub async fn close(db: &Db, token: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Drops expired sessions; called periodically.
+/// Drops expired sessions, and logins that waited too long for their second factor; called
+/// periodically.
 pub async fn purge_expired(db: &Db) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM login_challenges WHERE expires_at <= $1")
+        .bind(db.now())
+        .execute(&db.pool)
+        .await?;
     let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(db.now())
         .execute(&db.pool)

@@ -292,14 +292,14 @@ impl AccountsBackend for PortalService {
 }
 
 impl PortalService {
-    /// Keeps `shown` (a password, or a reset link) in the one-time cookie `cookie` for the next
-    /// page load of the domain's console, when the request is a plain form post (see
-    /// [`SHOWN_PASSWORD_COOKIE`]).
+    /// Keeps `shown` (a password, a reset link, recovery codes) in the one-time cookie `cookie`
+    /// for the next page load of its page (`domain`: the domain's console, or a name for
+    /// another page), when the request is a plain form post (see [`SHOWN_PASSWORD_COOKIE`]).
     pub(super) fn keep_shown_once(
         &self,
         ctx: &RequestContext,
         domain: &str,
-        cookie: &'static str,
+        cookie: ShownOnce,
         shown: &ShownPassword,
     ) {
         let (Some(parts), Some(response)) = (
@@ -323,8 +323,8 @@ impl PortalService {
             return;
         };
         let value = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, json);
-        let cookie = Cookie::build((cookie, value))
-            .path(SHOWN_PASSWORD_PATH)
+        let cookie = Cookie::build((cookie.name, value))
+            .path(cookie.path)
             .http_only(true)
             .same_site(SameSite::Strict)
             .secure(self.0.config.secure_cookies())
@@ -340,12 +340,12 @@ impl PortalService {
         &self,
         ctx: &RequestContext,
         domain: &str,
-        cookie: &'static str,
+        cookie: ShownOnce,
     ) -> Option<ShownPassword> {
         let parts = use_context::<axum::http::request::Parts>()?;
         let response = use_context::<leptos_axum::ResponseOptions>()?;
         let jar = PrivateCookieJar::from_headers(&parts.headers, self.0.cookie_key.clone());
-        let kept_cookie = jar.get(cookie)?;
+        let kept_cookie = jar.get(cookie.name)?;
         let kept: Option<KeptPassword> = base64::Engine::decode(
             &base64::engine::general_purpose::URL_SAFE_NO_PAD,
             kept_cookie.value(),
@@ -358,7 +358,7 @@ impl PortalService {
         // Read once: gone from the browser with this response, whatever it held.
         set_cookies(
             &response,
-            jar.remove(Cookie::build(cookie).path(SHOWN_PASSWORD_PATH)),
+            jar.remove(Cookie::build(cookie.name).path(cookie.path)),
         );
         let kept = kept.filter(|k| k.actor == actor(ctx) && k.expires >= self.0.clock.now())?;
         // Nor kept in the browser's cache or history.
@@ -379,15 +379,33 @@ impl PortalService {
 /// So it travels in a cookie that only this browser holds: encrypted and authenticated with the
 /// portal's key (unreadable on the way and at rest in the browser's cookie store, and a forged
 /// one cannot make the page show a fake password), HttpOnly (no script reads it),
-/// SameSite=Strict, Secure over HTTPS, limited to the domain pages, bound to the person who set
+/// SameSite=Strict, Secure over HTTPS, limited to the page's path, bound to the person who set
 /// it and to the domain, valid two minutes, and deleted by the response that shows it — so a
 /// reload or the back button does not show it again, and that page is sent with
 /// `Cache-Control: no-store`. It only carries what that response is about to show this same
 /// person anyway. With JavaScript no cookie is set: the page shows the server function's result.
-const SHOWN_PASSWORD_COOKIE: &str = "domaine_shown_password";
+const SHOWN_PASSWORD_COOKIE: ShownOnce = ShownOnce {
+    name: "domaine_shown_password",
+    path: "/domains",
+};
 /// The same for a password reset link (shown once: the portal keeps only its hash).
-pub(super) const SHOWN_RESET_LINK_COOKIE: &str = "domaine_shown_reset_link";
-const SHOWN_PASSWORD_PATH: &str = "/domains";
+pub(super) const SHOWN_RESET_LINK_COOKIE: ShownOnce = ShownOnce {
+    name: "domaine_shown_reset_link",
+    path: "/domains",
+};
+/// The same for the recovery codes of a two-factor enrolment, on `/me` (the portal keeps their
+/// hashes only).
+pub(super) const SHOWN_RECOVERY_CODES_COOKIE: ShownOnce = ShownOnce {
+    name: "domaine_shown_recovery_codes",
+    path: "/me",
+};
+
+/// A one-time cookie: its name, and the pages it is sent to.
+#[derive(Clone, Copy)]
+pub(super) struct ShownOnce {
+    name: &'static str,
+    path: &'static str,
+}
 const SHOWN_PASSWORD_SECS: i64 = 120;
 
 #[derive(serde::Serialize, serde::Deserialize)]

@@ -9,6 +9,7 @@ mod invitations;
 mod own_account;
 mod password_resets;
 mod provider;
+mod two_factor;
 
 pub use invitations::claim_owner_invitations;
 

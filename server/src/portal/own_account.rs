@@ -96,7 +96,11 @@ impl OwnAccountBackend for PortalService {
         }
         self.record_own(ctx, &jid, AuditAction::DeleteOwnAccount)
             .await?;
-        // The portal session of a deleted account must not outlive it.
+        // The portal session and second factor of a deleted account must not outlive it.
+        let account = crate::auth::two_factor::Account::Xmpp(jid.to_string());
+        crate::auth::two_factor::forget(&self.0.db, &account)
+            .await
+            .map_err(internal)?;
         crate::auth::sessions::close_all_of(&self.0.db, jid.as_str())
             .await
             .map_err(internal)

@@ -1,14 +1,25 @@
 //! Builds the `RequestContext` of every request: language, anti-forgery token, logged-in user.
-//! It also refuses cross-site state-changing requests.
+//! It also refuses cross-site state-changing requests, and keeps someone who must set up
+//! two-factor login on its page until they have.
 
 use super::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
-use crate::{auth::sessions, auth::tokens::random_token, state::AppState};
-use app::{context::RequestContext, i18n::Locale};
+use crate::{
+    auth::{
+        sessions,
+        tokens::random_token,
+        two_factor::{self, Account, TwoFactor},
+    },
+    state::AppState,
+};
+use app::{
+    context::{Principal, RequestContext},
+    i18n::Locale,
+};
 use axum::{
     extract::{Request, State},
     http::{header, Method, StatusCode},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::{
     cookie::{Cookie, SameSite},
@@ -51,6 +62,21 @@ pub async fn request_context(
         }
         None => None,
     };
+    if let Some(user) = &user {
+        match must_enrol_first(&state, user, req.uri().path()).await {
+            Ok(false) => {}
+            Ok(true) if matches!(*req.method(), Method::GET | Method::HEAD) => {
+                return Redirect::to(ENROLMENT_PAGE).into_response()
+            }
+            Ok(true) => {
+                return (StatusCode::FORBIDDEN, "set up two-factor login first").into_response()
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "two-factor lookup failed");
+                return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
+            }
+        }
+    }
     let (csrf, new_csrf) = match signed.get(CSRF_COOKIE) {
         Some(cookie) => (cookie.value().to_string(), false),
         None => (random_token(), true),
@@ -67,6 +93,38 @@ pub async fn request_context(
     } else {
         response
     }
+}
+
+/// Where two-factor login is set up.
+const ENROLMENT_PAGE: &str = "/me";
+
+/// What someone who must enrol may still reach: the enrolment page and its server functions,
+/// logging out, and the language switch.
+const OPEN_BEFORE_ENROLMENT: [&str; 5] = [
+    ENROLMENT_PAGE,
+    "/auth/logout",
+    "/api/two_factor_status",
+    "/api/start_two_factor",
+    "/api/confirm_two_factor",
+];
+
+/// Whether `user` must set up two-factor login before going to `path`: the provider requires
+/// it of them (`[two_factor]`) and they have not.
+async fn must_enrol_first(
+    state: &AppState,
+    user: &Principal,
+    path: &str,
+) -> Result<bool, sqlx::Error> {
+    if OPEN_BEFORE_ENROLMENT.contains(&path)
+        || path.starts_with("/lang/")
+        || !two_factor::required(&state.config, user)
+    {
+        return Ok(false);
+    }
+    let enrolled = TwoFactor::new(&state.db, &state.config)
+        .is_on(&Account::of(user))
+        .await?;
+    Ok(!enrolled)
 }
 
 /// An HttpOnly, SameSite=Lax cookie for this portal; `Secure` when served over HTTPS.

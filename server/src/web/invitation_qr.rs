@@ -1,5 +1,6 @@
-//! The QR code of an invitation's landing page, as an SVG image (the landing page shows it for
-//! "continue on my phone", the owner's list for handing the invitation over in person).
+//! QR codes as SVG images: an invitation's landing page (the landing page shows it for
+//! "continue on my phone", the owner's list for handing the invitation over in person), and
+//! the two-factor secret an authenticator app scans on `/me` (`qr_svg`).
 
 use crate::{invitations, state::AppState};
 use app::invitations::InvitationState;
@@ -22,7 +23,7 @@ pub async fn qr_code(State(state): State<AppState>, Path(token): Path<String>) -
     };
     let mut link = state.config.public_url.clone();
     link.set_path(&format!("/invite/{}", record.token));
-    match landing_qr_svg(link.as_str()) {
+    match qr_svg(link.as_str()) {
         Some(svg) => (
             [
                 (header::CONTENT_TYPE, "image/svg+xml"),
@@ -36,8 +37,8 @@ pub async fn qr_code(State(state): State<AppState>, Path(token): Path<String>) -
 }
 
 /// Black on white whatever the page's theme: phone cameras read that best.
-fn landing_qr_svg(link: &str) -> Option<String> {
-    let code = QrCode::new(link.as_bytes()).ok()?;
+pub fn qr_svg(text: &str) -> Option<String> {
+    let code = QrCode::new(text.as_bytes()).ok()?;
     Some(
         code.render::<svg::Color>()
             .min_dimensions(240, 240)
@@ -49,11 +50,11 @@ fn landing_qr_svg(link: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::landing_qr_svg;
+    use super::qr_svg;
 
     #[test]
     fn renders_an_svg_of_at_least_the_asked_size() {
-        let svg = landing_qr_svg("https://portal.example/invite/abcdefghijklmnopqrstuvwx").unwrap();
+        let svg = qr_svg("https://portal.example/invite/abcdefghijklmnopqrstuvwx").unwrap();
         assert!(svg.starts_with("<?xml"), "{}", &svg[..40]);
         assert!(svg.contains("<svg"));
         assert!(svg.contains("#000000"));

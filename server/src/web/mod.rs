@@ -8,7 +8,7 @@ pub use body_limit::FORM_LIMIT;
 pub mod client_ip;
 mod context;
 mod form_input;
-mod invitation_qr;
+pub mod invitation_qr;
 mod lang;
 pub mod security_headers;
 
@@ -27,6 +27,8 @@ use tower_http::compression::CompressionLayer;
 pub const SESSION_COOKIE: &str = "domaine_session";
 pub const CSRF_COOKIE: &str = "domaine_csrf";
 pub const LANG_COOKIE: &str = "domaine_lang";
+/// A login waiting for its second factor (`auth::two_factor`): never a session.
+pub const CHALLENGE_COOKIE: &str = "domaine_login_challenge";
 
 pub fn router(state: AppState) -> Router {
     let portal: SharedPortal = Arc::new(PortalService(state.clone()));
@@ -58,6 +60,7 @@ pub fn router(state: AppState) -> Router {
     let shell_options = state.leptos.clone();
     Router::new()
         .route("/auth/login", post(auth::login))
+        .route("/auth/login/code", post(auth::login_code))
         .route("/auth/logout", post(auth::logout))
         .route("/lang/{code}", get(lang::switch))
         .route("/health", get(health))

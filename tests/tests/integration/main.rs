@@ -23,4 +23,5 @@ mod production_shaped;
 mod prosody_module;
 mod reconcile;
 mod secrets;
+mod two_factor;
 mod xmpp_admin;

@@ -1,13 +1,19 @@
-//! "My account": what a user can do with their own XMPP account.
+//! "My account": what a user can do with their own XMPP account, and two-factor login (the one
+//! part a provider admin's local login has too).
 
 use crate::{
     components::{
         form::{action_error, field_error, CsrfField, FormError, LabelledField},
         layout::Layout,
+        loaded::Loaded,
     },
     context::use_request_context,
     error::Field,
     own_account::{ChangeOwnPassword, DeleteOwnAccount, EndOwnSessions},
+    two_factor::{
+        two_factor_status, ConfirmTwoFactor, RemoveTwoFactor, StartTwoFactor, TwoFactorOverview,
+        TwoFactorState,
+    },
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -17,21 +23,24 @@ use leptos_router::hooks::use_query_map;
 pub fn MePage() -> impl IntoView {
     let ctx = use_request_context();
     let l = ctx.locale;
-    // Its route lets in XMPP accounts only.
-    let jid = ctx
+    let name = ctx
         .user
         .as_ref()
-        .and_then(|u| u.jid())
-        .map(str::to_string)
+        .map(|u| u.display_name().to_string())
         .unwrap_or_default();
+    // A provider admin's local login has no XMPP account to manage.
+    let jid = ctx.user.as_ref().and_then(|u| u.jid()).map(str::to_string);
     let query = use_query_map();
     let done = move || {
-        query.read().get("done").map(|what| {
+        query.read().get("done").and_then(|what| {
             let text = match what.as_str() {
                 "password" => l.t("me-password-changed"),
-                _ => l.t("me-sessions-ended"),
+                "sessions" => l.t("me-sessions-ended"),
+                "two-factor-on" => l.t("me-two-factor-turned-on"),
+                "two-factor-off" => l.t("me-two-factor-turned-off"),
+                _ => return None,
             };
-            view! { <div class="alert alert--success" role="status">{text}</div> }
+            Some(view! { <div class="alert alert--success" role="status">{text}</div> })
         })
     };
     view! {
@@ -40,12 +49,147 @@ pub fn MePage() -> impl IntoView {
             <div class="page-header">
                 <h1>{l.t("me-title")}</h1>
             </div>
-            <p class="lead mono">{jid.clone()}</p>
+            <p class="lead mono">{name}</p>
             {done}
-            <ChangePassword/>
-            <EndSessions/>
-            <DeleteAccount jid/>
+            <TwoFactor/>
+            {jid.map(|jid| view! {
+                <ChangePassword/>
+                <EndSessions/>
+                <DeleteAccount jid/>
+            })}
         </Layout>
+    }
+}
+
+/// Two-factor login: set up (QR code, secret, first code), recovery codes once, removal.
+/// Without JavaScript each form's answer is this page again, read afresh.
+#[component]
+fn TwoFactor() -> impl IntoView {
+    let l = use_request_context().locale;
+    let query = use_query_map();
+    let status = Resource::new(move || query.read().get("done"), |_| two_factor_status());
+    view! {
+        <section class="card stack" id="two-factor" aria-labelledby="two-factor-heading">
+            <h2 id="two-factor-heading" class="card__title">{l.t("me-two-factor-heading")}</h2>
+            <Loaded resource=status let:status>
+                <TwoFactorBody status/>
+            </Loaded>
+        </section>
+    }
+}
+
+#[component]
+fn TwoFactorBody(status: TwoFactorOverview) -> impl IntoView {
+    let l = use_request_context().locale;
+    let required = (status.required && !matches!(status.state, TwoFactorState::On { .. })).then(|| {
+        view! { <div class="alert alert--warning" role="alert" data-two-factor-required="">{l.t("me-two-factor-required")}</div> }
+    });
+    let codes = (!status.recovery_codes.is_empty())
+        .then(|| view! { <RecoveryCodes codes=status.recovery_codes.clone()/> });
+    let body = match status.state {
+        TwoFactorState::Off => view! { <StartTwoFactorForm/> }.into_any(),
+        TwoFactorState::Pending(setup) => view! {
+            <p>{l.t("me-two-factor-scan")}</p>
+            <div class="qr-code" role="img" aria-label=l.t("me-two-factor-qr") inner_html=setup.qr_svg></div>
+            <p>{l.t("me-two-factor-secret")}" "<code class="mono" data-two-factor-secret=setup.secret.clone()>{setup.secret.clone()}</code></p>
+            <ConfirmTwoFactorForm/>
+        }
+        .into_any(),
+        TwoFactorState::On { recovery_left } => view! {
+            <p data-two-factor="on">{l.t_with("me-two-factor-on", &[("left", recovery_left.to_string())])}</p>
+            <RemoveTwoFactorForm/>
+        }
+        .into_any(),
+    };
+    view! { {required} {codes} {body} }
+}
+
+/// The recovery codes, this once: with JavaScript the confirmation's result, without it the
+/// page that follows.
+#[component]
+fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
+    let l = use_request_context().locale;
+    view! {
+        <div class="alert alert--success stack" role="status">
+            <p>{l.t("me-two-factor-recovery-codes")}</p>
+            <ol class="mono" data-recovery-codes="">
+                {codes.into_iter().map(|code| { let marker = code.clone(); view! { <li data-recovery-code=marker>{code}</li> } }).collect_view()}
+            </ol>
+        </div>
+    }
+}
+
+#[component]
+fn StartTwoFactorForm() -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = ServerAction::<StartTwoFactor>::new();
+    let error = action_error(action);
+    view! {
+        <p>{l.t("me-two-factor-explained")}</p>
+        <FormError error/>
+        <ActionForm action>
+            <CsrfField/>
+            <button type="submit" class="button" data-two-factor-start="">{l.t("me-two-factor-start")}</button>
+        </ActionForm>
+    }
+}
+
+/// A code field as phones should offer it: digits, filled in by the app where it can.
+#[component]
+fn CodeInput(id: &'static str) -> impl IntoView {
+    view! {
+        <input id=id name="code" type="text" inputmode="numeric" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" aria-describedby=format!("{id}-error")/>
+    }
+}
+
+#[component]
+fn ConfirmTwoFactorForm() -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = ServerAction::<ConfirmTwoFactor>::new();
+    let error = action_error(action);
+    // With JavaScript the codes come back as the action's result.
+    let codes = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|codes| view! { <RecoveryCodes codes/> })
+    };
+    view! {
+        {codes}
+        <FormError error/>
+        <ActionForm action attr:class="form">
+            <CsrfField/>
+            <LabelledField id="two-factor-code" label=l.t("me-two-factor-code") error=field_error(error, Field::Code)>
+                <CodeInput id="two-factor-code"/>
+            </LabelledField>
+            <div class="form-actions">
+                <button type="submit" class="button button--primary">{l.t("me-two-factor-confirm")}</button>
+            </div>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn RemoveTwoFactorForm() -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = ServerAction::<RemoveTwoFactor>::new();
+    let error = action_error(action);
+    view! {
+        <FormError error/>
+        <ActionForm action attr:class="form">
+            <CsrfField/>
+            <p>{l.t("me-two-factor-remove-explained")}</p>
+            <LabelledField id="two-factor-remove-code" label=l.t("me-two-factor-code") error=field_error(error, Field::Code)>
+                <CodeInput id="two-factor-remove-code"/>
+            </LabelledField>
+            <LabelledField id="two-factor-remove-password" label=l.t("me-current-password") error=field_error(error, Field::CurrentPassword)>
+                <input id="two-factor-remove-password" name="current_password" type="password" autocomplete="current-password" aria-describedby="two-factor-remove-password-error"/>
+            </LabelledField>
+            <div class="form-actions">
+                <button type="submit" class="button button--danger">{l.t("me-two-factor-remove")}</button>
+            </div>
+        </ActionForm>
     }
 }
 

@@ -1,5 +1,5 @@
 //! Sealing what the portal must keep secret at rest (the ACME account's credentials, its
-//! private key among them): AES-256-GCM under a key derived with HKDF-SHA256 from the
+//! private key among them; the TOTP secrets of two-factor logins): AES-256-GCM under a key derived with HKDF-SHA256 from the
 //! configuration's `secret_key`, a fresh random nonce each time, and the row's identity as
 //! associated data so that a sealed value cannot be moved to another row.
 
