@@ -181,15 +181,44 @@ async fn audit_actions(portal: &TestPortal, domain: Option<&str>) -> Vec<AuditAc
         .collect()
 }
 
+/// A portal on its own Prosody, with `user@HOST` logged in (in `language`) and enrolled. Bind
+/// `_prosody` where it is taken apart, or Prosody stops at once.
+struct Enrolled {
+    portal: TestPortal,
+    jid: String,
+    web: WebClient,
+    app: App,
+    recovery: Vec<String>,
+    _prosody: Prosody,
+}
+
+async fn enrolled(backend: &Backend, user: &str, language: &str) -> Enrolled {
+    let prosody = Prosody::start(&[HOST]);
+    let portal = TestPortal::start(&prosody, backend).await;
+    let web = portal
+        .xmpp_user(&prosody, user, HOST, PASSWORD, language)
+        .await;
+    let (app, recovery) = enrol(&web, &portal, user).await;
+    Enrolled {
+        jid: format!("{user}@{HOST}"),
+        portal,
+        web,
+        app,
+        recovery,
+        _prosody: prosody,
+    }
+}
+
 per_backend!(a_user_turns_on_two_factor_and_logs_in_with_codes);
 async fn a_user_turns_on_two_factor_and_logs_in_with_codes(backend: Backend) {
-    let prosody = Prosody::start(&[HOST]);
-    let portal = TestPortal::start(&prosody, &backend).await;
-    let jid = format!("alice@{HOST}");
-    let web = portal
-        .xmpp_user(&prosody, "alice", HOST, PASSWORD, "en")
-        .await;
-    let (app, recovery) = enrol(&web, &portal, "alice").await;
+    let Enrolled {
+        portal,
+        jid,
+        web,
+        app,
+        recovery,
+        _prosody,
+    } = enrolled(&backend, "alice", "en").await;
     assert!(audit_actions(&portal, Some(HOST))
         .await
         .contains(&AuditAction::EnableTwoFactor));
@@ -278,13 +307,14 @@ async fn a_user_turns_on_two_factor_and_logs_in_with_codes(backend: Backend) {
 
 per_backend!(repeated_wrong_codes_lock_the_login);
 async fn repeated_wrong_codes_lock_the_login(backend: Backend) {
-    let prosody = Prosody::start(&[HOST]);
-    let portal = TestPortal::start(&prosody, &backend).await;
-    let jid = format!("bob@{HOST}");
-    let web = portal
-        .xmpp_user(&prosody, "bob", HOST, PASSWORD, "fr")
-        .await;
-    let (app, _) = enrol(&web, &portal, "bob").await;
+    // Prosody must outlive the test: bound, not dropped with the rest.
+    let Enrolled {
+        portal,
+        jid,
+        app,
+        _prosody,
+        ..
+    } = enrolled(&backend, "bob", "fr").await;
     let half = password_step(&portal, &jid, PASSWORD).await;
     for attempt in 0..6 {
         let refused = send_code(&half, &app.wrong_code(&portal)).await;
