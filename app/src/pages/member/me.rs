@@ -68,18 +68,32 @@ fn TwoFactor() -> impl IntoView {
     let l = use_request_context().locale;
     let query = use_query_map();
     let status = Resource::new(move || query.read().get("done"), |_| two_factor_status());
+    // Here, not in its form: with JavaScript the codes are the confirmation's result, and they
+    // must stay on screen when the section shows two-factor login on.
+    let confirm = ServerAction::<ConfirmTwoFactor>::new();
+    let just_made = move || {
+        confirm
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|codes| view! { <RecoveryCodes codes/> })
+    };
     view! {
         <section class="card stack" id="two-factor" aria-labelledby="two-factor-heading">
             <h2 id="two-factor-heading" class="card__title">{l.t("me-two-factor-heading")}</h2>
+            {just_made}
             <Loaded resource=status let:status>
-                <TwoFactorBody status/>
+                <TwoFactorBody status confirm/>
             </Loaded>
         </section>
     }
 }
 
 #[component]
-fn TwoFactorBody(status: TwoFactorOverview) -> impl IntoView {
+fn TwoFactorBody(
+    status: TwoFactorOverview,
+    confirm: ServerAction<ConfirmTwoFactor>,
+) -> impl IntoView {
     let l = use_request_context().locale;
     let required = (status.required && !matches!(status.state, TwoFactorState::On { .. })).then(|| {
         view! { <div class="alert alert--warning" role="alert" data-two-factor-required="">{l.t("me-two-factor-required")}</div> }
@@ -92,7 +106,7 @@ fn TwoFactorBody(status: TwoFactorOverview) -> impl IntoView {
             <p>{l.t("me-two-factor-scan")}</p>
             <div class="qr-code" role="img" aria-label=l.t("me-two-factor-qr") inner_html=setup.qr_svg></div>
             <p>{l.t("me-two-factor-secret")}" "<code class="mono" data-two-factor-secret=setup.secret.clone()>{setup.secret.clone()}</code></p>
-            <ConfirmTwoFactorForm/>
+            <ConfirmTwoFactorForm action=confirm/>
         }
         .into_any(),
         TwoFactorState::On { recovery_left } => view! {
@@ -143,20 +157,10 @@ fn CodeInput(id: &'static str) -> impl IntoView {
 }
 
 #[component]
-fn ConfirmTwoFactorForm() -> impl IntoView {
+fn ConfirmTwoFactorForm(action: ServerAction<ConfirmTwoFactor>) -> impl IntoView {
     let l = use_request_context().locale;
-    let action = ServerAction::<ConfirmTwoFactor>::new();
     let error = action_error(action);
-    // With JavaScript the codes come back as the action's result.
-    let codes = move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .map(|codes| view! { <RecoveryCodes codes/> })
-    };
     view! {
-        {codes}
         <FormError error/>
         <ActionForm action attr:class="form">
             <CsrfField/>
