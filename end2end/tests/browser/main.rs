@@ -6,3 +6,4 @@ mod health_on_phone;
 mod hosting_request;
 mod invitation_on_phone;
 mod owner_console;
+mod two_factor_on_phone;
