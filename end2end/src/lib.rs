@@ -543,12 +543,18 @@ impl Tab {
     /// Logs in through the login page as `username` (an XMPP address or a local admin) and
     /// waits until the portal has moved on from it.
     pub async fn log_in(&self, username: &str, password: &str) -> TestResult {
+        self.send_password(username, password).await?;
+        self.wait_until("logged in", "location.pathname !== '/login'")
+            .await
+    }
+
+    /// Sends the login page's form as `username`, without waiting for what follows (the
+    /// portal, or the code step of an account with two-factor login).
+    pub async fn send_password(&self, username: &str, password: &str) -> TestResult {
         self.goto("/login").await?;
         self.fill("#login-username", username).await?;
         self.fill("#login-password", password).await?;
         self.click("form[action='/auth/login'] button[type=submit]")
-            .await?;
-        self.wait_until("logged in", "location.pathname !== '/login'")
             .await
     }
 

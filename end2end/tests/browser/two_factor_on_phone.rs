@@ -68,11 +68,7 @@ async fn a_user_sets_up_two_factor_login_on_a_phone_in_french() {
             .await?;
         tab.wait_until("logged out", "location.pathname === '/'").await?;
         clock.advance(30);
-        tab.goto("/login").await?;
-        tab.fill("#login-username", USER).await?;
-        tab.fill("#login-password", PASSWORD).await?;
-        tab.click("form[action='/auth/login'] button[type=submit]")
-            .await?;
+        tab.send_password(USER, PASSWORD).await?;
         tab.wait_until("the code is asked", "document.querySelector('#login-code')")
             .await?;
         let keyboard = tab
