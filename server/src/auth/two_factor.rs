@@ -8,7 +8,11 @@ use super::{
     sessions::Subject,
     tokens::{random_token, token_hash},
 };
-use crate::{config::Config, db::Db, seal::SealingKey};
+use crate::{
+    config::{Config, TwoFactorSettings},
+    db::Db,
+    seal::SealingKey,
+};
 use app::context::Principal;
 use rand::Rng;
 use totp_rs::{Builder, Secret, Totp};
@@ -62,8 +66,7 @@ impl Account {
 }
 
 /// Whether the provider requires two-factor login of this person (`[two_factor]`).
-pub fn required(config: &Config, principal: &Principal) -> bool {
-    let settings = &config.two_factor;
+pub fn required(settings: &TwoFactorSettings, principal: &Principal) -> bool {
     let owner =
         matches!(principal, Principal::Xmpp { owned_domains, .. } if !owned_domains.is_empty());
     (settings.require_for_provider_admins && principal.is_provider_admin())
@@ -431,6 +434,37 @@ mod tests {
             normalized_recovery_code("123 456").len(),
             RECOVERY_CODE_CHARS
         );
+    }
+
+    #[test]
+    fn the_provider_requires_it_of_whom_it_says() {
+        let admin = Principal::ProviderAdmin {
+            id: 1,
+            username: "root".into(),
+        };
+        let xmpp = |provider_admin, owned: &[&str]| Principal::Xmpp {
+            jid: "a@b.example".into(),
+            provider_admin,
+            owned_domains: owned.iter().map(|d| d.to_string()).collect(),
+        };
+        let (listed_admin, owner, member) = (
+            xmpp(true, &[]),
+            xmpp(false, &["b.example"]),
+            xmpp(false, &[]),
+        );
+        let settings = |require_for_provider_admins, require_for_owners| TwoFactorSettings {
+            require_for_provider_admins,
+            require_for_owners,
+        };
+        for who in [&admin, &listed_admin, &owner, &member] {
+            assert!(!required(&settings(false, false), who), "{who:?}");
+        }
+        assert!(!required(&settings(true, true), &member), "members never");
+        assert!(required(&settings(true, false), &admin));
+        assert!(required(&settings(true, false), &listed_admin));
+        assert!(!required(&settings(true, false), &owner));
+        assert!(required(&settings(false, true), &owner));
+        assert!(!required(&settings(false, true), &admin));
     }
 
     #[test]

@@ -105,7 +105,7 @@ impl TwoFactorBackend for PortalService {
             .unwrap_or_default();
         Ok(TwoFactorOverview {
             state,
-            required: two_factor::required(&self.0.config, user),
+            required: two_factor::required(&self.0.config.two_factor, user),
             recovery_codes,
         })
     }

@@ -117,7 +117,7 @@ async fn must_enrol_first(
 ) -> Result<bool, sqlx::Error> {
     if OPEN_BEFORE_ENROLMENT.contains(&path)
         || path.starts_with("/lang/")
-        || !two_factor::required(&state.config, user)
+        || !two_factor::required(&state.config.two_factor, user)
     {
         return Ok(false);
     }

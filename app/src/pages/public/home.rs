@@ -28,9 +28,8 @@ pub fn HomePage() -> impl IntoView {
             let admin = user.is_provider_admin().then(|| {
                 view! { <a class="button button--primary" href="/admin">{l.t("home-go-admin")}</a> }
             });
-            let own = user.jid().map(|_| {
-                view! { <a class="button" href="/me">{l.t("home-my-account")}</a> }
-            });
+            // Everyone has one: a local admin's holds their two-factor login.
+            let own = view! { <a class="button" href="/me">{l.t("home-my-account")}</a> };
             let domains = match user {
                 crate::context::Principal::Xmpp { owned_domains, .. }
                     if !owned_domains.is_empty() =>
