@@ -53,6 +53,9 @@ impl WebClient {
         headers.insert(header::ACCEPT_LANGUAGE, accept_language.parse().unwrap());
         headers.insert(header::USER_AGENT, user_agent.parse().unwrap());
         let builder = Client::builder()
+            // A page that never answers fails its test, naming the request, instead of
+            // hanging the suite.
+            .timeout(std::time::Duration::from_secs(60))
             .cookie_store(true)
             .redirect(Policy::none())
             .default_headers(headers);
