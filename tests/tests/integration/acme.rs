@@ -59,7 +59,11 @@ struct Setup {
 /// A Prosody serving [`DOMAIN`] with mod_tls (and no certificate yet), and a portal managing
 /// `managed` that gets its certificates from pebble.
 async fn setup(backend: &Backend, managed: &[&str]) -> Setup {
-    setup_with(backend, managed, None).await
+    let prosody = Prosody::start_configured(
+        &[PROVIDER, DOMAIN],
+        &[(DOMAIN, "modules_enabled = { \"tls\" }")],
+    );
+    setup_on(prosody, backend, managed, None).await
 }
 
 /// What a portal whose health checks run needs besides: where its mails go, who is alerted,
@@ -71,16 +75,8 @@ struct Watched<'a> {
     trust: &'a std::path::Path,
 }
 
-/// [`setup`], with the health checks and alerts of `watched`, asking the test's DNS.
-async fn setup_with(backend: &Backend, managed: &[&str], watched: Option<Watched<'_>>) -> Setup {
-    let prosody = Prosody::start_configured(
-        &[PROVIDER, DOMAIN],
-        &[(DOMAIN, "modules_enabled = { \"tls\" }")],
-    );
-    setup_on(prosody, backend, managed, watched).await
-}
-
-/// [`setup_with`] on `prosody`.
+/// The servers of a test on `prosody`, with the health checks and alerts of `watched` (asking
+/// the test's DNS) if any.
 async fn setup_on(
     prosody: Prosody,
     backend: &Backend,
@@ -283,25 +279,64 @@ async fn a_domain_the_provider_adds_gets_a_certificate_that_prosody_presents(bac
     }
 }
 
-per_backend!(a_certified_domain_is_healthy_until_a_wrong_tlsa_record_alerts);
-/// The whole path: the provider adds a domain whose DNS points at the portal, the certificate
-/// comes from pebble and Prosody presents it; the health checks see it (✓ for the certificate,
-/// the automatic certificate and a matching TLSA record); then a TLSA record with the wrong
-/// hash turns that line ✗ and sends one alert e-mail, once.
-async fn a_certified_domain_is_healthy_until_a_wrong_tlsa_record_alerts(backend: Backend) {
+per_backend!(an_approved_domain_gets_a_certificate_and_is_healthy_until_a_wrong_tlsa_alerts);
+/// The whole path: the provider approves a hosting request for a domain whose DNS points at the
+/// portal, which brings its host up on Prosody at run time (it is in no configuration file;
+/// `tls` is among the global modules, as the deploy guide says); the certificate comes from
+/// pebble by itself and Prosody presents it; the requester hears their domain is ready; the
+/// health checks see it (✓ for the certificate, the automatic certificate and a matching TLSA
+/// record); then a TLSA record with the wrong hash turns that line ✗ and sends one alert
+/// e-mail, once.
+async fn an_approved_domain_gets_a_certificate_and_is_healthy_until_a_wrong_tlsa_alerts(
+    backend: Backend,
+) {
     const OPS: &str = "ops@provider-acme.test";
+    const REQUESTER: &str = "marie@example.net";
     let watch = Watch::new();
     let smtp = &watch.smtp;
-    let mut setup = setup_with(&backend, &[PROVIDER], Some(watch.watched(OPS))).await;
-    setup.provider_adds_domain().await;
+    let prosody = Prosody::start_with_modules(&[PROVIDER], &["tls"], &[]);
+    let mut setup = setup_on(prosody, &backend, &[PROVIDER], Some(watch.watched(OPS))).await;
+    let state = setup.portal.state.clone();
+    // Filed and confirmed by its requester (hosting_flow tests that part through the form).
+    let now = state.clock.now();
+    let id = hosting_requests::insert(
+        &state.db,
+        NewRequest {
+            domain: DOMAIN,
+            name: "Marie Curie",
+            email: REQUESTER,
+            xmpp: None,
+            member: false,
+            message: "",
+            locale: "fr",
+            ip: "127.0.0.1",
+            token: "confirmation-token",
+            now,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(hosting_requests::confirm(&state.db, id, now).await.unwrap());
+    assert_eq!(
+        setup.status().await,
+        None,
+        "nothing is ordered before approval"
+    );
+    setup
+        .on_console(
+            "approve_hosting_request",
+            &[("id", &id.to_string()), ("quota", "")],
+        )
+        .await;
     let installed = setup.installed("").await;
     assert_eq!(setup.presented().await, installed.fingerprint);
+    let approved = smtp.wait_for_mail(REQUESTER, Duration::from_secs(30)).await;
+    assert!(approved.subject.contains("hébergé"), "{}", approved.subject);
 
     // Clients connect to the domain itself (no SRV records), so its TLSA record is there.
     setup
         .dns
         .replace_zone(&zone_with(Some(&installed.fingerprint)));
-    let state = setup.portal.state.clone();
     server::health::run(&state, DOMAIN).await.unwrap();
     for kind in [
         CheckKind::Certificate,
@@ -368,70 +403,6 @@ impl Watch {
             trust: &self.trust,
         }
     }
-}
-
-per_backend!(an_approved_hosting_request_comes_up_with_its_certificate);
-/// The provider's everyday path: approving a hosting request brings the host up on Prosody at
-/// run time (it is in no configuration file; `tls` is among the global modules, as the deploy
-/// guide says), its certificate then arrives by itself and Prosody presents it, the health
-/// page's certificate lines are ✓, and the requester hears their domain is ready.
-async fn an_approved_hosting_request_comes_up_with_its_certificate(backend: Backend) {
-    const REQUESTER: &str = "marie@example.net";
-    let watch = Watch::new();
-    let prosody = Prosody::start_with_modules(&[PROVIDER], &["tls"], &[]);
-    let setup = setup_on(
-        prosody,
-        &backend,
-        &[PROVIDER],
-        Some(watch.watched("ops@provider-acme.test")),
-    )
-    .await;
-    let state = &setup.portal.state;
-    // Filed and confirmed by its requester (hosting_flow tests that part through the form).
-    let now = state.clock.now();
-    let id = hosting_requests::insert(
-        &state.db,
-        NewRequest {
-            domain: DOMAIN,
-            name: "Marie Curie",
-            email: REQUESTER,
-            xmpp: None,
-            member: false,
-            message: "",
-            locale: "fr",
-            ip: "127.0.0.1",
-            token: "confirmation-token",
-            now,
-        },
-    )
-    .await
-    .unwrap();
-    assert!(hosting_requests::confirm(&state.db, id, now).await.unwrap());
-    assert_eq!(
-        setup.status().await,
-        None,
-        "nothing is ordered before approval"
-    );
-
-    setup
-        .on_console(
-            "approve_hosting_request",
-            &[("id", &id.to_string()), ("quota", "")],
-        )
-        .await;
-
-    let installed = setup.installed("").await;
-    assert_eq!(setup.presented().await, installed.fingerprint);
-    server::health::run(state, DOMAIN).await.unwrap();
-    for kind in [CheckKind::Certificate, CheckKind::AutoCertificate] {
-        let line = setup.line(kind).await;
-        assert_eq!(line.status, CheckStatus::Ok, "{line:?}");
-    }
-    let approved = watch
-        .smtp
-        .wait_for_mail(REQUESTER, Duration::from_secs(30))
-        .await;
-    assert!(approved.subject.contains("hébergé"), "{}", approved.subject);
 }
 
 per_backend!(a_certificate_is_renewed_renew_before_days_before_it_expires);
