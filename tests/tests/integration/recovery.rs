@@ -266,18 +266,7 @@ async fn a_forgotten_password_is_reset_through_the_confirmed_recovery_address(ba
     let visitor = WebClient::new(&s.portal.url("/"), "fr");
     let page = visitor.get(&reset).await;
     assert_eq!(page.status, StatusCode::OK, "{}", s.backend());
-    let token = reset.trim_start_matches("/reset/");
-    let (_, location) = visitor
-        .post_form(
-            "/api/reset_password",
-            &[
-                ("csrf", &page.csrf()),
-                ("token", token),
-                ("password", NEW_PASSWORD),
-                ("confirm", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    let location = visitor.reset_password(&reset, NEW_PASSWORD).await;
     assert_eq!(
         location.as_deref(),
         Some("/welcome?jid=rita%40club.test&reset=1")

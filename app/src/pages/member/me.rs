@@ -83,23 +83,31 @@ fn ChangePassword() -> impl IntoView {
 #[component]
 fn Recovery() -> impl IntoView {
     let l = use_request_context().locale;
-    let status = Resource::new(|| (), |_| recovery_status());
+    let set = ServerAction::<SetRecoveryEmail>::new();
+    let remove = ServerAction::<RemoveRecoveryEmail>::new();
+    // Read again after each change (with JavaScript the page stays).
+    let status = Resource::new(
+        move || (set.version().get(), remove.version().get()),
+        |_| recovery_status(),
+    );
     view! {
         <section class="card stack" aria-labelledby="recovery-heading">
             <h2 id="recovery-heading" class="card__title">{l.t("me-recovery-heading")}</h2>
             <p>{l.t("me-recovery-explained")}</p>
-            <Loaded resource=status let:status>
-                <RecoveryForms status/>
+            <Loaded resource=status keep_while_reloading=true let:status>
+                <RecoveryForms status set remove/>
             </Loaded>
         </section>
     }
 }
 
 #[component]
-fn RecoveryForms(status: RecoveryAddresses) -> impl IntoView {
+fn RecoveryForms(
+    status: RecoveryAddresses,
+    set: ServerAction<SetRecoveryEmail>,
+    remove: ServerAction<RemoveRecoveryEmail>,
+) -> impl IntoView {
     let l = use_request_context().locale;
-    let set = ServerAction::<SetRecoveryEmail>::new();
-    let remove = ServerAction::<RemoveRecoveryEmail>::new();
     let error = action_error(set);
     let remove_error = action_error(remove);
     let kept = move || {
