@@ -13,6 +13,7 @@ use crate::{
     own_account::OwnAccountBackend,
     password_resets::PasswordResetsBackend,
     provider::ProviderBackend,
+    recovery::RecoveryBackend,
 };
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -38,6 +39,7 @@ portal_of!(
     HostingRequestsBackend,
     ProviderBackend,
     HealthBackend,
+    RecoveryBackend,
 );
 
 pub type SharedPortal = Arc<dyn Portal>;

@@ -196,6 +196,20 @@ impl WebClient {
         (res.status(), location, res.text().await.unwrap())
     }
 
+    /// Sets `password` with the reset link at `path` (`/reset/TOKEN`) as its page's form does
+    /// without JavaScript; returns where the portal sends the browser (`/welcome?…` once set).
+    pub async fn reset_password(&self, path: &str, password: &str) -> Option<String> {
+        let csrf = self.get(path).await.csrf();
+        let token = path.trim_start_matches("/reset/");
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("token", token),
+            ("password", password),
+            ("confirm", password),
+        ];
+        self.post_form("/api/reset_password", &fields).await.1
+    }
+
     /// Logs in through the login form as a browser does (the form's anti-forgery token first),
     /// asking to go to `next` afterwards (`None`: the portal's default page). Returns where the
     /// portal sends the browser: that page once logged in, the login page with an error (e.g.

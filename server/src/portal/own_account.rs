@@ -24,7 +24,7 @@ impl PortalService {
 }
 
 /// The logged-in user's own XMPP account.
-fn own_jid(ctx: &RequestContext) -> Result<BareJid, AppError> {
+pub(super) fn own_jid(ctx: &RequestContext) -> Result<BareJid, AppError> {
     let jid = ctx
         .user
         .as_ref()
@@ -96,6 +96,7 @@ impl OwnAccountBackend for PortalService {
         }
         self.record_own(ctx, &jid, AuditAction::DeleteOwnAccount)
             .await?;
+        self.forget_recovery(&jid).await?;
         // The portal session of a deleted account must not outlive it.
         crate::auth::sessions::close_all_of(&self.0.db, jid.as_str())
             .await

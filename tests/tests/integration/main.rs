@@ -22,5 +22,6 @@ mod production;
 mod production_shaped;
 mod prosody_module;
 mod reconcile;
+mod recovery;
 mod secrets;
 mod xmpp_admin;
