@@ -20,7 +20,7 @@ start_prosody() {
         -e "s|@ADMIN_JID@|$(lua "$service_jid")|" \
         -e "s|@PLUGIN_DIR@|$(lua "$ROOT/server/prosody")|" \
         -e "s|^http_ports = { }|http_ports = { ${PROSODY_HTTP_PORT:-} }|" \
-        -e "s|\"domaine_hosts\";|\"domaine_hosts\"; ${PROSODY_EXTRA_MODULES:-}|" \
+        -e "s|^@GLOBAL_MODULES@|${PROSODY_EXTRA_MODULES:-}|" \
         -e "/@VIRTUAL_HOSTS@/{r /dev/stdin" -e "d}" \
         "$ROOT/tests/prosody/test.cfg.lua.in" > "$cfg" <<< "$hosts"
     # Prosody refuses to run as root: run it as its own user, owning its data.

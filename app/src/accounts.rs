@@ -63,6 +63,8 @@ pub struct AccountRow {
     pub lock: LockState,
     /// The portal's own service account: listed, but never changed from the console.
     pub service: bool,
+    /// The account has a confirmed recovery e-mail address (owners never see the address).
+    pub recovery: bool,
 }
 
 /// A lock or unlock saved in the portal that has not reached the XMPP server yet.

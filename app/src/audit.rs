@@ -29,6 +29,11 @@ crate::text_enum! {
         EndSessions = "end-sessions",
         CreateResetLink = "create-reset-link",
         ResetPassword = "reset-password",
+        // Recovery e-mail addresses and "Forgot your password?".
+        SetRecoveryEmail = "set-recovery-email",
+        ConfirmRecoveryEmail = "confirm-recovery-email",
+        RemoveRecoveryEmail = "remove-recovery-email",
+        SendRecoveryLink = "send-recovery-link",
         // Invitations.
         CreateInvite = "create-invite",
         RevokeInvite = "revoke-invite",

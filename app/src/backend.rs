@@ -13,6 +13,7 @@ use crate::{
     own_account::OwnAccountBackend,
     password_resets::PasswordResetsBackend,
     provider::ProviderBackend,
+    recovery::RecoveryBackend,
     two_factor::TwoFactorBackend,
 };
 use leptos::prelude::*;
@@ -40,6 +41,7 @@ portal_of!(
     ProviderBackend,
     HealthBackend,
     TwoFactorBackend,
+    RecoveryBackend,
 );
 
 pub type SharedPortal = Arc<dyn Portal>;

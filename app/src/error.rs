@@ -56,6 +56,8 @@ pub enum ErrorKind {
     InvitationNotFound,
     /// No usable reset link has this token.
     ResetLinkNotFound,
+    /// No usable link confirming a recovery address has this token.
+    RecoveryLinkNotFound,
     InvalidMaxUses {
         max: u32,
     },
@@ -96,6 +98,10 @@ pub enum ErrorKind {
     },
     /// Too many requests from this address or for this e-mail; try again later.
     TooManyRequests,
+    /// Too many requests from this address or for this account: try again in `minutes`.
+    Throttled {
+        minutes: u32,
+    },
     /// The provider hosts its association's members only.
     MembershipRequired,
     /// The request was approved or rejected already.
@@ -245,6 +251,7 @@ impl ErrorKind {
             ErrorKind::XmppRefused => locale.t("error-xmpp-refused"),
             ErrorKind::InvitationNotFound => locale.t("error-invitation-not-found"),
             ErrorKind::ResetLinkNotFound => locale.t("error-reset-link-not-found"),
+            ErrorKind::RecoveryLinkNotFound => locale.t("error-recovery-link-not-found"),
             ErrorKind::InvalidMaxUses { max } => {
                 locale.t_with("error-invalid-max-uses", &[("max", max.to_string())])
             }
@@ -265,6 +272,9 @@ impl ErrorKind {
                 locale.t_with("error-too-long", &[("max", max.to_string())])
             }
             ErrorKind::TooManyRequests => locale.t("error-too-many-requests"),
+            ErrorKind::Throttled { minutes } => {
+                locale.t_with("error-throttled", &[("minutes", minutes.to_string())])
+            }
             ErrorKind::MembershipRequired => locale.t("error-membership-required"),
             ErrorKind::AlreadyDecided => locale.t("error-already-decided"),
             ErrorKind::CannotRemoveAdmin => locale.t("error-cannot-remove-admin"),
@@ -423,6 +433,8 @@ mod tests {
                 max: 2000,
             },
             ErrorKind::TooManyRequests,
+            ErrorKind::Throttled { minutes: 2 },
+            ErrorKind::RecoveryLinkNotFound,
             ErrorKind::MembershipRequired,
             ErrorKind::AlreadyDecided,
             ErrorKind::CannotRemoveAdmin,

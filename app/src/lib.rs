@@ -23,6 +23,7 @@ pub mod own_account;
 pub mod pages;
 pub mod password_resets;
 pub mod provider;
+pub mod recovery;
 pub mod states;
 pub mod two_factor;
 pub mod xmpp_apps;
@@ -83,6 +84,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invite/:token") view=pages::public::invitation_landing::InvitationLandingPage ssr=SsrMode::Async/>
                 <Route path=path!("/welcome") view=pages::public::welcome::WelcomePage ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view=pages::public::reset::ResetPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot") view=pages::public::forgot::ForgotPage ssr=SsrMode::Async/>
+                <Route path=path!("/recovery/confirm/:token") view=pages::public::forgot::ConfirmRecoveryPage ssr=SsrMode::Async/>
+                <Route path=path!("/recovery/confirmed") view=pages::public::forgot::RecoveryConfirmedPage ssr=SsrMode::Async/>
                 <Route path=path!("/me") view=|| only(Audience::LoggedIn, pages::member::me::MePage) ssr=SsrMode::Async/>
                 <Route path=path!("/audit") view=|| only(Audience::LoggedIn, pages::owner::audit::AuditPage) ssr=SsrMode::Async/>
                 <Route

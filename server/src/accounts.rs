@@ -161,6 +161,8 @@ pub async fn forget_account(
     username: &str,
 ) -> Result<(), sqlx::Error> {
     set_lock_wanted(db, domain_id, username, false).await?;
+    // A later account of the same name must not be reset through this one's address.
+    crate::recovery::remove(db, domain_id, username).await?;
     let account = crate::auth::two_factor::Account::Xmpp(format!("{username}@{domain}"));
     crate::auth::two_factor::forget(db, &account).await?;
     crate::jobs::forget(db, crate::jobs::Kind::Lock, domain, username).await

@@ -421,6 +421,14 @@ impl Config {
         Duration::from_secs(self.xmpp.timeout_secs)
     }
 
+    /// The portal's address of `path`, for links in pages and e-mails: always from
+    /// `public_url`, never from a request's `Host` (which anyone can forge).
+    pub fn link(&self, path: &str) -> String {
+        let mut url = self.public_url.clone();
+        url.set_path(path);
+        url.to_string()
+    }
+
     /// Cookies are `Secure` unless the portal is served over plain HTTP (local development).
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"

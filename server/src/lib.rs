@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod password_resets;
 pub mod portal;
 pub mod reconcile;
+pub mod recovery;
 pub mod seal;
 pub mod startup;
 pub mod state;

@@ -1,4 +1,5 @@
-//! Password reset links (the `password_resets` table): single use, valid for a day. The table
+//! Password reset links (the `password_resets` table): single use, valid for a day when an owner
+//! makes one, an hour when "Forgot your password?" e-mails one (`recovery`). The table
 //! keeps the token's hash only (as sessions do): the link itself is shown once, when it is made.
 //! Every function here takes the token as the link carries it.
 
@@ -11,15 +12,19 @@ pub struct ResetRecord {
     pub expires_at: i64,
 }
 
-pub async fn insert(
-    db: &Db,
+/// `executor`: the pool, or the transaction that also queues the mail carrying the link.
+pub async fn insert<'c, E>(
+    executor: E,
     token: &str,
     domain_id: i64,
     username: &str,
     created_by: &str,
     now: i64,
     expires_at: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     sqlx::query(
         "INSERT INTO password_resets (token_hash, domain_id, username, created_by, created_at, \
          expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -30,7 +35,7 @@ pub async fn insert(
     .bind(created_by)
     .bind(now)
     .bind(expires_at)
-    .execute(&db.pool)
+    .execute(executor)
     .await?;
     Ok(())
 }

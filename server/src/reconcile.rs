@@ -57,6 +57,9 @@ impl Handler for Pusher<'_> {
             PushError::Unknown(_) | PushError::Db(sqlx::Error::RowNotFound) => {
                 JobError::give_up(err)
             }
+            PushError::Recovery(crate::recovery::SendError::Mail(ref e)) if e.is_permanent() => {
+                JobError::give_up(err)
+            }
             _ => JobError::retry(err),
         })
     }
@@ -72,6 +75,8 @@ enum PushError {
     Unknown(String),
     #[error("{0}")]
     Followup(String),
+    #[error(transparent)]
+    Recovery(#[from] crate::recovery::SendError),
 }
 
 /// Sets on Prosody the state the database holds now (not the state when queued).
@@ -81,6 +86,11 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
         let to = crate::alerts::chat_recipient(&change.target)
             .ok_or_else(|| PushError::Unknown(change.target.clone()))?;
         state.xmpp.send_chat(&to, &change.payload).await?;
+        return Ok(());
+    }
+    if change.kind == Kind::RecoveryLink {
+        // Asks Prosody whether the account exists, so it waits for the link like the rest.
+        crate::recovery::send_reset_link(state, &change.target, &change.payload).await?;
         return Ok(());
     }
     let host =
@@ -137,9 +147,11 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
                 state.xmpp.resume_host(&host).await?;
             }
         }
-        Kind::Mail | Kind::AlertChat | Kind::HealthCheck | Kind::Certificate => {
-            return Err(PushError::Unknown(change.kind.as_str().into()))
-        }
+        Kind::Mail
+        | Kind::AlertChat
+        | Kind::HealthCheck
+        | Kind::Certificate
+        | Kind::RecoveryLink => return Err(PushError::Unknown(change.kind.as_str().into())),
     }
     Ok(())
 }

@@ -78,6 +78,16 @@ impl Prosody {
     /// Like [`Prosody::start`], with configuration lines for some hosts (host, lines), e.g.
     /// `modules_disabled = { "domaine" }`.
     pub fn start_configured(hosts: &[&str], host_config: &[(&str, &str)]) -> Prosody {
+        Prosody::start_with_modules(hosts, &[], host_config)
+    }
+
+    /// Like [`Prosody::start_configured`], with `modules` added to the global modules, which
+    /// hosts brought up at run time get too (e.g. `tls`, as in production).
+    pub fn start_with_modules(
+        hosts: &[&str],
+        modules: &[&str],
+        host_config: &[(&str, &str)],
+    ) -> Prosody {
         assert!(!hosts.is_empty(), "Prosody needs at least one virtual host");
         let run_as = prosody_user_when_root();
         let dir = tempfile::Builder::new()
@@ -116,6 +126,13 @@ impl Prosody {
                 ),
                 ("PLUGIN_DIR", lua_string(&plugin_dir())),
                 ("VIRTUAL_HOSTS", virtual_hosts),
+                (
+                    "GLOBAL_MODULES",
+                    modules
+                        .iter()
+                        .map(|m| format!("\t{};\n", lua_string(m)))
+                        .collect(),
+                ),
             ],
         );
         fs::write(&config, text).expect("write Prosody's configuration");

@@ -150,11 +150,9 @@ pub async fn observe(state: &AppState, concern: &Concern) -> Result<Observed, Al
         Decision::Alert(why) => why,
     };
     let recipients = recipients(state, &concern.domain).await?;
-    let link = {
-        let mut url = state.config.public_url.clone();
-        url.set_path(&format!("/domains/{}/health", concern.domain));
-        url.to_string()
-    };
+    let link = state
+        .config
+        .link(&format!("/domains/{}/health", concern.domain));
     let texts = mail::Texts {
         provider: &state.config.provider_name,
         domain: &hosting_requests::names::to_unicode(&concern.domain),

@@ -1,6 +1,7 @@
 //! Slowing down password guessing (the `login_throttle` table, shared by every portal instance).
 //! Failures are counted per client address and per account over a window; past a few, each
-//! further failure locks the key for twice as long as the last, up to a ceiling.
+//! further failure locks the key for twice as long as the last, up to a ceiling. Requests for a
+//! reset link ("Forgot your password?") are counted the same way, under keys of their own.
 
 use crate::db::Db;
 
@@ -12,9 +13,19 @@ const MAX_LOCK_SECS: i64 = 15 * 60;
 
 /// The keys a login attempt counts against.
 pub fn keys(client_ip: &str, account: &str) -> [String; 2] {
+    scoped_keys("", client_ip, account)
+}
+
+/// The keys a request for a reset link counts against: not a login's, so that asking for links
+/// does not lock anyone's login, nor failed logins the way out of a forgotten password.
+pub fn reset_request_keys(client_ip: &str, account: &str) -> [String; 2] {
+    scoped_keys("reset-", client_ip, account)
+}
+
+fn scoped_keys(scope: &str, client_ip: &str, account: &str) -> [String; 2] {
     [
-        format!("ip:{client_ip}"),
-        format!("account:{}", account.trim().to_lowercase()),
+        format!("{scope}ip:{client_ip}"),
+        format!("{scope}account:{}", account.trim().to_lowercase()),
     ]
 }
 
@@ -103,6 +114,10 @@ mod tests {
         assert_eq!(
             keys("127.0.0.1", " Alice@Example.ORG")[1],
             "account:alice@example.org"
+        );
+        assert_eq!(
+            reset_request_keys("127.0.0.1", "Alice@Example.ORG"),
+            ["reset-ip:127.0.0.1", "reset-account:alice@example.org"]
         );
     }
 }

@@ -56,6 +56,10 @@ pub enum Kind {
     HealthCheck,
     /// Obtain a certificate for the domain from the ACME CA and install it on Prosody (`acme`).
     Certificate,
+    /// "Forgot your password?": e-mail a reset link to the confirmed recovery address of the
+    /// account `target` (a bare JID), if it has one; `payload` is the asker's language
+    /// (`recovery`). About no domain, so never listed as a domain's pending change.
+    RecoveryLink,
 }
 
 /// Which worker runs a kind: each lane has its own handler and waits for its own server.
@@ -88,7 +92,7 @@ pub struct Policy {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::RegistrationMode,
         Kind::Quota,
         Kind::Lock,
@@ -99,6 +103,7 @@ impl Kind {
         Kind::AlertChat,
         Kind::HealthCheck,
         Kind::Certificate,
+        Kind::RecoveryLink,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -113,6 +118,7 @@ impl Kind {
             Kind::AlertChat => "alert-chat",
             Kind::HealthCheck => "health-check",
             Kind::Certificate => "certificate",
+            Kind::RecoveryLink => "recovery-link",
         }
     }
 

@@ -153,9 +153,17 @@ impl AccountsBackend for PortalService {
                     jid,
                     last_active: account.last_active,
                     lock,
+                    recovery: false,
                 }
             })
             .collect();
+        let names: Vec<&str> = list.accounts.iter().map(|a| a.username.as_str()).collect();
+        let with_recovery = crate::recovery::confirmed_among(&self.0.db, &row.name, &names)
+            .await
+            .map_err(internal)?;
+        for account in &mut list.accounts {
+            account.recovery = with_recovery.contains(&account.username);
+        }
         Ok(list)
     }
 

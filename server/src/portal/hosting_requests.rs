@@ -3,7 +3,7 @@
 //! the domain and queues its provisioning on Prosody (`reconcile`), so approving while Prosody
 //! is down completes when it is back, and approving twice decides once.
 
-use super::{actor, internal, require_provider_admin, PortalService};
+use super::{actor, client_ip, internal, require_provider_admin, PortalService};
 use crate::{
     audit, dns_check, domains,
     hosting_requests::{self, mail as request_mail, names, NewRequest, RequestRecord},
@@ -41,18 +41,9 @@ fn required(value: &str, field: Field, max: usize) -> Result<(), AppError> {
     }
 }
 
-/// The client's address, behind trusted proxies too (see `web::client_ip`).
-fn client_ip() -> String {
-    crate::web::client_ip::of_current_request()
-        .map(|c| c.ip.to_string())
-        .unwrap_or_default()
-}
-
 impl PortalService {
     fn link(&self, path: &str) -> String {
-        let mut url = self.0.config.public_url.clone();
-        url.set_path(path);
-        url.to_string()
+        self.0.config.link(path)
     }
 
     fn dns_expectations(&self) -> dns_check::DnsExpectations {

@@ -9,6 +9,7 @@ mod invitations;
 mod own_account;
 mod password_resets;
 mod provider;
+mod recovery;
 mod two_factor;
 
 pub use invitations::claim_owner_invitations;
@@ -51,6 +52,13 @@ async fn managed_domain(
         .await
         .map_err(internal)?
         .ok_or_else(|| ErrorKind::Forbidden.into())
+}
+
+/// The client's address, behind trusted proxies too (see `web::client_ip`).
+fn client_ip() -> String {
+    crate::web::client_ip::of_current_request()
+        .map(|c| c.ip.to_string())
+        .unwrap_or_default()
 }
 
 /// Who made a change, as the audit log shows it.

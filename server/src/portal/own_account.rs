@@ -24,7 +24,7 @@ impl PortalService {
 }
 
 /// The logged-in user's own XMPP account.
-fn own_jid(ctx: &RequestContext) -> Result<BareJid, AppError> {
+pub(super) fn own_jid(ctx: &RequestContext) -> Result<BareJid, AppError> {
     let jid = ctx
         .user
         .as_ref()
@@ -96,6 +96,7 @@ impl OwnAccountBackend for PortalService {
         }
         self.record_own(ctx, &jid, AuditAction::DeleteOwnAccount)
             .await?;
+        self.forget_recovery(&jid).await?;
         // The portal session and second factor of a deleted account must not outlive it.
         let account = crate::auth::two_factor::Account::Xmpp(jid.to_string());
         crate::auth::two_factor::forget(&self.0.db, &account)

@@ -1,5 +1,7 @@
-//! Password reset links: made by a domain's owners for one of its accounts, used once by the
-//! account's owner to set a new password (Prosody then ends the account's sessions).
+//! Password reset links: made by a domain's owners for one of its accounts, or e-mailed to the
+//! account's recovery address ("Forgot your password?", `recovery`), used once by the account's
+//! user to set a new password. Prosody then ends the account's XMPP sessions, the portal ends
+//! its portal sessions, and the recovery address, if any, is told.
 
 use super::{
     accounts::SHOWN_RESET_LINK_COOKIE, actor, internal, managed_domain, record_done, PortalService,
@@ -25,11 +27,7 @@ impl PortalService {
     /// A link as the console lists it; the address itself only with its `token`, known
     /// when it was just made (the database keeps its hash).
     fn reset_link(&self, record: &ResetRecord, token: Option<&str>) -> ResetLink {
-        let link = token.map(|token| {
-            let mut url = self.0.config.public_url.clone();
-            url.set_path(&format!("/reset/{token}"));
-            url.to_string()
-        });
+        let link = token.map(|token| self.0.config.link(&format!("/reset/{token}")));
         ResetLink {
             jid: format!("{}@{}", record.username, record.domain),
             link,
@@ -62,7 +60,7 @@ impl PasswordResetsBackend for PortalService {
             expires_at: now + RESET_LINK_SECS,
         };
         password_resets::insert(
-            &self.0.db,
+            &self.0.db.pool,
             &token,
             row.id,
             &node,
@@ -120,7 +118,7 @@ impl PasswordResetsBackend for PortalService {
 
     async fn reset_password(
         &self,
-        _ctx: &RequestContext,
+        ctx: &RequestContext,
         token: &str,
         password: &str,
         confirm: &str,
@@ -162,6 +160,11 @@ impl PasswordResetsBackend for PortalService {
         )
         .await
         .map_err(internal)?;
+        // Whoever was logged in with the old password is out of the portal too.
+        crate::auth::sessions::close_all_of(db, jid.as_str())
+            .await
+            .map_err(internal)?;
+        crate::recovery::tell_password_changed(&self.0, &jid, ctx.locale).await;
         Ok(jid.to_string())
     }
 }

@@ -20,8 +20,8 @@ use axum::{
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::sync::Arc;
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::{Arc, LazyLock};
 use tower_http::compression::CompressionLayer;
 
 pub const SESSION_COOKIE: &str = "domaine_session";
@@ -29,6 +29,12 @@ pub const CSRF_COOKIE: &str = "domaine_csrf";
 pub const LANG_COOKIE: &str = "domaine_lang";
 /// A login waiting for its second factor (`auth::two_factor`): never a session.
 pub const CHALLENGE_COOKIE: &str = "domaine_login_challenge";
+
+/// The app's routes, worked out once per process. `generate_route_list` renders the app with
+/// resource loading suppressed by a process-wide flag (leptos_server's `SuppressResourceLoad`):
+/// a resource that first polls meanwhile, in a page another router of the process is serving
+/// (several portals in one process, as in the tests), waits forever (leptos#4773).
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
 
 pub fn router(state: AppState) -> Router {
     let portal: SharedPortal = Arc::new(PortalService(state.clone()));
@@ -56,7 +62,6 @@ pub fn router(state: AppState) -> Router {
         provide_context(portal.clone());
         provide_context(stylesheet.clone());
     };
-    let routes = generate_route_list(App);
     let shell_options = state.leptos.clone();
     Router::new()
         .route("/auth/login", post(auth::login))
@@ -70,7 +75,7 @@ pub fn router(state: AppState) -> Router {
             get(crate::acme::challenges::answer),
         )
         .route("/invite/{token}/qr.svg", get(invitation_qr::qr_code))
-        .leptos_routes_with_context(&state, routes, leptos_context.clone(), move || {
+        .leptos_routes_with_context(&state, ROUTES.clone(), leptos_context.clone(), move || {
             shell(shell_options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<

@@ -13,8 +13,13 @@ use axum::{
 use axum_extra::extract::CookieJar;
 
 /// Pages whose URL carries a secret token: invitation landing pages, password reset links,
-/// hosting request confirmations.
-const TOKEN_PATHS: &[&str] = &["/invite/", "/reset/", "/request/confirm/"];
+/// hosting request confirmations, recovery address confirmations.
+const TOKEN_PATHS: &[&str] = &[
+    "/invite/",
+    "/reset/",
+    "/request/confirm/",
+    "/recovery/confirm/",
+];
 
 /// The nonce of this response's inline scripts, given to Leptos (see `web::router`).
 #[derive(Clone, Debug)]

@@ -1,5 +1,6 @@
 //! Automatic certificates against a real ACME CA (Debian's pebble), validating HTTP-01 for real
-//! against the portal: a domain the provider adds gets a certificate that Prosody then presents
+//! against the portal: a domain the provider adds, or a hosting request they approve (its host
+//! brought up at run time), gets a certificate that Prosody then presents
 //! (checked by a STARTTLS handshake trusting pebble's root), renewed when the portal's clock
 //! reaches `renew_before_days` before expiry and not before; with Prosody down the certificate
 //! waits as a pending change and lands once it is back; the private key is neither in the
@@ -7,7 +8,7 @@
 
 use app::{
     audit::{AuditAction, Outcome},
-    health::{CheckKind, CheckStatus},
+    health::{CheckKind, CheckStatus, HealthLine},
 };
 use domaine_tests::{
     database::Backend,
@@ -21,7 +22,11 @@ use domaine_tests::{
     tls::TestCa,
     wait,
 };
-use server::{acme, xmpp::XmppError};
+use server::{
+    acme,
+    hosting_requests::{self, NewRequest},
+    xmpp::XmppError,
+};
 use std::{
     io::Write,
     net::{IpAddr, Ipv4Addr},
@@ -54,7 +59,11 @@ struct Setup {
 /// A Prosody serving [`DOMAIN`] with mod_tls (and no certificate yet), and a portal managing
 /// `managed` that gets its certificates from pebble.
 async fn setup(backend: &Backend, managed: &[&str]) -> Setup {
-    setup_with(backend, managed, None).await
+    let prosody = Prosody::start_configured(
+        &[PROVIDER, DOMAIN],
+        &[(DOMAIN, "modules_enabled = { \"tls\" }")],
+    );
+    setup_on(prosody, backend, managed, None).await
 }
 
 /// What a portal whose health checks run needs besides: where its mails go, who is alerted,
@@ -66,14 +75,16 @@ struct Watched<'a> {
     trust: &'a std::path::Path,
 }
 
-/// [`setup`], with the health checks and alerts of `watched`, asking the test's DNS.
-async fn setup_with(backend: &Backend, managed: &[&str], watched: Option<Watched<'_>>) -> Setup {
+/// The servers of a test on `prosody`, with the health checks and alerts of `watched` (asking
+/// the test's DNS) if any.
+async fn setup_on(
+    prosody: Prosody,
+    backend: &Backend,
+    managed: &[&str],
+    watched: Option<Watched<'_>>,
+) -> Setup {
     capture_logs();
     let dns = DnsServer::start(&zone());
-    let prosody = Prosody::start_configured(
-        &[PROVIDER, DOMAIN],
-        &[(DOMAIN, "modules_enabled = { \"tls\" }")],
-    );
     let mut pebble = Pebble::new();
     let mut overrides = Overrides {
         extra: pebble.portal_config(30),
@@ -125,20 +136,25 @@ fn zone() -> TestZone {
 }
 
 impl Setup {
-    /// A provider admin adds [`DOMAIN`] on the console, which queues its certificate.
-    async fn provider_adds_domain(&self) {
+    /// Calls `function` of the provider console as a provider admin (a new one: once a test).
+    async fn on_console(&self, function: &str, fields: &[(&str, &str)]) {
         let admin = self
             .portal
             .admin_web("admin", "admin-password-1", "en")
             .await;
         admin
-            .server_fn_on(
-                "/admin",
-                "add_domain",
-                &[("name", DOMAIN), ("quota", ""), ("owner", "")],
-            )
+            .server_fn_on("/admin", function, fields)
             .await
-            .expect("the provider adds the domain");
+            .unwrap_or_else(|e| panic!("{function}: {e:?}"));
+    }
+
+    /// A provider admin adds [`DOMAIN`] on the console, which queues its certificate.
+    async fn provider_adds_domain(&self) {
+        self.on_console(
+            "add_domain",
+            &[("name", DOMAIN), ("quota", ""), ("owner", "")],
+        )
+        .await;
     }
 
     async fn status(&self) -> Option<acme::CertificateStatus> {
@@ -171,6 +187,16 @@ impl Setup {
             .await
             .unwrap_or_else(|e| panic!("{e}\n{}", self.prosody.log_tail()));
         fingerprint(&der)
+    }
+
+    /// The health page's last `kind` line about [`DOMAIN`] itself.
+    async fn line(&self, kind: CheckKind) -> HealthLine {
+        server::health::lines(&self.portal.state.db, DOMAIN)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|l| l.kind == kind && l.name.contains(DOMAIN))
+            .unwrap_or_else(|| panic!("no {kind:?} line"))
     }
 
     async fn audit(&self, action: AuditAction, outcome: Outcome) -> usize {
@@ -253,53 +279,74 @@ async fn a_domain_the_provider_adds_gets_a_certificate_that_prosody_presents(bac
     }
 }
 
-per_backend!(a_certified_domain_is_healthy_until_a_wrong_tlsa_record_alerts);
-/// The whole path: the provider adds a domain whose DNS points at the portal, the certificate
-/// comes from pebble and Prosody presents it; the health checks see it (✓ for the certificate,
-/// the automatic certificate and a matching TLSA record); then a TLSA record with the wrong
-/// hash turns that line ✗ and sends one alert e-mail, once.
-async fn a_certified_domain_is_healthy_until_a_wrong_tlsa_record_alerts(backend: Backend) {
+per_backend!(an_approved_domain_gets_a_certificate_and_is_healthy_until_a_wrong_tlsa_alerts);
+/// The whole path: the provider approves a hosting request for a domain whose DNS points at the
+/// portal, which brings its host up on Prosody at run time (it is in no configuration file;
+/// `tls` is among the global modules, as the deploy guide says); the certificate comes from
+/// pebble by itself and Prosody presents it; the requester hears their domain is ready; the
+/// health checks see it (✓ for the certificate, the automatic certificate and a matching TLSA
+/// record); then a TLSA record with the wrong hash turns that line ✗ and sends one alert
+/// e-mail, once.
+async fn an_approved_domain_gets_a_certificate_and_is_healthy_until_a_wrong_tlsa_alerts(
+    backend: Backend,
+) {
     const OPS: &str = "ops@provider-acme.test";
-    let smtp = SmtpServer::start();
-    let trust_dir = tempfile::tempdir().unwrap();
-    let trust = trust_dir.path().join("pebble-root.pem");
-    std::fs::write(&trust, "").unwrap();
-    let watched = Watched {
-        smtp: &smtp,
-        notify: OPS,
-        trust: &trust,
-    };
-    let mut setup = setup_with(&backend, &[PROVIDER], Some(watched)).await;
-    setup.provider_adds_domain().await;
+    const REQUESTER: &str = "marie@example.net";
+    let watch = Watch::new();
+    let smtp = &watch.smtp;
+    let prosody = Prosody::start_with_modules(&[PROVIDER], &["tls"], &[]);
+    let mut setup = setup_on(prosody, &backend, &[PROVIDER], Some(watch.watched(OPS))).await;
+    let state = setup.portal.state.clone();
+    // Filed and confirmed by its requester (hosting_flow tests that part through the form).
+    let now = state.clock.now();
+    let id = hosting_requests::insert(
+        &state.db,
+        NewRequest {
+            domain: DOMAIN,
+            name: "Marie Curie",
+            email: REQUESTER,
+            xmpp: None,
+            member: false,
+            message: "",
+            locale: "fr",
+            ip: "127.0.0.1",
+            token: "confirmation-token",
+            now,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(hosting_requests::confirm(&state.db, id, now).await.unwrap());
+    assert_eq!(
+        setup.status().await,
+        None,
+        "nothing is ordered before approval"
+    );
+    setup
+        .on_console(
+            "approve_hosting_request",
+            &[("id", &id.to_string()), ("quota", "")],
+        )
+        .await;
     let installed = setup.installed("").await;
     assert_eq!(setup.presented().await, installed.fingerprint);
+    let approved = smtp.wait_for_mail(REQUESTER, Duration::from_secs(30)).await;
+    assert!(approved.subject.contains("hébergé"), "{}", approved.subject);
 
     // Clients connect to the domain itself (no SRV records), so its TLSA record is there.
     setup
         .dns
         .replace_zone(&zone_with(Some(&installed.fingerprint)));
-    let state = setup.portal.state.clone();
-    let line = |kind: CheckKind| {
-        let state = state.clone();
-        async move {
-            server::health::lines(&state.db, DOMAIN)
-                .await
-                .unwrap()
-                .into_iter()
-                .find(|l| l.kind == kind && l.name.contains(DOMAIN))
-                .unwrap_or_else(|| panic!("no {kind:?} line"))
-        }
-    };
     server::health::run(&state, DOMAIN).await.unwrap();
     for kind in [
         CheckKind::Certificate,
         CheckKind::AutoCertificate,
         CheckKind::Tlsa,
     ] {
-        let line = line(kind).await;
+        let line = setup.line(kind).await;
         assert_eq!(line.status, CheckStatus::Ok, "{line:?}");
     }
-    let days = line(CheckKind::Certificate).await.days_left.unwrap();
+    let days = setup.line(CheckKind::Certificate).await.days_left.unwrap();
     assert!(days > 30, "pebble's certificate has {days} days left");
     assert!(
         smtp.mails_to(OPS).is_empty(),
@@ -310,10 +357,10 @@ async fn a_certified_domain_is_healthy_until_a_wrong_tlsa_record_alerts(backend:
     let wrong = "00".repeat(31) + "ff";
     setup.dns.replace_zone(&zone_with(Some(&wrong)));
     server::health::run(&state, DOMAIN).await.unwrap();
-    let tlsa = line(CheckKind::Tlsa).await;
+    let tlsa = setup.line(CheckKind::Tlsa).await;
     assert_eq!(tlsa.status, CheckStatus::Failing, "{tlsa:?}");
     assert_eq!(
-        line(CheckKind::Certificate).await.status,
+        setup.line(CheckKind::Certificate).await.status,
         CheckStatus::Ok,
         "the certificate itself is still right"
     );
@@ -328,6 +375,34 @@ async fn a_certified_domain_is_healthy_until_a_wrong_tlsa_record_alerts(backend:
     server::health::run(&state, DOMAIN).await.unwrap();
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(smtp.mails_to(OPS).len(), 1, "one alert, not one per check");
+}
+
+/// Where the tests' health checks and alerts go, and the file of their `[xmpp] ca_file`.
+struct Watch {
+    smtp: SmtpServer,
+    _dir: tempfile::TempDir,
+    trust: std::path::PathBuf,
+}
+
+impl Watch {
+    fn new() -> Watch {
+        let dir = tempfile::tempdir().unwrap();
+        let trust = dir.path().join("pebble-root.pem");
+        std::fs::write(&trust, "").unwrap();
+        Watch {
+            smtp: SmtpServer::start(),
+            _dir: dir,
+            trust,
+        }
+    }
+
+    fn watched<'a>(&'a self, notify: &'a str) -> Watched<'a> {
+        Watched {
+            smtp: &self.smtp,
+            notify,
+            trust: &self.trust,
+        }
+    }
 }
 
 per_backend!(a_certificate_is_renewed_renew_before_days_before_it_expires);

@@ -22,6 +22,7 @@ mod production;
 mod production_shaped;
 mod prosody_module;
 mod reconcile;
+mod recovery;
 mod secrets;
 mod two_factor;
 mod xmpp_admin;

@@ -457,3 +457,27 @@ async fn international_domain_names_read_in_unicode(backend: Backend) {
         assert!(title.contains(UNICODE), "{b} {path}: {title}");
     }
 }
+
+/// Pages keep rendering while another router of the same process is built (a second portal
+/// starting, as in this test suite): building one used to suppress resource loading for the
+/// whole process, and a page whose resource first polled meanwhile never answered.
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_render_while_another_router_is_built() {
+    let prosody = Prosody::start(&[DOMAIN]);
+    let portal = TestPortal::start(&prosody, &Backend::Sqlite).await;
+    let web = logged_in(&portal, "en").await;
+    let state = portal.state.clone();
+    let builds = tokio::task::spawn_blocking(move || {
+        for _ in 0..200 {
+            drop(server::web::router(state.clone()));
+        }
+    });
+    for view in 0..50 {
+        let page = tokio::time::timeout(std::time::Duration::from_secs(20), web.get("/admin"))
+            .await
+            .unwrap_or_else(|_| panic!("view {view} of /admin never answered"));
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.html.contains(DOMAIN), "the resource resolved");
+    }
+    builds.await.unwrap();
+}

@@ -183,18 +183,7 @@ async fn no_password_token_or_key_reaches_the_debug_log_or_the_database() {
     let reset_path = path_of(link["link"].as_str().unwrap(), &base);
     let reset_token = reset_path.trim_start_matches("/reset/").to_string();
     let alice = portal.web("en");
-    let page = alice.get(&reset_path).await;
-    let (_, location) = alice
-        .post_form(
-            "/api/reset_password",
-            &[
-                ("csrf", &page.csrf()),
-                ("token", &reset_token),
-                ("password", RESET_PASSWORD),
-                ("confirm", RESET_PASSWORD),
-            ],
-        )
-        .await;
+    let location = alice.reset_password(&reset_path, RESET_PASSWORD).await;
     assert!(
         location.is_some_and(|l| l.starts_with("/welcome")),
         "the new password is set"

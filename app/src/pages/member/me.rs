@@ -10,6 +10,7 @@ use crate::{
     context::use_request_context,
     error::Field,
     own_account::{ChangeOwnPassword, DeleteOwnAccount, EndOwnSessions},
+    recovery::{recovery_status, RecoveryAddresses, RemoveRecoveryEmail, SetRecoveryEmail},
     two_factor::{
         two_factor_status, ConfirmTwoFactor, RemoveTwoFactor, StartTwoFactor, TwoFactorOverview,
         TwoFactorState,
@@ -36,6 +37,8 @@ pub fn MePage() -> impl IntoView {
             let text = match what.as_str() {
                 "password" => l.t("me-password-changed"),
                 "sessions" => l.t("me-sessions-ended"),
+                "recovery-sent" => l.t("me-recovery-sent"),
+                "recovery-removed" => l.t("me-recovery-removed"),
                 "two-factor-on" => l.t("me-two-factor-turned-on"),
                 "two-factor-off" => l.t("me-two-factor-turned-off"),
                 _ => return None,
@@ -54,6 +57,7 @@ pub fn MePage() -> impl IntoView {
             <TwoFactor/>
             {jid.map(|jid| view! {
                 <ChangePassword/>
+                <Recovery/>
                 <EndSessions/>
                 <DeleteAccount jid/>
             })}
@@ -219,6 +223,90 @@ fn ChangePassword() -> impl IntoView {
                 </div>
             </ActionForm>
         </section>
+    }
+}
+
+/// The recovery e-mail address "Forgot your password?" sends reset links to.
+#[component]
+fn Recovery() -> impl IntoView {
+    let l = use_request_context().locale;
+    let set = ServerAction::<SetRecoveryEmail>::new();
+    let remove = ServerAction::<RemoveRecoveryEmail>::new();
+    // Read again after each change (with JavaScript the page stays).
+    let status = Resource::new(
+        move || (set.version().get(), remove.version().get()),
+        |_| recovery_status(),
+    );
+    view! {
+        <section class="card stack" aria-labelledby="recovery-heading">
+            <h2 id="recovery-heading" class="card__title">{l.t("me-recovery-heading")}</h2>
+            <p>{l.t("me-recovery-explained")}</p>
+            <Loaded resource=status keep_while_reloading=true let:status>
+                <RecoveryForms status set remove/>
+            </Loaded>
+        </section>
+    }
+}
+
+#[component]
+fn RecoveryForms(
+    status: RecoveryAddresses,
+    set: ServerAction<SetRecoveryEmail>,
+    remove: ServerAction<RemoveRecoveryEmail>,
+) -> impl IntoView {
+    let l = use_request_context().locale;
+    let error = action_error(set);
+    let remove_error = action_error(remove);
+    let kept = move || {
+        error
+            .get()
+            .and_then(|e| e.kept("email").map(str::to_string))
+    };
+    let current = match &status.confirmed {
+        Some(email) => view! {
+            <p data-recovery="confirmed">
+                {l.t("me-recovery-confirmed")}" "<strong class="mono">{email.clone()}</strong>
+            </p>
+        }
+        .into_any(),
+        None => {
+            view! { <p class="muted" data-recovery="none">{l.t("me-recovery-none")}</p> }.into_any()
+        }
+    };
+    let pending = status.pending.clone().map(|email| {
+        view! {
+            <p class="muted" data-recovery="pending">
+                {l.t_with("me-recovery-pending", &[("email", email)])}
+            </p>
+        }
+    });
+    let has_any = status.confirmed.is_some() || status.pending.is_some();
+    let submit = if status.confirmed.is_some() {
+        "me-recovery-change"
+    } else {
+        "me-recovery-submit"
+    };
+    view! {
+        {current}
+        {pending}
+        <FormError error/>
+        <ActionForm action=set attr:class="form">
+            <CsrfField/>
+            <LabelledField id="email" label=l.t("me-recovery-email") error=field_error(error, Field::Email)>
+                <input id="email" name="email" type="email" autocomplete="email" required
+                    aria-describedby="email-error" value=kept/>
+            </LabelledField>
+            <div class="form-actions">
+                <button type="submit" class="button button--primary">{l.t(submit)}</button>
+            </div>
+        </ActionForm>
+        {has_any.then(|| view! {
+            <FormError error=remove_error/>
+            <ActionForm action=remove>
+                <CsrfField/>
+                <button type="submit" class="button">{l.t("me-recovery-remove")}</button>
+            </ActionForm>
+        })}
     }
 }
 

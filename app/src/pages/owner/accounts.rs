@@ -464,6 +464,14 @@ fn Row(i: usize, account: AccountRow, here: Here, actions: Actions) -> impl Into
         .last_active
         .map(crate::format::date_time)
         .unwrap_or_else(|| l.t("accounts-never"));
+    // Whether "Forgot your password?" can help this account; never the address itself.
+    let recovery = account.recovery.then(|| {
+        view! {
+            <span class="badge badge--muted" data-recovery="confirmed" title=l.t("accounts-recovery-hint")>
+                {l.t("accounts-badge-recovery")}
+            </span>
+        }
+    });
     let manage = if account.service {
         view! { <span class="muted">{l.t("accounts-service-hint")}</span> }.into_any()
     } else {
@@ -474,7 +482,7 @@ fn Row(i: usize, account: AccountRow, here: Here, actions: Actions) -> impl Into
         <tr>
             <td class="mono">{crate::format::address(&account.jid)}</td>
             <td>{last_active}</td>
-            <td>{badge(l, &account)}</td>
+            <td><div class="cluster">{badge(l, &account)}{recovery}</div></td>
             <td>{manage}</td>
         </tr>
     }

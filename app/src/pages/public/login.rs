@@ -115,6 +115,7 @@ pub fn LoginPage() -> impl IntoView {
                         </button>
                     </div>
                 </form>
+                <p><a href="/forgot" data-forgot="link">{l.t("login-forgot")}</a></p>
             </div>
         </Layout>
     }

@@ -1,5 +1,6 @@
 //! Pages anyone may open, logged in or not.
 
+pub mod forgot;
 pub mod home;
 pub mod hosting_request;
 pub mod invitation_landing;

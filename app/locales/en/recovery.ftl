@@ -1,0 +1,49 @@
+# "Forgot your password?" and recovery e-mail addresses (app/src/recovery.rs).
+login-forgot = Forgot your password?
+forgot-title = Forgot your password?
+forgot-explained = Type your XMPP address. If your account has a confirmed recovery e-mail address, we send a link to it to choose a new password. The link works for one hour.
+forgot-jid = Your XMPP address
+forgot-submit = Send me a link
+forgot-sent = Request received. If this account has a confirmed recovery e-mail address, a link is on its way to it: it works for one hour. Nothing arrived? Check your spam folder, or ask the administrator of your domain.
+forgot-back = Back to the login page
+error-throttled = Too many requests. Please try again in { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}.
+error-recovery-link-not-found = This link cannot be used: it may have expired or been used already. Give your recovery address again on your account page to get a new one.
+me-recovery-heading = Recovery e-mail address
+me-recovery-explained = If you forget your password, "Forgot your password?" on the login page sends a link to this address to choose a new one. Your domain's administrators only see whether you have one, never the address.
+me-recovery-none = You have no recovery address.
+me-recovery-confirmed = Your recovery address:
+me-recovery-pending = Waiting for confirmation: { $email }. Open the link we e-mailed to it; until then it is not used.
+me-recovery-email = E-mail address
+me-recovery-submit = Add this address
+me-recovery-change = Change the address
+me-recovery-remove = Remove my recovery address
+me-recovery-sent = We e-mailed a confirmation link to this address. Open it to start using the address.
+me-recovery-removed = Your recovery address was removed.
+recovery-confirm-title = Confirm your recovery address
+recovery-confirm-explained = Use { $email } to reset this account's password if you forget it?
+recovery-confirm-submit = Confirm this address
+recovery-gone-title = This link is not valid
+recovery-confirmed = Your recovery address is confirmed. If you forget your password, use "Forgot your password?" on the login page.
+recovery-to-my-account = My account
+accounts-badge-recovery = recovery e-mail
+accounts-recovery-hint = This account has a confirmed recovery e-mail address: its user can reset a forgotten password.
+audit-action-set-recovery-email = Recovery address given
+audit-action-confirm-recovery-email = Recovery address confirmed
+audit-action-remove-recovery-email = Recovery address removed
+audit-action-send-recovery-link = Reset link sent to the recovery address
+mail-recovery-confirm-subject = Confirm your recovery address for { $jid }
+mail-recovery-confirm-intro = Hello! This address was given to recover the chat account { $jid } (at { $provider }) if its password is forgotten.
+mail-recovery-confirm-button = Confirm this address
+mail-recovery-confirm-until = This link works until { $until }.
+mail-recovery-confirm-ignore = If you did not ask for this, ignore this message: the address will not be used.
+mail-recovery-reset-subject = Choose a new password for { $jid }
+mail-recovery-reset-intro = Someone (hopefully you) asked to reset the password of { $jid } at { $provider }.
+mail-recovery-reset-button = Choose a new password
+mail-recovery-reset-until = This link works once, until { $until } (one hour).
+mail-recovery-reset-ignore = If you did not ask for this, ignore this message: your password stays as it is.
+mail-recovery-changed-subject = Your password for { $jid } was changed
+mail-recovery-changed-intro = The password of { $jid } at { $provider } was changed with a reset link, and its apps were disconnected.
+mail-recovery-changed-warning = If it was not you, ask the administrator of your domain for help at once.

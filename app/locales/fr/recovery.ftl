@@ -1,0 +1,49 @@
+# « Mot de passe oublié ? » et adresses e-mail de secours (app/src/recovery.rs).
+login-forgot = Mot de passe oublié ?
+forgot-title = Mot de passe oublié ?
+forgot-explained = Saisissez votre adresse XMPP. Si votre compte a une adresse e-mail de secours confirmée, nous y envoyons un lien pour choisir un nouveau mot de passe. Le lien fonctionne pendant une heure.
+forgot-jid = Votre adresse XMPP
+forgot-submit = M’envoyer un lien
+forgot-sent = Demande reçue. Si ce compte a une adresse e-mail de secours confirmée, un lien y est envoyé : il fonctionne pendant une heure. Rien reçu ? Regardez dans vos indésirables, ou demandez à l’administrateur de votre domaine.
+forgot-back = Retour à la page de connexion
+error-throttled = Trop de demandes. Réessayez dans { $minutes ->
+    [one] une minute
+   *[other] { $minutes } minutes
+}.
+error-recovery-link-not-found = Ce lien n’est pas utilisable : il a peut-être expiré ou déjà servi. Indiquez de nouveau votre adresse de secours sur la page de votre compte pour en recevoir un autre.
+me-recovery-heading = Adresse e-mail de secours
+me-recovery-explained = Si vous oubliez votre mot de passe, « Mot de passe oublié ? » sur la page de connexion envoie à cette adresse un lien pour en choisir un nouveau. Les administrateurs de votre domaine voient seulement si vous en avez une, jamais l’adresse.
+me-recovery-none = Vous n’avez pas d’adresse de secours.
+me-recovery-confirmed = Votre adresse de secours :
+me-recovery-pending = En attente de confirmation : { $email }. Ouvrez le lien que nous y avons envoyé ; d’ici là elle ne sert pas.
+me-recovery-email = Adresse e-mail
+me-recovery-submit = Ajouter cette adresse
+me-recovery-change = Changer d’adresse
+me-recovery-remove = Retirer mon adresse de secours
+me-recovery-sent = Nous avons envoyé un lien de confirmation à cette adresse. Ouvrez-le pour qu’elle serve.
+me-recovery-removed = Votre adresse de secours a été retirée.
+recovery-confirm-title = Confirmez votre adresse de secours
+recovery-confirm-explained = Utiliser { $email } pour réinitialiser le mot de passe de ce compte si vous l’oubliez ?
+recovery-confirm-submit = Confirmer cette adresse
+recovery-gone-title = Ce lien n’est pas valable
+recovery-confirmed = Votre adresse de secours est confirmée. Si vous oubliez votre mot de passe, utilisez « Mot de passe oublié ? » sur la page de connexion.
+recovery-to-my-account = Mon compte
+accounts-badge-recovery = e-mail de secours
+accounts-recovery-hint = Ce compte a une adresse e-mail de secours confirmée : son utilisateur peut réinitialiser un mot de passe oublié.
+audit-action-set-recovery-email = Adresse de secours indiquée
+audit-action-confirm-recovery-email = Adresse de secours confirmée
+audit-action-remove-recovery-email = Adresse de secours retirée
+audit-action-send-recovery-link = Lien de réinitialisation envoyé à l’adresse de secours
+mail-recovery-confirm-subject = Confirmez votre adresse de secours pour { $jid }
+mail-recovery-confirm-intro = Bonjour ! Cette adresse a été indiquée pour récupérer le compte de messagerie { $jid } (chez { $provider }) en cas d’oubli de son mot de passe.
+mail-recovery-confirm-button = Confirmer cette adresse
+mail-recovery-confirm-until = Ce lien fonctionne jusqu’au { $until }.
+mail-recovery-confirm-ignore = Si vous n’avez rien demandé, ignorez ce message : l’adresse ne servira pas.
+mail-recovery-reset-subject = Choisissez un nouveau mot de passe pour { $jid }
+mail-recovery-reset-intro = Quelqu’un (vous, espérons-le) a demandé à réinitialiser le mot de passe de { $jid } chez { $provider }.
+mail-recovery-reset-button = Choisir un nouveau mot de passe
+mail-recovery-reset-until = Ce lien fonctionne une fois, jusqu’au { $until } (une heure).
+mail-recovery-reset-ignore = Si vous n’avez rien demandé, ignorez ce message : votre mot de passe ne change pas.
+mail-recovery-changed-subject = Le mot de passe de { $jid } a été changé
+mail-recovery-changed-intro = Le mot de passe de { $jid } chez { $provider } a été changé avec un lien de réinitialisation, et ses applications ont été déconnectées.
+mail-recovery-changed-warning = Si ce n’était pas vous, demandez tout de suite de l’aide à l’administrateur de votre domaine.
