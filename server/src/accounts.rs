@@ -162,6 +162,7 @@ pub async fn forget_account(
     set_lock_wanted(db, domain_id, username, false).await?;
     // A later account of the same name must not be reset through this one's address.
     crate::recovery::remove(db, domain_id, username).await?;
+    crate::invitations::members::forget_account(db, domain_id, username).await?;
     crate::jobs::forget(db, crate::jobs::Kind::Lock, domain, username).await
 }
 

@@ -97,6 +97,7 @@ impl OwnAccountBackend for PortalService {
         self.record_own(ctx, &jid, AuditAction::DeleteOwnAccount)
             .await?;
         self.forget_recovery(&jid).await?;
+        self.withdraw_member_invitations(ctx, &jid).await?;
         // The portal session of a deleted account must not outlive it.
         crate::auth::sessions::close_all_of(&self.0.db, jid.as_str())
             .await
