@@ -90,16 +90,8 @@ impl Setup {
     ) -> Result<String, app::error::AppError> {
         let mut all = vec![("csrf", csrf)];
         all.extend_from_slice(fields);
-        let id: i64 = who
-            .server_fn("member_invite", &all)
-            .await?
-            .parse()
-            .expect("the new invitation's id");
-        let record = invitations::by_id(&self.portal.state.db, DOMAIN, id)
-            .await
-            .unwrap()
-            .expect("the invitation is recorded");
-        Ok(record.token)
+        let created = who.server_fn("member_invite", &all).await?;
+        Ok(self.portal.invitation_token(DOMAIN, &created).await)
     }
 
     async fn invite(&self, fields: &[(&str, &str)]) -> Result<String, app::error::AppError> {

@@ -3,10 +3,10 @@
 //! the domain's cap and after the new-account wait; locking or deleting the member withdraws the
 //! ones still pending.
 
-use super::super::{internal, managed_domain, own_account::own_jid, record_done, PortalService};
+use super::super::{internal, managed_domain, record_done, PortalService};
 use crate::{
     accounts,
-    domains::{self, DomainRow},
+    domains::DomainRow,
     invitations::members::{self, CAP_WINDOW_SECS, NEW_ACCOUNT_WAIT_SECS},
     xmpp::BareJid,
 };
@@ -22,16 +22,6 @@ use app::{
 };
 
 impl PortalService {
-    /// The logged-in member's address and domain.
-    async fn member_domain(&self, ctx: &RequestContext) -> Result<(BareJid, DomainRow), AppError> {
-        let jid = own_jid(ctx)?;
-        let row = domains::get(&self.0.db, jid.domain().as_str())
-            .await
-            .map_err(internal)?
-            .ok_or(ErrorKind::Forbidden)?;
-        Ok((jid, row))
-    }
-
     /// Until when the member must wait before inviting, if their account was created from an
     /// invitation less than a day ago. Prosody's uses are read first, so that an account made
     /// in an app since the portal last looked counts (if Prosody cannot be asked, what the
@@ -55,11 +45,18 @@ impl PortalService {
         ctx: &RequestContext,
         member: &BareJid,
     ) -> Result<(), AppError> {
+        let db = &self.0.db;
+        let pending = || async {
+            members::pending_of(db, member.as_str(), self.0.clock.now())
+                .await
+                .map_err(internal)
+        };
+        if pending().await?.is_empty() {
+            return Ok(());
+        }
         // Uses made in apps since the portal last looked: a used invitation stays used.
         self.sync_usage(member.domain().as_str()).await?;
-        let pending = members::pending_of(&self.0.db, member.as_str(), self.0.clock.now())
-            .await
-            .map_err(internal)?;
+        let pending = pending().await?;
         for record in pending {
             self.withdraw(ctx, &record).await?;
         }
@@ -92,7 +89,7 @@ impl MemberInvitationsBackend for PortalService {
     }
 
     async fn my_invitations(&self, ctx: &RequestContext) -> Result<OwnInvitations, AppError> {
-        let (jid, row) = self.member_domain(ctx).await?;
+        let (jid, row) = self.own_account(ctx).await?;
         let policy = members::policy(&self.0.db, row.id)
             .await
             .map_err(internal)?;
@@ -125,7 +122,7 @@ impl MemberInvitationsBackend for PortalService {
         email_locale: Locale,
         add_contact: bool,
     ) -> Result<i64, AppError> {
-        let (jid, row) = self.member_domain(ctx).await?;
+        let (jid, row) = self.own_account(ctx).await?;
         let db = &self.0.db;
         let policy = members::policy(db, row.id).await.map_err(internal)?;
         let node = jid.node().map(|n| n.as_str()).unwrap_or_default();
