@@ -378,6 +378,11 @@ async fn members_cannot_invite_unless_the_owner_allows_it(backend: Backend) {
         1,
         "{b}: {me}"
     );
+    // The page says so in the reader's language.
+    let french = WebClient::logged_in(&s.portal.url("/"), "fr", &jid(MEMBER), PASSWORD, "/").await;
+    let me = french.get("/me").await.html;
+    let said = Locale::Fr.t_with("me-invite-off", &[("domain", DOMAIN.to_string())]);
+    assert!(me.contains(&said), "{b}: {me}");
     assert_eq!(
         kind(s.invite(&[]).await),
         ErrorKind::MemberInvitationsOff,

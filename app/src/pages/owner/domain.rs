@@ -292,10 +292,10 @@ fn MemberInvitationsCard(domain: String, policy: MemberPolicy) -> impl IntoView 
                         {l.t_with("members-invites-per-member-hint", &[("max", MAX_PER_MEMBER.to_string())])}
                     </p>
                 </LabelledField>
-                <label class="checkbox">
-                    <input type="checkbox" name="contact_only" checked=policy.contact_only/>
-                    " "{l.t("members-invites-contact-only")}
-                </label>
+                <div class="check">
+                    <input type="checkbox" name="contact_only" value="on" id="contact_only" checked=policy.contact_only/>
+                    <label for="contact_only">{l.t("members-invites-contact-only")}</label>
+                </div>
                 <div class="form-actions">
                     <button type="submit" class="button">{l.t("members-invites-submit")}</button>
                 </div>
