@@ -20,6 +20,7 @@ crate::text_enum! {
         AddOwner = "add-owner",
         RemoveOwner = "remove-owner",
         AddDomain = "add-domain",
+        MemberInvites = "member-invites",
         // Its accounts.
         CreateAccount = "create-account",
         DeleteAccount = "delete-account",

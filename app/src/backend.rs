@@ -9,7 +9,9 @@ use crate::{
     error::{AppError, ErrorKind},
     health::HealthBackend,
     hosting_requests::HostingRequestsBackend,
-    invitations::{redeem::RedemptionBackend, InvitationsBackend},
+    invitations::{
+        members::MemberInvitationsBackend, redeem::RedemptionBackend, InvitationsBackend,
+    },
     own_account::OwnAccountBackend,
     password_resets::PasswordResetsBackend,
     provider::ProviderBackend,
@@ -35,6 +37,7 @@ portal_of!(
     AccountsBackend,
     OwnAccountBackend,
     InvitationsBackend,
+    MemberInvitationsBackend,
     RedemptionBackend,
     PasswordResetsBackend,
     HostingRequestsBackend,

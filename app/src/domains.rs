@@ -96,6 +96,8 @@ pub struct DomainOverview {
     pub owners: Vec<String>,
     /// Invitations that can still be used.
     pub pending_invitations: u32,
+    /// Whether and how much its members may invite people.
+    pub member_policy: crate::invitations::members::MemberPolicy,
     pub pending: Vec<PendingChange>,
     pub recent: Vec<AuditEntry>,
 }

@@ -67,6 +67,18 @@ pub enum ErrorKind {
     UsernameNotInvited,
     /// The new user's contact must have an address on this server.
     ContactNotHosted,
+    /// The domain's owners do not let members invite people.
+    MemberInvitationsOff,
+    /// The member made as many invitations as the owner allows in 30 days.
+    MemberInvitationCap {
+        cap: u32,
+    },
+    /// The account was created from an invitation less than a day ago: it cannot invite yet.
+    InviterTooNew,
+    /// The owner's cap of member invitations is not a number from 0 to `max`.
+    InvalidInvitationCap {
+        max: u32,
+    },
     /// The domain does not accept new accounts now (registration closed).
     RegistrationClosed,
     /// The password and its confirmation differ.
@@ -258,6 +270,14 @@ impl ErrorKind {
             ErrorKind::FixedUsernameMultiUse => locale.t("error-fixed-username-multi-use"),
             ErrorKind::UsernameNotInvited => locale.t("error-username-not-invited"),
             ErrorKind::ContactNotHosted => locale.t("error-contact-not-hosted"),
+            ErrorKind::MemberInvitationsOff => locale.t("error-member-invitations-off"),
+            ErrorKind::MemberInvitationCap { cap } => {
+                locale.t_with("error-member-invitation-cap", &[("cap", cap.to_string())])
+            }
+            ErrorKind::InviterTooNew => locale.t("error-inviter-too-new"),
+            ErrorKind::InvalidInvitationCap { max } => {
+                locale.t_with("error-invalid-invitation-cap", &[("max", max.to_string())])
+            }
             ErrorKind::RegistrationClosed => locale.t("error-registration-closed"),
             ErrorKind::PasswordMismatch => locale.t("error-password-mismatch"),
             ErrorKind::InvalidEmail => locale.t("error-invalid-email"),
@@ -416,6 +436,10 @@ mod tests {
             ErrorKind::FixedUsernameMultiUse,
             ErrorKind::UsernameNotInvited,
             ErrorKind::ContactNotHosted,
+            ErrorKind::MemberInvitationsOff,
+            ErrorKind::MemberInvitationCap { cap: 3 },
+            ErrorKind::InviterTooNew,
+            ErrorKind::InvalidInvitationCap { max: 100 },
             ErrorKind::RegistrationClosed,
             ErrorKind::PasswordMismatch,
             ErrorKind::InvalidEmail,

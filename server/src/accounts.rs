@@ -165,6 +165,7 @@ pub async fn forget_account(
     crate::recovery::remove(db, domain_id, username).await?;
     let account = crate::auth::two_factor::Account::Xmpp(format!("{username}@{domain}"));
     crate::auth::two_factor::forget(db, &account).await?;
+    crate::invitations::members::forget_account(db, domain_id, username).await?;
     crate::jobs::forget(db, crate::jobs::Kind::Lock, domain, username).await
 }
 

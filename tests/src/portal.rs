@@ -305,6 +305,16 @@ impl TestPortal {
         format!("http://{}{path}", self.addr)
     }
 
+    /// The token of the invitation whose id a creation server function answered with.
+    pub async fn invitation_token(&self, domain: &str, created: &str) -> String {
+        let id: i64 = created.parse().expect("the new invitation's id");
+        server::invitations::by_id(&self.state.db, domain, id)
+            .await
+            .unwrap()
+            .expect("the invitation is recorded")
+            .token
+    }
+
     pub async fn create_admin(&self, username: &str, password: &str) {
         admins::create(&self.state.db, username, password, 10)
             .await

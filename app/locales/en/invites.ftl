@@ -113,3 +113,26 @@ accounts-reset-links-for = For { $jid }
 accounts-reset-links-until = Valid until { $date }.
 accounts-reset-links-once = Copy it now: it is shown only this once, as the portal keeps no copy of it.
 accounts-reset-links-hidden = Its address was shown once, when it was made; if it was lost, make a new link.
+
+## Members inviting people
+members-invites-heading = Members inviting people
+members-invites-explained = Let the members of this domain invite friends from their own page. Each invitation is for one person and lasts a week; you see who invited whom on the invitations page.
+members-invites-per-member = Invitations per member in 30 days
+members-invites-per-member-hint = 0 stops members from inviting. At most { $max }.
+members-invites-contact-only = Contact invitations only (the member becomes the new user’s contact)
+members-invites-submit = Save
+members-invites-off = Members cannot invite people.
+members-invites-on = Each member may make { $count } invitations in 30 days.
+invites-fact-invited-by = Invited by a member
+me-invite-heading = Invite someone
+me-invite-explained = Invite a friend to { $domain }: the invitation is for one person and lasts a week. You may make { $cap } invitations in 30 days ({ $used } made). An account created from an invitation can invite others one day after it was created.
+me-invite-off = The owners of { $domain } do not let members invite people.
+me-invite-wait = Your account was created from an invitation: you can invite people from { $date }.
+me-invite-add-contact = Add me as their contact
+me-invite-contact-only = You become their contact: your domain allows only contact invitations.
+me-invite-email = Send it by e-mail (optional)
+me-invite-submit = Create the invitation
+me-invite-created = Your invitation was created. Share its link or let your friend scan the code.
+me-invite-list-heading = My invitations
+me-invite-none = You have not invited anyone yet.
+me-invite-accounts = Accounts created: { $accounts }

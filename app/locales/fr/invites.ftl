@@ -110,3 +110,26 @@ accounts-reset-links-for = Pour { $jid }
 accounts-reset-links-until = Valable jusqu’au { $date }.
 accounts-reset-links-once = Copiez-le maintenant : il n’est affiché que cette fois, le portail n’en garde pas de copie.
 accounts-reset-links-hidden = Son adresse a été affichée une seule fois, à sa création ; si elle est perdue, créez un nouveau lien.
+
+## Members inviting people
+members-invites-heading = Invitations par les membres
+members-invites-explained = Permettez aux membres de ce domaine d’inviter des proches depuis leur propre page. Chaque invitation vaut pour une personne et dure une semaine ; la page des invitations montre qui a invité qui.
+members-invites-per-member = Invitations par membre sur 30 jours
+members-invites-per-member-hint = 0 empêche les membres d’inviter. { $max } au plus.
+members-invites-contact-only = Invitations de contact seulement (le membre devient le contact de la nouvelle personne)
+members-invites-submit = Enregistrer
+members-invites-off = Les membres ne peuvent pas inviter.
+members-invites-on = Chaque membre peut faire { $count } invitations sur 30 jours.
+invites-fact-invited-by = Invité par un membre
+me-invite-heading = Inviter quelqu’un
+me-invite-explained = Invitez un proche sur { $domain } : l’invitation vaut pour une personne et dure une semaine. Vous pouvez faire { $cap } invitations sur 30 jours ({ $used } faites). Un compte créé par une invitation peut inviter à son tour un jour après sa création.
+me-invite-off = Les propriétaires de { $domain } ne permettent pas aux membres d’inviter.
+me-invite-wait = Votre compte a été créé par une invitation : vous pourrez inviter à partir du { $date }.
+me-invite-add-contact = M’ajouter à ses contacts
+me-invite-contact-only = Vous devenez son contact : votre domaine n’autorise que les invitations de contact.
+me-invite-email = L’envoyer par e-mail (facultatif)
+me-invite-submit = Créer l’invitation
+me-invite-created = Votre invitation a été créée. Partagez son lien ou faites scanner le code.
+me-invite-list-heading = Mes invitations
+me-invite-none = Vous n’avez encore invité personne.
+me-invite-accounts = Comptes créés : { $accounts }

@@ -4,6 +4,7 @@
 // A server function takes its form's fields one by one; the creation form has ten.
 #![allow(clippy::too_many_arguments)]
 
+pub mod members;
 pub mod redeem;
 
 #[cfg(feature = "ssr")]
@@ -118,6 +119,8 @@ pub struct InvitationRow {
     pub email_locale: Option<String>,
     pub mail: Option<MailState>,
     pub state: InvitationState,
+    /// A member made it on their own page (`created_by` is that member).
+    pub by_member: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -100,6 +100,7 @@ async fn owner_invitation(state: &AppState, domain: &str) -> Result<(i64, String
             note: "owner invitation",
             contact: None,
             makes_owner: true,
+            by_member: false,
         },
     )
     .await

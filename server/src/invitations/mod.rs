@@ -3,6 +3,7 @@
 //! not (who made it, the note, the e-mail) and the uses it reported last.
 
 pub mod mail;
+pub mod members;
 
 use crate::db::Db;
 use app::invitations::InvitationState;
@@ -28,6 +29,8 @@ pub struct InvitationRecord {
     pub revoked_at: Option<i64>,
     /// Accounts made with it become owners of the domain.
     pub makes_owner: i64,
+    /// A member made it on their own page (`created_by` is that member).
+    pub by_member: i64,
 }
 
 impl InvitationRecord {
@@ -73,18 +76,19 @@ pub struct NewRecord<'a> {
     pub note: &'a str,
     pub contact: Option<&'a str>,
     pub makes_owner: bool,
+    pub by_member: bool,
 }
 
 const SELECT: &str = "SELECT i.id, d.name AS domain, i.token, i.uri, i.created_by, i.created_at, \
      i.expires_at, i.max_uses, i.uses, i.accounts, i.username, i.note, i.contact, i.email, \
-     i.email_locale, i.mail_id, i.revoked_at, i.makes_owner \
+     i.email_locale, i.mail_id, i.revoked_at, i.makes_owner, i.by_member \
      FROM invitations i JOIN domains d ON d.id = i.domain_id";
 
 pub async fn insert(db: &Db, new: NewRecord<'_>) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO invitations (domain_id, token, uri, created_by, created_at, expires_at, \
-         max_uses, username, note, contact, makes_owner) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+         max_uses, username, note, contact, makes_owner, by_member) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(new.domain_id)
     .bind(new.token)
@@ -97,6 +101,7 @@ pub async fn insert(db: &Db, new: NewRecord<'_>) -> Result<i64, sqlx::Error> {
     .bind(new.note)
     .bind(new.contact)
     .bind(i64::from(new.makes_owner))
+    .bind(i64::from(new.by_member))
     .fetch_one(&db.pool)
     .await?;
     Ok(id)
@@ -175,7 +180,7 @@ pub async fn record_usage(
         .bind(id)
         .execute(&db.pool)
         .await?;
-    Ok(())
+    members::record_invited(db, id, accounts, db.now()).await
 }
 
 /// Marks it revoked (the desired state; `reconcile` withdraws the token from Prosody).
@@ -230,6 +235,7 @@ mod tests {
             mail_id: None,
             revoked_at: None,
             makes_owner: 0,
+            by_member: 0,
         }
     }
 

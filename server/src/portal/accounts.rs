@@ -205,6 +205,7 @@ impl AccountsBackend for PortalService {
                     .map_err(internal)?;
                 tracing::info!(%jid, "account deleted");
                 record_done(&self.0, ctx, &row.name, DELETE, node).await?;
+                self.withdraw_member_invitations(ctx, &jid).await?;
                 Ok(jid.to_string())
             }
             Ok(_) => Err(self
@@ -262,6 +263,9 @@ impl AccountsBackend for PortalService {
             .map_err(internal)?;
         self.apply(ctx, &row.name, Kind::Lock, action, node, "")
             .await?;
+        if locked {
+            self.withdraw_member_invitations(ctx, &jid).await?;
+        }
         let pending = accounts::pending_locks(&self.0.db, &row.name)
             .await
             .map_err(internal)?

@@ -44,6 +44,9 @@ impl DomainsBackend for PortalService {
             )
             .await
             .map_err(internal)?,
+            member_policy: crate::invitations::members::policy(db, row.id)
+                .await
+                .map_err(internal)?,
             pending: domains::pending(db, &row.name).await.map_err(internal)?,
             recent: audit::list(db, Some(&row.name), None, 20)
                 .await

@@ -97,6 +97,7 @@ impl OwnAccountBackend for PortalService {
         self.record_own(ctx, &jid, AuditAction::DeleteOwnAccount)
             .await?;
         self.forget_recovery(&jid).await?;
+        self.withdraw_member_invitations(ctx, &jid).await?;
         // The portal session and second factor of a deleted account must not outlive it.
         let account = crate::auth::two_factor::Account::Xmpp(jid.to_string());
         crate::auth::two_factor::forget(&self.0.db, &account)

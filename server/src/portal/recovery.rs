@@ -17,9 +17,12 @@ use app::{
 };
 
 impl PortalService {
-    /// The logged-in user's account: their domain's row (recovery addresses are kept for the
-    /// portal's domains only) and their username.
-    async fn own_account(&self, ctx: &RequestContext) -> Result<(BareJid, DomainRow), AppError> {
+    /// The logged-in user's account and their domain's row (recovery addresses and members'
+    /// invitations are for the portal's domains only).
+    pub(super) async fn own_account(
+        &self,
+        ctx: &RequestContext,
+    ) -> Result<(BareJid, DomainRow), AppError> {
         let jid = own_jid(ctx)?;
         let row = domains::get(&self.0.db, jid.domain().as_str())
             .await

@@ -57,17 +57,8 @@ impl Setup {
     async fn invite(&self, fields: &[(&str, &str)]) -> Result<String, app::error::AppError> {
         let mut all = vec![("csrf", self.csrf.as_str()), ("domain", DOMAIN)];
         all.extend_from_slice(fields);
-        let id: i64 = self
-            .owner
-            .server_fn("create_invite", &all)
-            .await?
-            .parse()
-            .expect("the new invitation's id");
-        let record = invitations::by_id(&self.portal.state.db, DOMAIN, id)
-            .await
-            .unwrap()
-            .expect("the invitation is recorded");
-        Ok(record.token)
+        let created = self.owner.server_fn("create_invite", &all).await?;
+        Ok(self.portal.invitation_token(DOMAIN, &created).await)
     }
 
     /// A visitor's browser, without JavaScript.

@@ -15,6 +15,7 @@ mod invitations_flow;
 mod invitations_module;
 mod invitations_web;
 mod mail;
+mod member_invitations;
 mod metrics;
 mod owners_and_users;
 mod portal_web;

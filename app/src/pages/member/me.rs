@@ -9,7 +9,13 @@ use crate::{
     },
     context::use_request_context,
     error::Field,
+    format::date_time,
+    invitations::{
+        members::{my_invitations, InviteSomeone, OwnInvitations},
+        InvitationRow,
+    },
     own_account::{ChangeOwnPassword, DeleteOwnAccount, EndOwnSessions},
+    pages::owner::invitations::{state_badge, Created},
     recovery::{recovery_status, RecoveryAddresses, RemoveRecoveryEmail, SetRecoveryEmail},
     two_factor::{
         two_factor_status, ConfirmTwoFactor, RemoveTwoFactor, StartTwoFactor, TwoFactorOverview,
@@ -41,6 +47,7 @@ pub fn MePage() -> impl IntoView {
                 "recovery-removed" => l.t("me-recovery-removed"),
                 "two-factor-on" => l.t("me-two-factor-turned-on"),
                 "two-factor-off" => l.t("me-two-factor-turned-off"),
+                "invited" => l.t("me-invite-created"),
                 _ => return None,
             };
             Some(view! { <div class="alert alert--success" role="status">{text}</div> })
@@ -57,6 +64,7 @@ pub fn MePage() -> impl IntoView {
             <TwoFactor/>
             {jid.map(|jid| view! {
                 <ChangePassword/>
+                <Invite jid=jid.clone()/>
                 <Recovery/>
                 <EndSessions/>
                 <DeleteAccount jid/>
@@ -308,6 +316,153 @@ fn RecoveryForms(
             </ActionForm>
         })}
     }
+}
+
+/// "Invite someone": where the domain's owners let members invite, an invitation for one
+/// person (with the member as their contact by default), and the member's invitations.
+#[component]
+fn Invite(jid: String) -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = ServerAction::<InviteSomeone>::new();
+    let mine = Resource::new(move || action.version().get(), |_| my_invitations());
+    let domain = jid.rsplit('@').next().unwrap_or_default().to_string();
+    view! {
+        <section class="card stack" aria-labelledby="invite-heading">
+            <h2 id="invite-heading" class="card__title">{l.t("me-invite-heading")}</h2>
+            <Loaded resource=mine keep_while_reloading=true let:mine>
+                <InviteForm mine action domain=domain.clone()/>
+            </Loaded>
+        </section>
+    }
+}
+
+#[component]
+fn InviteForm(
+    mine: OwnInvitations,
+    action: ServerAction<InviteSomeone>,
+    domain: String,
+) -> impl IntoView {
+    let l = use_request_context().locale;
+    let error = action_error(action);
+    let query = use_query_map();
+    // The invitation just made: its link and QR code.
+    // With JavaScript the page stays, and the action has the new invitation's id.
+    let created_id = action
+        .value()
+        .get_untracked()
+        .and_then(Result::ok)
+        .or_else(|| {
+            query
+                .read_untracked()
+                .get("invite")
+                .and_then(|id| id.parse::<i64>().ok())
+        });
+    let created = created_id
+        .and_then(|id| mine.invitations.iter().find(|r| r.id == id).cloned())
+        .map(|row| view! { <Created row domain=domain.clone()/> });
+    let policy = mine.policy;
+    let form = if policy.per_member == 0 {
+        view! {
+            <p class="muted" data-member-invite="off">
+                {l.t_with("me-invite-off", &[("domain", domain.clone())])}
+            </p>
+        }
+        .into_any()
+    } else {
+        let wait = mine.wait_until.map(|until| {
+            view! {
+                <p class="alert" role="status" data-member-invite="wait">
+                    {l.t_with("me-invite-wait", &[("date", date_time(until))])}
+                </p>
+            }
+        });
+        let contact = if policy.contact_only {
+            view! {
+                <input type="hidden" name="add_contact" value="on"/>
+                <p class="muted">{l.t("me-invite-contact-only")}</p>
+            }
+            .into_any()
+        } else {
+            view! {
+                <div class="check">
+                    <input type="checkbox" name="add_contact" value="on" id="me-invite-contact" checked/>
+                    <label for="me-invite-contact">{l.t("me-invite-add-contact")}</label>
+                </div>
+            }
+            .into_any()
+        };
+        let kept = move || {
+            error
+                .get()
+                .and_then(|e| e.kept("email").map(str::to_string))
+        };
+        view! {
+            <p data-member-invite="open" data-invite-cap=policy.per_member data-invite-used=mine.used>
+                {l.t_with(
+                    "me-invite-explained",
+                    &[
+                        ("domain", domain.clone()),
+                        ("cap", policy.per_member.to_string()),
+                        ("used", mine.used.to_string()),
+                    ],
+                )}
+            </p>
+            {wait}
+            <FormError error/>
+            <ActionForm action attr:class="form">
+                <CsrfField/>
+                {contact}
+                <LabelledField id="invite-email" label=l.t("me-invite-email") error=field_error(error, Field::Email)>
+                    <input id="invite-email" name="email" type="email" autocomplete="off"
+                        aria-describedby="invite-email-error" value=kept/>
+                </LabelledField>
+                <div class="form-actions">
+                    <button type="submit" class="button button--primary">{l.t("me-invite-submit")}</button>
+                </div>
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! {
+        {created}
+        {form}
+        <MyInvitationList rows=mine.invitations/>
+    }
+}
+
+#[component]
+fn MyInvitationList(rows: Vec<InvitationRow>) -> impl IntoView {
+    let l = use_request_context().locale;
+    if rows.is_empty() {
+        return view! { <p class="empty">{l.t("me-invite-none")}</p> }.into_any();
+    }
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let accounts = (!row.accounts.is_empty()).then(|| {
+                view! {
+                    <p class="mono" data-accounts=row.accounts.join(",")>
+                        {l.t_with("me-invite-accounts", &[("accounts", row.accounts.join(", "))])}
+                    </p>
+                }
+            });
+            view! {
+                <li class="card stack" data-my-invite=row.id>
+                    <div class="cluster">
+                        <span>{date_time(row.created_at)}</span>
+                        {state_badge(l, row.state)}
+                    </div>
+                    <p class="mono">{row.link.clone()}</p>
+                    {accounts}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>{l.t("me-invite-list-heading")}</h3>
+        <ul class="stack" role="list">{items}</ul>
+    }
+    .into_any()
 }
 
 #[component]

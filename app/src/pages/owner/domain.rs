@@ -18,6 +18,7 @@ use crate::{
     },
     error::Field,
     i18n::{use_locale, Locale},
+    invitations::members::{MemberPolicy, SetMemberInvitations, MAX_PER_MEMBER},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::hooks::use_params_map;
@@ -79,6 +80,7 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
                 </p>
             </section>
             <RegistrationCard domain=name.clone() mode=overview.registration_mode/>
+            <MemberInvitationsCard domain=name.clone() policy=overview.member_policy/>
             <section class="card stack" aria-labelledby="health-heading">
                 <h2 id="health-heading" class="card__title">{l.t("health-title")}</h2>
                 <p>{l.t("domain-health-intro")}</p>
@@ -252,6 +254,50 @@ fn OwnersCard(domain: String, owners: Vec<String>) -> impl IntoView {
                 </LabelledField>
                 <div class="form-actions">
                     <button type="submit" class="button">{l.t("owners-add")}</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Whether the domain's members may invite people from their own page, how many invitations
+/// each, and whether only as contact invitations.
+#[component]
+fn MemberInvitationsCard(domain: String, policy: MemberPolicy) -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = ServerAction::<SetMemberInvitations>::new();
+    let error = action_error(action);
+    let now = if policy.per_member == 0 {
+        l.t("members-invites-off")
+    } else {
+        l.t_with(
+            "members-invites-on",
+            &[("count", policy.per_member.to_string())],
+        )
+    };
+    view! {
+        <section class="card stack" aria-labelledby="member-invites-heading" data-member-invites=policy.per_member>
+            <h2 id="member-invites-heading" class="card__title">{l.t("members-invites-heading")}</h2>
+            <p>{l.t("members-invites-explained")}</p>
+            <p><strong>{now}</strong></p>
+            <FormError error=error/>
+            <ActionForm action=action attr:class="form">
+                <CsrfField/>
+                <input type="hidden" name="domain" value=domain/>
+                <LabelledField id="per_member" label=l.t("members-invites-per-member") error=Signal::derive(|| None)>
+                    <input id="per_member" name="per_member" type="number" min="0" max=MAX_PER_MEMBER inputmode="numeric"
+                        value=move || error.get().and_then(|e| e.kept("per_member").map(str::to_string)).unwrap_or_else(|| policy.per_member.to_string())
+                        aria-describedby="per_member-hint"/>
+                    <p class="field__hint" id="per_member-hint">
+                        {l.t_with("members-invites-per-member-hint", &[("max", MAX_PER_MEMBER.to_string())])}
+                    </p>
+                </LabelledField>
+                <div class="check">
+                    <input type="checkbox" name="contact_only" value="on" id="contact_only" checked=policy.contact_only/>
+                    <label for="contact_only">{l.t("members-invites-contact-only")}</label>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button">{l.t("members-invites-submit")}</button>
                 </div>
             </ActionForm>
         </section>

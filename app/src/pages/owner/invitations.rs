@@ -225,7 +225,7 @@ fn StrayEmailErrors(actions: Actions, pending_ids: Vec<i64>) -> impl IntoView {
 
 /// The invitation just made: its link and QR code, to share at once.
 #[component]
-fn Created(row: InvitationRow, domain: String) -> impl IntoView {
+pub fn Created(row: InvitationRow, domain: String) -> impl IntoView {
     let l = use_request_context().locale;
     let until = date_time(row.expires_at);
     let share = if row.max_uses > 1 {
@@ -482,7 +482,7 @@ fn InvitationGroups(
     }
 }
 
-fn state_badge(l: Locale, state: InvitationState) -> impl IntoView {
+pub fn state_badge(l: Locale, state: InvitationState) -> impl IntoView {
     let (tone, key, name) = match state {
         InvitationState::Pending => (Tone::Ok, "invites-state-pending", "pending"),
         InvitationState::UsedUp => (Tone::Muted, "invites-state-used", "used"),
@@ -519,7 +519,7 @@ fn InvitationCard(
     let accounts = if row.accounts.is_empty() {
         view! { <span class="muted">{l.t("invites-accounts-none")}</span> }.into_any()
     } else {
-        view! { <span class="mono">{row.accounts.join(", ")}</span> }.into_any()
+        view! { <span class="mono" data-accounts=row.accounts.join(",")>{row.accounts.join(", ")}</span> }.into_any()
     };
     let username = row.username.clone().map(|u| {
         view! {
@@ -537,6 +537,13 @@ fn InvitationCard(
         view! {
             <dt>{l.t("invites-fact-contact")}</dt>
             <dd class="mono">{c}</dd>
+        }
+    });
+    // Who invited whom, for an invitation a member made on their page.
+    let invited_by = row.by_member.then(|| {
+        view! {
+            <dt>{l.t("invites-fact-invited-by")}</dt>
+            <dd class="mono" data-invited-by=row.created_by.clone()>{row.created_by.clone()}</dd>
         }
     });
     let email = row.email.clone().map(|address| {
@@ -572,6 +579,7 @@ fn InvitationCard(
                 {username}
                 {note}
                 {contact}
+                {invited_by}
                 {email}
             </dl>
             {row_actions}

@@ -2,12 +2,14 @@
 //! Prosody holds the tokens and decides whether one still works (so a use in an app and a use on
 //! the web are counted in one place); the portal records what it learns.
 
+mod members;
 mod redeem;
 
 use super::{actor, internal, managed_domain, PortalService};
 use crate::{
     accounts::account_jid,
-    audit, domains,
+    audit,
+    domains::{self, DomainRow},
     errors::Subject,
     invitations::{self, mail::InvitationMail, InvitationRecord, NewRecord},
     jobs::Kind,
@@ -117,6 +119,7 @@ impl PortalService {
             email: record.email,
             email_locale: record.email_locale,
             mail,
+            by_member: record.by_member != 0,
         })
     }
 
@@ -195,6 +198,126 @@ impl PortalService {
             .map_err(internal)?;
         Ok(hosted.then(|| jid.to_string()))
     }
+
+    /// Revokes an invitation: the portal refuses its token at once, and the withdrawal from
+    /// Prosody goes through the reconciler (it waits there if Prosody is down).
+    async fn withdraw(
+        &self,
+        ctx: &RequestContext,
+        record: &InvitationRecord,
+    ) -> Result<(), AppError> {
+        invitations::mark_revoked(&self.0.db, record.id, self.0.clock.now())
+            .await
+            .map_err(internal)?;
+        self.apply(
+            ctx,
+            &record.domain,
+            Kind::RevokeInvite,
+            REVOKE,
+            &record.token,
+            "",
+        )
+        .await
+    }
+
+    /// Makes an invitation on `row` for the logged-in user, who may: on Prosody, then in the
+    /// database and the audit log, and sends its e-mail if asked. `by_member`: made by a member
+    /// on their own page.
+    async fn make_invitation(
+        &self,
+        ctx: &RequestContext,
+        row: &DomainRow,
+        invitation: NewInvitation,
+        by_member: bool,
+    ) -> Result<i64, AppError> {
+        let username = match &invitation.username {
+            Some(name) => Some(account_jid(name, &row.name)?),
+            None => None,
+        };
+        if username.is_some() && invitation.max_uses > 1 {
+            return Err(ErrorKind::FixedUsernameMultiUse.into());
+        }
+        if let Some(email) = &invitation.email {
+            check_email(email)?;
+        }
+        if row.registration_mode == RegistrationMode::Closed {
+            return Err(ErrorKind::RegistrationClosed.into());
+        }
+        let contact = if invitation.add_contact {
+            let jid = self
+                .contact_for(ctx)
+                .await?
+                .ok_or(ErrorKind::ContactNotHosted)?;
+            Some(BareJid::new(&jid).map_err(internal)?)
+        } else {
+            None
+        };
+        let note: String = invitation.note.chars().take(MAX_NOTE_CHARS).collect();
+        let now = self.0.clock.now();
+        let expires_at = now + invitation.validity.seconds();
+        let host = DomainPart::new(&row.name).map_err(internal)?;
+        let created = self
+            .0
+            .xmpp
+            .create_invitation(
+                &host,
+                &InvitationSpec {
+                    username: username
+                        .as_ref()
+                        .and_then(|j| j.node())
+                        .map(|n| n.to_string()),
+                    max_uses: invitation.max_uses,
+                    expires_at,
+                    contact: contact.clone(),
+                },
+            )
+            .await
+            .map_err(|e| Subject::General.error(e))?;
+        let creator = actor(ctx);
+        let username_node = username.as_ref().and_then(|j| j.node()).map(|n| n.as_str());
+        let contact_text = contact.as_ref().map(|c| c.to_string());
+        let id = invitations::insert(
+            &self.0.db,
+            NewRecord {
+                domain_id: row.id,
+                token: &created.token,
+                uri: &created.uri,
+                created_by: &creator,
+                created_at: now,
+                expires_at,
+                max_uses: invitation.max_uses,
+                username: username_node,
+                note: &note,
+                contact: contact_text.as_deref(),
+                makes_owner: false,
+                by_member,
+            },
+        )
+        .await
+        .map_err(internal)?;
+        audit::record(
+            &self.0.db,
+            audit::Change {
+                actor: &creator,
+                domain: Some(&row.name),
+                action: CREATE,
+                target: username_node.unwrap_or(""),
+                outcome: Outcome::Done,
+                detail: &format!("uses: {}, until {}", invitation.max_uses, expires_at),
+            },
+        )
+        .await
+        .map_err(internal)?;
+        if let Some(email) = &invitation.email {
+            let record = invitations::by_id(&self.0.db, &row.name, id)
+                .await
+                .map_err(internal)?
+                .ok_or(ErrorKind::Internal)?;
+            self.send_mail(&record, email, invitation.email_locale)
+                .await?;
+        }
+        Ok(id)
+    }
 }
 
 /// Reads the uses of `domain`'s invitations when one of them makes owners and may have been used
@@ -270,92 +393,7 @@ impl InvitationsBackend for PortalService {
         invitation: NewInvitation,
     ) -> Result<i64, AppError> {
         let row = managed_domain(&self.0, ctx, domain).await?;
-        let username = match &invitation.username {
-            Some(name) => Some(account_jid(name, &row.name)?),
-            None => None,
-        };
-        if username.is_some() && invitation.max_uses > 1 {
-            return Err(ErrorKind::FixedUsernameMultiUse.into());
-        }
-        if let Some(email) = &invitation.email {
-            check_email(email)?;
-        }
-        if row.registration_mode == RegistrationMode::Closed {
-            return Err(ErrorKind::RegistrationClosed.into());
-        }
-        let contact = if invitation.add_contact {
-            let jid = self
-                .contact_for(ctx)
-                .await?
-                .ok_or(ErrorKind::ContactNotHosted)?;
-            Some(BareJid::new(&jid).map_err(internal)?)
-        } else {
-            None
-        };
-        let note: String = invitation.note.chars().take(MAX_NOTE_CHARS).collect();
-        let now = self.0.clock.now();
-        let expires_at = now + invitation.validity.seconds();
-        let host = DomainPart::new(&row.name).map_err(internal)?;
-        let created = self
-            .0
-            .xmpp
-            .create_invitation(
-                &host,
-                &InvitationSpec {
-                    username: username
-                        .as_ref()
-                        .and_then(|j| j.node())
-                        .map(|n| n.to_string()),
-                    max_uses: invitation.max_uses,
-                    expires_at,
-                    contact: contact.clone(),
-                },
-            )
-            .await
-            .map_err(|e| Subject::General.error(e))?;
-        let creator = actor(ctx);
-        let username_node = username.as_ref().and_then(|j| j.node()).map(|n| n.as_str());
-        let contact_text = contact.as_ref().map(|c| c.to_string());
-        let id = invitations::insert(
-            &self.0.db,
-            NewRecord {
-                domain_id: row.id,
-                token: &created.token,
-                uri: &created.uri,
-                created_by: &creator,
-                created_at: now,
-                expires_at,
-                max_uses: invitation.max_uses,
-                username: username_node,
-                note: &note,
-                contact: contact_text.as_deref(),
-                makes_owner: false,
-            },
-        )
-        .await
-        .map_err(internal)?;
-        audit::record(
-            &self.0.db,
-            audit::Change {
-                actor: &creator,
-                domain: Some(&row.name),
-                action: CREATE,
-                target: username_node.unwrap_or(""),
-                outcome: Outcome::Done,
-                detail: &format!("uses: {}, until {}", invitation.max_uses, expires_at),
-            },
-        )
-        .await
-        .map_err(internal)?;
-        if let Some(email) = &invitation.email {
-            let record = invitations::by_id(&self.0.db, &row.name, id)
-                .await
-                .map_err(internal)?
-                .ok_or(ErrorKind::Internal)?;
-            self.send_mail(&record, email, invitation.email_locale)
-                .await?;
-        }
-        Ok(id)
+        self.make_invitation(ctx, &row, invitation, false).await
     }
 
     async fn revoke_invitation(
@@ -369,20 +407,7 @@ impl InvitationsBackend for PortalService {
             .await
             .map_err(internal)?
             .ok_or(ErrorKind::InvitationNotFound)?;
-        invitations::mark_revoked(&self.0.db, record.id, self.0.clock.now())
-            .await
-            .map_err(internal)?;
-        // Through the reconciler: if Prosody is down the withdrawal waits there, and the
-        // portal already refuses the token meanwhile.
-        self.apply(
-            ctx,
-            &row.name,
-            Kind::RevokeInvite,
-            REVOKE,
-            &record.token,
-            "",
-        )
-        .await
+        self.withdraw(ctx, &record).await
     }
 
     async fn email_invitation(
