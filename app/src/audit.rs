@@ -46,6 +46,7 @@ crate::text_enum! {
         DeleteOwnAccount = "delete-own-account",
         EnableTwoFactor = "enable-two-factor",
         DisableTwoFactor = "disable-two-factor",
+        UseRecoveryCode = "use-recovery-code",
         // The provider's console and hosting requests.
         SuspendDomain = "suspend-domain",
         ResumeDomain = "resume-domain",

@@ -337,3 +337,4 @@ me-two-factor-turned-off = Two-factor login is off.
 error-wrong-code = Wrong code, or a code already used.
 audit-action-enable-two-factor = Two-factor login turned on
 audit-action-disable-two-factor = Two-factor login turned off
+audit-action-use-recovery-code = Logged in with a two-factor recovery code

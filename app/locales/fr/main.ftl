@@ -338,3 +338,4 @@ me-two-factor-turned-off = La connexion à deux facteurs est désactivée.
 error-wrong-code = Code incorrect, ou déjà utilisé.
 audit-action-enable-two-factor = Connexion à deux facteurs activée
 audit-action-disable-two-factor = Connexion à deux facteurs désactivée
+audit-action-use-recovery-code = Connexion avec un code de secours à deux facteurs

@@ -19,6 +19,16 @@ use totp_rs::{Builder, Secret, Totp};
 
 /// What sets the secrets' sealing key apart from any other key derived from `secret_key`.
 const SEALING_PURPOSE: &str = "two-factor secret";
+/// What a second factor was accepted as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accepted {
+    /// A code of the account's app.
+    AppCode,
+    /// One of the account's recovery codes, now used up: worth a line in the audit log, since
+    /// the app may be lost (or the codes in someone else's hands).
+    RecoveryCode,
+}
+
 /// How many recovery codes an enrolment gives.
 const RECOVERY_CODES: usize = 10;
 /// How long a login may wait for its code after the password.
@@ -232,8 +242,13 @@ impl<'a> TwoFactor<'a> {
     }
 
     /// Whether `code` is a code of the account's app not accepted before, or one of its unused
-    /// recovery codes (then used up). Either way it is accepted once only.
-    pub async fn check(&self, account: &Account, code: &str) -> Result<bool, TwoFactorError> {
+    /// recovery codes (then used up), and which; `None` if neither. Either way it is accepted
+    /// once only.
+    pub async fn check(
+        &self,
+        account: &Account,
+        code: &str,
+    ) -> Result<Option<Accepted>, TwoFactorError> {
         let key = account.key();
         let recovery = normalized_recovery_code(code);
         if recovery.len() == RECOVERY_CODE_CHARS {
@@ -244,7 +259,7 @@ impl<'a> TwoFactor<'a> {
             .bind(token_hash(&recovery))
             .execute(&self.db.pool)
             .await?;
-            return Ok(done.rows_affected() == 1);
+            return Ok((done.rows_affected() == 1).then_some(Accepted::RecoveryCode));
         }
         let row: Option<(String, Option<i64>)> = sqlx::query_as(
             "SELECT sealed_secret, last_step FROM two_factor \
@@ -254,11 +269,11 @@ impl<'a> TwoFactor<'a> {
         .fetch_optional(&self.db.pool)
         .await?;
         let Some((sealed, last_step)) = row else {
-            return Ok(false);
+            return Ok(None);
         };
         let totp = self.totp(self.key.open(&sealed, &key)?, "");
         let Some(step) = accepted_step(&totp, code, self.db.now(), last_step) else {
-            return Ok(false);
+            return Ok(None);
         };
         // Conditional, so two requests racing with one code cannot both pass.
         let done = sqlx::query(
@@ -269,7 +284,7 @@ impl<'a> TwoFactor<'a> {
         .bind(step)
         .execute(&self.db.pool)
         .await?;
-        Ok(done.rows_affected() == 1)
+        Ok((done.rows_affected() == 1).then_some(Accepted::AppCode))
     }
 
     /// A login whose password was right, waiting for its code; returns the token for the

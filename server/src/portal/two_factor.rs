@@ -167,12 +167,12 @@ impl TwoFactorBackend for PortalService {
             return Err(ErrorKind::TooManyRequests.into());
         }
         let refused = if !code.trim().is_empty() {
-            (!self
-                .two_factor()
+            self.two_factor()
                 .check(&account, code)
                 .await
-                .map_err(internal)?)
-            .then_some(ErrorKind::WrongCode)
+                .map_err(internal)?
+                .is_none()
+                .then_some(ErrorKind::WrongCode)
         } else {
             (!self.password_is_right(user, password).await?).then_some(ErrorKind::WrongPassword)
         };

@@ -5,15 +5,17 @@ use super::{
     client_ip::ClientAddr, context::cookie, CHALLENGE_COOKIE, CSRF_COOKIE, SESSION_COOKIE,
 };
 use crate::{
+    audit::Change,
     auth::{
         admins, sessions, throttle,
         tokens::random_token,
-        two_factor::{Account, TwoFactor},
+        two_factor::{Accepted, Account, TwoFactor},
     },
     state::AppState,
     xmpp::{check_password, BareJid},
 };
 use app::{
+    audit::{AuditAction, Outcome},
     context::RequestContext,
     pages::public::login::{
         LOGIN_ERROR_CODE, LOGIN_ERROR_EXPIRED, LOGIN_ERROR_INVALID, LOGIN_ERROR_STALE,
@@ -149,8 +151,21 @@ pub async fn login_code(
         Err(e) => return crate::errors::internal_response(e),
     }
     match two_factor.check(&account, &form.code).await {
-        Ok(true) => {}
-        Ok(false) => {
+        Ok(Some(Accepted::AppCode)) => {}
+        Ok(Some(Accepted::RecoveryCode)) => {
+            let change = Change {
+                actor: &username,
+                domain: username.split_once('@').map(|(_, domain)| domain),
+                action: AuditAction::UseRecoveryCode,
+                target: &username,
+                outcome: Outcome::Done,
+                detail: "",
+            };
+            if let Err(e) = crate::audit::record(&state.db, change).await {
+                return crate::errors::internal_response(e);
+            }
+        }
+        Ok(None) => {
             tracing::info!(username, "wrong second factor");
             if let Err(e) = throttle::record_failure(&state.db, &keys).await {
                 return crate::errors::internal_response(e);

@@ -262,7 +262,16 @@ async fn a_user_turns_on_two_factor_and_logs_in_with_codes(backend: Backend) {
     portal.state.clock.advance(30);
     assert_eq!(send_code(&replay, &app.code(&portal)).await, "/");
 
-    // A recovery code works once (typed loosely), then never again.
+    // A recovery code works once (typed loosely), then never again; its use is in the audit
+    // log (the app's codes are not).
+    let recovery_logins = || async {
+        audit_actions(&portal, Some(HOST))
+            .await
+            .into_iter()
+            .filter(|a| *a == AuditAction::UseRecoveryCode)
+            .count()
+    };
+    assert_eq!(recovery_logins().await, 0);
     let first = password_step(&portal, &jid, PASSWORD).await;
     assert_eq!(send_code(&first, &recovery[0].to_uppercase()).await, "/");
     let second = password_step(&portal, &jid, PASSWORD).await;
@@ -270,6 +279,7 @@ async fn a_user_turns_on_two_factor_and_logs_in_with_codes(backend: Backend) {
         error_of(&send_code(&second, &recovery[0]).await),
         Some(LOGIN_ERROR_CODE)
     );
+    assert_eq!(recovery_logins().await, 1);
     let me = first.get("/me").await;
     assert!(page::marked(&me.html, "data-two-factor", "on").len() == 1);
 
