@@ -6,7 +6,8 @@
 //!   `mod` line in its `main.rs`); browser tests likewise in `end2end/tests/browser/`.
 //! - A test of the portal runs on each database: [`per_backend!`]`(name)` above an
 //!   `async fn name(backend: Backend)` makes `name::sqlite` and `name::postgres`.
-//! - Helpers live here, once: [`portal::TestPortal`] (start, `admin_web`, `xmpp_user`,
+//! - Helpers live here, once: [`domain::OwnedDomain`] (a domain and its owner, logged in),
+//!   [`portal::TestPortal`] (start, `admin_web`, `xmpp_user`,
 //!   `add_owner`), [`web::WebClient`] (pages, forms, server functions, `add_owner`) and
 //!   [`web::kind`], [`page`] (reading HTML: `tag`, `field_error`, `main_text`, `marked`,
 //!   `attr`, `form`), [`smtp::SmtpServer::wait_for_mail_where`] and
@@ -23,6 +24,7 @@
 
 pub mod database;
 pub mod dns;
+pub mod domain;
 pub mod nginx;
 pub mod page;
 pub mod pebble;

@@ -7,11 +7,10 @@
 use app::error::ErrorKind;
 use domaine_tests::{
     database::Backend,
+    domain::OwnedDomain,
     page::main_html,
     per_backend,
-    portal::TestPortal,
-    prosody::{can_login, register_in_band, Prosody, Session},
-    smtp::SmtpServer,
+    prosody::{can_login, register_in_band, Session},
     web::WebClient,
 };
 use reqwest::StatusCode;
@@ -23,34 +22,26 @@ const OWNER: &str = "olga";
 const OWNER_PASSWORD: &str = "owner password 1";
 const NEW_PASSWORD: &str = "a new member's password";
 
-struct Setup {
-    owner: WebClient,
-    csrf: String,
-    portal: TestPortal,
-    smtp: SmtpServer,
-    prosody: Prosody,
+/// The domain and its owner (an XMPP account on the domain itself, so that it can be a new
+/// user's contact).
+struct Setup(OwnedDomain);
+
+impl std::ops::Deref for Setup {
+    type Target = OwnedDomain;
+    fn deref(&self) -> &OwnedDomain {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Setup {
+    fn deref_mut(&mut self) -> &mut OwnedDomain {
+        &mut self.0
+    }
 }
 
 impl Setup {
-    /// Prosody, an SMTP server, the portal, and the domain's owner logged in (an XMPP account
-    /// on the domain itself, so that it can be a new user's contact).
     async fn start(backend: &Backend) -> Setup {
-        let prosody = Prosody::start(&[DOMAIN]);
-        let smtp = SmtpServer::start();
-        let portal = TestPortal::start_with_smtp(&prosody, backend, &smtp).await;
-        prosody.register(OWNER, DOMAIN, OWNER_PASSWORD);
-        let owner_jid = format!("{OWNER}@{DOMAIN}");
-        portal.add_owner(DOMAIN, &owner_jid).await;
-        let owner =
-            WebClient::logged_in(&portal.url("/"), "en", &owner_jid, OWNER_PASSWORD, "/").await;
-        let csrf = owner.get(&format!("/domains/{DOMAIN}")).await.csrf();
-        Setup {
-            owner,
-            csrf,
-            portal,
-            smtp,
-            prosody,
-        }
+        Setup(OwnedDomain::start(backend, DOMAIN, OWNER, OWNER_PASSWORD).await)
     }
 
     /// Creates an invitation as the owner; returns its token.

@@ -8,11 +8,11 @@
 use app::{error::ErrorKind, i18n::Locale};
 use domaine_tests::{
     database::Backend,
+    domain::OwnedDomain,
     page::marked,
     per_backend,
     portal::TestPortal,
-    prosody::{register_in_band, Prosody, Session},
-    smtp::SmtpServer,
+    prosody::{register_in_band, Session},
     web::{kind, WebClient},
 };
 use reqwest::StatusCode;
@@ -25,38 +25,31 @@ const OWNER: &str = "olga";
 const MEMBER: &str = "mia";
 const PASSWORD: &str = "a member's password";
 
+/// The domain, its owner and one member (an account the owner made, not from an invitation),
+/// both logged in.
 struct Setup {
-    owner: WebClient,
-    owner_csrf: String,
+    site: OwnedDomain,
     member: WebClient,
     member_csrf: String,
-    portal: TestPortal,
-    smtp: SmtpServer,
-    prosody: Prosody,
+}
+
+impl std::ops::Deref for Setup {
+    type Target = OwnedDomain;
+    fn deref(&self) -> &OwnedDomain {
+        &self.site
+    }
 }
 
 impl Setup {
-    /// Prosody, an SMTP server, the portal, the domain's owner and one member (an account the
-    /// owner made, not from an invitation), both logged in.
     async fn start(backend: &Backend) -> Setup {
-        let prosody = Prosody::start(&[DOMAIN]);
-        let smtp = SmtpServer::start();
-        let portal = TestPortal::start_with_smtp(&prosody, backend, &smtp).await;
-        prosody.register(OWNER, DOMAIN, PASSWORD);
-        prosody.register(MEMBER, DOMAIN, PASSWORD);
-        portal.add_owner(DOMAIN, &jid(OWNER)).await;
-        let owner = Self::log_in(&portal, OWNER).await;
-        let owner_csrf = owner.get(&format!("/domains/{DOMAIN}")).await.csrf();
-        let member = Self::log_in(&portal, MEMBER).await;
+        let site = OwnedDomain::start(backend, DOMAIN, OWNER, PASSWORD).await;
+        site.prosody.register(MEMBER, DOMAIN, PASSWORD);
+        let member = Self::log_in(&site.portal, MEMBER).await;
         let member_csrf = member.get("/me").await.csrf();
         Setup {
-            owner,
-            owner_csrf,
+            site,
             member,
             member_csrf,
-            portal,
-            smtp,
-            prosody,
         }
     }
 
@@ -71,7 +64,7 @@ impl Setup {
         contact_only: bool,
     ) -> Result<String, app::error::AppError> {
         let mut fields = vec![
-            ("csrf", self.owner_csrf.as_str()),
+            ("csrf", self.csrf.as_str()),
             ("domain", DOMAIN),
             ("per_member", per_member),
         ];
@@ -312,7 +305,7 @@ async fn locking_or_deleting_a_member_withdraws_their_pending_invitations(backen
         .server_fn(
             "set_account_lock",
             &[
-                ("csrf", &s.owner_csrf),
+                ("csrf", &s.csrf),
                 ("domain", DOMAIN),
                 ("username", MEMBER),
                 ("lock", "1"),
@@ -353,7 +346,7 @@ async fn locking_or_deleting_a_member_withdraws_their_pending_invitations(backen
         .server_fn(
             "delete_domain_account",
             &[
-                ("csrf", &s.owner_csrf),
+                ("csrf", &s.csrf),
                 ("domain", DOMAIN),
                 ("username", other),
                 ("confirm", other),
