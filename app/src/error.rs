@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 pub enum ErrorKind {
     NotLoggedIn,
     Forbidden,
+    /// The provider requires two-factor login of this person, who has not set it up yet: only
+    /// the enrolment page (`/me`) is open to them.
+    TwoFactorRequired,
     /// The form's anti-forgery token did not match the browser's cookie.
     StaleForm,
     InvalidUsername,
@@ -232,6 +235,7 @@ impl ErrorKind {
         match self {
             ErrorKind::NotLoggedIn => locale.t("error-not-logged-in"),
             ErrorKind::Forbidden => locale.t("error-forbidden"),
+            ErrorKind::TwoFactorRequired => locale.t("me-two-factor-required"),
             ErrorKind::StaleForm => locale.t("error-stale-form"),
             ErrorKind::InvalidUsername => locale.t("error-invalid-username"),
             ErrorKind::PasswordTooShort { min } => {
@@ -407,6 +411,7 @@ mod tests {
         let kinds = [
             ErrorKind::NotLoggedIn,
             ErrorKind::Forbidden,
+            ErrorKind::TwoFactorRequired,
             ErrorKind::StaleForm,
             ErrorKind::InvalidUsername,
             ErrorKind::PasswordTooShort { min: 10 },

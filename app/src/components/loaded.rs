@@ -8,6 +8,9 @@ use crate::{
 };
 use leptos::prelude::*;
 
+/// Where two-factor login is set up, and the only page open to whoever must set it up first.
+pub const ENROLMENT_PAGE: &str = "/me";
+
 /// A page of its own for one error, instead of the alert: a link that no longer works (a used
 /// invitation, an unknown request) is not a failure to report.
 #[derive(Clone)]
@@ -65,6 +68,13 @@ where
             Ok(value) => children(value).into_any(),
             Err(e) => match &gone {
                 Some(gone) if gone.kind == e.kind => gone.view.run(),
+                // Reached by a hydrated page's own navigation, which the server's redirect of
+                // page loads (`web::context`) does not see.
+                _ if e.kind == ErrorKind::TwoFactorRequired => view! {
+                    <leptos_router::components::Redirect path=ENROLMENT_PAGE/>
+                    <ErrorAlert kind=e.kind/>
+                }
+                .into_any(),
                 _ => view! {
                     {error_heading.as_ref().map(ViewFn::run)}
                     <ErrorAlert kind=e.kind/>

@@ -12,7 +12,9 @@ use crate::{
     state::AppState,
 };
 use app::{
+    components::loaded::ENROLMENT_PAGE,
     context::{Principal, RequestContext},
+    error::{AppError, ErrorKind},
     i18n::Locale,
 };
 use axum::{
@@ -25,6 +27,7 @@ use axum_extra::extract::{
     cookie::{Cookie, SameSite},
     CookieJar, SignedCookieJar,
 };
+use leptos::server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER};
 
 pub async fn request_context(
     State(state): State<AppState>,
@@ -68,9 +71,7 @@ pub async fn request_context(
             Ok(true) if matches!(*req.method(), Method::GET | Method::HEAD) => {
                 return Redirect::to(ENROLMENT_PAGE).into_response()
             }
-            Ok(true) => {
-                return (StatusCode::FORBIDDEN, "set up two-factor login first").into_response()
-            }
+            Ok(true) => return refuse_before_enrolment(&req),
             Err(e) => {
                 tracing::error!(error = %e, "two-factor lookup failed");
                 return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
@@ -95,9 +96,6 @@ pub async fn request_context(
     }
 }
 
-/// Where two-factor login is set up.
-const ENROLMENT_PAGE: &str = "/me";
-
 /// What someone who must enrol may still reach: the enrolment page and its server functions,
 /// logging out, and the language switch.
 const OPEN_BEFORE_ENROLMENT: [&str; 5] = [
@@ -107,6 +105,27 @@ const OPEN_BEFORE_ENROLMENT: [&str; 5] = [
     "/api/start_two_factor",
     "/api/confirm_two_factor",
 ];
+
+/// A form or server function refused to someone who must enrol first: a form posted without
+/// JavaScript goes to the enrolment page, as a page load would; a hydrated page's call gets the
+/// typed error its page turns into the same redirect (`components::loaded`).
+fn refuse_before_enrolment(req: &Request) -> Response {
+    let from_plain_form = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if from_plain_form {
+        return Redirect::to(ENROLMENT_PAGE).into_response();
+    }
+    let error = AppError::from(ErrorKind::TwoFactorRequired);
+    (
+        StatusCode::FORBIDDEN,
+        [(SERVER_FN_ERROR_HEADER, req.uri().path())],
+        error.ser(),
+    )
+        .into_response()
+}
 
 /// Whether `user` must set up two-factor login before going to `path`: the provider requires
 /// it of them (`[two_factor]`) and they have not.
