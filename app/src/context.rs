@@ -78,16 +78,7 @@ fn serde_json_escape(json: &str) -> String {
     json.replace('<', "\\u003c")
 }
 
-/// The request's context, which the server and the hydration entry provide at the root. It is
-/// missing only where the reactive owner is already disposed: on the server, a render whose
-/// client went away, with a reactive closure or a resource still finishing. What that renders
-/// reaches nobody, so it gets a context with nobody logged in rather than a panic; server
-/// functions never read this one (`backend::checked_request` insists on the real context).
+/// The request's context, which the server and the hydration entry provide at the root.
 pub fn use_request_context() -> RequestContext {
-    use_context::<RequestContext>().unwrap_or_else(|| RequestContext {
-        locale: Locale::default(),
-        csrf: String::new(),
-        user: None,
-        provider_name: String::new(),
-    })
+    expect_context::<RequestContext>()
 }

@@ -503,22 +503,7 @@ impl Config {
 mod tests {
     use super::*;
 
-    const VALID: &str = r#"
-        listen = "127.0.0.1:8080"
-        public_url = "http://127.0.0.1:8080"
-        provider_name = "JabberFR"
-        database_url = "sqlite://domaine.db"
-        secret_key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZg=="
-        [xmpp]
-        server = "127.0.0.1:5222"
-        jid = "portal@example.test"
-        password = "secret"
-        [smtp]
-        host = "127.0.0.1"
-        port = 2525
-        from = "Domaine <noreply@example.test>"
-        security = "none"
-    "#;
+    const VALID: &str = include_str!("../tests/domaine.toml");
 
     fn load(toml: &str) -> Result<Config, ConfigError> {
         Config::from_figment(Figment::from(Toml::string(toml)))
@@ -657,7 +642,7 @@ mod tests {
     fn a_malformed_setting_is_named() {
         let err = load(&VALID.replace("127.0.0.1:8080\"\n", "not an address\"\n")).unwrap_err();
         assert!(err.to_string().contains("listen"), "{err}");
-        let err = load(&VALID.replace("sqlite://domaine.db", "mysql://x")).unwrap_err();
+        let err = load(&VALID.replace("sqlite://DIR/domaine.db", "mysql://x")).unwrap_err();
         assert!(err.to_string().contains("database_url"), "{err}");
         let err = load(&VALID.replace("secret_key = \"MDEy", "secret_key = \"")).unwrap_err();
         assert!(err.to_string().contains("secret_key"), "{err}");

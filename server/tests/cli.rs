@@ -5,27 +5,15 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-const VALID: &str = r#"
-listen = "127.0.0.1:0"
-public_url = "http://127.0.0.1:8080"
-provider_name = "Test"
-database_url = "sqlite://DIR/domaine.db"
-secret_key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZg=="
-[xmpp]
-server = "127.0.0.1:5222"
-jid = "portal@example.test"
-password = "secret"
-[smtp]
-host = "127.0.0.1"
-port = 2525
-from = "Domaine <noreply@example.test>"
-security = "none"
-"#;
+const VALID: &str = include_str!("domaine.toml");
 
 /// `domaine ARGS` on `config` (written in `dir`, where `DIR` in it points).
 fn command(dir: &std::path::Path, config: &str, args: &[&str]) -> Command {
     let path = dir.join("domaine.toml");
-    std::fs::write(&path, config.replace("DIR", &dir.display().to_string())).unwrap();
+    let config = config
+        .replace("DIR", &dir.display().to_string())
+        .replace("listen = \"127.0.0.1:8080\"", "listen = \"127.0.0.1:0\"");
+    std::fs::write(&path, config).unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_domaine"));
     command
         .arg("--config")
@@ -54,7 +42,7 @@ fn a_bad_setting_stops_start_up_with_its_name() {
     let dir = tempfile::tempdir().unwrap();
     let out = domaine(
         dir.path(),
-        &VALID.replace("provider_name = \"Test\"\n", ""),
+        &VALID.replace("provider_name = \"JabberFR\"\n", ""),
         &["serve"],
         "",
     );

@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(leptos_context, shell))
+        .layer(middleware::from_fn(run_to_completion))
         .layer(middleware::from_fn(form_input::read_form))
         .layer(middleware::from_fn(body_limit::limit_body))
         .layer(middleware::from_fn_with_state(
@@ -103,6 +104,21 @@ pub fn router(state: AppState) -> Router {
         // Outermost: it sees the route template (files included) and times the rest.
         .layer(middleware::from_fn(crate::metrics::track_http))
         .with_state(state)
+}
+
+/// A client that goes away (a closed tab, a proxy's timeout) makes hyper drop its response
+/// future. Cut off there, a page render disposes its reactive owner while the tasks it spawned
+/// (resources, server actions) still run, and they panic reading its values. So each request
+/// runs in a task of its own, which outlives the client: every render finishes as if someone
+/// read it (pages render in full before sending anyway, `SsrMode::Async`).
+async fn run_to_completion(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+    }
 }
 
 /// Liveness for scripts and load balancers: the database answers and the XMPP link is up.

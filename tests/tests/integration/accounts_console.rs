@@ -1123,11 +1123,9 @@ fn worker_panics() -> &'static AtomicUsize {
 
 /// Clients that go away mid-render (closed tabs, a load balancer's timeout) make nothing panic:
 /// leptos_meta used to read a page's title after the route's reactive owner was disposed, and
-/// `use_request_context` expected a context that a disposed owner no longer has.
-// Still fails: tasks of an abandoned render read signals and server actions that are already
-// disposed (panics inside reactive_graph, traits.rs and actions/action.rs; tokio catches them
-// and no user sees anything). Run it by name (`--ignored`) until that is fixed.
-#[ignore = "known panics: reactive values read after an abandoned render is disposed (issue 11, item 8)"]
+/// `use_request_context` expected a context that a disposed owner no longer has, and the tasks
+/// of an abandoned render read signals and server actions already disposed (reactive_graph's
+/// traits.rs, actions/action.rs): each request now runs to completion in its own task.
 #[tokio::test(flavor = "multi_thread")]
 async fn clients_going_away_mid_render_panic_nothing() {
     let panics = worker_panics();
