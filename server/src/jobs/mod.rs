@@ -24,7 +24,7 @@
 //!
 //! **Adding a kind of job**: a [`Kind`] variant (its name, its [`Policy`] and its [`Lane`]),
 //! then an arm in the handler of its lane (`reconcile::Pusher` for Prosody, `mail::outbox`
-//! for SMTP, `health::Checker` for health checks), or a new lane: a [`Handler`] and a [`worker`] spawned in `startup::serve`. Queue
+//! for SMTP, `health::Checker` for health checks, `tasks::Runner` for owner tasks), or a new lane: a [`Handler`] and a [`worker`] spawned in `startup::serve`. Queue
 //! with [`enqueue`] (inside the transaction that makes the change, if any), run at once with
 //! [`run_one`] if the request wants the result, read with [`status`] or [`for_domain`].
 

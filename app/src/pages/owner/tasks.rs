@@ -80,12 +80,12 @@ fn Task(task: TaskView) -> impl IntoView {
     // Without a total the bar is indeterminate (no value).
     let bar = match total {
         Some(total) => view! {
-            <progress id="task-progress" max=total.max(1).to_string() value=task.done.to_string()
+            <progress id="task-progress" class="task-progress" max=total.max(1).to_string() value=task.done.to_string()
                 aria-describedby="task-progress-text"></progress>
         }
         .into_any(),
         None => {
-            view! { <progress id="task-progress" aria-describedby="task-progress-text"></progress> }
+            view! { <progress id="task-progress" class="task-progress" aria-describedby="task-progress-text"></progress> }
                 .into_any()
         }
     };
