@@ -62,6 +62,8 @@ crate::text_enum! {
         IssueCertificate = "issue-certificate",
         InstallCertificate = "install-certificate",
         Alert = "alert",
+        // A message to every account of a domain.
+        Announce = "announce",
     }
 }
 

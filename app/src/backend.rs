@@ -4,6 +4,7 @@
 
 use crate::{
     accounts::AccountsBackend,
+    announcements::AnnouncementsBackend,
     context::RequestContext,
     domains::DomainsBackend,
     error::{AppError, ErrorKind},
@@ -16,6 +17,7 @@ use crate::{
     password_resets::PasswordResetsBackend,
     provider::ProviderBackend,
     recovery::RecoveryBackend,
+    tasks::TasksBackend,
     two_factor::TwoFactorBackend,
 };
 use leptos::prelude::*;
@@ -45,6 +47,8 @@ portal_of!(
     HealthBackend,
     TwoFactorBackend,
     RecoveryBackend,
+    TasksBackend,
+    AnnouncementsBackend,
 );
 
 pub type SharedPortal = Arc<dyn Portal>;

@@ -12,7 +12,9 @@
 //!   after that many (`failed`), and every kind gives up at once on a permanent error
 //!   ([`JobError::give_up`]). A failed job waits for [`retry`] by hand.
 //! - **Audit.** Audit entries made with a job follow it ([`crate::audit::job_finished`]).
-//! - **Progress.** A long job records how far it got ([`set_progress`]) for a page to show.
+//! - **Progress.** A long job records how far it got ([`set_progress`]) for a page to show;
+//!   an owner's long task ([`Lane::Tasks`], `crate::tasks`) also renews its lease after each
+//!   step ([`heartbeat`]) and keeps a report.
 //!
 //! Per-kind data lives where it belongs: a job names its subject (`domain`, `target`) and may
 //! carry a small `payload`, but reconciliation jobs read the desired state from the domain's
@@ -22,7 +24,7 @@
 //!
 //! **Adding a kind of job**: a [`Kind`] variant (its name, its [`Policy`] and its [`Lane`]),
 //! then an arm in the handler of its lane (`reconcile::Pusher` for Prosody, `mail::outbox`
-//! for SMTP, `health::Checker` for health checks), or a new lane: a [`Handler`] and a [`worker`] spawned in `startup::serve`. Queue
+//! for SMTP, `health::Checker` for health checks, `tasks::Runner` for owner tasks), or a new lane: a [`Handler`] and a [`worker`] spawned in `startup::serve`. Queue
 //! with [`enqueue`] (inside the transaction that makes the change, if any), run at once with
 //! [`run_one`] if the request wants the result, read with [`status`] or [`for_domain`].
 
@@ -60,6 +62,9 @@ pub enum Kind {
     /// account `target` (a bare JID), if it has one; `payload` is the asker's language
     /// (`recovery`). About no domain, so never listed as a domain's pending change.
     RecoveryLink,
+    /// An owner's announcement to every account of the domain (`announcements`): an owner
+    /// task (`tasks`), `payload` the message, `target` the task's own name.
+    Announcement,
 }
 
 /// Which worker runs a kind: each lane has its own handler and waits for its own server.
@@ -75,6 +80,10 @@ pub enum Lane {
     /// Needs the ACME CA, then the XMPP link (`acme`): its own lane, as an order can take a
     /// minute, which would hold up every change queued behind it for Prosody.
     Acme,
+    /// Owner tasks (`tasks`): long jobs an owner starts on their domain, paced, with a report.
+    /// Their own worker, so that an announcement to 10,000 accounts never holds up the
+    /// changes queued for Prosody meanwhile.
+    Tasks,
 }
 
 /// How a kind is retried.
@@ -92,7 +101,7 @@ pub struct Policy {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::RegistrationMode,
         Kind::Quota,
         Kind::Lock,
@@ -104,6 +113,7 @@ impl Kind {
         Kind::HealthCheck,
         Kind::Certificate,
         Kind::RecoveryLink,
+        Kind::Announcement,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -119,6 +129,7 @@ impl Kind {
             Kind::HealthCheck => "health-check",
             Kind::Certificate => "certificate",
             Kind::RecoveryLink => "recovery-link",
+            Kind::Announcement => "announcement",
         }
     }
 
@@ -139,6 +150,7 @@ impl Kind {
             Kind::Mail => Lane::Smtp,
             Kind::HealthCheck => Lane::Health,
             Kind::Certificate => Lane::Acme,
+            Kind::Announcement => Lane::Tasks,
             _ => Lane::Prosody,
         }
     }
@@ -175,9 +187,21 @@ impl Kind {
                 max_backoff_secs: 6 * 3600,
                 max_attempts: None,
             },
+            // A task renews its lease after each step ([`heartbeat`]); one that stops (Prosody
+            // went away) is retried from where it got to, for as long as it takes.
+            Lane::Tasks => Policy {
+                lease_secs: TASK_LEASE_SECS,
+                first_backoff_secs: 5,
+                max_backoff_secs: 300,
+                max_attempts: None,
+            },
         }
     }
 }
+
+/// How long a task's step may take before another instance takes the task up: each step renews
+/// the lease for this long ([`heartbeat`]).
+pub const TASK_LEASE_SECS: i64 = 120;
 
 impl Policy {
     /// Seconds to wait after the `attempts`-th failed attempt.
@@ -531,12 +555,52 @@ pub async fn retry(db: &Db, clock: &Clock, id: i64) -> Result<bool, sqlx::Error>
 
 /// Records that a running job has done `done` of `total` steps.
 pub async fn set_progress(db: &Db, id: i64, done: i64, total: i64) -> Result<(), sqlx::Error> {
+    set_progress_in(&db.pool, id, done, total).await
+}
+
+/// [`set_progress`] through `executor` (the transaction that queues the job, to show its
+/// total from the start).
+pub async fn set_progress_in<'c, E>(
+    executor: E,
+    id: i64,
+    done: i64,
+    total: i64,
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     sqlx::query("UPDATE jobs SET progress_done = $1, progress_total = $2 WHERE id = $3")
         .bind(done)
         .bind(total)
         .bind(id)
-        .execute(&db.pool)
+        .execute(executor)
         .await?;
+    Ok(())
+}
+
+/// Records that running `job` has done `done` of `total` steps and renews its lease (a long
+/// job that reports after each step keeps it for as long as it runs). `executor` may be the
+/// transaction that saves what the step did.
+pub async fn heartbeat<'c, E>(
+    executor: E,
+    now: i64,
+    job: &Job,
+    done: i64,
+    total: i64,
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "UPDATE jobs SET progress_done = $1, progress_total = $2, claimed_until = $3 \
+         WHERE id = $4 AND state = 'running'",
+    )
+    .bind(done)
+    .bind(total)
+    .bind(now + job.kind.policy().lease_secs)
+    .bind(job.id)
+    .execute(executor)
+    .await?;
     Ok(())
 }
 
@@ -713,5 +777,6 @@ mod tests {
         assert!(lane_filter(Lane::Prosody).contains("'lock'"));
         assert!(!lane_filter(Lane::Prosody).contains("'mail'"));
         assert_eq!(lane_filter(Lane::Health), "kind IN ('health-check')");
+        assert_eq!(lane_filter(Lane::Tasks), "kind IN ('announcement')");
     }
 }
