@@ -4,6 +4,7 @@
 
 use crate::{
     accounts::AccountsBackend,
+    bulk::BulkBackend,
     context::RequestContext,
     domains::DomainsBackend,
     error::{AppError, ErrorKind},
@@ -35,6 +36,7 @@ macro_rules! portal_of {
 portal_of!(
     DomainsBackend,
     AccountsBackend,
+    BulkBackend,
     OwnAccountBackend,
     InvitationsBackend,
     MemberInvitationsBackend,

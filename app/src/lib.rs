@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod bulk;
 pub mod components;
 pub mod context;
 pub mod domains;

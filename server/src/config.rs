@@ -42,6 +42,8 @@ pub struct Config {
     pub metrics: MetricsSettings,
     #[serde(default)]
     pub health: HealthSettings,
+    #[serde(default)]
+    pub bulk: BulkSettings,
     /// Automatic certificates (`[acme]`); off when absent.
     #[serde(default)]
     pub acme: Option<AcmeSettings>,
@@ -115,6 +117,36 @@ impl Default for HealthSettings {
 
 fn default_health_interval() -> u64 {
     3600
+}
+
+/// The pace of bulk work on accounts (`[bulk]`): Prosody serves every user on one thread, so a
+/// bulk job handles a few items, then lets other work through.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkSettings {
+    /// Items (accounts, addresses) handled per run of a bulk job, 1 to 200.
+    #[serde(default = "default_bulk_batch")]
+    pub batch_size: u32,
+    /// Seconds between two runs of a bulk job.
+    #[serde(default = "default_bulk_pause")]
+    pub pause_secs: u64,
+}
+
+impl Default for BulkSettings {
+    fn default() -> Self {
+        BulkSettings {
+            batch_size: default_bulk_batch(),
+            pause_secs: default_bulk_pause(),
+        }
+    }
+}
+
+fn default_bulk_batch() -> u32 {
+    20
+}
+
+fn default_bulk_pause() -> u64 {
+    1
 }
 
 /// Hosting requests from the public form (`[hosting]`).
@@ -333,6 +365,9 @@ impl Config {
         }
         if !matches!(self.public_url.scheme(), "http" | "https") {
             return invalid("public_url", "must be an http:// or https:// address");
+        }
+        if !(1..=200).contains(&self.bulk.batch_size) {
+            return invalid("bulk.batch_size", "must be between 1 and 200");
         }
         if self.metrics.listen.is_some_and(|addr| addr == self.listen) {
             return invalid(

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod bulk;
 pub mod check;
 pub mod cli;
 pub mod clock;

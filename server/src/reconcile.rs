@@ -151,7 +151,8 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
         | Kind::AlertChat
         | Kind::HealthCheck
         | Kind::Certificate
-        | Kind::RecoveryLink => return Err(PushError::Unknown(change.kind.as_str().into())),
+        | Kind::RecoveryLink
+        | Kind::Bulk => return Err(PushError::Unknown(change.kind.as_str().into())),
     }
     Ok(())
 }

@@ -20,6 +20,8 @@ pub struct AppState {
     pub reconcile: Arc<Notify>,
     /// Wakes the e-mail worker (see `mail::outbox`).
     pub mail: Arc<Notify>,
+    /// Wakes the worker of bulk jobs (see `bulk`).
+    pub bulk: Arc<Notify>,
 }
 
 impl FromRef<AppState> for Key {

@@ -60,6 +60,10 @@ pub enum Kind {
     /// account `target` (a bare JID), if it has one; `payload` is the asker's language
     /// (`recovery`). About no domain, so never listed as a domain's pending change.
     RecoveryLink,
+    /// Bulk work on the domain's accounts (`bulk`): `target` names it, `payload` says what to
+    /// do and for whom, its items are in `bulk_items`. Each run handles one batch and queues
+    /// the next.
+    Bulk,
 }
 
 /// Which worker runs a kind: each lane has its own handler and waits for its own server.
@@ -75,6 +79,9 @@ pub enum Lane {
     /// Needs the ACME CA, then the XMPP link (`acme`): its own lane, as an order can take a
     /// minute, which would hold up every change queued behind it for Prosody.
     Acme,
+    /// Bulk work (`bulk`): its own worker, so that a job of thousands of accounts never holds
+    /// up a single change behind it, paced in small batches so that Prosody keeps serving.
+    Bulk,
 }
 
 /// How a kind is retried.
@@ -92,7 +99,7 @@ pub struct Policy {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::RegistrationMode,
         Kind::Quota,
         Kind::Lock,
@@ -104,6 +111,7 @@ impl Kind {
         Kind::HealthCheck,
         Kind::Certificate,
         Kind::RecoveryLink,
+        Kind::Bulk,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -119,6 +127,7 @@ impl Kind {
             Kind::HealthCheck => "health-check",
             Kind::Certificate => "certificate",
             Kind::RecoveryLink => "recovery-link",
+            Kind::Bulk => "bulk",
         }
     }
 
@@ -139,6 +148,7 @@ impl Kind {
             Kind::Mail => Lane::Smtp,
             Kind::HealthCheck => Lane::Health,
             Kind::Certificate => Lane::Acme,
+            Kind::Bulk => Lane::Bulk,
             _ => Lane::Prosody,
         }
     }
@@ -173,6 +183,14 @@ impl Kind {
                 lease_secs: 300,
                 first_backoff_secs: 60,
                 max_backoff_secs: 6 * 3600,
+                max_attempts: None,
+            },
+            // A batch waits for Prosody like any change (never given up: the owner asked for
+            // it); its lease covers a batch of slow commands.
+            Lane::Bulk => Policy {
+                lease_secs: 300,
+                first_backoff_secs: 5,
+                max_backoff_secs: 300,
                 max_attempts: None,
             },
         }
@@ -531,11 +549,24 @@ pub async fn retry(db: &Db, clock: &Clock, id: i64) -> Result<bool, sqlx::Error>
 
 /// Records that a running job has done `done` of `total` steps.
 pub async fn set_progress(db: &Db, id: i64, done: i64, total: i64) -> Result<(), sqlx::Error> {
+    set_progress_in(&db.pool, id, done, total).await
+}
+
+/// [`set_progress`] through `executor` (the transaction that queued the job, say).
+pub async fn set_progress_in<'c, E>(
+    executor: E,
+    id: i64,
+    done: i64,
+    total: i64,
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     sqlx::query("UPDATE jobs SET progress_done = $1, progress_total = $2 WHERE id = $3")
         .bind(done)
         .bind(total)
         .bind(id)
-        .execute(&db.pool)
+        .execute(executor)
         .await?;
     Ok(())
 }

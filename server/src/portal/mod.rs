@@ -2,6 +2,7 @@
 //! authorization checked here for every call, whatever the page did.
 
 mod accounts;
+mod bulk;
 mod domains;
 mod health;
 mod hosting_requests;
@@ -12,6 +13,7 @@ mod provider;
 mod recovery;
 mod two_factor;
 
+pub use bulk::bulk_item;
 pub use invitations::claim_owner_invitations;
 
 use crate::{

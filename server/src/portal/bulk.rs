@@ -1,0 +1,279 @@
+//! Bulk work: what an owner asks for (the selection snapshot when asked, the typed confirmation
+//! of a deletion, the list of addresses read), and each item done as the one-account forms do
+//! it, as the owner who asked: a lock through the lock state the reconciler pushes, a deletion
+//! through the console's deletion (its audit entry, its withdrawn invitations), an invitation
+//! through the invitations page's.
+
+use super::{actor, internal, managed_domain, record_done, PortalService};
+use crate::{
+    accounts::account_jid,
+    bulk::{self, addresses, Item, ItemError, Spec},
+    errors::Subject,
+    invitations,
+    mail::outbox,
+    state::AppState,
+    xmpp::{AccountOrder, MAX_PAGE_SIZE},
+};
+use app::{
+    accounts::ListView,
+    audit::AuditAction,
+    bulk::{AccountsWork, BulkAction, BulkBackend, Selection},
+    context::RequestContext,
+    error::{AppError, ErrorKind},
+    i18n::Locale,
+    invitations::{NewInvitation, Validity},
+};
+use std::collections::HashSet;
+use xmpp_parsers::jid::DomainPart;
+
+#[async_trait::async_trait]
+impl BulkBackend for PortalService {
+    async fn start_bulk_accounts(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        work: AccountsWork,
+    ) -> Result<i64, AppError> {
+        let row = managed_domain(&self.0, ctx, domain).await?;
+        match work.action {
+            BulkAction::Lock => {}
+            BulkAction::Delete if confirms(&work.confirm, &row.name) => {}
+            BulkAction::Delete => return Err(ErrorKind::ConfirmationMismatch.into()),
+            BulkAction::Invite => return Err(ErrorKind::InvalidChoice { field: None }.into()),
+        }
+        let usernames = match work.selection {
+            Selection::Ticked(names) => names,
+            Selection::AllMatching(view) => self.matching(&row.name, &view).await?,
+        };
+        let service = &self.0.config.xmpp.jid;
+        let mut seen = HashSet::new();
+        let items: Vec<Item> = usernames
+            .into_iter()
+            .map(|name| name.trim().to_string())
+            .filter(|name| seen.insert(name.clone()))
+            // Never listed as changeable: the portal needs it to reach Prosody at all.
+            .filter(|name| account_jid(name, &row.name).ok().as_ref() != Some(service))
+            .enumerate()
+            .map(|(i, name)| Item {
+                position: i as i64 + 1,
+                refused: account_jid(&name, &row.name)
+                    .err()
+                    .map(|_| ErrorKind::InvalidUsername),
+                item: name,
+            })
+            .collect();
+        if items.is_empty() {
+            return Err(ErrorKind::NothingSelected.into());
+        }
+        let spec = Spec {
+            action: work.action,
+            notify: work.notify && work.action == BulkAction::Delete,
+            locale: ctx.locale,
+            by: without_token(ctx),
+            created_at: self.0.clock.now(),
+        };
+        self.start(ctx, &row.name, &spec, &items).await
+    }
+
+    async fn start_bulk_invitations(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        list: &str,
+        locale: Locale,
+    ) -> Result<i64, AppError> {
+        let row = managed_domain(&self.0, ctx, domain).await?;
+        let lines = addresses::read(list)?;
+        let items: Vec<Item> = lines
+            .into_iter()
+            .map(|line| Item {
+                position: i64::from(line.number),
+                item: line.text,
+                refused: line.refused,
+            })
+            .collect();
+        let spec = Spec {
+            action: BulkAction::Invite,
+            notify: false,
+            locale,
+            by: without_token(ctx),
+            created_at: self.0.clock.now(),
+        };
+        self.start(ctx, &row.name, &spec, &items).await
+    }
+}
+
+/// Whether `typed` is the domain's name (as stored, or as people write it).
+fn confirms(typed: &str, domain: &str) -> bool {
+    let typed = typed.trim().trim_end_matches('.');
+    typed.eq_ignore_ascii_case(domain)
+        || typed.to_lowercase() == app::format::domain_name(domain).to_lowercase()
+}
+
+/// The request's context as a job keeps it: its anti-forgery token has done its work.
+fn without_token(ctx: &RequestContext) -> RequestContext {
+    RequestContext {
+        csrf: String::new(),
+        ..ctx.clone()
+    }
+}
+
+impl PortalService {
+    /// Queues the job, audited as asked for; its id.
+    async fn start(
+        &self,
+        ctx: &RequestContext,
+        domain: &str,
+        spec: &Spec,
+        items: &[Item],
+    ) -> Result<i64, AppError> {
+        let id = bulk::create(&self.0.db, domain, spec, items)
+            .await
+            .map_err(internal)?;
+        let target = format!("{} ({} items)", spec.action.as_str(), items.len());
+        record_done(&self.0, ctx, domain, AuditAction::StartBulk, &target).await?;
+        self.0.bulk.notify_one();
+        Ok(id)
+    }
+
+    /// The usernames of every account `view` matches, read from Prosody's index a page at a
+    /// time (never the whole host in one command), in username order, which accounts being
+    /// seen meanwhile does not reorder.
+    async fn matching(&self, domain: &str, view: &ListView) -> Result<Vec<String>, AppError> {
+        let host = DomainPart::new(domain).map_err(internal)?;
+        let filter = crate::xmpp::AccountFilter {
+            order: AccountOrder::Username,
+            ..self.account_filter(view)
+        };
+        let mut names = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = self
+                .0
+                .xmpp
+                .list_accounts_by(&host, &filter, offset, MAX_PAGE_SIZE)
+                .await
+                .map_err(|e| Subject::General.error(e))?;
+            let read = u32::try_from(page.accounts.len()).unwrap_or(u32::MAX);
+            names.extend(page.accounts.into_iter().map(|a| a.username));
+            offset += read;
+            if read == 0 || offset >= page.total {
+                return Ok(names);
+            }
+        }
+    }
+}
+
+/// Does item `position` (`item`) of bulk job `job_id` about `domain`, and saves its outcome.
+pub async fn bulk_item(
+    state: &AppState,
+    spec: &Spec,
+    domain: &str,
+    job_id: i64,
+    position: i64,
+    item: &str,
+) -> Result<(), ItemError> {
+    let portal = PortalService(state.clone());
+    let db = &state.db;
+    let ctx = &spec.by;
+    let save = |refused: Option<ErrorKind>| async move {
+        bulk::record(&db.pool, job_id, position, refused)
+            .await
+            .map_err(|e| ItemError::Retry(e.to_string()))
+    };
+    match spec.action {
+        BulkAction::Lock => {
+            let locked = portal.set_locked(ctx, domain, item, true).await;
+            save(reported(locked)?).await
+        }
+        BulkAction::Delete => {
+            let jid = format!("{item}@{domain}");
+            if ctx.user.as_ref().and_then(|u| u.jid()) == Some(jid.as_str()) {
+                return save(Some(ErrorKind::CannotDeleteOwnAccount)).await;
+            }
+            // Read first: the deletion forgets it.
+            let notify_to = if spec.notify {
+                crate::recovery::status(db, domain, item)
+                    .await
+                    .map_err(|e| ItemError::Retry(e.to_string()))?
+                    .confirmed
+            } else {
+                None
+            };
+            let deleted = portal.delete_account(ctx, domain, item, item).await;
+            let refused = reported(deleted)?;
+            match (refused, notify_to) {
+                (None, Some(to)) => notify_deleted(state, spec, domain, &jid, &to, job_id, position)
+                    .await
+                    .map_err(|e| ItemError::Retry(e.to_string())),
+                (refused, _) => save(refused).await,
+            }
+        }
+        BulkAction::Invite => {
+            // Made by a run that stopped before saving it: not sent twice.
+            let sent = invitations::emailed_since(db, domain, item, spec.created_at)
+                .await
+                .map_err(|e| ItemError::Retry(e.to_string()))?;
+            if sent {
+                return save(None).await;
+            }
+            let invitation = NewInvitation {
+                max_uses: 1,
+                validity: Validity::default(),
+                username: None,
+                note: String::new(),
+                add_contact: false,
+                email: Some(item.to_string()),
+                email_locale: spec.locale,
+            };
+            let invited = match managed_domain(state, ctx, domain).await {
+                Ok(row) => portal.make_invitation(ctx, &row, invitation, false).await,
+                Err(e) => Err(e),
+            };
+            save(reported(invited)?).await
+        }
+    }
+}
+
+/// The notice to a deleted account's recovery address, saved with the item's outcome: the
+/// account is gone, so a run taken up again must find it done, and the notice sent once.
+async fn notify_deleted(
+    state: &AppState,
+    spec: &Spec,
+    domain: &str,
+    jid: &str,
+    to: &str,
+    job_id: i64,
+    position: i64,
+) -> Result<(), crate::mail::MailError> {
+    let db = &state.db;
+    let locale = crate::recovery::language(db, jid, Some(spec.locale)).await;
+    let email = bulk::mail::deleted(
+        locale,
+        &bulk::mail::Deleted {
+            to,
+            provider: &state.config.provider_name,
+            jid,
+            domain,
+        },
+    );
+    let mut tx = db.pool.begin().await?;
+    bulk::record(&mut *tx, job_id, position, None).await?;
+    outbox::enqueue(&mut *tx, db.now(), &email).await?;
+    tx.commit().await?;
+    state.mail.notify_one();
+    tracing::info!(%jid, by = %actor(&spec.by), "deletion notice queued");
+    Ok(())
+}
+
+/// An item's result as its report shows it; Prosody or the database missing is not a result:
+/// the item is tried again.
+fn reported<T>(result: Result<T, AppError>) -> Result<Option<ErrorKind>, ItemError> {
+    match result {
+        Ok(_) => Ok(None),
+        Err(e) if matches!(e.kind, ErrorKind::XmppUnavailable | ErrorKind::Internal) => {
+            Err(ItemError::Retry(format!("{:?}", e.kind)))
+        }
+        Err(e) => Ok(Some(e.kind)),
+    }
+}

@@ -1,0 +1,406 @@
+//! Bulk work on a domain's accounts against a real Prosody, a real SMTP server and each database
+//! backend: locking a filtered selection (the accounts cannot log in any more), deleting the
+//! ticked accounts once the domain's name is typed (with a notice to those that have a recovery
+//! address), inviting a pasted list (each good line its own single-use invitation by e-mail, bad
+//! lines reported by number), and a job cut off by a restart of the portal finishing without
+//! doing anything twice. The owner drives the forms as a browser without JavaScript does.
+
+use app::{
+    error::{ErrorKind, Field},
+    i18n::Locale,
+};
+use domaine_tests::{
+    database::Backend,
+    per_backend,
+    portal::TestPortal,
+    prosody::{bare_jid, can_login, Prosody},
+    smtp::SmtpServer,
+    wait::eventually,
+    web::{kind, WebClient},
+};
+use reqwest::StatusCode;
+use server::{bulk, jobs};
+use std::time::Duration;
+
+const DOMAIN: &str = "one.test";
+const OWNER: &str = "olivia";
+const PASSWORD: &str = "a long password";
+/// Long enough for a job of a few items, however slow the machine.
+const WITHIN: Duration = Duration::from_secs(30);
+
+/// Prosody, a mail server, the portal (bulk jobs in batches of two, `pause_secs` apart) and its
+/// owner Olivia logged in on the web.
+struct Site {
+    web: WebClient,
+    csrf: String,
+    portal: TestPortal,
+    smtp: SmtpServer,
+    prosody: Prosody,
+}
+
+impl Site {
+    async fn start(backend: &Backend, pause_secs: u64) -> Site {
+        let prosody = Prosody::start(&[DOMAIN]);
+        let smtp = SmtpServer::start();
+        let config = format!("[bulk]\nbatch_size = 2\npause_secs = {pause_secs}\n");
+        let portal = TestPortal::start_configured(&prosody, backend, &smtp, &config).await;
+        portal.add_owner(DOMAIN, &format!("{OWNER}@{DOMAIN}")).await;
+        let web = portal
+            .xmpp_user(&prosody, OWNER, DOMAIN, PASSWORD, "en")
+            .await;
+        let csrf = web.get(&format!("/domains/{DOMAIN}/accounts")).await.csrf();
+        Site {
+            web,
+            csrf,
+            portal,
+            smtp,
+            prosody,
+        }
+    }
+
+    fn b(&self) -> &'static str {
+        self.portal.backend.name()
+    }
+
+    fn register(&self, users: &[&str]) {
+        for user in users {
+            self.prosody.register(user, DOMAIN, PASSWORD);
+        }
+    }
+
+    async fn can_login(&self, user: &str) -> bool {
+        let jid = bare_jid(&format!("{user}@{DOMAIN}"));
+        can_login(self.prosody.c2s_addr(), &jid, PASSWORD).await
+    }
+
+    /// Posts the accounts console's bulk form without JavaScript; the job's id.
+    async fn bulk_accounts(&self, fields: &[(&str, &str)]) -> i64 {
+        let mut all = vec![("csrf", self.csrf.as_str()), ("domain", DOMAIN)];
+        all.extend_from_slice(fields);
+        let (status, location) = self.web.post_form("/api/bulk_accounts", &all).await;
+        assert_eq!(status, StatusCode::FOUND, "{}", self.b());
+        task_id(&location.expect("a redirect"))
+    }
+
+    /// Posts the bulk invitation form (a pasted list) without JavaScript; where it leads.
+    async fn invite_list(&self, list: &str) -> String {
+        let fields = [
+            ("csrf", self.csrf.as_str()),
+            ("addresses", list),
+            ("email_locale", "en"),
+        ];
+        let path = format!("/domains/{DOMAIN}/invites/bulk");
+        let (status, location) = self.web.post_multipart(&path, &fields, &[]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{}", self.b());
+        location.expect("a redirect")
+    }
+
+    /// Waits until job `id` is done.
+    async fn finished(&self, id: i64) {
+        let db = &self.portal.state.db;
+        let done = eventually(WITHIN, || async {
+            jobs::status(db, id).await.unwrap().map(|s| s.state) == Some(jobs::State::Done)
+        })
+        .await;
+        assert!(
+            done,
+            "{}: job {id} is {:?}",
+            self.b(),
+            jobs::status(db, id).await.unwrap()
+        );
+    }
+
+    /// Each item of job `id` with what became of it.
+    async fn report(&self, id: i64) -> Vec<(i64, String, Option<Option<ErrorKind>>)> {
+        bulk::outcomes(&self.portal.state.db, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|o| (o.position, o.item, o.result))
+            .collect()
+    }
+
+    /// Gives `user` a confirmed recovery address.
+    async fn recovery_address(&self, user: &str, email: &str) {
+        let db = &self.portal.state.db;
+        let row = server::domains::get(db, DOMAIN).await.unwrap().unwrap();
+        let token = server::recovery::set_pending(db, row.id, user, email)
+            .await
+            .unwrap();
+        assert!(server::recovery::confirm(db, &token).await.unwrap().is_some());
+    }
+
+    /// How many mails the outbox holds for `address`.
+    async fn queued_mails_to(&self, address: &str) -> i64 {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM mail_outbox WHERE recipient = $1")
+                .bind(address)
+                .fetch_one(&self.portal.state.db.pool)
+                .await
+                .unwrap();
+        n
+    }
+}
+
+/// The job's id in the address of its page.
+fn task_id(location: &str) -> i64 {
+    let prefix = format!("/domains/{DOMAIN}/tasks/");
+    location
+        .strip_prefix(&prefix)
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("not a task page: {location}"))
+}
+
+const DONE: Option<Option<ErrorKind>> = Some(None);
+
+fn refused(why: ErrorKind) -> Option<Option<ErrorKind>> {
+    Some(Some(why))
+}
+
+per_backend!(a_bulk_lock_of_a_filtered_selection_locks_them_on_prosody);
+/// "Not seen for a month" selects the accounts nobody used; locking all of them locks each on
+/// Prosody, through the same lock state as a single lock, and the report says so. Ticking
+/// accounts on the page locks those only, and one that does not exist is reported.
+async fn a_bulk_lock_of_a_filtered_selection_locks_them_on_prosody(backend: Backend) {
+    let site = Site::start(&backend, 0).await;
+    let b = site.b();
+    site.register(&["anna", "bert", "cleo", "dave", "emil"]);
+    // Bert and Emil log in: seen now. Olivia logged in to the portal.
+    assert!(site.can_login("bert").await && site.can_login("emil").await);
+
+    let id = site
+        .bulk_accounts(&[("action", "lock"), ("scope", "all"), ("inactive", "1")])
+        .await;
+    site.finished(id).await;
+    let report = site.report(id).await;
+    let locked: Vec<&str> = report
+        .iter()
+        .filter(|(_, _, result)| *result == DONE)
+        .map(|(_, user, _)| user.as_str())
+        .collect();
+    assert_eq!(locked, ["anna", "cleo", "dave"], "{b}: {report:?}");
+    for (user, can) in [
+        ("anna", false),
+        ("cleo", false),
+        ("dave", false),
+        ("bert", true),
+        ("emil", true),
+    ] {
+        assert_eq!(site.can_login(user).await, can, "{b}: {user}");
+        let wanted = server::accounts::is_locked(&site.portal.state.db, DOMAIN, user)
+            .await
+            .unwrap();
+        assert_eq!(wanted, !can, "{b}: the lock state of {user}");
+    }
+    let page = site.web.get(&format!("/domains/{DOMAIN}/accounts")).await;
+    assert_eq!(page.html.matches(r#"data-state="locked""#).count(), 3, "{b}");
+
+    // The ticked accounts only; a name Prosody does not have is reported.
+    let id = site
+        .bulk_accounts(&[
+            ("action", "lock"),
+            ("scope", "ticked"),
+            ("selected[]", "bert"),
+            ("selected[]", "ghost"),
+        ])
+        .await;
+    site.finished(id).await;
+    assert_eq!(
+        site.report(id).await,
+        [
+            (1, "bert".to_string(), DONE),
+            (2, "ghost".to_string(), refused(ErrorKind::UnknownAccount)),
+        ],
+        "{b}"
+    );
+    assert!(!site.can_login("bert").await, "{b}");
+    assert!(site.can_login("emil").await, "{b}");
+}
+
+per_backend!(a_bulk_deletion_needs_the_domain_typed_and_tells_recovery_addresses);
+/// Deleting the ticked accounts needs the domain's name typed again: anything else is refused
+/// with a message and deletes nothing. Once typed, the accounts are deleted, and those with a
+/// confirmed recovery address are told by e-mail, in their own language, if the owner asked.
+async fn a_bulk_deletion_needs_the_domain_typed_and_tells_recovery_addresses(backend: Backend) {
+    let site = Site::start(&backend, 0).await;
+    let b = site.b();
+    site.register(&["anna", "bert", "cleo"]);
+    site.recovery_address("anna", "anna@mail.test").await;
+    site.recovery_address("bert", "bert@mail.test").await;
+    server::languages::record(&site.portal.state.db, &format!("anna@{DOMAIN}"), Locale::Fr)
+        .await
+        .unwrap();
+    let fields = |confirm: &'static str| {
+        [
+            ("csrf", site.csrf.clone()),
+            ("domain", DOMAIN.to_string()),
+            ("action", "delete".to_string()),
+            ("scope", "ticked".to_string()),
+            ("selected[]", "anna".to_string()),
+            ("selected[]", "cleo".to_string()),
+            ("notify", "1".to_string()),
+            ("confirm", confirm.to_string()),
+        ]
+    };
+    let call = |confirm: &'static str| {
+        let fields = fields(confirm);
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            site.web.server_fn("bulk_accounts", &fields).await
+        }
+    };
+
+    let refused_once = call("3").await;
+    assert_eq!(kind(refused_once), ErrorKind::ConfirmationMismatch, "{b}");
+    assert_eq!(
+        ErrorKind::ConfirmationMismatch.field(),
+        Some(Field::Confirm)
+    );
+    for user in ["anna", "bert", "cleo"] {
+        assert!(site.can_login(user).await, "{b}: {user} is still there");
+    }
+    let jobs_made: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE kind = 'bulk'")
+        .fetch_one(&site.portal.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(jobs_made.0, 0, "{b}: no job for a refused deletion");
+
+    let id: i64 = call("ONE.test").await.expect("typed right").parse().unwrap();
+    site.finished(id).await;
+    assert_eq!(
+        site.report(id).await,
+        [(1, "anna".to_string(), DONE), (2, "cleo".to_string(), DONE)],
+        "{b}"
+    );
+    for (user, there) in [("anna", false), ("cleo", false), ("bert", true)] {
+        assert_eq!(site.can_login(user).await, there, "{b}: {user}");
+    }
+    let notice = site
+        .smtp
+        .wait_for_mail("anna@mail.test", WITHIN)
+        .await;
+    assert!(notice.subject.contains(&format!("anna@{DOMAIN}")), "{b}: {}", notice.subject);
+    assert!(notice.text.contains("supprimé"), "{b}: in French: {}", notice.text);
+    // Bert was not deleted, Cleo has no address: nobody else is told.
+    assert_eq!(site.queued_mails_to("bert@mail.test").await, 0, "{b}");
+    assert_eq!(site.smtp.mails_to("anna@mail.test").len(), 1, "{b}");
+    let audit = server::audit::list(&site.portal.state.db, Some(DOMAIN), None, 100)
+        .await
+        .unwrap();
+    for user in ["anna", "cleo"] {
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.action.as_str() == "delete-account" && e.target == user),
+            "{b}: {user}'s deletion is audited"
+        );
+    }
+}
+
+per_backend!(a_bulk_invitation_of_a_pasted_list_reports_bad_lines);
+/// A pasted list: every good address gets its own single-use invitation by e-mail; a line that
+/// is not an address, or repeats one, is reported with its number. An empty list is refused on
+/// the form.
+async fn a_bulk_invitation_of_a_pasted_list_reports_bad_lines(backend: Backend) {
+    let site = Site::start(&backend, 0).await;
+    let b = site.b();
+    let list = "ann@mail.test\nnot an address\n\nbob@mail.test\nANN@mail.test\n";
+    let id = task_id(&site.invite_list(list).await);
+    site.finished(id).await;
+    assert_eq!(
+        site.report(id).await,
+        [
+            (1, "ann@mail.test".to_string(), DONE),
+            (
+                2,
+                "not an address".to_string(),
+                refused(ErrorKind::InvalidEmail)
+            ),
+            (4, "bob@mail.test".to_string(), DONE),
+            (
+                5,
+                "ANN@mail.test".to_string(),
+                refused(ErrorKind::DuplicateAddress { line: 1 })
+            ),
+        ],
+        "{b}"
+    );
+    let mut links = Vec::new();
+    for address in ["ann@mail.test", "bob@mail.test"] {
+        let mail = site.smtp.wait_for_mail(address, WITHIN).await;
+        links.push(mail.link("/invite/"));
+    }
+    assert_ne!(links[0], links[1], "{b}: one invitation each");
+    assert_eq!(site.smtp.mails_to("ann@mail.test").len(), 1, "{b}");
+    let invitations = server::invitations::list(&site.portal.state.db, DOMAIN)
+        .await
+        .unwrap();
+    assert_eq!(invitations.len(), 2, "{b}");
+    assert!(invitations.iter().all(|i| i.max_uses == 1), "{b}: single-use");
+
+    // Nothing to invite: the form says so, and no job is made.
+    let back = site.invite_list(" \n").await;
+    assert!(
+        back.starts_with(&format!("/domains/{DOMAIN}/invites?")) && back.contains("__err="),
+        "{b}: {back}"
+    );
+}
+
+per_backend!(a_bulk_job_interrupted_by_a_portal_restart_finishes);
+/// A portal restart cuts a bulk invitation off after its first batch, with the job still held
+/// by the instance that went away: the new instance takes it up when that lease ends and
+/// finishes it, and nobody gets a second invitation.
+async fn a_bulk_job_interrupted_by_a_portal_restart_finishes(backend: Backend) {
+    // Ten minutes (of the portal's clock) between batches: the restart comes in between.
+    let site = Site::start(&backend, 600).await;
+    let b = site.b();
+    let addresses: Vec<String> = (1..=5).map(|i| format!("guest{i}@mail.test")).collect();
+    let id = task_id(&site.invite_list(&addresses.join("\n")).await);
+    let db = site.portal.state.db.clone();
+    let first_batch = eventually(WITHIN, || async {
+        bulk::outcomes(&db, id)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|o| o.result.is_some())
+            .count()
+            == 2
+    })
+    .await;
+    assert!(first_batch, "{b}: {:?}", site.report(id).await);
+    // As an instance that died in the middle of a run leaves it: running, its lease held.
+    let now = site.portal.state.clock.now();
+    sqlx::query("UPDATE jobs SET state = 'running', claimed_until = $1 WHERE id = $2")
+        .bind(now + jobs::Kind::Bulk.policy().lease_secs)
+        .bind(id)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+
+    let Site {
+        portal,
+        smtp,
+        prosody,
+        ..
+    } = site;
+    let portal = portal.restart(&prosody).await;
+    // Past the lease and the pause: the new instance takes the job up.
+    portal.state.clock.advance(jobs::Kind::Bulk.policy().lease_secs + 601);
+    portal.state.bulk.notify_one();
+    let db = &portal.state.db;
+    let done = eventually(WITHIN, || async {
+        jobs::status(db, id).await.unwrap().map(|s| s.state) == Some(jobs::State::Done)
+    })
+    .await;
+    assert!(done, "{b}: {:?}", jobs::status(db, id).await.unwrap());
+    let outcomes = bulk::outcomes(db, id).await.unwrap();
+    assert!(outcomes.iter().all(|o| o.result == DONE), "{b}: {outcomes:?}");
+    for address in &addresses {
+        smtp.wait_for_mail(address, WITHIN).await;
+    }
+    for address in &addresses {
+        assert_eq!(smtp.mails_to(address).len(), 1, "{b}: {address}");
+    }
+    let invitations = server::invitations::list(db, DOMAIN).await.unwrap();
+    assert_eq!(invitations.len(), 5, "{b}: one invitation each");
+}
