@@ -55,14 +55,10 @@ pub struct Item {
     pub refused: Option<ErrorKind>,
 }
 
-/// Why an item was not done.
+/// An item that could not be done for now: Prosody or the database is not there, so the job
+/// waits and tries it again (an item that cannot be done is reported, not an error).
 #[derive(Debug)]
-pub enum ItemError {
-    /// Reported in the job's report.
-    Failed(ErrorKind),
-    /// Prosody or the database is not there: the job waits and tries this item again.
-    Retry(String),
-}
+pub struct Retry(pub String);
 
 /// Queues bulk job `spec` about `domain` with its `items`, in one transaction; its id.
 pub async fn create(db: &Db, domain: &str, spec: &Spec, items: &[Item]) -> Result<i64, sqlx::Error> {
@@ -220,7 +216,7 @@ impl Handler for Runner<'_> {
             jobs::set_progress(db, job.id, done, total)
                 .await
                 .map_err(JobError::retry)?;
-            if let Err(ItemError::Retry(why)) = outcome {
+            if let Err(Retry(why)) = outcome {
                 return Err(JobError::retry(why));
             }
         }

@@ -7,7 +7,7 @@
 use super::{actor, internal, managed_domain, record_done, PortalService};
 use crate::{
     accounts::account_jid,
-    bulk::{self, addresses, Item, ItemError, Spec},
+    bulk::{self, addresses, Item, Retry, Spec},
     errors::Subject,
     invitations,
     mail::outbox,
@@ -15,7 +15,7 @@ use crate::{
     xmpp::{AccountOrder, MAX_PAGE_SIZE},
 };
 use app::{
-    accounts::ListView,
+    accounts::{AccountsBackend, ListView},
     audit::AuditAction,
     bulk::{AccountsWork, BulkAction, BulkBackend, Selection},
     context::RequestContext,
@@ -172,14 +172,14 @@ pub async fn bulk_item(
     job_id: i64,
     position: i64,
     item: &str,
-) -> Result<(), ItemError> {
+) -> Result<(), Retry> {
     let portal = PortalService(state.clone());
     let db = &state.db;
     let ctx = &spec.by;
     let save = |refused: Option<ErrorKind>| async move {
         bulk::record(&db.pool, job_id, position, refused)
             .await
-            .map_err(|e| ItemError::Retry(e.to_string()))
+            .map_err(|e| Retry(e.to_string()))
     };
     match spec.action {
         BulkAction::Lock => {
@@ -195,7 +195,7 @@ pub async fn bulk_item(
             let notify_to = if spec.notify {
                 crate::recovery::status(db, domain, item)
                     .await
-                    .map_err(|e| ItemError::Retry(e.to_string()))?
+                    .map_err(|e| Retry(e.to_string()))?
                     .confirmed
             } else {
                 None
@@ -205,7 +205,7 @@ pub async fn bulk_item(
             match (refused, notify_to) {
                 (None, Some(to)) => notify_deleted(state, spec, domain, &jid, &to, job_id, position)
                     .await
-                    .map_err(|e| ItemError::Retry(e.to_string())),
+                    .map_err(|e| Retry(e.to_string())),
                 (refused, _) => save(refused).await,
             }
         }
@@ -213,7 +213,7 @@ pub async fn bulk_item(
             // Made by a run that stopped before saving it: not sent twice.
             let sent = invitations::emailed_since(db, domain, item, spec.created_at)
                 .await
-                .map_err(|e| ItemError::Retry(e.to_string()))?;
+                .map_err(|e| Retry(e.to_string()))?;
             if sent {
                 return save(None).await;
             }
@@ -268,11 +268,11 @@ async fn notify_deleted(
 
 /// An item's result as its report shows it; Prosody or the database missing is not a result:
 /// the item is tried again.
-fn reported<T>(result: Result<T, AppError>) -> Result<Option<ErrorKind>, ItemError> {
+fn reported<T>(result: Result<T, AppError>) -> Result<Option<ErrorKind>, Retry> {
     match result {
         Ok(_) => Ok(None),
         Err(e) if matches!(e.kind, ErrorKind::XmppUnavailable | ErrorKind::Internal) => {
-            Err(ItemError::Retry(format!("{:?}", e.kind)))
+            Err(Retry(format!("{:?}", e.kind)))
         }
         Err(e) => Ok(Some(e.kind)),
     }

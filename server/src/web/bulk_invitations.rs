@@ -6,8 +6,7 @@
 
 use crate::{portal::PortalService, state::AppState};
 use app::{
-    backend::SharedPortal,
-    bulk::{bulk_invitations_action, task_href},
+    bulk::{bulk_invitations_action, task_href, BulkBackend},
     context::RequestContext,
     error::{AppError, ErrorKind, Field},
     i18n::Locale,
@@ -19,7 +18,6 @@ use axum::{
     Extension,
 };
 use leptos::server_fn::error::ServerFnUrlError;
-use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
 /// The form's fields.
@@ -73,9 +71,8 @@ pub async fn submit(
             }
         }
     };
-    let portal: SharedPortal = Arc::new(PortalService(state.clone()));
     let locale = form.locale.unwrap_or(ctx.locale);
-    match portal
+    match PortalService(state.clone())
         .start_bulk_invitations(&ctx, &domain, &list, locale)
         .await
     {

@@ -168,6 +168,13 @@ async fn a_bulk_lock_of_a_filtered_selection_locks_them_on_prosody(backend: Back
     // Bert and Emil log in: seen now. Olivia logged in to the portal.
     assert!(site.can_login("bert").await && site.can_login("emil").await);
 
+    // Prosody records their activity as their sessions end, a moment later.
+    let seen = eventually(WITHIN, || async {
+        let page = site.web.get(&format!("/domains/{DOMAIN}/accounts?inactive=1")).await;
+        !page.html.contains("bert@") && !page.html.contains("emil@")
+    })
+    .await;
+    assert!(seen, "{b}: Bert and Emil are seen");
     let id = site
         .bulk_accounts(&[("action", "lock"), ("scope", "all"), ("inactive", "1")])
         .await;
@@ -222,7 +229,7 @@ per_backend!(a_bulk_deletion_needs_the_domain_typed_and_tells_recovery_addresses
 /// with a message and deletes nothing. Once typed, the accounts are deleted, and those with a
 /// confirmed recovery address are told by e-mail, in their own language, if the owner asked.
 async fn a_bulk_deletion_needs_the_domain_typed_and_tells_recovery_addresses(backend: Backend) {
-    let site = Site::start(&backend, 0).await;
+    let site = &Site::start(&backend, 0).await;
     let b = site.b();
     site.register(&["anna", "bert", "cleo"]);
     site.recovery_address("anna", "anna@mail.test").await;
@@ -230,26 +237,19 @@ async fn a_bulk_deletion_needs_the_domain_typed_and_tells_recovery_addresses(bac
     server::languages::record(&site.portal.state.db, &format!("anna@{DOMAIN}"), Locale::Fr)
         .await
         .unwrap();
-    let fields = |confirm: &'static str| {
-        [
-            ("csrf", site.csrf.clone()),
-            ("domain", DOMAIN.to_string()),
-            ("action", "delete".to_string()),
-            ("scope", "ticked".to_string()),
-            ("selected[]", "anna".to_string()),
-            ("selected[]", "cleo".to_string()),
-            ("notify", "1".to_string()),
-            ("confirm", confirm.to_string()),
-        ]
+    let call = |confirm: &'static str| async move {
+        let fields = [
+            ("csrf", site.csrf.as_str()),
+            ("domain", DOMAIN),
+            ("action", "delete"),
+            ("scope", "ticked"),
+            ("selected[]", "anna"),
+            ("selected[]", "cleo"),
+            ("notify", "1"),
+            ("confirm", confirm),
+        ];
+        site.web.server_fn("bulk_accounts", &fields).await
     };
-    let call = |confirm: &'static str| {
-        let fields = fields(confirm);
-        async move {
-            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            site.web.server_fn("bulk_accounts", &fields).await
-        }
-    };
-
     let refused_once = call("3").await;
     assert_eq!(kind(refused_once), ErrorKind::ConfirmationMismatch, "{b}");
     assert_eq!(
@@ -368,6 +368,20 @@ async fn a_bulk_job_interrupted_by_a_portal_restart_finishes(backend: Backend) {
     })
     .await;
     assert!(first_batch, "{b}: {:?}", site.report(id).await);
+    // Their mails are out, so the restart cuts off the bulk job only.
+    for address in &addresses[..2] {
+        site.smtp.wait_for_mail(address, WITHIN).await;
+    }
+    let mails_sent = eventually(WITHIN, || async {
+        let (open,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE kind = 'mail' AND state <> 'done'")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        open == 0
+    })
+    .await;
+    assert!(mails_sent, "{b}");
     // As an instance that died in the middle of a run leaves it: running, its lease held.
     let now = site.portal.state.clock.now();
     sqlx::query("UPDATE jobs SET state = 'running', claimed_until = $1 WHERE id = $2")
@@ -384,11 +398,12 @@ async fn a_bulk_job_interrupted_by_a_portal_restart_finishes(backend: Backend) {
         ..
     } = site;
     let portal = portal.restart(&prosody).await;
-    // Past the lease and the pause: the new instance takes the job up.
-    portal.state.clock.advance(jobs::Kind::Bulk.policy().lease_secs + 601);
-    portal.state.bulk.notify_one();
+    // Past the lease: the new instance takes the job up, and past each pause after.
+    portal.state.clock.advance(jobs::Kind::Bulk.policy().lease_secs);
     let db = &portal.state.db;
     let done = eventually(WITHIN, || async {
+        portal.state.clock.advance(601);
+        portal.state.bulk.notify_one();
         jobs::status(db, id).await.unwrap().map(|s| s.state) == Some(jobs::State::Done)
     })
     .await;
