@@ -64,6 +64,7 @@ crate::text_enum! {
         IssueCertificate = "issue-certificate",
         InstallCertificate = "install-certificate",
         Alert = "alert",
+        Announce = "announce",
     }
 }
 

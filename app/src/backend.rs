@@ -4,6 +4,7 @@
 
 use crate::{
     accounts::AccountsBackend,
+    announcements::AnnouncementsBackend,
     bulk::BulkBackend,
     context::RequestContext,
     domains::DomainsBackend,
@@ -17,6 +18,7 @@ use crate::{
     password_resets::PasswordResetsBackend,
     provider::ProviderBackend,
     recovery::RecoveryBackend,
+    tasks::TasksBackend,
     two_factor::TwoFactorBackend,
 };
 use leptos::prelude::*;
@@ -47,6 +49,8 @@ portal_of!(
     HealthBackend,
     TwoFactorBackend,
     RecoveryBackend,
+    TasksBackend,
+    AnnouncementsBackend,
 );
 
 pub type SharedPortal = Arc<dyn Portal>;

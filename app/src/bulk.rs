@@ -1,7 +1,7 @@
 //! Bulk work on a domain's accounts: locking or deleting a selection of the accounts console
 //! (the accounts ticked on the page, or all those its search and filter match), and inviting a
-//! list of e-mail addresses at once. Each runs in the background as one job whose progress
-//! and final report the owner follows on its own page.
+//! list of e-mail addresses at once. Each runs in the background as an owner task, whose
+//! progress and final report the owner follows on the task page (`tasks`).
 
 // The accounts console's forms carry the list's view (search, order, filter, page).
 #![allow(clippy::too_many_arguments)]
@@ -43,12 +43,6 @@ pub struct AccountsWork {
     pub confirm: String,
     /// For a deletion: tell the accounts that have a confirmed recovery address, by e-mail.
     pub notify: bool,
-}
-
-/// The page that follows a bulk job: its progress, then its report.
-pub fn task_href(domain: &str, id: i64) -> String {
-    let domain: String = form_urlencoded::byte_serialize(domain.as_bytes()).collect();
-    format!("/domains/{domain}/tasks/{id}")
 }
 
 /// Where the bulk invitation form posts (a multipart form, for the file; see the server's
@@ -110,7 +104,7 @@ pub async fn bulk_accounts(
         .start_bulk_accounts(&ctx, &domain, work)
         .await
         .map_err(keep)?;
-    leptos_axum::redirect(&task_href(&domain, id));
+    leptos_axum::redirect(&crate::tasks::task_href(&domain, id));
     Ok(id)
 }
 

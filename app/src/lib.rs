@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod announcements;
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod backend;
@@ -26,6 +27,7 @@ pub mod password_resets;
 pub mod provider;
 pub mod recovery;
 pub mod states;
+pub mod tasks;
 pub mod two_factor;
 pub mod xmpp_apps;
 
@@ -81,6 +83,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=|| only(Audience::ProviderAdmin, pages::admin::console::AdminPage) ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/accounts") view=|| only(Audience::LoggedIn, pages::owner::accounts::AccountsPage) ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/health") view=|| only(Audience::LoggedIn, pages::owner::health::HealthPage) ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/announce") view=|| only(Audience::LoggedIn, pages::owner::announce::AnnouncePage) ssr=SsrMode::Async/>
+                <Route path=path!("/domains/:name/tasks/:id") view=|| only(Audience::LoggedIn, pages::owner::tasks::TaskPage) ssr=SsrMode::Async/>
                 <Route path=path!("/domains/:name/invites") view=|| only(Audience::LoggedIn, pages::owner::invitations::InvitationsPage) ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=pages::public::invitation_landing::InvitationLandingPage ssr=SsrMode::Async/>
                 <Route path=path!("/welcome") view=pages::public::welcome::WelcomePage ssr=SsrMode::Async/>

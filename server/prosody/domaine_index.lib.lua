@@ -401,6 +401,23 @@ function lib.list(needle, order, before, offset, limit)
 	return hit.last, page;
 end
 
+-- Up to `limit` usernames after `after` ("": from the first), in username
+-- order, and how many come after them: a cursor over the host's accounts that
+-- survives additions and removals between two calls, O(log n + limit).
+-- nil if the index is not built yet.
+function lib.after(after, limit)
+	catch_up();
+	if not index.ready then return nil; end
+	local names = index.names;
+	local first = 1;
+	if after ~= "" then
+		first = lower_bound(names, after, name_less);
+		if names[first] == after then first = first + 1; end
+	end
+	local last = math.min(first + limit - 1, #names);
+	return table.move(names, first, last, 1, {}), #names - math.max(last, first - 1);
+end
+
 -- Every host's count, from the indexes of the hosts that load mod_domaine
 -- (host -> count; a host whose index is still building is left out).
 function lib.counts()

@@ -26,6 +26,13 @@
 --   urn:domaine:invitations#usage           -> invites
 --   urn:domaine:invitations#status          token -> invites (its line only, or none)
 --   urn:domaine:invitations#redeem          token, username, password -> accountjid
+--   urn:domaine:announcements#send          body, after, limit -> sent, last, remaining
+--       A chat message from the host itself (no person) to the next `limit`
+--       accounts (up to 200) after the username `after` ("" : from the
+--       first), in username order: online resources get it at once,
+--       mod_offline keeps it for the others. `last` is the last username sent
+--       to (the cursor of the next call), `remaining` how many accounts come
+--       after it. The portal paces the calls.
 --   urn:domaine:certificates#install        host, certificate (PEM chain), key (PEM)
 --       Checks that the pair loads for this host, writes HOST.crt and HOST.key
 --       (mode 600) into Prosody's certificates directory (`certificates`,
@@ -57,6 +64,7 @@
 -- used up, expired or revoked.
 
 local jid = require "util.jid";
+local st = require "util.stanza";
 local dataforms_new = require "util.dataforms".new;
 local nodeprep = require "util.encodings".stringprep.nodeprep;
 local usermanager = require "core.usermanager";
@@ -406,6 +414,7 @@ local NODE_INVITE_USAGE = "urn:domaine:invitations#usage";
 local NODE_INVITE_STATUS = "urn:domaine:invitations#status";
 local NODE_INVITE_REDEEM = "urn:domaine:invitations#redeem";
 local NODE_CERT_INSTALL = "urn:domaine:certificates#install";
+local NODE_ANNOUNCE = "urn:domaine:announcements#send";
 
 local result_command = util.result_command;
 
@@ -585,6 +594,45 @@ local list_handler = util.form_command(list_layout, function (fields)
 		offset = ("%d"):format(offset);
 		limit = ("%d"):format(limit);
 		accounts = table.concat(lines, "\n");
+	} } };
+end);
+
+local announce_layout = dataforms_new {
+	title = "Send a message to the host's accounts";
+	instructions = "A chat message from the host to the next accounts after a username, in username order.";
+	form_type(NODE_ANNOUNCE);
+	{ name = "body", type = "text-multi", label = "Message", required = true };
+	{ name = "after", type = "text-single", label = "Only accounts after this username (empty: from the first)" };
+	{ name = "limit", type = "text-single", label = "At most this many accounts (up to 200)" };
+};
+
+local announce_result = dataforms_new {
+	form_type(NODE_ANNOUNCE);
+	{ name = "sent", type = "text-single", label = "Accounts sent to" };
+	{ name = "last", type = "text-single", label = "The last username sent to" };
+	{ name = "remaining", type = "text-single", label = "Accounts after it" };
+};
+
+local announce_handler = util.form_command(announce_layout, function (fields, data)
+	local limit, limit_err = parse_count(fields.limit, DEFAULT_LIMIT, "limit");
+	if not limit then return limit_err; end
+	limit = math.min(limit, MAX_LIMIT);
+	local names, remaining = account_index.after(fields.after or "", limit);
+	if not names then
+		return fail("unavailable", "The account index is being built, try again in a few seconds");
+	end
+	for _, username in ipairs(names) do
+		-- From the host: mod_message delivers to the bare JID's online
+		-- resources, or mod_offline keeps it.
+		module:send(st.message({ type = "chat", from = host, to = username .. "@" .. host,
+			id = ("domaine-announce-%x"):format(math.random(0, 0x7fffffff)) })
+			:text_tag("body", fields.body));
+	end
+	module:log("info", "Announcement from %s sent to %d accounts of %s", jid.bare(data.from), #names, host);
+	return { status = "completed", result = { layout = announce_result, values = {
+		sent = ("%d"):format(#names);
+		last = names[#names] or "";
+		remaining = ("%d"):format(remaining);
 	} } };
 end);
 
@@ -994,6 +1042,7 @@ local commands = {
 	{ "Invitation status", NODE_INVITE_STATUS, status_handler };
 	{ "Redeem invitation", NODE_INVITE_REDEEM, redeem_handler };
 	{ "Install certificate", NODE_CERT_INSTALL, install_cert_handler };
+	{ "Send an announcement", NODE_ANNOUNCE, announce_handler };
 };
 
 -- "admin": admins of this host, global admins included (mod_adhoc checks).
@@ -1009,7 +1058,7 @@ util.provide_commands(module, {
 -- on are not loaded on this host. Raise DOMAINE_PROTOCOL_VERSION with any
 -- change the portal must know about.
 do
-	local DOMAINE_PROTOCOL_VERSION = "3";
+	local DOMAINE_PROTOCOL_VERSION = "4";
 	local NODE_VERSION = "urn:domaine:version";
 	local REQUIRED_MODULES = { "admin_adhoc", "invites", "invites_adhoc", "register_ibr", "invites_register" };
 	local modulemanager = require "core.modulemanager";

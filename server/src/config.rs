@@ -43,6 +43,8 @@ pub struct Config {
     #[serde(default)]
     pub health: HealthSettings,
     #[serde(default)]
+    pub announcements: AnnouncementSettings,
+    #[serde(default)]
     pub bulk: BulkSettings,
     /// Automatic certificates (`[acme]`); off when absent.
     #[serde(default)]
@@ -119,15 +121,77 @@ fn default_health_interval() -> u64 {
     3600
 }
 
+/// How fast an owner's announcement goes out (`[announcements]`): Prosody serves every user of
+/// the provider on one thread, so 10,000 messages are sent in batches with a pause between
+/// them.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnouncementSettings {
+    /// Accounts per command to Prosody (1 to 200).
+    #[serde(default = "default_announcement_batch")]
+    pub batch_size: u32,
+    /// At most this many accounts a second, on average (the pause after each batch).
+    #[serde(default = "default_announcement_rate")]
+    pub per_second: u32,
+}
+
+impl Default for AnnouncementSettings {
+    fn default() -> Self {
+        AnnouncementSettings {
+            batch_size: default_announcement_batch(),
+            per_second: default_announcement_rate(),
+        }
+    }
+}
+
+fn default_announcement_batch() -> u32 {
+    100
+}
+
+fn default_announcement_rate() -> u32 {
+    100
+}
+
+impl AnnouncementSettings {
+    /// The pause after a batch of `sent` accounts, so that they go out at `per_second`.
+    pub fn pause_after(&self, sent: u32) -> Duration {
+        Duration::from_secs_f64(f64::from(sent) / f64::from(self.per_second.max(1)))
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |setting, problem: &str| {
+            Err(ConfigError::Invalid {
+                setting,
+                problem: problem.to_string(),
+            })
+        };
+        if !(1..=crate::xmpp::MAX_PAGE_SIZE).contains(&self.batch_size) {
+            return invalid("announcements.batch_size", "must be between 1 and 200");
+        }
+        if self.per_second == 0 {
+            return invalid("announcements.per_second", "must be at least 1");
+        }
+        // The pause is within the task's lease, renewed after each batch.
+        if self.pause_after(self.batch_size).as_secs() > (crate::jobs::TASK_LEASE_SECS / 2) as u64 {
+            return invalid(
+                "announcements.per_second",
+                "is too slow for batch_size: one batch may not wait more than a minute",
+            );
+        }
+        Ok(())
+    }
+}
+
 /// The pace of bulk work on accounts (`[bulk]`): Prosody serves every user on one thread, so a
-/// bulk job handles a few items, then lets other work through.
+/// bulk task handles a few items, then lets other work through.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BulkSettings {
-    /// Items (accounts, addresses) handled per run of a bulk job, 1 to 200.
+    /// Items (accounts, addresses) handled per run of a bulk task, 1 to 200.
     #[serde(default = "default_bulk_batch")]
     pub batch_size: u32,
-    /// Seconds between two runs of a bulk job.
+    /// Seconds between two runs of a bulk task (by the portal's clock: the task is queued
+    /// again, so it never holds the tasks' worker while it waits).
     #[serde(default = "default_bulk_pause")]
     pub pause_secs: u64,
 }
@@ -428,6 +492,10 @@ impl Config {
         if let Some(acme) = &self.acme {
             acme.validate()?;
         }
+        self.announcements.validate()?;
+        if !(1..=crate::xmpp::MAX_PAGE_SIZE).contains(&self.bulk.batch_size) {
+            return invalid("bulk.batch_size", "must be between 1 and 200");
+        }
         if self.smtp.from.parse::<lettre::message::Mailbox>().is_err() {
             return invalid(
                 "smtp.from",
@@ -538,6 +606,35 @@ mod tests {
         );
         let err = load(&missing_ca).unwrap_err();
         assert!(err.to_string().contains("xmpp.ca_file"), "{err}");
+    }
+
+    #[test]
+    fn announcements_are_paced_within_bounds() {
+        let config = load(VALID).unwrap();
+        assert_eq!(config.announcements.batch_size, 100);
+        assert_eq!(
+            config.announcements.pause_after(100),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            config.announcements.pause_after(25),
+            Duration::from_millis(250)
+        );
+        let with = |lines: &str| load(&format!("{VALID}\n[announcements]\n{lines}\n"));
+        let slow = with("batch_size = 10\nper_second = 2").unwrap();
+        assert_eq!(slow.announcements.pause_after(10), Duration::from_secs(5));
+        for (lines, setting) in [
+            ("batch_size = 0", "announcements.batch_size"),
+            ("batch_size = 201", "announcements.batch_size"),
+            ("per_second = 0", "announcements.per_second"),
+            (
+                "batch_size = 200\nper_second = 1",
+                "announcements.per_second",
+            ),
+        ] {
+            let err = with(lines).unwrap_err();
+            assert!(err.to_string().contains(setting), "{lines}: {err}");
+        }
     }
 
     #[test]

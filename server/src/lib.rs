@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod acme;
 pub mod alerts;
+pub mod announcements;
 pub mod audit;
 pub mod auth;
 pub mod backup;
@@ -30,5 +31,6 @@ pub mod recovery;
 pub mod seal;
 pub mod startup;
 pub mod state;
+pub mod tasks;
 pub mod web;
 pub mod xmpp;

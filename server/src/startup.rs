@@ -31,7 +31,7 @@ pub fn build_state(config: Config, db: Db) -> AppState {
         leptos,
         reconcile: Arc::new(tokio::sync::Notify::new()),
         mail: Arc::new(tokio::sync::Notify::new()),
-        bulk: Arc::new(tokio::sync::Notify::new()),
+        tasks: Arc::new(tokio::sync::Notify::new()),
     }
 }
 
@@ -67,7 +67,7 @@ pub async fn serve(
         state.mail.clone(),
     ));
     let health = tokio::spawn(crate::health::worker(state.clone()));
-    let bulk = tokio::spawn(crate::bulk::worker(state.clone()));
+    let tasks = tokio::spawn(crate::tasks::worker(state.clone()));
     let acme = state
         .config
         .acme
@@ -95,7 +95,7 @@ pub async fn serve(
     reconcile.abort();
     mail.abort();
     health.abort();
-    bulk.abort();
+    tasks.abort();
     if let Some(acme) = acme {
         acme.abort();
     }

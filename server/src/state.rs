@@ -20,8 +20,8 @@ pub struct AppState {
     pub reconcile: Arc<Notify>,
     /// Wakes the e-mail worker (see `mail::outbox`).
     pub mail: Arc<Notify>,
-    /// Wakes the worker of bulk jobs (see `bulk`).
-    pub bulk: Arc<Notify>,
+    /// Wakes the owner tasks' worker (see `tasks`).
+    pub tasks: Arc<Notify>,
 }
 
 impl FromRef<AppState> for Key {

@@ -14,7 +14,8 @@
 //!   (`start_with_admin_client`, `connected_admin_client_as`, `bare_jid`, `unix_now`,
 //!   [`prosody::requiring_tls`]), [`tls::TestCa`] (a CA and certificates made in the test),
 //!   [`nginx::Nginx`] (the deploy site in front of the portal), [`pebble::Pebble`] (an ACME
-//!   CA) and [`starttls::presented_certificate`] (what Prosody presents for a domain).
+//!   CA), [`starttls::presented_certificate`] (what Prosody presents for a domain) and
+//!   [`tasks`] (an owner task's page: `read_task`, `wait_for_task`, `task_id`).
 //! - Assert on what the app marks for tests (`data-state`, `data-group`,
 //!   `data-count`…, read with [`page::marked`] and [`page::attr`]) rather than on its wording;
 //!   a few assertions still check the words, to prove the page speaks the visitor's language.
@@ -31,6 +32,7 @@ pub mod process;
 pub mod prosody;
 pub mod smtp;
 pub mod starttls;
+pub mod tasks;
 pub mod tls;
 pub mod wait;
 pub mod web;

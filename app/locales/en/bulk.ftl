@@ -35,3 +35,35 @@ bulk-invite-addresses-hint = Paste them from a spreadsheet or an address book; b
 bulk-invite-file = Or a file (CSV or text)
 bulk-invite-file-hint = The address column is the one headed "email" (or "courriel"), else the first cell with an @. A file takes the place of the pasted list.
 bulk-invite-submit = Send the invitations
+
+## The task page of bulk work (see tasks.ftl)
+task-kind-bulk-lock = Locking accounts
+task-summary-bulk-lock = { $succeeded ->
+    [0] No account locked
+    [one] One account locked
+   *[other] { $succeeded } accounts locked
+}, { $failed ->
+    [0] none left out.
+    [one] one left out.
+   *[other] { $failed } left out.
+}
+task-kind-bulk-delete = Deleting accounts
+task-summary-bulk-delete = { $succeeded ->
+    [0] No account deleted
+    [one] One account deleted
+   *[other] { $succeeded } accounts deleted
+}, { $failed ->
+    [0] none left out.
+    [one] one left out.
+   *[other] { $failed } left out.
+}
+task-kind-bulk-invite = Inviting a list
+task-summary-bulk-invite = { $succeeded ->
+    [0] No invitation sent
+    [one] One invitation sent by e-mail
+   *[other] { $succeeded } invitations sent by e-mail
+}; { $failed ->
+    [0] every line was an address.
+    [one] one line left out.
+   *[other] { $failed } lines left out.
+}

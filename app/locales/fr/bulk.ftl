@@ -35,3 +35,35 @@ bulk-invite-addresses-hint = Collez-les depuis un tableur ou un carnet d’adres
 bulk-invite-file = Ou un fichier (CSV ou texte)
 bulk-invite-file-hint = La colonne des adresses est celle intitulée « email » (ou « courriel »), sinon la première cellule avec un @. Un fichier remplace la liste collée.
 bulk-invite-submit = Envoyer les invitations
+
+## La page de tâche des actions groupées (voir tasks.ftl)
+task-kind-bulk-lock = Blocage de comptes
+task-summary-bulk-lock = { $succeeded ->
+    [0] Aucun compte bloqué
+    [one] Un compte bloqué
+   *[other] { $succeeded } comptes bloqués
+}, { $failed ->
+    [0] aucun laissé de côté.
+    [one] un laissé de côté.
+   *[other] { $failed } laissés de côté.
+}
+task-kind-bulk-delete = Suppression de comptes
+task-summary-bulk-delete = { $succeeded ->
+    [0] Aucun compte supprimé
+    [one] Un compte supprimé
+   *[other] { $succeeded } comptes supprimés
+}, { $failed ->
+    [0] aucun laissé de côté.
+    [one] un laissé de côté.
+   *[other] { $failed } laissés de côté.
+}
+task-kind-bulk-invite = Invitation d’une liste
+task-summary-bulk-invite = { $succeeded ->
+    [0] Aucune invitation envoyée
+    [one] Une invitation envoyée par e-mail
+   *[other] { $succeeded } invitations envoyées par e-mail
+} ; { $failed ->
+    [0] chaque ligne était une adresse.
+    [one] une ligne laissée de côté.
+   *[other] { $failed } lignes laissées de côté.
+}

@@ -12,7 +12,9 @@
 //!   after that many (`failed`), and every kind gives up at once on a permanent error
 //!   ([`JobError::give_up`]). A failed job waits for [`retry`] by hand.
 //! - **Audit.** Audit entries made with a job follow it ([`crate::audit::job_finished`]).
-//! - **Progress.** A long job records how far it got ([`set_progress`]) for a page to show.
+//! - **Progress.** A long job records how far it got ([`set_progress`]) for a page to show;
+//!   an owner's long task ([`Lane::Tasks`], `crate::tasks`) also renews its lease after each
+//!   step ([`heartbeat`]) and keeps a report.
 //!
 //! Per-kind data lives where it belongs: a job names its subject (`domain`, `target`) and may
 //! carry a small `payload`, but reconciliation jobs read the desired state from the domain's
@@ -60,10 +62,16 @@ pub enum Kind {
     /// account `target` (a bare JID), if it has one; `payload` is the asker's language
     /// (`recovery`). About no domain, so never listed as a domain's pending change.
     RecoveryLink,
-    /// Bulk work on the domain's accounts (`bulk`): `target` names it, `payload` says what to
-    /// do and for whom, its items are in `bulk_items`. Each run handles one batch and queues
-    /// the next.
-    Bulk,
+    /// An owner's announcement to every account of the domain (`announcements`): an owner
+    /// task (`tasks`), `payload` the message, `target` the task's own name.
+    Announcement,
+    /// Bulk work on the domain's accounts (`bulk`), owner tasks: `payload` says for whom (and
+    /// how), the items are in `bulk_items`. Lock the selection...
+    BulkLock,
+    /// ...delete it...
+    BulkDelete,
+    /// ...or invite a list of addresses.
+    BulkInvite,
 }
 
 /// Which worker runs a kind: each lane has its own handler and waits for its own server.
@@ -79,9 +87,10 @@ pub enum Lane {
     /// Needs the ACME CA, then the XMPP link (`acme`): its own lane, as an order can take a
     /// minute, which would hold up every change queued behind it for Prosody.
     Acme,
-    /// Bulk work (`bulk`): its own worker, so that a job of thousands of accounts never holds
-    /// up a single change behind it, paced in small batches so that Prosody keeps serving.
-    Bulk,
+    /// Owner tasks (`tasks`): long jobs an owner starts on their domain, paced, with a report.
+    /// Their own worker, so that an announcement to 10,000 accounts never holds up the
+    /// changes queued for Prosody meanwhile.
+    Tasks,
 }
 
 /// How a kind is retried.
@@ -99,7 +108,7 @@ pub struct Policy {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 15] = [
         Kind::RegistrationMode,
         Kind::Quota,
         Kind::Lock,
@@ -111,7 +120,10 @@ impl Kind {
         Kind::HealthCheck,
         Kind::Certificate,
         Kind::RecoveryLink,
-        Kind::Bulk,
+        Kind::Announcement,
+        Kind::BulkLock,
+        Kind::BulkDelete,
+        Kind::BulkInvite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -127,7 +139,10 @@ impl Kind {
             Kind::HealthCheck => "health-check",
             Kind::Certificate => "certificate",
             Kind::RecoveryLink => "recovery-link",
-            Kind::Bulk => "bulk",
+            Kind::Announcement => "announcement",
+            Kind::BulkLock => "bulk-lock",
+            Kind::BulkDelete => "bulk-delete",
+            Kind::BulkInvite => "bulk-invite",
         }
     }
 
@@ -148,7 +163,9 @@ impl Kind {
             Kind::Mail => Lane::Smtp,
             Kind::HealthCheck => Lane::Health,
             Kind::Certificate => Lane::Acme,
-            Kind::Bulk => Lane::Bulk,
+            Kind::Announcement | Kind::BulkLock | Kind::BulkDelete | Kind::BulkInvite => {
+                Lane::Tasks
+            }
             _ => Lane::Prosody,
         }
     }
@@ -185,10 +202,10 @@ impl Kind {
                 max_backoff_secs: 6 * 3600,
                 max_attempts: None,
             },
-            // A batch waits for Prosody like any change (never given up: the owner asked for
-            // it); its lease covers a batch of slow commands.
-            Lane::Bulk => Policy {
-                lease_secs: 300,
+            // A task renews its lease after each step ([`heartbeat`]); one that stops (Prosody
+            // went away) is retried from where it got to, for as long as it takes.
+            Lane::Tasks => Policy {
+                lease_secs: TASK_LEASE_SECS,
                 first_backoff_secs: 5,
                 max_backoff_secs: 300,
                 max_attempts: None,
@@ -196,6 +213,10 @@ impl Kind {
         }
     }
 }
+
+/// How long a task's step may take before another instance takes the task up: each step renews
+/// the lease for this long ([`heartbeat`]).
+pub const TASK_LEASE_SECS: i64 = 120;
 
 impl Policy {
     /// Seconds to wait after the `attempts`-th failed attempt.
@@ -552,7 +573,8 @@ pub async fn set_progress(db: &Db, id: i64, done: i64, total: i64) -> Result<(),
     set_progress_in(&db.pool, id, done, total).await
 }
 
-/// [`set_progress`] through `executor` (the transaction that queued the job, say).
+/// [`set_progress`] through `executor` (the transaction that queues the job, to show its
+/// total from the start).
 pub async fn set_progress_in<'c, E>(
     executor: E,
     id: i64,
@@ -568,6 +590,32 @@ where
         .bind(id)
         .execute(executor)
         .await?;
+    Ok(())
+}
+
+/// Records that running `job` has done `done` of `total` steps and renews its lease (a long
+/// job that reports after each step keeps it for as long as it runs). `executor` may be the
+/// transaction that saves what the step did.
+pub async fn heartbeat<'c, E>(
+    executor: E,
+    now: i64,
+    job: &Job,
+    done: i64,
+    total: i64,
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "UPDATE jobs SET progress_done = $1, progress_total = $2, claimed_until = $3 \
+         WHERE id = $4 AND state = 'running'",
+    )
+    .bind(done)
+    .bind(total)
+    .bind(now + job.kind.policy().lease_secs)
+    .bind(job.id)
+    .execute(executor)
+    .await?;
     Ok(())
 }
 
@@ -744,5 +792,6 @@ mod tests {
         assert!(lane_filter(Lane::Prosody).contains("'lock'"));
         assert!(!lane_filter(Lane::Prosody).contains("'mail'"));
         assert_eq!(lane_filter(Lane::Health), "kind IN ('health-check')");
+        assert_eq!(lane_filter(Lane::Tasks), "kind IN ('announcement')");
     }
 }

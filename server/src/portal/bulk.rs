@@ -4,7 +4,7 @@
 //! through the console's deletion (its audit entry, its withdrawn invitations), an invitation
 //! through the invitations page's.
 
-use super::{actor, internal, managed_domain, record_done, PortalService};
+use super::{internal, managed_domain, PortalService};
 use crate::{
     accounts::account_jid,
     bulk::{self, addresses, Item, Retry, Spec},
@@ -16,7 +16,6 @@ use crate::{
 };
 use app::{
     accounts::{AccountsBackend, ListView},
-    audit::AuditAction,
     bulk::{AccountsWork, BulkAction, BulkBackend, Selection},
     context::RequestContext,
     error::{AppError, ErrorKind},
@@ -72,7 +71,7 @@ impl BulkBackend for PortalService {
             by: without_token(ctx),
             created_at: self.0.clock.now(),
         };
-        self.start(ctx, &row.name, &spec, &items).await
+        self.start(&row.name, &spec, &items).await
     }
 
     async fn start_bulk_invitations(
@@ -99,7 +98,7 @@ impl BulkBackend for PortalService {
             by: without_token(ctx),
             created_at: self.0.clock.now(),
         };
-        self.start(ctx, &row.name, &spec, &items).await
+        self.start(&row.name, &spec, &items).await
     }
 }
 
@@ -119,21 +118,11 @@ fn without_token(ctx: &RequestContext) -> RequestContext {
 }
 
 impl PortalService {
-    /// Queues the job, audited as asked for; its id.
-    async fn start(
-        &self,
-        ctx: &RequestContext,
-        domain: &str,
-        spec: &Spec,
-        items: &[Item],
-    ) -> Result<i64, AppError> {
-        let id = bulk::create(&self.0.db, domain, spec, items)
+    /// Queues the task, audited as asked for; its id.
+    async fn start(&self, domain: &str, spec: &Spec, items: &[Item]) -> Result<i64, AppError> {
+        bulk::create(&self.0, domain, spec, items)
             .await
-            .map_err(internal)?;
-        let target = format!("{} ({} items)", spec.action.as_str(), items.len());
-        record_done(&self.0, ctx, domain, AuditAction::StartBulk, &target).await?;
-        self.0.bulk.notify_one();
-        Ok(id)
+            .map_err(internal)
     }
 
     /// The usernames of every account `view` matches, read from Prosody's index a page at a
@@ -164,58 +153,47 @@ impl PortalService {
     }
 }
 
-/// Does item `position` (`item`) of bulk job `job_id` about `domain`, and saves its outcome.
+/// Does `item` of a bulk task about `domain`: `None` if done, else why not.
 pub async fn bulk_item(
     state: &AppState,
     spec: &Spec,
     domain: &str,
-    job_id: i64,
-    position: i64,
     item: &str,
-) -> Result<(), Retry> {
+) -> Result<Option<ErrorKind>, Retry> {
     let portal = PortalService(state.clone());
     let db = &state.db;
     let ctx = &spec.by;
-    let save = |refused: Option<ErrorKind>| async move {
-        bulk::record(&db.pool, job_id, position, refused)
-            .await
-            .map_err(|e| Retry(e.to_string()))
-    };
+    let retry = |e: sqlx::Error| Retry(e.to_string());
     match spec.action {
-        BulkAction::Lock => {
-            let locked = portal.set_locked(ctx, domain, item, true).await;
-            save(reported(locked)?).await
-        }
+        BulkAction::Lock => reported(portal.set_locked(ctx, domain, item, true).await),
         BulkAction::Delete => {
             let jid = format!("{item}@{domain}");
             if ctx.user.as_ref().and_then(|u| u.jid()) == Some(jid.as_str()) {
-                return save(Some(ErrorKind::CannotDeleteOwnAccount)).await;
+                return Ok(Some(ErrorKind::CannotDeleteOwnAccount));
             }
-            // Read first: the deletion forgets it.
+            // Read first: the deletion forgets it (so a run taken up again finds none to
+            // tell twice).
             let notify_to = if spec.notify {
                 crate::recovery::status(db, domain, item)
                     .await
-                    .map_err(|e| Retry(e.to_string()))?
+                    .map_err(retry)?
                     .confirmed
             } else {
                 None
             };
-            let deleted = portal.delete_account(ctx, domain, item, item).await;
-            let refused = reported(deleted)?;
-            match (refused, notify_to) {
-                (None, Some(to)) => notify_deleted(state, spec, domain, &jid, &to, job_id, position)
-                    .await
-                    .map_err(|e| Retry(e.to_string())),
-                (refused, _) => save(refused).await,
+            let refused = reported(portal.delete_account(ctx, domain, item, item).await)?;
+            if let (None, Some(to)) = (refused, notify_to) {
+                notify_deleted(state, spec, domain, &jid, &to).await;
             }
+            Ok(refused)
         }
         BulkAction::Invite => {
             // Made by a run that stopped before saving it: not sent twice.
-            let sent = invitations::emailed_since(db, domain, item, spec.created_at)
+            if invitations::emailed_since(db, domain, item, spec.created_at)
                 .await
-                .map_err(|e| Retry(e.to_string()))?;
-            if sent {
-                return save(None).await;
+                .map_err(retry)?
+            {
+                return Ok(None);
             }
             let invitation = NewInvitation {
                 max_uses: 1,
@@ -230,22 +208,14 @@ pub async fn bulk_item(
                 Ok(row) => portal.make_invitation(ctx, &row, invitation, false).await,
                 Err(e) => Err(e),
             };
-            save(reported(invited)?).await
+            reported(invited)
         }
     }
 }
 
-/// The notice to a deleted account's recovery address, saved with the item's outcome: the
-/// account is gone, so a run taken up again must find it done, and the notice sent once.
-async fn notify_deleted(
-    state: &AppState,
-    spec: &Spec,
-    domain: &str,
-    jid: &str,
-    to: &str,
-    job_id: i64,
-    position: i64,
-) -> Result<(), crate::mail::MailError> {
+/// Tells a deleted account's recovery address, in the account's language. The account is
+/// gone already: a notice that cannot be queued is logged, not retried.
+async fn notify_deleted(state: &AppState, spec: &Spec, domain: &str, jid: &str, to: &str) {
     let db = &state.db;
     let locale = crate::recovery::language(db, jid, Some(spec.locale)).await;
     let email = bulk::mail::deleted(
@@ -257,13 +227,9 @@ async fn notify_deleted(
             domain,
         },
     );
-    let mut tx = db.pool.begin().await?;
-    bulk::record(&mut *tx, job_id, position, None).await?;
-    outbox::enqueue(&mut *tx, db.now(), &email).await?;
-    tx.commit().await?;
-    state.mail.notify_one();
-    tracing::info!(%jid, by = %actor(&spec.by), "deletion notice queued");
-    Ok(())
+    if let Err(e) = outbox::send(db, &state.mail, &email).await {
+        tracing::error!(%jid, error = %e, "cannot queue the deletion notice");
+    }
 }
 
 /// An item's result as its report shows it; Prosody or the database missing is not a result:

@@ -28,10 +28,7 @@ impl DomainsBackend for PortalService {
     ) -> Result<DomainOverview, AppError> {
         let row = managed_domain(&self.0, ctx, domain).await?;
         let db = &self.0.db;
-        let accounts = match DomainPart::new(&row.name) {
-            Ok(host) => self.0.xmpp.count_accounts(&host).await.ok(),
-            Err(_) => None,
-        };
+        let accounts = super::account_count(&self.0, &row.name).await;
         Ok(DomainOverview {
             quota: row.quota.and_then(|q| u32::try_from(q).ok()),
             accounts,

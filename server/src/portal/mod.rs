@@ -2,6 +2,7 @@
 //! authorization checked here for every call, whatever the page did.
 
 mod accounts;
+mod announcements;
 mod bulk;
 mod domains;
 mod health;
@@ -11,6 +12,7 @@ mod own_account;
 mod password_resets;
 mod provider;
 mod recovery;
+mod tasks;
 mod two_factor;
 
 pub use bulk::bulk_item;
@@ -54,6 +56,12 @@ async fn managed_domain(
         .await
         .map_err(internal)?
         .ok_or_else(|| ErrorKind::Forbidden.into())
+}
+
+/// The number of accounts of `domain` (O(1) on Prosody); `None` when Prosody cannot say.
+async fn account_count(state: &AppState, domain: &str) -> Option<u32> {
+    let host = xmpp_parsers::jid::DomainPart::new(domain).ok()?;
+    state.xmpp.count_accounts(&host).await.ok()
 }
 
 /// The client's address, behind trusted proxies too (see `web::client_ip`).

@@ -1,16 +1,17 @@
 //! The bulk invitation form of the invitations page: a list of addresses pasted, or a file
 //! uploaded. A file needs a multipart form, which server functions here do not read, so this is
-//! a plain handler answering with a redirect, with or without JavaScript: to the job's page, or
+//! a plain handler answering with a redirect, with or without JavaScript: to the task's page, or
 //! back to the form with the error encoded as a server function's (`__path`, `__err`), which the
 //! page reads like its other forms' errors.
 
 use crate::{portal::PortalService, state::AppState};
 use app::{
-    bulk::{bulk_invitations_action, task_href, BulkBackend},
+    bulk::{bulk_invitations_action, BulkBackend},
     context::RequestContext,
     error::{AppError, ErrorKind, Field},
     i18n::Locale,
     invitations::invitations_href,
+    tasks::task_href,
 };
 use axum::{
     extract::{Multipart, Path, State},

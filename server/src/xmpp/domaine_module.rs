@@ -234,7 +234,7 @@ pub(super) fn required<'a>(outcome: &'a CommandOutcome, var: &str) -> Result<&'a
         .ok_or_else(|| XmppError::Protocol(format!("reply without {var}")))
 }
 
-fn parse_count(outcome: &CommandOutcome, var: &str) -> Result<u32, XmppError> {
+pub(super) fn parse_count(outcome: &CommandOutcome, var: &str) -> Result<u32, XmppError> {
     let value = required(outcome, var)?;
     value
         .parse()

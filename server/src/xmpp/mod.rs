@@ -3,6 +3,7 @@
 //! portal's service account.
 
 mod adhoc;
+mod announcements;
 mod certificates;
 mod client;
 mod commands;
@@ -14,6 +15,7 @@ mod invitations;
 pub mod tls;
 
 pub use adhoc::{CommandOutcome, FormField, Note, NoteKind};
+pub use announcements::{announcement_node, AnnouncementBatch};
 pub use certificates::certificate_node;
 pub use client::{check_password, AdminClient, ConnectionStatus, XmppConfig};
 pub use commands::{node, AccountInvite, BulkOutcome, UserStats};

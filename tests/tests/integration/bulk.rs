@@ -19,7 +19,8 @@ use domaine_tests::{
     web::{kind, WebClient},
 };
 use reqwest::StatusCode;
-use server::{bulk, jobs};
+use domaine_tests::tasks::{task_id, wait_for_task, TaskMarks};
+use server::jobs;
 use std::time::Duration;
 
 const DOMAIN: &str = "one.test";
@@ -95,28 +96,22 @@ impl Site {
         location.expect("a redirect")
     }
 
-    /// Waits until job `id` is done.
-    async fn finished(&self, id: i64) {
-        let db = &self.portal.state.db;
-        let done = eventually(WITHIN, || async {
-            jobs::status(db, id).await.unwrap().map(|s| s.state) == Some(jobs::State::Done)
-        })
-        .await;
-        assert!(
-            done,
-            "{}: job {id} is {:?}",
-            self.b(),
-            jobs::status(db, id).await.unwrap()
-        );
+    /// Waits until task `id` is over, as its page shows it.
+    async fn finished(&self, id: i64) -> TaskMarks {
+        let marks = wait_for_task(&self.web, DOMAIN, id, WITHIN).await;
+        assert_eq!(marks.state, "done", "{}: {}", self.b(), marks.html);
+        marks
     }
 
-    /// Each item of job `id` with what became of it.
-    async fn report(&self, id: i64) -> Vec<(i64, String, Option<Option<ErrorKind>>)> {
-        bulk::outcomes(&self.portal.state.db, id)
+    /// The failed items of task `id`: line (for a list), item and why.
+    async fn failures(&self, id: i64) -> Vec<(Option<i64>, String, ErrorKind)> {
+        server::tasks::view(&self.portal.state.db, id)
             .await
             .unwrap()
+            .expect("the task")
+            .failures
             .into_iter()
-            .map(|o| (o.position, o.item, o.result))
+            .map(|f| (f.line, f.item, f.reason))
             .collect()
     }
 
@@ -142,21 +137,6 @@ impl Site {
     }
 }
 
-/// The job's id in the address of its page.
-fn task_id(location: &str) -> i64 {
-    let prefix = format!("/domains/{DOMAIN}/tasks/");
-    location
-        .strip_prefix(&prefix)
-        .and_then(|id| id.parse().ok())
-        .unwrap_or_else(|| panic!("not a task page: {location}"))
-}
-
-const DONE: Option<Option<ErrorKind>> = Some(None);
-
-fn refused(why: ErrorKind) -> Option<Option<ErrorKind>> {
-    Some(Some(why))
-}
-
 per_backend!(a_bulk_lock_of_a_filtered_selection_locks_them_on_prosody);
 /// "Not seen for a month" selects the accounts nobody used; locking all of them locks each on
 /// Prosody, through the same lock state as a single lock, and the report says so. Ticking
@@ -178,14 +158,15 @@ async fn a_bulk_lock_of_a_filtered_selection_locks_them_on_prosody(backend: Back
     let id = site
         .bulk_accounts(&[("action", "lock"), ("scope", "all"), ("inactive", "1")])
         .await;
-    site.finished(id).await;
-    let report = site.report(id).await;
-    let locked: Vec<&str> = report
-        .iter()
-        .filter(|(_, _, result)| *result == DONE)
-        .map(|(_, user, _)| user.as_str())
-        .collect();
-    assert_eq!(locked, ["anna", "cleo", "dave"], "{b}: {report:?}");
+    let report = site.finished(id).await;
+    // Olivia is seen (she logged in); were she not, she would be left out, not locked.
+    assert_eq!(
+        (report.total, report.succeeded, report.failed),
+        (Some(3), 3, 0),
+        "{b}: {}",
+        report.html
+    );
+    assert!(report.html.contains("3 accounts locked"), "{b}: the summary");
     for (user, can) in [
         ("anna", false),
         ("cleo", false),
@@ -211,13 +192,12 @@ async fn a_bulk_lock_of_a_filtered_selection_locks_them_on_prosody(backend: Back
             ("selected[]", "ghost"),
         ])
         .await;
-    site.finished(id).await;
+    let report = site.finished(id).await;
+    assert_eq!((report.succeeded, report.failed), (1, 1), "{b}");
+    assert_eq!(report.failures, ["ghost"], "{b}");
     assert_eq!(
-        site.report(id).await,
-        [
-            (1, "bert".to_string(), DONE),
-            (2, "ghost".to_string(), refused(ErrorKind::UnknownAccount)),
-        ],
+        site.failures(id).await,
+        [(None, "ghost".to_string(), ErrorKind::UnknownAccount)],
         "{b}"
     );
     assert!(!site.can_login("bert").await, "{b}");
@@ -266,12 +246,8 @@ async fn a_bulk_deletion_needs_the_domain_typed_and_tells_recovery_addresses(bac
     assert_eq!(jobs_made.0, 0, "{b}: no job for a refused deletion");
 
     let id: i64 = call("ONE.test").await.expect("typed right").parse().unwrap();
-    site.finished(id).await;
-    assert_eq!(
-        site.report(id).await,
-        [(1, "anna".to_string(), DONE), (2, "cleo".to_string(), DONE)],
-        "{b}"
-    );
+    let report = site.finished(id).await;
+    assert_eq!((report.succeeded, report.failed), (2, 0), "{b}");
     for (user, there) in [("anna", false), ("cleo", false), ("bert", true)] {
         assert_eq!(site.can_login(user).await, there, "{b}: {user}");
     }
@@ -306,24 +282,23 @@ async fn a_bulk_invitation_of_a_pasted_list_reports_bad_lines(backend: Backend) 
     let b = site.b();
     let list = "ann@mail.test\nnot an address\n\nbob@mail.test\nANN@mail.test\n";
     let id = task_id(&site.invite_list(list).await);
-    site.finished(id).await;
+    let report = site.finished(id).await;
+    assert_eq!((report.succeeded, report.failed), (2, 2), "{b}");
     assert_eq!(
-        site.report(id).await,
+        site.failures(id).await,
         [
-            (1, "ann@mail.test".to_string(), DONE),
+            (Some(2), "not an address".to_string(), ErrorKind::InvalidEmail),
             (
-                2,
-                "not an address".to_string(),
-                refused(ErrorKind::InvalidEmail)
-            ),
-            (4, "bob@mail.test".to_string(), DONE),
-            (
-                5,
+                Some(5),
                 "ANN@mail.test".to_string(),
-                refused(ErrorKind::DuplicateAddress { line: 1 })
+                ErrorKind::DuplicateAddress { line: 1 }
             ),
         ],
         "{b}"
+    );
+    assert!(
+        report.html.contains("line 2: not an address"),
+        "{b}: the report names the line"
     );
     let mut links = Vec::new();
     for address in ["ann@mail.test", "bob@mail.test"] {
@@ -358,16 +333,11 @@ async fn a_bulk_job_interrupted_by_a_portal_restart_finishes(backend: Backend) {
     let id = task_id(&site.invite_list(&addresses.join("\n")).await);
     let db = site.portal.state.db.clone();
     let first_batch = eventually(WITHIN, || async {
-        bulk::outcomes(&db, id)
-            .await
-            .unwrap()
-            .iter()
-            .filter(|o| o.result.is_some())
-            .count()
-            == 2
+        let task = server::tasks::view(&db, id).await.unwrap().unwrap();
+        task.done == 2 && task.state == app::tasks::TaskState::Queued
     })
     .await;
-    assert!(first_batch, "{b}: {:?}", site.report(id).await);
+    assert!(first_batch, "{b}: {:?}", server::tasks::view(&db, id).await);
     // Their mails are out, so the restart cuts off the bulk job only.
     for address in &addresses[..2] {
         site.smtp.wait_for_mail(address, WITHIN).await;
@@ -385,7 +355,7 @@ async fn a_bulk_job_interrupted_by_a_portal_restart_finishes(backend: Backend) {
     // As an instance that died in the middle of a run leaves it: running, its lease held.
     let now = site.portal.state.clock.now();
     sqlx::query("UPDATE jobs SET state = 'running', claimed_until = $1 WHERE id = $2")
-        .bind(now + jobs::Kind::Bulk.policy().lease_secs)
+        .bind(now + jobs::TASK_LEASE_SECS)
         .bind(id)
         .execute(&db.pool)
         .await
@@ -399,17 +369,17 @@ async fn a_bulk_job_interrupted_by_a_portal_restart_finishes(backend: Backend) {
     } = site;
     let portal = portal.restart(&prosody).await;
     // Past the lease: the new instance takes the job up, and past each pause after.
-    portal.state.clock.advance(jobs::Kind::Bulk.policy().lease_secs);
+    portal.state.clock.advance(jobs::TASK_LEASE_SECS);
     let db = &portal.state.db;
     let done = eventually(WITHIN, || async {
         portal.state.clock.advance(601);
-        portal.state.bulk.notify_one();
+        server::tasks::wake(&portal.state);
         jobs::status(db, id).await.unwrap().map(|s| s.state) == Some(jobs::State::Done)
     })
     .await;
     assert!(done, "{b}: {:?}", jobs::status(db, id).await.unwrap());
-    let outcomes = bulk::outcomes(db, id).await.unwrap();
-    assert!(outcomes.iter().all(|o| o.result == DONE), "{b}: {outcomes:?}");
+    let task = server::tasks::view(db, id).await.unwrap().unwrap();
+    assert_eq!((task.done, task.succeeded, task.failed), (5, 5, 0), "{b}: {task:?}");
     for address in &addresses {
         smtp.wait_for_mail(address, WITHIN).await;
     }

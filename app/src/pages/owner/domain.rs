@@ -90,6 +90,15 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
                     </a>
                 </p>
             </section>
+            <section class="card stack" aria-labelledby="announce-heading">
+                <h2 id="announce-heading" class="card__title">{l.t("domain-announce-heading")}</h2>
+                <p>{l.t("domain-announce-intro")}</p>
+                <p>
+                    <a class="button" href=format!("/domains/{name}/announce") data-announce-link="">
+                        {l.t("domain-announce-link")}
+                    </a>
+                </p>
+            </section>
         </div>
         <OwnersCard domain=name.clone() owners=overview.owners.clone()/>
         {is_provider_admin.then(|| view! { <QuotaCard domain=name.clone() quota=overview.quota/> })}
