@@ -6,12 +6,7 @@
 //!
 //! Needs the site built first (`scripts/build.sh`), and /usr/bin/chromium + /usr/bin/chromedriver.
 
-use domaine_tests::{
-    database::Backend,
-    portal::TestPortal,
-    prosody::Prosody,
-    smtp::SmtpServer,
-};
+use domaine_tests::{database::Backend, portal::TestPortal, prosody::Prosody, smtp::SmtpServer};
 use end2end::{assert_site_is_current, ensure, js_string, with_browser, BrowserConfig};
 use std::time::Duration;
 
@@ -34,65 +29,78 @@ async fn an_owner_follows_a_bulk_invitation_on_a_phone() {
     let list = "ann@mail.test\nbob@mail.test\nnot an address\ncat@mail.test";
 
     let state = portal.state.clone();
-    with_browser(&portal.url(""), BrowserConfig::phone("en"), |tab| async move {
-        tab.log_in(OWNER, PASSWORD).await?;
-        tab.goto(&format!("/domains/{DOMAIN}/invites")).await?;
-        tab.fill("#bulk-invite-addresses", list).await?;
-        tab.click("#bulk-invite button[type=submit]").await?;
-        // The first batch (two lines) is done; the rest waits for the portal's next turn.
-        tab.wait_until(
-            "the task page shows its progress partway",
-            "location.pathname.includes('/tasks/')
+    with_browser(
+        &portal.url(""),
+        BrowserConfig::phone("en"),
+        |tab| async move {
+            tab.log_in(OWNER, PASSWORD).await?;
+            tab.goto(&format!("/domains/{DOMAIN}/invites")).await?;
+            tab.fill("#bulk-invite-addresses", list).await?;
+            tab.click("#bulk-invite button[type=submit]").await?;
+            // The first batch (two lines) is done; the rest waits for the portal's next turn.
+            tab.wait_until(
+                "the task page shows its progress partway",
+                "location.pathname.includes('/tasks/')
              && document.querySelector('[data-task-done]')?.dataset.taskDone === '2'
              && document.querySelector('[data-task-total]')?.dataset.taskTotal === '4'",
-        )
-        .await?;
-        let bar = tab
-            .js(
-                "const p = document.querySelector('progress#task-progress');
-                 return p ? [p.value, p.max] : null;",
-                vec![],
             )
             .await?;
-        ensure!(bar == serde_json::json!([2.0, 4.0]), "a progress bar at 2 of 4: {bar}");
-        ensure!(
-            tab.js("return document.querySelector('[data-task-report]') === null;", vec![])
+            let bar = tab
+                .js(
+                    "const p = document.querySelector('progress#task-progress');
+                 return p ? [p.value, p.max] : null;",
+                    vec![],
+                )
+                .await?;
+            ensure!(
+                bar == serde_json::json!([2.0, 4.0]),
+                "a progress bar at 2 of 4: {bar}"
+            );
+            ensure!(
+                tab.js(
+                    "return document.querySelector('[data-task-report]') === null;",
+                    vec![]
+                )
                 .await?
-                == true,
-            "no report before the end"
-        );
-        let (overflow, width) = tab.horizontal_overflow().await?;
-        ensure!(
-            overflow <= 0,
-            "the task page fits the {width} px phone screen, yet scrolls by {overflow} px"
-        );
+                    == true,
+                "no report before the end"
+            );
+            let (overflow, width) = tab.horizontal_overflow().await?;
+            ensure!(
+                overflow <= 0,
+                "the task page fits the {width} px phone screen, yet scrolls by {overflow} px"
+            );
 
-        // The portal's clock reaches the next batch; the page updates itself.
-        state.clock.advance(PAUSE_SECS + 1);
-        state.tasks.notify_one();
-        tab.wait_until(
-            "the final report shows, with the bad line",
-            &format!(
-                "document.querySelector('[data-task-report]') !== null
+            // The portal's clock reaches the next batch; the page updates itself.
+            state.clock.advance(PAUSE_SECS + 1);
+            state.tasks.notify_one();
+            tab.wait_until(
+                "the final report shows, with the bad line",
+                &format!(
+                    "document.querySelector('[data-task-report]') !== null
                  && document.querySelector('[data-task-state]')?.dataset.taskState === 'done'
                  && document.querySelector('[data-task-failure]')?.textContent.includes({})",
-                js_string("line 3")
-            ),
-        )
-        .await?;
-        let succeeded = tab
-            .js(
-                "return document.querySelector('[data-task-succeeded]').dataset.taskSucceeded;",
-                vec![],
+                    js_string("line 3")
+                ),
             )
             .await?;
-        ensure!(succeeded == "3", "three invitations: {succeeded}");
-        Ok(())
-    })
+            let succeeded = tab
+                .js(
+                    "return document.querySelector('[data-task-succeeded]').dataset.taskSucceeded;",
+                    vec![],
+                )
+                .await?;
+            ensure!(succeeded == "3", "three invitations: {succeeded}");
+            Ok(())
+        },
+    )
     .await;
 
     for address in ["ann@mail.test", "bob@mail.test", "cat@mail.test"] {
         let mail = smtp.wait_for_mail(address, Duration::from_secs(15)).await;
-        assert!(mail.text.contains("/invite/"), "{address} got an invitation link");
+        assert!(
+            mail.text.contains("/invite/"),
+            "{address} got an invitation link"
+        );
     }
 }

@@ -152,7 +152,8 @@ mod tests {
 
     #[test]
     fn a_csv_file_gives_its_address_column() {
-        let csv = "\u{feff}Name;Courriel;Phone\n\"Ann\";\"ann@example.net\";123\nBob;bob.example.org;4\n";
+        let csv =
+            "\u{feff}Name;Courriel;Phone\n\"Ann\";\"ann@example.net\";123\nBob;bob.example.org;4\n";
         let lines = read(csv).unwrap();
         assert_eq!(addresses(&lines), ["ann@example.net"]);
         assert_eq!(refused(&lines), [(3, ErrorKind::InvalidEmail)]);

@@ -49,8 +49,16 @@ mod tests {
         let en = deleted(Locale::En, &mail);
         let fr = deleted(Locale::Fr, &mail);
         for email in [&en, &fr] {
-            assert!(email.subject.contains("rita@club.example"), "{}", email.subject);
-            assert!(!email.text.contains("mail-"), "missing message: {}", email.text);
+            assert!(
+                email.subject.contains("rita@club.example"),
+                "{}",
+                email.subject
+            );
+            assert!(
+                !email.text.contains("mail-"),
+                "missing message: {}",
+                email.text
+            );
         }
         assert_ne!(en.subject, fr.subject);
         assert!(fr.text.contains("supprimé"), "{}", fr.text);

@@ -218,9 +218,17 @@ pub async fn run(state: &AppState, job: &Job) -> Result<(), JobError> {
     if done < total {
         let now = state.clock.now();
         let due = now.saturating_add(i64::try_from(settings.pause_secs).unwrap_or(i64::MAX));
-        jobs::enqueue_at(&db.pool, now, due, job.kind, &job.domain, &job.target, &job.payload)
-            .await
-            .map_err(JobError::retry)?;
+        jobs::enqueue_at(
+            &db.pool,
+            now,
+            due,
+            job.kind,
+            &job.domain,
+            &job.target,
+            &job.payload,
+        )
+        .await
+        .map_err(JobError::retry)?;
         // Queueing again forgets the progress: the page keeps showing it.
         jobs::set_progress(db, job.id, done, total)
             .await

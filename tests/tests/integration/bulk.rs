@@ -9,6 +9,7 @@ use app::{
     error::{ErrorKind, Field},
     i18n::Locale,
 };
+use domaine_tests::tasks::{task_id, wait_for_task, TaskMarks};
 use domaine_tests::{
     database::Backend,
     per_backend,
@@ -19,7 +20,6 @@ use domaine_tests::{
     web::{kind, WebClient},
 };
 use reqwest::StatusCode;
-use domaine_tests::tasks::{task_id, wait_for_task, TaskMarks};
 use server::jobs;
 use std::time::Duration;
 
@@ -122,17 +122,19 @@ impl Site {
         let token = server::recovery::set_pending(db, row.id, user, email)
             .await
             .unwrap();
-        assert!(server::recovery::confirm(db, &token).await.unwrap().is_some());
+        assert!(server::recovery::confirm(db, &token)
+            .await
+            .unwrap()
+            .is_some());
     }
 
     /// How many mails the outbox holds for `address`.
     async fn queued_mails_to(&self, address: &str) -> i64 {
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM mail_outbox WHERE recipient = $1")
-                .bind(address)
-                .fetch_one(&self.portal.state.db.pool)
-                .await
-                .unwrap();
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM mail_outbox WHERE recipient = $1")
+            .bind(address)
+            .fetch_one(&self.portal.state.db.pool)
+            .await
+            .unwrap();
         n
     }
 }
@@ -150,7 +152,10 @@ async fn a_bulk_lock_of_a_filtered_selection_locks_them_on_prosody(backend: Back
 
     // Prosody records their activity as their sessions end, a moment later.
     let seen = eventually(WITHIN, || async {
-        let page = site.web.get(&format!("/domains/{DOMAIN}/accounts?inactive=1")).await;
+        let page = site
+            .web
+            .get(&format!("/domains/{DOMAIN}/accounts?inactive=1"))
+            .await;
         !page.html.contains("bert@") && !page.html.contains("emil@")
     })
     .await;
@@ -166,7 +171,10 @@ async fn a_bulk_lock_of_a_filtered_selection_locks_them_on_prosody(backend: Back
         "{b}: {}",
         report.html
     );
-    assert!(report.html.contains("3 accounts locked"), "{b}: the summary");
+    assert!(
+        report.html.contains("3 accounts locked"),
+        "{b}: the summary"
+    );
     for (user, can) in [
         ("anna", false),
         ("cleo", false),
@@ -181,7 +189,11 @@ async fn a_bulk_lock_of_a_filtered_selection_locks_them_on_prosody(backend: Back
         assert_eq!(wanted, !can, "{b}: the lock state of {user}");
     }
     let page = site.web.get(&format!("/domains/{DOMAIN}/accounts")).await;
-    assert_eq!(page.html.matches(r#"data-state="locked""#).count(), 3, "{b}");
+    assert_eq!(
+        page.html.matches(r#"data-state="locked""#).count(),
+        3,
+        "{b}"
+    );
 
     // The ticked accounts only; a name Prosody does not have is reported.
     let id = site
@@ -245,18 +257,27 @@ async fn a_bulk_deletion_needs_the_domain_typed_and_tells_recovery_addresses(bac
         .unwrap();
     assert_eq!(jobs_made.0, 0, "{b}: no job for a refused deletion");
 
-    let id: i64 = call("ONE.test").await.expect("typed right").parse().unwrap();
+    let id: i64 = call("ONE.test")
+        .await
+        .expect("typed right")
+        .parse()
+        .unwrap();
     let report = site.finished(id).await;
     assert_eq!((report.succeeded, report.failed), (2, 0), "{b}");
     for (user, there) in [("anna", false), ("cleo", false), ("bert", true)] {
         assert_eq!(site.can_login(user).await, there, "{b}: {user}");
     }
-    let notice = site
-        .smtp
-        .wait_for_mail("anna@mail.test", WITHIN)
-        .await;
-    assert!(notice.subject.contains(&format!("anna@{DOMAIN}")), "{b}: {}", notice.subject);
-    assert!(notice.text.contains("supprimé"), "{b}: in French: {}", notice.text);
+    let notice = site.smtp.wait_for_mail("anna@mail.test", WITHIN).await;
+    assert!(
+        notice.subject.contains(&format!("anna@{DOMAIN}")),
+        "{b}: {}",
+        notice.subject
+    );
+    assert!(
+        notice.text.contains("supprimé"),
+        "{b}: in French: {}",
+        notice.text
+    );
     // Bert was not deleted, Cleo has no address: nobody else is told.
     assert_eq!(site.queued_mails_to("bert@mail.test").await, 0, "{b}");
     assert_eq!(site.smtp.mails_to("anna@mail.test").len(), 1, "{b}");
@@ -287,7 +308,11 @@ async fn a_bulk_invitation_of_a_pasted_list_reports_bad_lines(backend: Backend) 
     assert_eq!(
         site.failures(id).await,
         [
-            (Some(2), "not an address".to_string(), ErrorKind::InvalidEmail),
+            (
+                Some(2),
+                "not an address".to_string(),
+                ErrorKind::InvalidEmail
+            ),
             (
                 Some(5),
                 "ANN@mail.test".to_string(),
@@ -311,7 +336,10 @@ async fn a_bulk_invitation_of_a_pasted_list_reports_bad_lines(backend: Backend) 
         .await
         .unwrap();
     assert_eq!(invitations.len(), 2, "{b}");
-    assert!(invitations.iter().all(|i| i.max_uses == 1), "{b}: single-use");
+    assert!(
+        invitations.iter().all(|i| i.max_uses == 1),
+        "{b}: single-use"
+    );
 
     // Nothing to invite: the form says so, and no job is made.
     let back = site.invite_list(" \n").await;
@@ -379,7 +407,11 @@ async fn a_bulk_job_interrupted_by_a_portal_restart_finishes(backend: Backend) {
     .await;
     assert!(done, "{b}: {:?}", jobs::status(db, id).await.unwrap());
     let task = server::tasks::view(db, id).await.unwrap().unwrap();
-    assert_eq!((task.done, task.succeeded, task.failed), (5, 5, 0), "{b}: {task:?}");
+    assert_eq!(
+        (task.done, task.succeeded, task.failed),
+        (5, 5, 0),
+        "{b}: {task:?}"
+    );
     for address in &addresses {
         smtp.wait_for_mail(address, WITHIN).await;
     }

@@ -3,6 +3,8 @@
 //! reset links (listed until used). Every action is a form posting to a server function and the
 //! page renders from its URL, so all of it works without JavaScript.
 
+use crate::bulk::BulkAccounts;
+use crate::components::form::action_error;
 use crate::components::title::PageTitle;
 use crate::{
     accounts::{
@@ -23,8 +25,6 @@ use crate::{
     pages::owner::invitations::select_on_focus,
     password_resets::{CreateResetLink, ResetLink},
 };
-use crate::bulk::BulkAccounts;
-use crate::components::form::action_error;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -488,7 +488,10 @@ fn Row(i: usize, account: AccountRow, here: Here, actions: Actions) -> impl Into
     };
     // Ticks belong to the bulk form below the table (`form`): rows hold forms of their own.
     let tick = (!account.service).then(|| {
-        let label = l.t_with("accounts-select", &[("jid", crate::format::address(&account.jid))]);
+        let label = l.t_with(
+            "accounts-select",
+            &[("jid", crate::format::address(&account.jid))],
+        );
         view! {
             <input type="checkbox" name="selected[]" value=account.username.clone() form=BULK_FORM
                 aria-label=label data-select=account.username.clone()/>
@@ -863,7 +866,10 @@ fn BulkCard(here: Here, matching: u32, actions: Actions) -> impl IntoView {
     let all = move || kept("scope").as_deref() == Some("all");
     let delete = move || kept("action").as_deref() == Some("delete");
     let all_label = if here.view.is_filtered() {
-        l.t_with("bulk-scope-all-matching", &[("count", matching.to_string())])
+        l.t_with(
+            "bulk-scope-all-matching",
+            &[("count", matching.to_string())],
+        )
     } else {
         l.t_with("bulk-scope-all", &[("count", matching.to_string())])
     };
