@@ -236,6 +236,11 @@ impl TestPortal {
     /// running several.
     pub async fn second_instance(&self, prosody: &Prosody) -> TestPortal {
         let dir = tempfile::tempdir().expect("a temporary directory");
+        self.another(prosody, dir).await
+    }
+
+    /// Another instance like this one (database, mail server, configuration), in `dir`.
+    async fn another(&self, prosody: &Prosody, dir: tempfile::TempDir) -> TestPortal {
         TestPortal::launch(
             prosody,
             &self.backend,
@@ -311,16 +316,7 @@ impl TestPortal {
         }
         // The database (an SQLite file) lives in the directory: the new instance keeps it.
         let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().expect("a directory"));
-        TestPortal::launch(
-            prosody,
-            &self.backend,
-            self.database_url.clone(),
-            &[],
-            self.smtp_port,
-            &self.overrides,
-            dir,
-        )
-        .await
+        self.another(prosody, dir).await
     }
 
     /// The `domaine.toml` this portal was started with.

@@ -198,24 +198,11 @@ impl WebClient {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-        let res = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header(header::ACCEPT, "text/html")
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={BOUNDARY}"),
-            )
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let location = res
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        (res.status(), location)
+        let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+        let (status, location, _) = self
+            .post_typed(path, path, "text/html", &content_type, body)
+            .await;
+        (status, location)
     }
 
     /// Posts `body` as a form sent from the page at `from` (the `Referer`, where a failing
@@ -229,12 +216,26 @@ impl WebClient {
         accept: &str,
         body: Vec<u8>,
     ) -> (StatusCode, Option<String>, String) {
+        let urlencoded = "application/x-www-form-urlencoded";
+        self.post_typed(from, path, accept, urlencoded, body).await
+    }
+
+    /// Posts `body` of `content_type` from the page at `from`: the status, the `Location` and
+    /// the body.
+    async fn post_typed(
+        &self,
+        from: &str,
+        path: &str,
+        accept: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, Option<String>, String) {
         let res = self
             .http
             .post(format!("{}{path}", self.base))
             .header(header::ACCEPT, accept)
             .header(header::REFERER, format!("{}{from}", self.base))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_TYPE, content_type)
             .body(body)
             .send()
             .await

@@ -1,10 +1,7 @@
 //! The notice a bulk deletion sends to a deleted account's confirmed recovery address, in the
 //! account's own language (messages in `app/locales/*/bulk.ftl`).
 
-use crate::mail::{
-    layout::{render, Layout},
-    Email,
-};
+use crate::mail::{layout::notice, Email};
 use app::i18n::Locale;
 
 pub struct Deleted<'a> {
@@ -21,16 +18,12 @@ pub fn deleted(locale: Locale, mail: &Deleted<'_>) -> Email {
         ("domain", app::format::domain_name(mail.domain)),
     ];
     let t = |key: &str| locale.t_with(key, &args);
-    render(
+    notice(
         locale,
-        Layout {
-            to: mail.to,
-            subject: t("mail-bulk-deleted-subject"),
-            paragraphs: vec![t("mail-bulk-deleted-intro"), t("mail-bulk-deleted-why")],
-            action: None,
-            after: Vec::new(),
-            footer: t("mail-footer"),
-        },
+        mail.to,
+        t("mail-bulk-deleted-subject"),
+        vec![t("mail-bulk-deleted-intro"), t("mail-bulk-deleted-why")],
+        t("mail-footer"),
     )
 }
 
