@@ -347,6 +347,16 @@ async fn a_bulk_invitation_of_a_pasted_list_reports_bad_lines(backend: Backend) 
         back.starts_with(&format!("/domains/{DOMAIN}/invites?")) && back.contains("__err="),
         "{b}: {back}"
     );
+    let page = site.web.get(&back).await.html;
+    let message = ErrorKind::Required {
+        field: Field::Addresses,
+    }
+    .message(Locale::En);
+    assert!(
+        page.contains(r#"id="bulk-invite-addresses-error" role="alert">"#)
+            && page.contains(&message),
+        "{b}: the form says why: {page}"
+    );
 }
 
 per_backend!(a_bulk_job_interrupted_by_a_portal_restart_finishes);
