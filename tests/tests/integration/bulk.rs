@@ -352,10 +352,13 @@ async fn a_bulk_invitation_of_a_pasted_list_reports_bad_lines(backend: Backend) 
         field: Field::Addresses,
     }
     .message(Locale::En);
+    let at = page
+        .find(r#"id="bulk-invite-addresses-error""#)
+        .expect("the list's error element");
+    let element = &page[at..at + page[at..].find("</p>").unwrap()];
     assert!(
-        page.contains(r#"id="bulk-invite-addresses-error" role="alert">"#)
-            && page.contains(&message),
-        "{b}: the form says why: {page}"
+        element.contains(&message) && !element.contains("hidden"),
+        "{b}: the form says why under the list: {element}"
     );
 }
 
