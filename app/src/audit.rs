@@ -28,6 +28,8 @@ crate::text_enum! {
         Lock = "lock",
         Unlock = "unlock",
         EndSessions = "end-sessions",
+        /// A bulk job asked for (its items are audited one by one as they are done).
+        StartBulk = "start-bulk",
         CreateResetLink = "create-reset-link",
         ResetPassword = "reset-password",
         // Recovery e-mail addresses and "Forgot your password?".

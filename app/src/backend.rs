@@ -5,6 +5,7 @@
 use crate::{
     accounts::AccountsBackend,
     announcements::AnnouncementsBackend,
+    bulk::BulkBackend,
     context::RequestContext,
     domains::DomainsBackend,
     error::{AppError, ErrorKind},
@@ -37,6 +38,7 @@ macro_rules! portal_of {
 portal_of!(
     DomainsBackend,
     AccountsBackend,
+    BulkBackend,
     OwnAccountBackend,
     InvitationsBackend,
     MemberInvitationsBackend,

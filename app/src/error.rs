@@ -48,6 +48,18 @@ pub enum ErrorKind {
     UnknownAccount,
     /// Locking the account one is logged in with would lock oneself out.
     CannotLockOwnAccount,
+    /// A bulk deletion leaves out the account one is logged in with (`/me` deletes it).
+    CannotDeleteOwnAccount,
+    /// A bulk action on the ticked accounts, with none ticked.
+    NothingSelected,
+    /// A list of addresses longer than a bulk invitation takes.
+    TooManyAddresses {
+        max: usize,
+    },
+    /// A line of a list repeats the address of an earlier line.
+    DuplicateAddress {
+        line: u32,
+    },
     /// The portal's own XMPP account cannot be changed from the portal.
     ServiceAccount,
     /// The XMPP server could not be reached; nothing was changed.
@@ -150,6 +162,10 @@ pub enum Field {
     Mode,
     /// A two-factor code.
     Code,
+    /// Which accounts a bulk action is about.
+    Scope,
+    /// A list of e-mail addresses (pasted or uploaded).
+    Addresses,
 }
 
 impl Field {
@@ -171,6 +187,8 @@ impl Field {
             Field::Member => "member",
             Field::Mode => "mode",
             Field::Code => "code",
+            Field::Scope => "scope",
+            Field::Addresses => "addresses",
         }
     }
 
@@ -179,7 +197,7 @@ impl Field {
         Field::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    const ALL: [Field; 16] = [
+    const ALL: [Field; 18] = [
         Field::Username,
         Field::Password,
         Field::Domain,
@@ -196,6 +214,8 @@ impl Field {
         Field::Member,
         Field::Mode,
         Field::Code,
+        Field::Scope,
+        Field::Addresses,
     ];
 }
 
@@ -227,6 +247,8 @@ impl ErrorKind {
             ErrorKind::MembershipRequired => Some(Field::Member),
             ErrorKind::AdminExists => Some(Field::Username),
             ErrorKind::InvalidQuota => Some(Field::Quota),
+            ErrorKind::NothingSelected => Some(Field::Scope),
+            ErrorKind::TooManyAddresses { .. } => Some(Field::Addresses),
             _ => None,
         }
     }
@@ -262,6 +284,14 @@ impl ErrorKind {
             }
             ErrorKind::UnknownAccount => locale.t("error-unknown-account"),
             ErrorKind::CannotLockOwnAccount => locale.t("error-cannot-lock-own-account"),
+            ErrorKind::CannotDeleteOwnAccount => locale.t("error-cannot-delete-own-account"),
+            ErrorKind::NothingSelected => locale.t("error-nothing-selected"),
+            ErrorKind::TooManyAddresses { max } => {
+                locale.t_with("error-too-many-addresses", &[("max", max.to_string())])
+            }
+            ErrorKind::DuplicateAddress { line } => {
+                locale.t_with("error-duplicate-address", &[("line", line.to_string())])
+            }
             ErrorKind::ServiceAccount => locale.t("error-service-account"),
             ErrorKind::XmppUnavailable => locale.t("error-xmpp-unavailable"),
             ErrorKind::XmppRefused => locale.t("error-xmpp-refused"),
@@ -432,6 +462,10 @@ mod tests {
             ErrorKind::QuotaReached { quota: 5 },
             ErrorKind::UnknownAccount,
             ErrorKind::CannotLockOwnAccount,
+            ErrorKind::CannotDeleteOwnAccount,
+            ErrorKind::NothingSelected,
+            ErrorKind::TooManyAddresses { max: 1000 },
+            ErrorKind::DuplicateAddress { line: 3 },
             ErrorKind::ServiceAccount,
             ErrorKind::XmppUnavailable,
             ErrorKind::XmppRefused,

@@ -10,6 +10,7 @@ pub mod announcements;
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod bulk;
 pub mod components;
 pub mod context;
 pub mod domains;

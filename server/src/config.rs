@@ -44,6 +44,8 @@ pub struct Config {
     pub health: HealthSettings,
     #[serde(default)]
     pub announcements: AnnouncementSettings,
+    #[serde(default)]
+    pub bulk: BulkSettings,
     /// Automatic certificates (`[acme]`); off when absent.
     #[serde(default)]
     pub acme: Option<AcmeSettings>,
@@ -178,6 +180,37 @@ impl AnnouncementSettings {
         }
         Ok(())
     }
+}
+
+/// The pace of bulk work on accounts (`[bulk]`): Prosody serves every user on one thread, so a
+/// bulk task handles a few items, then lets other work through.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkSettings {
+    /// Items (accounts, addresses) handled per run of a bulk task, 1 to 200.
+    #[serde(default = "default_bulk_batch")]
+    pub batch_size: u32,
+    /// Seconds between two runs of a bulk task (by the portal's clock: the task is queued
+    /// again, so it never holds the tasks' worker while it waits).
+    #[serde(default = "default_bulk_pause")]
+    pub pause_secs: u64,
+}
+
+impl Default for BulkSettings {
+    fn default() -> Self {
+        BulkSettings {
+            batch_size: default_bulk_batch(),
+            pause_secs: default_bulk_pause(),
+        }
+    }
+}
+
+fn default_bulk_batch() -> u32 {
+    20
+}
+
+fn default_bulk_pause() -> u64 {
+    1
 }
 
 /// Hosting requests from the public form (`[hosting]`).
@@ -397,6 +430,9 @@ impl Config {
         if !matches!(self.public_url.scheme(), "http" | "https") {
             return invalid("public_url", "must be an http:// or https:// address");
         }
+        if !(1..=200).contains(&self.bulk.batch_size) {
+            return invalid("bulk.batch_size", "must be between 1 and 200");
+        }
         if self.metrics.listen.is_some_and(|addr| addr == self.listen) {
             return invalid(
                 "metrics.listen",
@@ -457,6 +493,9 @@ impl Config {
             acme.validate()?;
         }
         self.announcements.validate()?;
+        if !(1..=crate::xmpp::MAX_PAGE_SIZE).contains(&self.bulk.batch_size) {
+            return invalid("bulk.batch_size", "must be between 1 and 200");
+        }
         if self.smtp.from.parse::<lettre::message::Mailbox>().is_err() {
             return invalid(
                 "smtp.from",

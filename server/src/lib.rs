@@ -8,6 +8,7 @@ pub mod announcements;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod bulk;
 pub mod check;
 pub mod cli;
 pub mod clock;

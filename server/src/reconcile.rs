@@ -152,7 +152,10 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
         | Kind::HealthCheck
         | Kind::Certificate
         | Kind::RecoveryLink
-        | Kind::Announcement => return Err(PushError::Unknown(change.kind.as_str().into())),
+        | Kind::Announcement
+        | Kind::BulkLock
+        | Kind::BulkDelete
+        | Kind::BulkInvite => return Err(PushError::Unknown(change.kind.as_str().into())),
     }
     Ok(())
 }

@@ -224,6 +224,9 @@ impl Handler for Runner<'_> {
     async fn run(&self, job: &Job) -> Result<(), JobError> {
         match job.kind {
             Kind::Announcement => crate::announcements::run(self.0, job).await,
+            Kind::BulkLock | Kind::BulkDelete | Kind::BulkInvite => {
+                crate::bulk::run(self.0, job).await
+            }
             other => Err(JobError::give_up(format!(
                 "{} is not an owner task",
                 other.as_str()

@@ -16,6 +16,8 @@ pub struct TestPortal {
     /// What the generated configuration changes or adds; a second instance gets it too.
     overrides: Overrides,
     stop: Option<oneshot::Sender<()>>,
+    /// The serving task, which ends once it stopped (its workers with it).
+    served: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _dir: tempfile::TempDir,
 }
 
@@ -234,6 +236,11 @@ impl TestPortal {
     /// running several.
     pub async fn second_instance(&self, prosody: &Prosody) -> TestPortal {
         let dir = tempfile::tempdir().expect("a temporary directory");
+        self.another(prosody, dir).await
+    }
+
+    /// Another instance like this one (database, mail server, configuration), in `dir`.
+    async fn another(&self, prosody: &Prosody, dir: tempfile::TempDir) -> TestPortal {
         TestPortal::launch(
             prosody,
             &self.backend,
@@ -276,7 +283,7 @@ impl TestPortal {
         }
         let state = startup::build_state(config, db);
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(startup::serve(listener, state.clone(), async {
+        let served = tokio::spawn(startup::serve(listener, state.clone(), async {
             let _ = stopped.await;
         }));
         state
@@ -292,8 +299,24 @@ impl TestPortal {
             smtp_port,
             overrides: overrides.clone(),
             stop: Some(stop),
+            served: Some(served),
             _dir: dir,
         }
+    }
+
+    /// Stops this portal and starts it again on the same database, configuration and mail
+    /// server, as a restart of the service: what its workers were doing is cut off where it
+    /// was. The new instance listens on another port.
+    pub async fn restart(mut self, prosody: &Prosody) -> TestPortal {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(served) = self.served.take() {
+            let _ = served.await;
+        }
+        // The database (an SQLite file) lives in the directory: the new instance keeps it.
+        let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().expect("a directory"));
+        self.another(prosody, dir).await
     }
 
     /// The `domaine.toml` this portal was started with.

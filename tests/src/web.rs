@@ -168,6 +168,43 @@ impl WebClient {
         (status, location)
     }
 
+    /// Posts a multipart form as a browser without JavaScript does (text `fields`, and `files`
+    /// as name, file name and contents); returns the status and the `Location`.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> (StatusCode, Option<String>) {
+        const BOUNDARY: &str = "domaine-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (name, file_name, contents) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+                     filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(contents);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+        let (status, location, _) = self
+            .post_typed(path, path, "text/html", &content_type, body)
+            .await;
+        (status, location)
+    }
+
     /// Posts `body` as a form sent from the page at `from` (the `Referer`, where a failing
     /// server function without JavaScript sends the browser back), byte for byte, even bytes no
     /// browser would send; `accept` as a browser (`text/html`) or the hydrated page
@@ -179,12 +216,26 @@ impl WebClient {
         accept: &str,
         body: Vec<u8>,
     ) -> (StatusCode, Option<String>, String) {
+        let urlencoded = "application/x-www-form-urlencoded";
+        self.post_typed(from, path, accept, urlencoded, body).await
+    }
+
+    /// Posts `body` of `content_type` from the page at `from`: the status, the `Location` and
+    /// the body.
+    async fn post_typed(
+        &self,
+        from: &str,
+        path: &str,
+        accept: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, Option<String>, String) {
         let res = self
             .http
             .post(format!("{}{path}", self.base))
             .header(header::ACCEPT, accept)
             .header(header::REFERER, format!("{}{from}", self.base))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_TYPE, content_type)
             .body(body)
             .send()
             .await

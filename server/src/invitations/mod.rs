@@ -167,6 +167,26 @@ pub async fn has_pending_owner_invitation(
     Ok(row.is_some())
 }
 
+/// Whether an invitation of `domain` made at or after `since` was e-mailed to `email` (any
+/// case).
+pub async fn emailed_since(
+    db: &Db,
+    domain: &str,
+    email: &str,
+    since: i64,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT i.id FROM invitations i JOIN domains d ON d.id = i.domain_id \
+         WHERE d.name = $1 AND LOWER(i.email) = LOWER($2) AND i.created_at >= $3 LIMIT 1",
+    )
+    .bind(domain)
+    .bind(email)
+    .bind(since)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.is_some())
+}
+
 /// What Prosody reported: uses so far and the accounts made with the invitation.
 pub async fn record_usage(
     db: &Db,

@@ -65,6 +65,13 @@ pub enum Kind {
     /// An owner's announcement to every account of the domain (`announcements`): an owner
     /// task (`tasks`), `payload` the message, `target` the task's own name.
     Announcement,
+    /// Bulk work on the domain's accounts (`bulk`), owner tasks: `payload` says for whom (and
+    /// how), the items are in `bulk_items`. Lock the selection...
+    BulkLock,
+    /// ...delete it...
+    BulkDelete,
+    /// ...or invite a list of addresses.
+    BulkInvite,
 }
 
 /// Which worker runs a kind: each lane has its own handler and waits for its own server.
@@ -101,7 +108,7 @@ pub struct Policy {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 15] = [
         Kind::RegistrationMode,
         Kind::Quota,
         Kind::Lock,
@@ -114,6 +121,9 @@ impl Kind {
         Kind::Certificate,
         Kind::RecoveryLink,
         Kind::Announcement,
+        Kind::BulkLock,
+        Kind::BulkDelete,
+        Kind::BulkInvite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -130,6 +140,9 @@ impl Kind {
             Kind::Certificate => "certificate",
             Kind::RecoveryLink => "recovery-link",
             Kind::Announcement => "announcement",
+            Kind::BulkLock => "bulk-lock",
+            Kind::BulkDelete => "bulk-delete",
+            Kind::BulkInvite => "bulk-invite",
         }
     }
 
@@ -150,7 +163,9 @@ impl Kind {
             Kind::Mail => Lane::Smtp,
             Kind::HealthCheck => Lane::Health,
             Kind::Certificate => Lane::Acme,
-            Kind::Announcement => Lane::Tasks,
+            Kind::Announcement | Kind::BulkLock | Kind::BulkDelete | Kind::BulkInvite => {
+                Lane::Tasks
+            }
             _ => Lane::Prosody,
         }
     }

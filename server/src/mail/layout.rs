@@ -15,6 +15,27 @@ pub struct Layout<'a> {
     pub footer: String,
 }
 
+/// A notice: paragraphs and the footer, nothing to click.
+pub fn notice(
+    locale: Locale,
+    to: &str,
+    subject: String,
+    paragraphs: Vec<String>,
+    footer: String,
+) -> Email {
+    render(
+        locale,
+        Layout {
+            to,
+            subject,
+            paragraphs,
+            action: None,
+            after: Vec::new(),
+            footer,
+        },
+    )
+}
+
 pub fn render(locale: Locale, mail: Layout<'_>) -> Email {
     let mut text = mail.paragraphs.join("\n\n");
     if let Some((_, link)) = &mail.action {

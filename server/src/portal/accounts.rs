@@ -64,13 +64,7 @@ impl AccountsBackend for PortalService {
     ) -> Result<AccountList, AppError> {
         let row = managed_domain(&self.0, ctx, domain).await?;
         let query = view.query.trim();
-        let filter = AccountFilter {
-            query: query.to_owned(),
-            order: view.order,
-            inactive_before: view
-                .inactive_months
-                .map(|months| self.0.clock.now() - i64::from(months) * SECONDS_PER_MONTH),
-        };
+        let filter = self.account_filter(view);
         let db = &self.0.db;
         let wanted = accounts::pending_locks(db, &row.name)
             .await
@@ -451,6 +445,17 @@ fn node(jid: &BareJid) -> &str {
 }
 
 impl PortalService {
+    /// What Prosody's index is asked for to list `view`'s accounts.
+    pub(super) fn account_filter(&self, view: &ListView) -> AccountFilter {
+        AccountFilter {
+            query: view.query.trim().to_owned(),
+            order: view.order,
+            inactive_before: view
+                .inactive_months
+                .map(|months| self.0.clock.now() - i64::from(months) * SECONDS_PER_MONTH),
+        }
+    }
+
     /// The domain and the account a console action is about; never the portal's own account,
     /// which the portal needs to reach the XMPP server at all.
     pub(super) async fn target(

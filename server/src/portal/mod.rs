@@ -3,6 +3,7 @@
 
 mod accounts;
 mod announcements;
+mod bulk;
 mod domains;
 mod health;
 mod hosting_requests;
@@ -14,6 +15,7 @@ mod recovery;
 mod tasks;
 mod two_factor;
 
+pub use bulk::bulk_item;
 pub use invitations::claim_owner_invitations;
 
 use crate::{

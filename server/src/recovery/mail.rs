@@ -2,7 +2,7 @@
 //! the password was changed (messages in `app/locales/*/recovery.ftl`).
 
 use crate::mail::{
-    layout::{render, Layout},
+    layout::{notice, render, Layout},
     Email,
 };
 use app::{format::date_time, i18n::Locale};
@@ -53,19 +53,15 @@ pub fn reset_link(locale: Locale, texts: &Texts<'_>, link: &str, until: i64) -> 
 pub fn password_changed(locale: Locale, texts: &Texts<'_>) -> Email {
     let args = texts.args(None);
     let t = |key: &str| locale.t_with(key, &args);
-    render(
+    notice(
         locale,
-        Layout {
-            to: texts.to,
-            subject: t("mail-recovery-changed-subject"),
-            paragraphs: vec![
-                t("mail-recovery-changed-intro"),
-                t("mail-recovery-changed-warning"),
-            ],
-            action: None,
-            after: Vec::new(),
-            footer: t("mail-footer"),
-        },
+        texts.to,
+        t("mail-recovery-changed-subject"),
+        vec![
+            t("mail-recovery-changed-intro"),
+            t("mail-recovery-changed-warning"),
+        ],
+        t("mail-footer"),
     )
 }
 

@@ -282,7 +282,7 @@ pub async fn tell_password_changed(state: &AppState, jid: &BareJid, fallback: Lo
 }
 
 /// The user's own portal language, else `fallback`, else the default.
-async fn language(db: &Db, jid: &str, fallback: Option<Locale>) -> Locale {
+pub async fn language(db: &Db, jid: &str, fallback: Option<Locale>) -> Locale {
     match crate::languages::of(db, jid).await {
         Ok(Some(locale)) => locale,
         Ok(None) => fallback.unwrap_or_default(),

@@ -4,6 +4,7 @@
 pub mod assets;
 mod auth;
 mod body_limit;
+mod bulk_invitations;
 pub use body_limit::FORM_LIMIT;
 pub mod client_ip;
 mod context;
@@ -75,6 +76,10 @@ pub fn router(state: AppState) -> Router {
             get(crate::acme::challenges::answer),
         )
         .route("/invite/{token}/qr.svg", get(invitation_qr::qr_code))
+        .route(
+            "/domains/{name}/invites/bulk",
+            post(bulk_invitations::submit),
+        )
         .leptos_routes_with_context(&state, ROUTES.clone(), leptos_context.clone(), move || {
             shell(shell_options.clone())
         })

@@ -7,6 +7,7 @@ mod accounts_console;
 mod acme;
 mod alerts;
 mod announcements;
+mod bulk;
 mod dns_check;
 mod health;
 mod hosting_flow;

@@ -3,6 +3,8 @@
 //! reset links (listed until used). Every action is a form posting to a server function and the
 //! page renders from its URL, so all of it works without JavaScript.
 
+use crate::bulk::BulkAccounts;
+use crate::components::form::action_error;
 use crate::components::title::PageTitle;
 use crate::{
     accounts::{
@@ -36,6 +38,8 @@ struct Actions {
     lock: ServerAction<SetAccountLock>,
     sessions: ServerAction<EndAccountSessions>,
     reset: ServerAction<CreateResetLink>,
+    /// Locking or deleting a selection (it leads to the job's page).
+    bulk: ServerAction<BulkAccounts>,
 }
 
 impl Actions {
@@ -47,6 +51,7 @@ impl Actions {
             lock: ServerAction::new(),
             sessions: ServerAction::new(),
             reset: ServerAction::new(),
+            bulk: ServerAction::new(),
         }
     }
 
@@ -234,6 +239,8 @@ fn Console(list: AccountList, view: ListView, actions: Actions) -> impl IntoView
                 <Pagination domain=list.domain.clone() view=view.clone() page=list.page pages=list.pages/>
             })}
         </section>
+        {(list.available && !list.accounts.is_empty())
+            .then(|| view! { <BulkCard here=here.clone() matching=list.matching actions/> })}
         <CreateCard here actions/>
     }
 }
@@ -413,6 +420,7 @@ fn AccountTable(list: AccountList, here: Here, actions: Actions) -> impl IntoVie
         .map(|(i, account)| view! { <Row i account here=here.clone() actions/> })
         .collect_view();
     let columns = [
+        "accounts-col-select",
         "accounts-col-address",
         "accounts-col-last-active",
         "accounts-col-status",
@@ -478,8 +486,20 @@ fn Row(i: usize, account: AccountRow, here: Here, actions: Actions) -> impl Into
         let is_self = ctx.user.as_ref().and_then(|u| u.jid()) == Some(account.jid.as_str());
         view! { <Manage i account=account.clone() here is_self actions/> }.into_any()
     };
+    // Ticks belong to the bulk form below the table (`form`): rows hold forms of their own.
+    let tick = (!account.service).then(|| {
+        let label = l.t_with(
+            "accounts-select",
+            &[("jid", crate::format::address(&account.jid))],
+        );
+        view! {
+            <input type="checkbox" name="selected[]" value=account.username.clone() form=BULK_FORM
+                aria-label=label data-select=account.username.clone()/>
+        }
+    });
     view! {
         <tr>
+            <td>{tick}</td>
             <td class="mono">{crate::format::address(&account.jid)}</td>
             <td>{last_active}</td>
             <td><div class="cluster">{badge(l, &account)}{recovery}</div></td>
@@ -822,6 +842,89 @@ fn CreateCard(here: Here, actions: Actions) -> impl IntoView {
                     <button type="submit" class="button button--primary"
                         aria-busy=move || action.pending().get().then_some("true")>
                         {l.t("accounts-create-submit")}
+                    </button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The id of the bulk form, which the table's ticks belong to.
+const BULK_FORM: &str = "bulk-form";
+
+/// Locks or deletes several accounts at once: those ticked in the table, or all those the
+/// search and filter match, on every page. The job runs in the background and its page follows
+/// it; a deletion needs the domain's name typed again.
+#[component]
+fn BulkCard(here: Here, matching: u32, actions: Actions) -> impl IntoView {
+    let l = use_request_context().locale;
+    let action = actions.bulk;
+    let error = action_error(action);
+    let kept = move |name: &str| error.get().and_then(|e| e.kept(name).map(str::to_string));
+    let confirm_error = field_error(error, Field::Confirm);
+    let scope_error = field_error(error, Field::Scope);
+    let all = move || kept("scope").as_deref() == Some("all");
+    let delete = move || kept("action").as_deref() == Some("delete");
+    let all_label = if here.view.is_filtered() {
+        l.t_with(
+            "bulk-scope-all-matching",
+            &[("count", matching.to_string())],
+        )
+    } else {
+        l.t_with("bulk-scope-all", &[("count", matching.to_string())])
+    };
+    let domain = crate::format::domain_name(&here.domain);
+    view! {
+        <section class="card stack" id="bulk" aria-labelledby="bulk-heading">
+            <h2 id="bulk-heading" class="card__title">{l.t("bulk-heading")}</h2>
+            <p class="muted">{l.t("bulk-explained")}</p>
+            <FormError error/>
+            <ActionForm action attr:id=BULK_FORM attr:class="form">
+                <HereFields here/>
+                <fieldset class="field" class:field--invalid=move || scope_error.get().is_some()
+                    aria-describedby="bulk-scope-error">
+                    <legend>{l.t("bulk-scope-legend")}</legend>
+                    <div class="check">
+                        <input type="radio" name="scope" value="ticked" id="bulk-scope-ticked" checked=move || !all()/>
+                        <label for="bulk-scope-ticked">{l.t("bulk-scope-ticked")}</label>
+                    </div>
+                    <div class="check">
+                        <input type="radio" name="scope" value="all" id="bulk-scope-all" checked=all/>
+                        <label for="bulk-scope-all">{all_label}</label>
+                    </div>
+                    <p class="field__error" id="bulk-scope-error" role="alert" hidden=move || scope_error.get().is_none()>
+                        {scope_error}
+                    </p>
+                </fieldset>
+                <fieldset class="field">
+                    <legend>{l.t("bulk-action-legend")}</legend>
+                    <div class="check">
+                        <input type="radio" name="action" value="lock" id="bulk-action-lock" checked=move || !delete()/>
+                        <label for="bulk-action-lock">{l.t("bulk-action-lock")}</label>
+                    </div>
+                    <div class="check">
+                        <input type="radio" name="action" value="delete" id="bulk-action-delete" checked=delete/>
+                        <label for="bulk-action-delete">{l.t("bulk-action-delete")}</label>
+                    </div>
+                </fieldset>
+                <div class="field" class:field--invalid=move || confirm_error.get().is_some()>
+                    <label for="bulk-confirm">{l.t_with("bulk-confirm-label", &[("domain", domain)])}</label>
+                    <input id="bulk-confirm" name="confirm" type="text" autocomplete="off" autocapitalize="none"
+                        spellcheck="false" aria-describedby="bulk-confirm-error"
+                        aria-invalid=move || confirm_error.get().is_some().then_some("true")/>
+                    <p class="field__error" id="bulk-confirm-error" role="alert" hidden=move || confirm_error.get().is_none()>
+                        {confirm_error}
+                    </p>
+                </div>
+                <div class="check">
+                    <input type="checkbox" name="notify" value="1" id="bulk-notify"
+                        checked=move || kept("notify").is_some_and(|v| !v.is_empty())/>
+                    <label for="bulk-notify">{l.t("bulk-notify")}</label>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button button--danger"
+                        aria-busy=move || action.pending().get().then_some("true")>
+                        {l.t("bulk-submit")}
                     </button>
                 </div>
             </ActionForm>

@@ -166,8 +166,11 @@ fn Invitations(list: InvitationList, actions: Actions, done: Option<(Done, i64)>
         }
         .into_any()
     } else {
-        view! { <CreateCard domain=domain.clone() contact=list.contact.clone() actions/> }
-            .into_any()
+        view! {
+            <CreateCard domain=domain.clone() contact=list.contact.clone() actions/>
+            <BulkCard domain=domain.clone()/>
+        }
+        .into_any()
     };
     view! {
         <Notice actions done list=list.clone()/>
@@ -262,6 +265,62 @@ pub fn Created(row: InvitationRow, domain: String) -> impl IntoView {
                 <img src=qr_src(&row) alt=l.t("invites-qr-alt") width="240" height="240"/>
                 <figcaption class="muted">{l.t("invites-qr-caption")}</figcaption>
             </figure>
+        </section>
+    }
+}
+
+/// Invitations for a list of addresses: pasted, or a file (one address a line, or a CSV file).
+/// A multipart form posting to a plain handler (a file needs one), which sends the browser to
+/// the job's page, or back here with the error in the URL as a server function would.
+#[component]
+fn BulkCard(domain: String) -> impl IntoView {
+    let l = use_request_context().locale;
+    let query = use_query_map();
+    let path = crate::bulk::bulk_invitations_action(&domain);
+    let error_path = path.clone();
+    let error = Signal::derive(move || {
+        let q = query.read();
+        (q.get("__path").as_deref() == Some(error_path.as_str()))
+            .then(|| q.get("__err"))
+            .flatten()
+            .map(|e| leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(&e))
+    });
+    let list_error = field_error(error, Field::Addresses);
+    let locale = Signal::derive(move || l);
+    view! {
+        <section class="card stack" id="bulk-invite" aria-labelledby="bulk-invite-heading">
+            <h2 id="bulk-invite-heading" class="card__title">{l.t("bulk-invite-heading")}</h2>
+            <p class="muted">{l.t_with("bulk-invite-explained", &[("max", crate::bulk::MAX_ADDRESSES.to_string())])}</p>
+            <FormError error/>
+            <form method="post" action=path enctype="multipart/form-data" class="form">
+                <CsrfField/>
+                <div class="field" class:field--invalid=move || list_error.get().is_some()>
+                    <label for="bulk-invite-addresses">{l.t("bulk-invite-addresses")}</label>
+                    <textarea id="bulk-invite-addresses" name="addresses" rows="6" autocomplete="off"
+                        autocapitalize="none" spellcheck="false"
+                        aria-describedby="bulk-invite-addresses-hint bulk-invite-addresses-error"
+                        aria-invalid=move || list_error.get().is_some().then_some("true")></textarea>
+                    <p class="field__hint" id="bulk-invite-addresses-hint">{l.t("bulk-invite-addresses-hint")}</p>
+                    <p class="field__error" id="bulk-invite-addresses-error" role="alert" hidden=move || list_error.get().is_none()>
+                        {list_error}
+                    </p>
+                </div>
+                <div class="field">
+                    <label for="bulk-invite-file">{l.t("bulk-invite-file")}</label>
+                    <input id="bulk-invite-file" name="file" type="file" accept=".csv,.txt,text/csv,text/plain"
+                        aria-describedby="bulk-invite-file-hint"/>
+                    <p class="field__hint" id="bulk-invite-file-hint">{l.t("bulk-invite-file-hint")}</p>
+                </div>
+                <div class="field">
+                    <label for="bulk-invite-locale">{l.t("invites-email-locale")}</label>
+                    <select id="bulk-invite-locale" name="email_locale">
+                        <LocaleOptions selected=locale/>
+                    </select>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button button--primary">{l.t("bulk-invite-submit")}</button>
+                </div>
+            </form>
         </section>
     }
 }

@@ -223,7 +223,7 @@ impl PortalService {
     /// Makes an invitation on `row` for the logged-in user, who may: on Prosody, then in the
     /// database and the audit log, and sends its e-mail if asked. `by_member`: made by a member
     /// on their own page.
-    async fn make_invitation(
+    pub(in crate::portal) async fn make_invitation(
         &self,
         ctx: &RequestContext,
         row: &DomainRow,
