@@ -1039,6 +1039,14 @@ async fn inactive_accounts_are_found_by_last_activity(backend: Backend) {
     }
     // Bert logs in: seen now. Anna and Cleo never were (the portal's account is seen too).
     assert!(c.can_login("bert", "a long password").await);
+    // Prosody records the activity as the session ends, a moment after the login.
+    let seen = eventually(Duration::from_secs(20), || async {
+        !c.page(&accounts_path("inactive=6"))
+            .await
+            .contains(&format!("bert@{DOMAIN}"))
+    })
+    .await;
+    assert!(seen, "{b}: Bert is seen");
 
     let html = c.page(&accounts_path("inactive=6")).await;
     assert!(
