@@ -60,6 +60,9 @@ pub enum Kind {
     /// account `target` (a bare JID), if it has one; `payload` is the asker's language
     /// (`recovery`). About no domain, so never listed as a domain's pending change.
     RecoveryLink,
+    /// Record today's figures of every domain for the dashboards' charts (`figures`); about no
+    /// domain; queues itself again for the end of each day.
+    DailyFigures,
 }
 
 /// Which worker runs a kind: each lane has its own handler and waits for its own server.
@@ -92,7 +95,7 @@ pub struct Policy {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::RegistrationMode,
         Kind::Quota,
         Kind::Lock,
@@ -104,6 +107,7 @@ impl Kind {
         Kind::HealthCheck,
         Kind::Certificate,
         Kind::RecoveryLink,
+        Kind::DailyFigures,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -119,6 +123,7 @@ impl Kind {
             Kind::HealthCheck => "health-check",
             Kind::Certificate => "certificate",
             Kind::RecoveryLink => "recovery-link",
+            Kind::DailyFigures => "daily-figures",
         }
     }
 

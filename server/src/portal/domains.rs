@@ -51,6 +51,9 @@ impl DomainsBackend for PortalService {
             recent: audit::list(db, Some(&row.name), None, 20)
                 .await
                 .map_err(internal)?,
+            figures: crate::figures::for_domain(db, row.id)
+                .await
+                .map_err(internal)?,
             name: row.name,
         })
     }

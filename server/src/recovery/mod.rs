@@ -228,6 +228,7 @@ pub async fn send_reset_link(state: &AppState, jid: &str, locale: &str) -> Resul
         to: &email,
         provider: &state.config.provider_name,
         jid: jid.as_str(),
+        zone: &crate::time_zones::provider(&state.config, db.now()),
     };
     let message = mail::reset_link(locale, &texts, &link, expires_at);
     // The link and the mail that carries it, or neither.
