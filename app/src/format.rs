@@ -166,6 +166,13 @@ pub fn use_dates() -> Dates {
     }
 }
 
+/// `YYYY-MM-DD` (UTC), for technical text that is the same in every language.
+pub fn iso_date(unix_seconds: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix_seconds)
+        .map(|t| t.date().to_string())
+        .unwrap_or_default()
+}
+
 /// `YYYY-MM-DDTHH:MM:SSZ`, for `<time datetime>`.
 pub fn iso_utc(unix_seconds: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix_seconds)
@@ -239,6 +246,7 @@ mod tests {
         assert_eq!(en.date_time(at), "9 December 2026, 01:53 UTC");
         assert_eq!(fr.date_time(at), "9 décembre 2026 à 01:53 UTC");
         assert_eq!(iso_utc(at), "2026-12-09T01:53:00Z");
+        assert_eq!(iso_date(at), "2026-12-09");
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub struct Overrides {
     pub health: String,
     /// Appended to the configuration (sections of their own, e.g. `[http]`).
     pub extra: String,
+    /// The provider's `time_zone` (by default none: UTC).
+    pub time_zone: Option<String>,
 }
 
 impl Overrides {
@@ -81,6 +83,7 @@ pub fn write_config(
 listen = "{addr}"
 public_url = "{public_url}"
 provider_name = "Test provider"
+{time_zone}
 provider_admins = ["{provider_admin}"]
 database_url = "{database_url}"
 site_root = "{site}"
@@ -104,6 +107,11 @@ security = "none"
                 .public_url
                 .clone()
                 .unwrap_or_else(|| format!("http://{addr}")),
+            time_zone = overrides
+                .time_zone
+                .as_ref()
+                .map(|zone| format!("time_zone = \"{zone}\""))
+                .unwrap_or_default(),
             xmpp_overrides = overrides.xmpp,
             health = if overrides.health.contains("interval_secs") {
                 overrides.health.clone()

@@ -171,19 +171,22 @@ fn month_ticks(figures_first: i64, today: i64, locale: Locale) -> impl IntoView 
         .map(|(i, day)| {
             let x = AREA.left + (day - figures_first) as f64 * step;
             let month = date_of(day).month() as u8;
-            let label = (i % 2 == 0).then(|| {
-                view! {
-                    <text class="chart__label" x=format!("{x:.1}") y=format!("{:.1}", AREA.bottom() + 15.0) text-anchor="middle">
-                        {month_name(locale, month, true)}
-                    </text>
-                }
-            });
+            let label = (i % 2 == 0).then(|| month_label_at(x, month_name(locale, month, true)));
             view! {
                 <line class="chart__grid" x1=format!("{x:.1}") x2=format!("{x:.1}") y1=format!("{:.1}", AREA.bottom()) y2=format!("{:.1}", AREA.bottom() + 4.0)/>
                 {label}
             }
         })
         .collect_view()
+}
+
+/// A month's name under the chart, centred on `x`.
+fn month_label_at(x: f64, name: &'static str) -> impl IntoView {
+    view! {
+        <text class="chart__label" x=format!("{x:.1}") y=format!("{:.1}", AREA.bottom() + 15.0) text-anchor="middle">
+            {name}
+        </text>
+    }
 }
 
 /// The scale on the left: 0 and `top`, with a grid line at each.
@@ -278,13 +281,8 @@ fn InvitationsChart(months: Vec<Month>) -> impl IntoView {
             let slot = AREA.width / months.len().max(1) as f64;
             let x = AREA.left + (i as f64 + 0.5) * slot;
             // Every other month, ending with this one.
-            let label = (i % 2 == (months.len() - 1) % 2).then(|| {
-                view! {
-                    <text class="chart__label" x=format!("{x:.1}") y=format!("{:.1}", AREA.bottom() + 15.0) text-anchor="middle">
-                        {month_name(l, month.month, true)}
-                    </text>
-                }
-            });
+            let label = (i % 2 == (months.len() - 1) % 2)
+                .then(|| month_label_at(x, month_name(l, month.month, true)));
             view! { {rects}{label} }
         })
         .collect_view();

@@ -18,7 +18,7 @@ pub use certificates::certificate_node;
 pub use client::{check_password, AdminClient, ConnectionStatus, XmppConfig};
 pub use commands::{node, AccountInvite, BulkOutcome, UserStats};
 pub use domaine_module::{
-    domaine_node, AccountFilter, AccountInfo, AccountOrder, AccountPage, RegistrationMode,
+    domaine_node, AccountFilter, AccountInfo, AccountOrder, AccountPage, HostFigures, RegistrationMode,
     MAX_PAGE_SIZE,
 };
 pub use error::XmppError;

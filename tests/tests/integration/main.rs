@@ -6,7 +6,9 @@
 mod accounts_console;
 mod acme;
 mod alerts;
+mod dates;
 mod dns_check;
+mod figures;
 mod health;
 mod hosting_flow;
 mod hosting_web;
