@@ -9,11 +9,13 @@
 //! day's row holds nearly the whole day; recording again on a day updates its row. Nothing is
 //! made up for days the portal did not record: the charts draw them as gaps. Only the
 //! invitations of the day before, which the portal's records know in full, are counted again.
+//! (An account made behind Prosody's back counts as not active until mod_domaine's index has
+//! read its state, a second or so after it first sees it.)
 
 use crate::{
     db::Db,
     domains,
-    jobs::{self, Kind},
+    jobs::{self, Job, Kind},
     xmpp::{AdminClient, XmppError},
 };
 use app::figures::{DayFigures, Figures, WINDOW_DAYS};
@@ -48,8 +50,9 @@ pub enum RecordError {
 }
 
 /// Records today's figures of every domain Prosody serves now (a domain whose host is down is
-/// left out: a gap), then queues the next recording. Returns how many domains it recorded.
-pub async fn record(db: &Db, xmpp: &AdminClient) -> Result<usize, RecordError> {
+/// left out: a gap), then queues `job`'s next run (unless a recording was asked for meanwhile).
+/// Returns how many domains it recorded.
+pub async fn record(db: &Db, xmpp: &AdminClient, job: &Job) -> Result<usize, RecordError> {
     let now = db.now();
     let today = day_of(now);
     let hosts = xmpp.host_figures(now - ACTIVE_DAYS * DAY_SECS).await?;
@@ -93,16 +96,7 @@ pub async fn record(db: &Db, xmpp: &AdminClient) -> Result<usize, RecordError> {
     .bind(yesterday)
     .execute(&db.pool)
     .await?;
-    jobs::enqueue_at(
-        &db.pool,
-        now,
-        next_recording(now),
-        Kind::DailyFigures,
-        "",
-        "",
-        "",
-    )
-    .await?;
+    jobs::requeue_unless_asked_again(db, job, next_recording(now)).await?;
     Ok(recorded)
 }
 

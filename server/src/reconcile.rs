@@ -97,7 +97,7 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
     }
     if change.kind == Kind::DailyFigures {
         // Every domain's, in one command.
-        crate::figures::record(&state.db, &state.xmpp).await?;
+        crate::figures::record(&state.db, &state.xmpp, change).await?;
         return Ok(());
     }
     let host =

@@ -356,6 +356,23 @@ where
     Ok(Queued { id, version })
 }
 
+/// Queues `job` (which its handler is running) again at `due`, as a job on a schedule does,
+/// unless it was queued again meanwhile: that newer version then runs when it was asked for,
+/// not at the schedule's next time (it queues the next one itself).
+pub async fn requeue_unless_asked_again(db: &Db, job: &Job, due: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE jobs SET version = version + 1, attempts = 0, next_attempt_at = $1, \
+         finished_at = NULL, progress_done = NULL, progress_total = NULL \
+         WHERE id = $2 AND version = $3",
+    )
+    .bind(due)
+    .bind(job.id)
+    .bind(job.version)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct JobRow {
     id: i64,

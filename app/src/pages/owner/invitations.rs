@@ -366,7 +366,7 @@ fn CreateCard(domain: String, contact: Option<String>, actions: Actions) -> impl
                             value=move || kept(error, "username")
                             aria-invalid=move || username_error.get().is_some().then_some("true")
                             aria-describedby="invite-username-hint invite-username-error"/>
-                        <span class="input-suffix__text mono">"@"{domain.clone()}</span>
+                        <span class="input-suffix__text mono">"@"{domain_name(&domain)}</span>
                     </div>
                     <p class="field__hint" id="invite-username-hint">{l.t("invites-username-hint")}</p>
                 </LabelledField>
