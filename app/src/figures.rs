@@ -59,7 +59,10 @@ impl Figures {
         for day in self.first_day()..=self.today {
             let date = date_of(day);
             let (year, month) = (date.year(), date.month() as u8);
-            if months.last().is_none_or(|m| (m.year, m.month) != (year, month)) {
+            if months
+                .last()
+                .is_none_or(|m| (m.year, m.month) != (year, month))
+            {
                 months.push(Month {
                     year,
                     month,

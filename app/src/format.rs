@@ -50,7 +50,10 @@ impl Zone {
         let local =
             time::OffsetDateTime::from_unix_timestamp(unix_seconds.checked_add(offset.into())?)
                 .ok()?;
-        Some((time::PrimitiveDateTime::new(local.date(), local.time()), label))
+        Some((
+            time::PrimitiveDateTime::new(local.date(), local.time()),
+            label,
+        ))
     }
 }
 

@@ -118,7 +118,13 @@ mod tests {
 
     #[test]
     fn unknown_or_odd_names_fall_back_to_the_providers_zone() {
-        for cookie in ["Mars/Olympus", "", "+02:00", "EST5EDT,M3.2.0,M11.1.0", "../etc"] {
+        for cookie in [
+            "Mars/Olympus",
+            "",
+            "+02:00",
+            "EST5EDT,M3.2.0,M11.1.0",
+            "../etc",
+        ] {
             let zone = for_reader(Some(cookie), "Europe/Paris", NOW);
             assert_eq!(zone.name, "Europe/Paris", "{cookie}");
             assert!(!zone.readers_own);

@@ -209,8 +209,18 @@ fn AccountsChart(figures: Figures, months: Vec<Month>) -> impl IntoView {
     let first = figures.first_day();
     let top = nice_top(figures.days.iter().map(|d| d.accounts).max().unwrap_or(0));
     let series = [
-        ("accounts", figures.days.iter().map(|d| (d.day, d.accounts)).collect::<Vec<_>>()),
-        ("active", figures.days.iter().map(|d| (d.day, d.active)).collect()),
+        (
+            "accounts",
+            figures
+                .days
+                .iter()
+                .map(|d| (d.day, d.accounts))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "active",
+            figures.days.iter().map(|d| (d.day, d.active)).collect(),
+        ),
     ];
     let lines = series
         .into_iter()
@@ -231,7 +241,10 @@ fn AccountsChart(figures: Figures, months: Vec<Month>) -> impl IntoView {
         .map(|d| {
             l.t_with(
                 "figures-accounts-description",
-                &[("accounts", d.accounts.to_string()), ("active", d.active.to_string())],
+                &[
+                    ("accounts", d.accounts.to_string()),
+                    ("active", d.active.to_string()),
+                ],
             )
         })
         .unwrap_or_default();
@@ -416,7 +429,10 @@ mod tests {
         let made = drawn[0][0];
         assert_eq!((made.x, made.y, made.height), (5.0, 0.0, 50.0));
         let used = drawn[0][1];
-        assert_eq!((used.x, used.width, used.y, used.height), (25.0, 20.0, 25.0, 25.0));
+        assert_eq!(
+            (used.x, used.width, used.y, used.height),
+            (25.0, 20.0, 25.0, 25.0)
+        );
         assert_eq!(drawn[1][0].height, 0.0);
         assert_eq!(drawn[1][0].x, 55.0);
     }

@@ -88,8 +88,16 @@ mod tests {
     fn the_expiry_reads_in_the_providers_zone_and_the_readers_language() {
         let paris = crate::time_zones::zone("Europe/Paris", 1_800_000_000, false).unwrap();
         let email = compose(Locale::Fr, &mail(&paris));
-        assert!(email.text.contains("15 janvier 2027 à 09:00 CET"), "{}", email.text);
+        assert!(
+            email.text.contains("15 janvier 2027 à 09:00 CET"),
+            "{}",
+            email.text
+        );
         let email = compose(Locale::En, &mail(&paris));
-        assert!(email.text.contains("15 January 2027, 09:00 CET"), "{}", email.text);
+        assert!(
+            email.text.contains("15 January 2027, 09:00 CET"),
+            "{}",
+            email.text
+        );
     }
 }

@@ -211,9 +211,8 @@ impl DomainsBackend for PortalService {
         action: Option<&str>,
     ) -> Result<Vec<AuditEntry>, AppError> {
         // The filter may be typed in Unicode; the log names domains in ASCII.
-        let domain = domain.map(|d| {
-            crate::hosting_requests::names::to_ascii(d).unwrap_or_else(|| d.to_owned())
-        });
+        let domain = domain
+            .map(|d| crate::hosting_requests::names::to_ascii(d).unwrap_or_else(|| d.to_owned()));
         match &domain {
             Some(domain) => {
                 managed_domain(&self.0, ctx, domain).await?;

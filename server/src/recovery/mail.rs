@@ -117,6 +117,10 @@ mod tests {
         let fr = reset_link(Locale::Fr, &texts, "https://p/reset/t", 1_795_737_600);
         assert!(fr.text.contains("https://p/reset/t"), "{}", fr.text);
         assert!(fr.text.contains("une heure"), "{}", fr.text);
-        assert!(fr.text.contains("27 novembre 2026 à 00:00 UTC"), "{}", fr.text);
+        assert!(
+            fr.text.contains("27 novembre 2026 à 00:00 UTC"),
+            "{}",
+            fr.text
+        );
     }
 }

@@ -25,7 +25,9 @@ pub async fn ascii_domain_paths(req: Request, next: Next) -> Response {
 fn ascii_location(path: &str, query: Option<&str>) -> Option<String> {
     let rest = path.strip_prefix(PREFIX)?;
     let (name, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let typed = percent_encoding::percent_decode_str(name).decode_utf8().ok()?;
+    let typed = percent_encoding::percent_decode_str(name)
+        .decode_utf8()
+        .ok()?;
     let ascii = to_ascii(&typed)?;
     if ascii == name {
         return None;

@@ -373,7 +373,12 @@ mod tests {
                 }
             )
         );
-        for bad in ["a.example\t12", "a.example\t1\t2\t3", "\t1\t2", "a.example\tx\t2"] {
+        for bad in [
+            "a.example\t12",
+            "a.example\t1\t2\t3",
+            "\t1\t2",
+            "a.example\tx\t2",
+        ] {
             assert!(parse_figures_line(bad).is_err(), "{bad:?}");
         }
     }

@@ -57,8 +57,7 @@ async fn dates_read_in_the_readers_language_and_zone(backend: Backend) {
         ..Overrides::default()
     };
     let portal =
-        TestPortal::start_managing_overriding(&prosody, &backend, &[DOMAIN], None, overrides)
-            .await;
+        TestPortal::start_managing_overriding(&prosody, &backend, &[DOMAIN], None, overrides).await;
     let b = backend.name();
     prosody.register(OWNER, DOMAIN, PASSWORD);
     let owner_jid = format!("{OWNER}@{DOMAIN}");

@@ -207,7 +207,10 @@ fn the_lines_break_at_the_gap(name: &str, html: &str, first: i64) {
         assert_eq!(svg.len(), 1, "{name}: the {chart} chart");
         assert_eq!(attr(svg[0], "role"), Some("img"), "{name}: {chart}");
     }
-    assert!(html.contains("<title id=\"chart-accounts-title\">"), "{name}");
+    assert!(
+        html.contains("<title id=\"chart-accounts-title\">"),
+        "{name}"
+    );
 }
 
 /// The table beside the charts: per month, the last figures and the invitations' sums.
@@ -231,11 +234,27 @@ fn the_table_sums_each_month(name: &str, html: &str, first: i64) {
         let (made, used) = in_month.iter().fold((0, 0), |(m, u), d| (m + d.3, u + d.4));
         let row = rows[0];
         if last.0 == day {
-            assert_eq!(attr(row, "data-accounts"), Some(accounts.to_string().as_str()), "{name}: {key}");
-            assert_eq!(attr(row, "data-active"), Some(active.to_string().as_str()), "{name}: {key}");
+            assert_eq!(
+                attr(row, "data-accounts"),
+                Some(accounts.to_string().as_str()),
+                "{name}: {key}"
+            );
+            assert_eq!(
+                attr(row, "data-active"),
+                Some(active.to_string().as_str()),
+                "{name}: {key}"
+            );
         }
-        assert_eq!(attr(row, "data-made"), Some(made.to_string().as_str()), "{name}: {key}");
-        assert_eq!(attr(row, "data-used"), Some(used.to_string().as_str()), "{name}: {key}");
+        assert_eq!(
+            attr(row, "data-made"),
+            Some(made.to_string().as_str()),
+            "{name}: {key}"
+        );
+        assert_eq!(
+            attr(row, "data-used"),
+            Some(used.to_string().as_str()),
+            "{name}: {key}"
+        );
     }
     // Twelve months back, as many rows as months (12 or 13).
     let months = marked_with(html, "data-month").len();

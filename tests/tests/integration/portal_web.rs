@@ -458,7 +458,9 @@ async fn international_domain_names_read_in_unicode(backend: Backend) {
         let title = between("<title>", "</title>");
         assert!(title.contains(UNICODE), "{b} {path}: {title}");
         let text = page::main_text(&html);
-        let shown = text.find(ASCII).map(|at| &text[at.saturating_sub(80)..at + ASCII.len()]);
+        let shown = text
+            .find(ASCII)
+            .map(|at| &text[at.saturating_sub(80)..at + ASCII.len()]);
         assert_eq!(shown, None, "{b} {path}: the ASCII form is not shown");
     }
 

@@ -12,8 +12,8 @@ use domaine_tests::prosody::{
 };
 use futures::{SinkExt, StreamExt};
 use server::xmpp::{
-    domaine_node, AccountFilter, AccountInfo, AccountOrder, AdminClient, BareJid, DomainRef, HostFigures, Jid,
-    RegistrationMode, XmppError, MAX_PAGE_SIZE,
+    domaine_node, AccountFilter, AccountInfo, AccountOrder, AdminClient, BareJid, DomainRef,
+    HostFigures, Jid, RegistrationMode, XmppError, MAX_PAGE_SIZE,
 };
 use tokio_xmpp::parsers::bind::BindQuery;
 use tokio_xmpp::parsers::iq::Iq;

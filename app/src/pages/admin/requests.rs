@@ -135,8 +135,9 @@ fn RequestTable(requests: Vec<HostingRequest>) -> impl IntoView {
                 &[("date", times.date_time(r.created_at))],
             )];
             dates.extend(
-                r.confirmed_at
-                    .map(|at| l.t_with("requests-date-confirmed", &[("date", times.date_time(at))])),
+                r.confirmed_at.map(|at| {
+                    l.t_with("requests-date-confirmed", &[("date", times.date_time(at))])
+                }),
             );
             dates.extend(
                 r.decided_at
@@ -470,7 +471,10 @@ fn Decided(request: HostingRequest) -> impl IntoView {
     let l = use_locale();
     let dates = use_dates();
     let r = request;
-    let when = r.decided_at.map(|at| dates.date_time(at)).unwrap_or_default();
+    let when = r
+        .decided_at
+        .map(|at| dates.date_time(at))
+        .unwrap_or_default();
     let who = r.decided_by.clone().unwrap_or_default();
     let (heading, summary) = if r.status == RequestStatus::Approved {
         (

@@ -507,10 +507,7 @@ fn InvitationCard(
     let title = match (&row.username, row.max_uses) {
         (Some(username), _) => l.t_with(
             "invites-title-for",
-            &[(
-                "jid",
-                address(&format!("{username}@{domain}")),
-            )],
+            &[("jid", address(&format!("{username}@{domain}")))],
         ),
         (None, 1) => l.t("invites-title-single"),
         (None, max) => l.t_with("invites-title-multi", &[("max", max.to_string())]),
@@ -608,7 +605,10 @@ fn MailStatus(
         None => (None, None, false),
         Some(MailState::Sent { at }) => (
             Some((Tone::Ok, l.t("invites-mail-sent"))),
-            Some(l.t_with("invites-mail-sent-at", &[("date", use_dates().date_time(at))])),
+            Some(l.t_with(
+                "invites-mail-sent-at",
+                &[("date", use_dates().date_time(at))],
+            )),
             false,
         ),
         Some(MailState::Queued {
