@@ -323,6 +323,28 @@ impl TestPortal {
             .token
     }
 
+    /// `owner` makes an invitation to `domain` with the form's defaults (one use, a week), on
+    /// the domain's invitations page; the portal's record of it.
+    pub async fn invitation_by(
+        &self,
+        owner: &WebClient,
+        domain: &str,
+    ) -> server::invitations::InvitationRecord {
+        let created = owner
+            .server_fn_on(
+                &format!("/domains/{domain}/invites"),
+                "create_invite",
+                &[("domain", domain)],
+            )
+            .await
+            .expect("the owner makes an invitation");
+        let id: i64 = created.parse().expect("the new invitation's id");
+        server::invitations::by_id(&self.state.db, domain, id)
+            .await
+            .unwrap()
+            .expect("the invitation is recorded")
+    }
+
     pub async fn create_admin(&self, username: &str, password: &str) {
         admins::create(&self.state.db, username, password, 10)
             .await

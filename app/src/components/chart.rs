@@ -248,22 +248,20 @@ fn AccountsChart(figures: Figures, months: Vec<Month>) -> impl IntoView {
             )
         })
         .unwrap_or_default();
-    let span = span_label(l, &months);
+    let title = l.t_with(
+        "figures-accounts-title",
+        &[("span", span_label(l, &months))],
+    );
+    let keys = [
+        ("accounts", l.t("figures-accounts")),
+        ("active", l.t("figures-active")),
+    ];
     view! {
-        <figure class="chart">
-            <svg class="chart__svg" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img"
-                aria-labelledby="chart-accounts-title chart-accounts-desc" data-chart="accounts">
-                <title id="chart-accounts-title">{l.t_with("figures-accounts-title", &[("span", span)])}</title>
-                <desc id="chart-accounts-desc">{description}</desc>
-                {scale(top)}
-                {month_ticks(first, figures.today, l)}
-                {lines}
-            </svg>
-            <figcaption class="chart__legend">
-                <span class="chart__key chart__key--accounts">{l.t("figures-accounts")}</span>
-                <span class="chart__key chart__key--active">{l.t("figures-active")}</span>
-            </figcaption>
-        </figure>
+        <Chart name="accounts" title description keys>
+            {scale(top)}
+            {month_ticks(first, figures.today, l)}
+            {lines}
+        </Chart>
     }
 }
 
@@ -306,20 +304,42 @@ fn InvitationsChart(months: Vec<Month>) -> impl IntoView {
         "figures-invitations-description",
         &[("made", made.to_string()), ("used", used.to_string())],
     );
-    let span = span_label(l, &months);
+    let title = l.t_with(
+        "figures-invitations-title",
+        &[("span", span_label(l, &months))],
+    );
+    let keys = [("made", l.t("figures-made")), ("used", l.t("figures-used"))];
+    view! {
+        <Chart name="invitations" title description keys>
+            {scale(top)}
+            {drawn}
+        </Chart>
+    }
+}
+
+/// One chart: an image named by its title and described by `description` (for screen
+/// readers), its drawing, and the legend of its two series (`keys`: CSS name and label).
+#[component]
+fn Chart(
+    name: &'static str,
+    title: String,
+    description: String,
+    keys: [(&'static str, String); 2],
+    children: Children,
+) -> impl IntoView {
+    let legend = keys
+        .into_iter()
+        .map(|(key, label)| view! { <span class=format!("chart__key chart__key--{key}")>{label}</span> })
+        .collect_view();
     view! {
         <figure class="chart">
             <svg class="chart__svg" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img"
-                aria-labelledby="chart-invitations-title chart-invitations-desc" data-chart="invitations">
-                <title id="chart-invitations-title">{l.t_with("figures-invitations-title", &[("span", span)])}</title>
-                <desc id="chart-invitations-desc">{description}</desc>
-                {scale(top)}
-                {drawn}
+                aria-labelledby=format!("chart-{name}-title chart-{name}-desc") data-chart=name>
+                <title id=format!("chart-{name}-title")>{title}</title>
+                <desc id=format!("chart-{name}-desc")>{description}</desc>
+                {children()}
             </svg>
-            <figcaption class="chart__legend">
-                <span class="chart__key chart__key--made">{l.t("figures-made")}</span>
-                <span class="chart__key chart__key--used">{l.t("figures-used")}</span>
-            </figcaption>
+            <figcaption class="chart__legend">{legend}</figcaption>
         </figure>
     }
 }

@@ -63,19 +63,7 @@ async fn dates_read_in_the_readers_language_and_zone(backend: Backend) {
     let owner_jid = format!("{OWNER}@{DOMAIN}");
     portal.add_owner(DOMAIN, &owner_jid).await;
     let owner = WebClient::logged_in(&portal.url("/"), "fr", &owner_jid, PASSWORD, "/").await;
-    let created = owner
-        .server_fn_on(
-            &format!("/domains/{DOMAIN}/invites"),
-            "create_invite",
-            &[("domain", DOMAIN)],
-        )
-        .await
-        .unwrap();
-    let id: i64 = created.parse().unwrap();
-    let invitation = server::invitations::by_id(&portal.state.db, DOMAIN, id)
-        .await
-        .unwrap()
-        .unwrap();
+    let invitation = portal.invitation_by(&owner, DOMAIN).await;
     let path = format!("/invite/{}", invitation.token);
     let until = invitation.expires_at;
 

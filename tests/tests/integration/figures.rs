@@ -108,16 +108,7 @@ impl Site {
     }
 
     async fn invite(&self) -> String {
-        let created = self
-            .owner
-            .server_fn_on(
-                &format!("/domains/{DOMAIN}/invites"),
-                "create_invite",
-                &[("domain", DOMAIN)],
-            )
-            .await
-            .unwrap();
-        self.portal.invitation_token(DOMAIN, &created).await
+        self.portal.invitation_by(&self.owner, DOMAIN).await.token
     }
 
     async fn redeem_on_the_web(&self, token: &str, username: &str) {
