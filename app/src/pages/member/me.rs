@@ -6,7 +6,6 @@ use crate::{
         form::{action_error, field_error, CsrfField, FormError, LabelledField},
         layout::Layout,
         loaded::Loaded,
-        when::When,
     },
     context::use_request_context,
     error::Field,
@@ -450,7 +449,7 @@ fn MyInvitationList(rows: Vec<InvitationRow>) -> impl IntoView {
             view! {
                 <li class="card stack" data-my-invite=row.id>
                     <div class="cluster">
-                        <When at=row.created_at/>
+                        <span>{use_dates().date_time(row.created_at)}</span>
                         {state_badge(l, row.state)}
                     </div>
                     <p class="mono">{row.link.clone()}</p>
