@@ -1,17 +1,39 @@
 //! What the server knows about the request that the page needs while rendering: the language, the
-//! anti-forgery token and who is logged in. The server provides it as context and writes it into
+//! time zone, the anti-forgery token and who is logged in. The server provides it as context and writes it into
 //! the page; the browser reads it back before hydrating, so both sides render the same markup.
 
-use crate::i18n::Locale;
+use crate::{format::Zone, i18n::Locale};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Id of the `<script type="application/json">` element that carries the context to the browser.
 pub const CONTEXT_ELEMENT_ID: &str = "domaine-context";
 
+/// The cookie each page's script sets to the browser's time zone (its IANA name); the server
+/// shows dates in it from the next request on.
+pub const ZONE_COOKIE: &str = "domaine_tz";
+
+/// The script that sets [`ZONE_COOKIE`] unless the page already used the browser's zone
+/// (inline, with the page's CSP nonce; no JavaScript, no cookie: the provider's zone). IANA
+/// names need no escaping in a cookie; the server checks the name.
+pub fn zone_script(zone: &Zone) -> String {
+    let current = match zone.readers_own {
+        true => serde_json::to_string(&zone.name).expect("a string serialises"),
+        false => "null".into(),
+    };
+    format!(
+        "try{{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;\
+         if(z&&z!=={current})document.cookie=\"{ZONE_COOKIE}=\"+z+\
+         \";path=/;max-age=31536000;samesite=lax\"}}catch(e){{}}"
+    )
+    .replace('<', "\\u003c")
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestContext {
     pub locale: Locale,
+    /// The reader's time zone (their browser's, else the provider's), with its offsets.
+    pub zone: Zone,
     pub csrf: String,
     pub user: Option<Principal>,
     pub provider_name: String,

@@ -100,6 +100,8 @@ pub struct DomainOverview {
     pub member_policy: crate::invitations::members::MemberPolicy,
     pub pending: Vec<PendingChange>,
     pub recent: Vec<AuditEntry>,
+    /// Its daily figures of the last twelve months, for the charts.
+    pub figures: crate::figures::Figures,
 }
 
 #[server(prefix = "/api", endpoint = "list_domains")]

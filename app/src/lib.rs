@@ -15,6 +15,7 @@ pub mod components;
 pub mod context;
 pub mod domains;
 pub mod error;
+pub mod figures;
 pub mod form_input;
 pub mod format;
 pub mod health;
@@ -51,6 +52,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         .unwrap_or_else(|| "/pkg/domaine.css".into());
     let ctx = use_context::<RequestContext>();
     let lang = ctx.as_ref().map(|c| c.locale.code()).unwrap_or("en");
+    let zone_script = ctx
+        .as_ref()
+        .map(|c| context::zone_script(&c.zone))
+        .unwrap_or_default();
     let context_json = ctx.map(|c| c.to_script_json()).unwrap_or_default();
     view! {
         <!DOCTYPE html>
@@ -61,6 +66,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="stylesheet" href=stylesheet/>
                 <script type="application/json" id=CONTEXT_ELEMENT_ID inner_html=context_json></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=zone_script></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

@@ -418,18 +418,36 @@ function lib.after(after, limit)
 	return table.move(names, first, last, 1, {}), #names - math.max(last, first - 1);
 end
 
--- Every host's count, from the indexes of the hosts that load mod_domaine
--- (host -> count; a host whose index is still building is left out).
-function lib.counts()
-	local counts = {};
+-- `of(index)` for the index of every host that loads mod_domaine (host ->
+-- result; a host whose index is still building is left out).
+local function every_host(of)
+	local results = {};
 	for name in pairs(prosody.hosts) do
 		local other = module:shared("/" .. name .. "/" .. module.name .. "/index");
 		if other.ready then
 			other.catch_up();
-			counts[name] = #other.names;
+			results[name] = of(other);
 		end
 	end
-	return counts;
+	return results;
+end
+
+-- Every host's count.
+function lib.counts()
+	return every_host(function (other) return #other.names; end);
+end
+
+-- Every host's count, and how many of its accounts were active since
+-- `since` (unix seconds): a suffix of the activity order, found by binary
+-- search. { accounts = n, active = n } per host.
+function lib.figures(since)
+	return every_host(function (other)
+		local order = other.by_activity;
+		local first_active = lower_bound(order, since, function (name, t)
+			return (other.state[name].last_active or -1) < t;
+		end);
+		return { accounts = #other.names, active = #order - first_active + 1 };
+	end);
 end
 
 return lib;

@@ -17,6 +17,9 @@
 --                                       inactive-before (unix time)
 --                                       -> total, offset, limit, accounts
 --   urn:domaine:accounts#count-hosts    -> counts (global admins)
+--   urn:domaine:accounts#figures-hosts  active-since (unix time) -> figures
+--                                       (global admins; HOST<TAB>ACCOUNTS<TAB>ACTIVE
+--                                       lines, ACTIVE: seen since that time)
 --   urn:domaine:accounts#lock           accountjid
 --   urn:domaine:accounts#unlock         accountjid
 --   urn:domaine:accounts#exists         accountjid -> exists ("1" or "0")
@@ -405,6 +408,7 @@ local NODE_SET_QUOTA = "urn:domaine:registration#set-quota";
 local NODE_COUNT = "urn:domaine:accounts#count";
 local NODE_LIST = "urn:domaine:accounts#list";
 local NODE_COUNT_HOSTS = "urn:domaine:accounts#count-hosts";
+local NODE_FIGURES_HOSTS = "urn:domaine:accounts#figures-hosts";
 local NODE_LOCK = "urn:domaine:accounts#lock";
 local NODE_UNLOCK = "urn:domaine:accounts#unlock";
 local NODE_EXISTS = "urn:domaine:accounts#exists";
@@ -511,6 +515,32 @@ local count_hosts_handler = result_command(count_hosts_result, function ()
 	end
 	table.sort(lines);
 	return { counts = table.concat(lines, "\n") };
+end);
+
+-- Every host's accounts and how many were active since a time (the portal's
+-- daily figures), in one round trip from the indexes: global admins only.
+local figures_hosts_layout = dataforms_new {
+	title = "Account figures of every host";
+	form_type(NODE_FIGURES_HOSTS);
+	{ name = "active-since", type = "text-single", label = "Active since (unix time)", required = true };
+};
+
+local figures_hosts_result = dataforms_new {
+	form_type(NODE_FIGURES_HOSTS);
+	{ name = "figures", type = "text-multi", label = "host<TAB>accounts<TAB>active since then" };
+};
+
+local figures_hosts_handler = util.form_command(figures_hosts_layout, function (fields)
+	local text = fields["active-since"];
+	local since = text:match("^%-?%d+$") and math.tointeger(tonumber(text));
+	if not since then return util.invalid_value("active-since", text); end
+	local lines = {};
+	for name, figures in pairs(account_index.figures(since)) do
+		lines[#lines + 1] = ("%s\t%d\t%d"):format(name, figures.accounts, figures.active);
+	end
+	table.sort(lines);
+	return { status = "completed",
+		result = { layout = figures_hosts_result, values = { figures = table.concat(lines, "\n") } } };
 end);
 
 local list_layout = dataforms_new {
@@ -1050,6 +1080,7 @@ util.provide_commands(module, commands, "admin");
 -- Every host's count: global admins only (it covers hosts the sender may not administer).
 util.provide_commands(module, {
 	{ "Count accounts of every host", NODE_COUNT_HOSTS, count_hosts_handler };
+	{ "Account figures of every host", NODE_FIGURES_HOSTS, figures_hosts_handler };
 }, "global_admin");
 
 -- urn:domaine:version -> version, missing
@@ -1058,7 +1089,7 @@ util.provide_commands(module, {
 -- on are not loaded on this host. Raise DOMAINE_PROTOCOL_VERSION with any
 -- change the portal must know about.
 do
-	local DOMAINE_PROTOCOL_VERSION = "4";
+	local DOMAINE_PROTOCOL_VERSION = "5";
 	local NODE_VERSION = "urn:domaine:version";
 	local REQUIRED_MODULES = { "admin_adhoc", "invites", "invites_adhoc", "register_ibr", "invites_register" };
 	local modulemanager = require "core.modulemanager";

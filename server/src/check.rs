@@ -10,7 +10,7 @@ use std::{collections::HashSet, time::Duration};
 
 /// The version of mod_domaine's commands this portal speaks (`urn:domaine:version`, at the end
 /// of `server/prosody/mod_domaine.lua`).
-pub const MODULE_PROTOCOL_VERSION: &str = "4";
+pub const MODULE_PROTOCOL_VERSION: &str = "5";
 const VERSION_NODE: &str = "urn:domaine:version";
 
 #[derive(Debug, Clone, PartialEq, Eq)]

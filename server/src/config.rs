@@ -18,6 +18,10 @@ pub struct Config {
     pub public_url: url::Url,
     /// The provider's name, shown in the header and in e-mails.
     pub provider_name: String,
+    /// The provider's time zone (an IANA name like `Europe/Paris`): dates in e-mails, and in
+    /// pages until the reader's browser has told its own.
+    #[serde(default = "default_time_zone")]
+    pub time_zone: String,
     /// `sqlite://PATH` (created if missing) or `postgres://...`.
     pub database_url: String,
     /// Where the built site (`pkg/` with the WebAssembly bundle and CSS) lives.
@@ -342,6 +346,10 @@ fn default_site_root() -> PathBuf {
     PathBuf::from("target/site")
 }
 
+fn default_time_zone() -> String {
+    "UTC".into()
+}
+
 fn default_xmpp_timeout() -> u64 {
     10
 }
@@ -441,6 +449,12 @@ impl Config {
         }
         if self.provider_name.trim().is_empty() {
             return invalid("provider_name", "must not be empty");
+        }
+        if crate::time_zones::find(&self.time_zone).is_none() {
+            return invalid(
+                "time_zone",
+                "must be a time zone of the tz database, e.g. \"Europe/Paris\" or \"UTC\"",
+            );
         }
         match self.secret_key_bytes() {
             Some(bytes) if bytes.len() >= 64 => {}
@@ -688,6 +702,10 @@ mod tests {
         let err = load(&VALID.replace("jid = \"portal@example.test\"", "jid = \"example.test\""))
             .unwrap_err();
         assert!(err.to_string().contains("xmpp.jid"), "{err}");
+        let zone = format!("time_zone = \"Mars/Olympus\"\n{VALID}");
+        let err = load(&zone).unwrap_err();
+        assert!(err.to_string().contains("time_zone"), "{err}");
+        assert_eq!(load(VALID).unwrap().time_zone, "UTC");
     }
 
     #[test]

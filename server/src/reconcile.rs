@@ -77,6 +77,8 @@ enum PushError {
     Followup(String),
     #[error(transparent)]
     Recovery(#[from] crate::recovery::SendError),
+    #[error(transparent)]
+    Figures(#[from] crate::figures::RecordError),
 }
 
 /// Sets on Prosody the state the database holds now (not the state when queued).
@@ -91,6 +93,11 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
     if change.kind == Kind::RecoveryLink {
         // Asks Prosody whether the account exists, so it waits for the link like the rest.
         crate::recovery::send_reset_link(state, &change.target, &change.payload).await?;
+        return Ok(());
+    }
+    if change.kind == Kind::DailyFigures {
+        // Every domain's, in one command.
+        crate::figures::record(&state.db, &state.xmpp, change).await?;
         return Ok(());
     }
     let host =
@@ -155,7 +162,8 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
         | Kind::Announcement
         | Kind::BulkLock
         | Kind::BulkDelete
-        | Kind::BulkInvite => return Err(PushError::Unknown(change.kind.as_str().into())),
+        | Kind::BulkInvite
+        | Kind::DailyFigures => return Err(PushError::Unknown(change.kind.as_str().into())),
     }
     Ok(())
 }
@@ -164,6 +172,10 @@ async fn push(state: &AppState, change: &Job) -> Result<(), PushError> {
 /// and at once when woken.
 pub async fn worker(state: AppState) {
     let wake = state.reconcile.clone();
+    // Today's figures as far as the day went; the job then comes back every day.
+    if let Err(e) = crate::figures::record_soon(&state.db).await {
+        tracing::warn!(error = %e, "cannot queue the daily figures");
+    }
     jobs::worker(&state.db, Pusher(&state), &wake, TICK, || {
         state.xmpp.is_connected()
     })

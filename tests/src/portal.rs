@@ -34,6 +34,8 @@ pub struct Overrides {
     pub health: String,
     /// Appended to the configuration (sections of their own, e.g. `[http]`).
     pub extra: String,
+    /// The provider's `time_zone` (by default none: UTC).
+    pub time_zone: Option<String>,
 }
 
 impl Overrides {
@@ -83,6 +85,7 @@ pub fn write_config(
 listen = "{addr}"
 public_url = "{public_url}"
 provider_name = "Test provider"
+{time_zone}
 provider_admins = ["{provider_admin}"]
 database_url = "{database_url}"
 site_root = "{site}"
@@ -106,6 +109,11 @@ security = "none"
                 .public_url
                 .clone()
                 .unwrap_or_else(|| format!("http://{addr}")),
+            time_zone = overrides
+                .time_zone
+                .as_ref()
+                .map(|zone| format!("time_zone = \"{zone}\""))
+                .unwrap_or_default(),
             xmpp_overrides = overrides.xmpp,
             health = if overrides.health.contains("interval_secs") {
                 overrides.health.clone()
@@ -336,6 +344,28 @@ impl TestPortal {
             .unwrap()
             .expect("the invitation is recorded")
             .token
+    }
+
+    /// `owner` makes an invitation to `domain` with the form's defaults (one use, a week), on
+    /// the domain's invitations page; the portal's record of it.
+    pub async fn invitation_by(
+        &self,
+        owner: &WebClient,
+        domain: &str,
+    ) -> server::invitations::InvitationRecord {
+        let created = owner
+            .server_fn_on(
+                &format!("/domains/{domain}/invites"),
+                "create_invite",
+                &[("domain", domain)],
+            )
+            .await
+            .expect("the owner makes an invitation");
+        let id: i64 = created.parse().expect("the new invitation's id");
+        server::invitations::by_id(&self.state.db, domain, id)
+            .await
+            .unwrap()
+            .expect("the invitation is recorded")
     }
 
     pub async fn create_admin(&self, username: &str, password: &str) {

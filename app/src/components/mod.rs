@@ -1,5 +1,6 @@
 pub mod apps;
 pub mod badge;
+pub mod chart;
 pub mod form;
 pub mod layout;
 pub mod loaded;
@@ -7,3 +8,4 @@ pub mod password;
 pub mod require_login;
 pub mod table;
 pub mod title;
+pub mod when;

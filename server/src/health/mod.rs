@@ -486,7 +486,7 @@ pub fn certificate_line(name: &str, judged: Result<Judgement, String>) -> Check 
     };
     let mut found = judgement.names.join(", ");
     if let Some(not_after) = judgement.not_after {
-        found.push_str(&format!(" — {}", app::format::date(not_after)));
+        found.push_str(&format!(" — {}", app::format::iso_date(not_after)));
     }
     if let Some(error) = &judgement.error {
         found.push_str(&format!(" — {error}"));

@@ -72,6 +72,9 @@ pub enum Kind {
     BulkDelete,
     /// ...or invite a list of addresses.
     BulkInvite,
+    /// Record today's figures of every domain for the dashboards' charts (`figures`); about no
+    /// domain; queues itself again for the end of each day.
+    DailyFigures,
 }
 
 /// Which worker runs a kind: each lane has its own handler and waits for its own server.
@@ -108,7 +111,7 @@ pub struct Policy {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::RegistrationMode,
         Kind::Quota,
         Kind::Lock,
@@ -124,6 +127,7 @@ impl Kind {
         Kind::BulkLock,
         Kind::BulkDelete,
         Kind::BulkInvite,
+        Kind::DailyFigures,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -143,6 +147,7 @@ impl Kind {
             Kind::BulkLock => "bulk-lock",
             Kind::BulkDelete => "bulk-delete",
             Kind::BulkInvite => "bulk-invite",
+            Kind::DailyFigures => "daily-figures",
         }
     }
 
@@ -388,6 +393,23 @@ where
     .fetch_one(executor)
     .await?;
     Ok(Queued { id, version })
+}
+
+/// Queues `job` (which its handler is running) again at `due`, as a job on a schedule does,
+/// unless it was queued again meanwhile: that newer version then runs when it was asked for,
+/// not at the schedule's next time (it queues the next one itself).
+pub async fn requeue_unless_asked_again(db: &Db, job: &Job, due: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE jobs SET version = version + 1, attempts = 0, next_attempt_at = $1, \
+         finished_at = NULL, progress_done = NULL, progress_total = NULL \
+         WHERE id = $2 AND version = $3",
+    )
+    .bind(due)
+    .bind(job.id)
+    .bind(job.version)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]

@@ -48,6 +48,9 @@ impl DomainsBackend for PortalService {
             recent: audit::list(db, Some(&row.name), None, 20)
                 .await
                 .map_err(internal)?,
+            figures: crate::figures::for_domain(db, row.id)
+                .await
+                .map_err(internal)?,
             name: row.name,
         })
     }
@@ -204,13 +207,16 @@ impl DomainsBackend for PortalService {
         domain: Option<&str>,
         action: Option<&str>,
     ) -> Result<Vec<AuditEntry>, AppError> {
-        match domain {
+        // The filter may be typed in Unicode; the log names domains in ASCII.
+        let domain = domain
+            .map(|d| crate::hosting_requests::names::to_ascii(d).unwrap_or_else(|| d.to_owned()));
+        match &domain {
             Some(domain) => {
                 managed_domain(&self.0, ctx, domain).await?;
             }
             None => require_provider_admin(ctx)?,
         }
-        audit::list(&self.0.db, domain, action, 500)
+        audit::list(&self.0.db, domain.as_deref(), action, 500)
             .await
             .map_err(internal)
     }

@@ -99,6 +99,7 @@ impl RecoveryBackend for PortalService {
             to: email,
             provider: &self.0.config.provider_name,
             jid: jid.as_str(),
+            zone: &crate::time_zones::provider(&self.0.config, db.now()),
         };
         let until = db.now() + app::recovery::CONFIRM_LINK_SECS;
         outbox::send(

@@ -5,29 +5,38 @@ use crate::mail::{
     layout::{notice, render, Layout},
     Email,
 };
-use app::{format::date_time, i18n::Locale};
+use app::{
+    format::{address, Dates, Zone},
+    i18n::Locale,
+};
 
 /// What every message names.
 pub struct Texts<'a> {
     pub to: &'a str,
     pub provider: &'a str,
     pub jid: &'a str,
+    /// The provider's, for the links' expiry.
+    pub zone: &'a Zone,
 }
 
 impl Texts<'_> {
-    fn args(&self, until: Option<i64>) -> Vec<(&'static str, String)> {
+    fn args(&self, locale: Locale, until: Option<i64>) -> Vec<(&'static str, String)> {
         let mut args = vec![
             ("provider", self.provider.to_string()),
-            ("jid", self.jid.to_string()),
+            ("jid", address(self.jid)),
         ];
-        args.extend(until.map(|at| ("until", date_time(at))));
+        let dates = Dates {
+            locale,
+            zone: self.zone.clone(),
+        };
+        args.extend(until.map(|at| ("until", dates.date_time(at))));
         args
     }
 }
 
 /// A message with a link: `key`'s subject, intro, button, validity and "ignore it" footer.
 fn with_link(locale: Locale, texts: &Texts<'_>, key: &str, link: &str, until: i64) -> Email {
-    let args = texts.args(Some(until));
+    let args = texts.args(locale, Some(until));
     let t = |part: &str| locale.t_with(&format!("mail-recovery-{key}-{part}"), &args);
     render(
         locale,
@@ -51,7 +60,7 @@ pub fn reset_link(locale: Locale, texts: &Texts<'_>, link: &str, until: i64) -> 
 }
 
 pub fn password_changed(locale: Locale, texts: &Texts<'_>) -> Email {
-    let args = texts.args(None);
+    let args = texts.args(locale, None);
     let t = |key: &str| locale.t_with(key, &args);
     notice(
         locale,
@@ -75,6 +84,7 @@ mod tests {
             to: "rita@example.net",
             provider: "JabberFR",
             jid: "rita@club.example",
+            zone: &Zone::utc(),
         };
         for locale in Locale::ALL {
             let mails = [
@@ -103,5 +113,10 @@ mod tests {
         let fr = reset_link(Locale::Fr, &texts, "https://p/reset/t", 1_795_737_600);
         assert!(fr.text.contains("https://p/reset/t"), "{}", fr.text);
         assert!(fr.text.contains("une heure"), "{}", fr.text);
+        assert!(
+            fr.text.contains("27 novembre 2026 à 00:00 UTC"),
+            "{}",
+            fr.text
+        );
     }
 }

@@ -228,6 +228,7 @@ pub async fn send_reset_link(state: &AppState, jid: &str, locale: &str) -> Resul
         to: &email,
         provider: &state.config.provider_name,
         jid: jid.as_str(),
+        zone: &crate::time_zones::provider(&state.config, db.now()),
     };
     let message = mail::reset_link(locale, &texts, &link, expires_at);
     // The link and the mail that carries it, or neither.
@@ -271,6 +272,7 @@ pub async fn tell_password_changed(state: &AppState, jid: &BareJid, fallback: Lo
             to: &email,
             provider: &state.config.provider_name,
             jid: jid.as_str(),
+            zone: &crate::time_zones::provider(&state.config, db.now()),
         };
         outbox::send(db, &state.mail, &mail::password_changed(locale, &texts))
             .await

@@ -1,4 +1,5 @@
-//! Builds the `RequestContext` of every request: language, anti-forgery token, logged-in user.
+//! Builds the `RequestContext` of every request: language, time zone, anti-forgery token,
+//! logged-in user.
 //! It also refuses cross-site state-changing requests, and keeps someone who must set up
 //! two-factor login on its page until they have.
 
@@ -13,7 +14,7 @@ use crate::{
 };
 use app::{
     components::loaded::ENROLMENT_PAGE,
-    context::{Principal, RequestContext},
+    context::{Principal, RequestContext, ZONE_COOKIE},
     error::{AppError, ErrorKind},
     i18n::Locale,
 };
@@ -82,8 +83,14 @@ pub async fn request_context(
         Some(cookie) => (cookie.value().to_string(), false),
         None => (random_token(), true),
     };
+    let zone = crate::time_zones::for_reader(
+        plain.get(ZONE_COOKIE).map(|c| c.value()),
+        &state.config.time_zone,
+        state.clock.now(),
+    );
     req.extensions_mut().insert(RequestContext {
         locale,
+        zone,
         csrf: csrf.clone(),
         user,
         provider_name: state.config.provider_name.clone(),

@@ -8,6 +8,7 @@ mod bulk_invitations;
 pub use body_limit::FORM_LIMIT;
 pub mod client_ip;
 mod context;
+mod domain_paths;
 mod form_input;
 pub mod invitation_qr;
 mod lang;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
             _,
         >(leptos_context, shell))
         .layer(middleware::from_fn(run_to_completion))
+        .layer(middleware::from_fn(domain_paths::ascii_domain_paths))
         .layer(middleware::from_fn(form_input::read_form))
         .layer(middleware::from_fn(body_limit::limit_body))
         .layer(middleware::from_fn_with_state(

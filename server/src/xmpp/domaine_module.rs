@@ -37,6 +37,9 @@ pub mod domaine_node {
     pub const LIST_ACCOUNTS: &str = "urn:domaine:accounts#list";
     /// Result field `counts` (text-multi, `HOST<TAB>COUNT`); global admins only.
     pub const COUNT_HOSTS: &str = "urn:domaine:accounts#count-hosts";
+    /// Field `active-since` (unix seconds); result field `figures` (text-multi,
+    /// `HOST<TAB>ACCOUNTS<TAB>ACTIVE`); global admins only.
+    pub const FIGURES_HOSTS: &str = "urn:domaine:accounts#figures-hosts";
     /// Field `accountjid`.
     pub const LOCK_ACCOUNT: &str = "urn:domaine:accounts#lock";
     /// Field `accountjid`.
@@ -66,6 +69,14 @@ pub struct AccountFilter {
     pub order: AccountOrder,
     /// Only accounts not seen since this unix time (or never seen), in `order`.
     pub inactive_before: Option<i64>,
+}
+
+/// A host's accounts, as the daily figures record them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostFigures {
+    pub accounts: u32,
+    /// Accounts whose last activity (login or end of a session) is at or after the time asked.
+    pub active: u32,
 }
 
 /// A page of accounts, sorted by username (or by last activity, see [`AccountFilter`]).
@@ -192,6 +203,28 @@ impl AdminClient {
         parse_host_counts(&outcome)
     }
 
+    /// The accounts of every host that loads mod_domaine, and how many were active since
+    /// `active_since` (unix seconds), in one round trip like [`Self::count_hosts`].
+    pub async fn host_figures(
+        &self,
+        active_since: i64,
+    ) -> Result<HashMap<String, HostFigures>, XmppError> {
+        let outcome = self
+            .execute(
+                host_jid(self.service_jid().domain()),
+                domaine_node::FIGURES_HOSTS,
+                vec![field("active-since", &active_since.to_string())],
+            )
+            .await?;
+        outcome
+            .values("figures")
+            .iter()
+            .flat_map(|value| value.lines())
+            .filter(|line| !line.trim().is_empty())
+            .map(parse_figures_line)
+            .collect()
+    }
+
     /// Locks an account: its sessions end, its logins fail (SASL
     /// `account-disabled`), its data stays. Locking a locked account is a
     /// no-op; the portal's own account cannot be locked.
@@ -279,6 +312,23 @@ fn parse_host_counts(outcome: &CommandOutcome) -> Result<HashMap<String, u32>, X
         .collect()
 }
 
+/// `HOST \t ACCOUNTS \t ACTIVE`.
+fn parse_figures_line(line: &str) -> Result<(String, HostFigures), XmppError> {
+    let parse = || {
+        let mut parts = line.split('\t');
+        let (host, accounts, active) = (parts.next()?, parts.next()?, parts.next()?);
+        if host.is_empty() || parts.next().is_some() {
+            return None;
+        }
+        let figures = HostFigures {
+            accounts: accounts.parse().ok()?,
+            active: active.parse().ok()?,
+        };
+        Some((host.to_owned(), figures))
+    };
+    parse().ok_or_else(|| XmppError::Protocol(format!("invalid figures line {line:?}")))
+}
+
 /// `USERNAME \t LAST_ACTIVE \t LOCKED`: unix seconds or empty, `1` or `0`.
 fn parse_account_line(line: &str) -> Result<AccountInfo, XmppError> {
     let invalid = || XmppError::Protocol(format!("invalid account line {line:?}"));
@@ -310,6 +360,28 @@ fn parse_account_line(line: &str) -> Result<AccountInfo, XmppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_lines_name_a_host_and_two_counts() {
+        assert_eq!(
+            parse_figures_line("café.example\t12\t3").unwrap(),
+            (
+                "café.example".to_owned(),
+                HostFigures {
+                    accounts: 12,
+                    active: 3
+                }
+            )
+        );
+        for bad in [
+            "a.example\t12",
+            "a.example\t1\t2\t3",
+            "\t1\t2",
+            "a.example\tx\t2",
+        ] {
+            assert!(parse_figures_line(bad).is_err(), "{bad:?}");
+        }
+    }
 
     fn outcome(fields: &[(&str, &[&str])]) -> CommandOutcome {
         CommandOutcome::for_test(fields, &[])

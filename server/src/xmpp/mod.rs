@@ -20,8 +20,8 @@ pub use certificates::certificate_node;
 pub use client::{check_password, AdminClient, ConnectionStatus, XmppConfig};
 pub use commands::{node, AccountInvite, BulkOutcome, UserStats};
 pub use domaine_module::{
-    domaine_node, AccountFilter, AccountInfo, AccountOrder, AccountPage, RegistrationMode,
-    MAX_PAGE_SIZE,
+    domaine_node, AccountFilter, AccountInfo, AccountOrder, AccountPage, HostFigures,
+    RegistrationMode, MAX_PAGE_SIZE,
 };
 pub use error::XmppError;
 pub use hosts::{hosts_node, HostInfo, HostState};

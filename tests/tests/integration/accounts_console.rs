@@ -151,6 +151,7 @@ fn owner(domains: &[&str]) -> RequestContext {
 fn owner_named(jid: &str, domains: &[&str]) -> RequestContext {
     RequestContext {
         locale: Locale::En,
+        zone: app::format::Zone::utc(),
         csrf: String::new(),
         user: Some(Principal::Xmpp {
             jid: jid.into(),

@@ -442,6 +442,8 @@ async fn international_domain_names_read_in_unicode(backend: Backend) {
     for path in [
         format!("/domains/{ASCII}"),
         format!("/domains/{ASCII}/accounts"),
+        format!("/domains/{ASCII}/invites"),
+        format!("/domains/{ASCII}/health"),
     ] {
         let html = web.get(&path).await.html;
         let between = |open: &str, close: &str| {
@@ -455,7 +457,23 @@ async fn international_domain_names_read_in_unicode(backend: Backend) {
         assert!(heading.contains(UNICODE), "{b} {path}: {heading}");
         let title = between("<title>", "</title>");
         assert!(title.contains(UNICODE), "{b} {path}: {title}");
+        let text = page::main_text(&html);
+        let shown = text
+            .find(ASCII)
+            .map(|at| &text[at.saturating_sub(80)..at + ASCII.len()]);
+        assert_eq!(shown, None, "{b} {path}: the ASCII form is not shown");
     }
+
+    // The Unicode name typed in the address bar leads to the same pages.
+    let typed = web
+        .get_with("/domains/caf%C3%A9-libre.localhost/accounts?q=a", &[])
+        .await;
+    assert_eq!(typed.status(), StatusCode::PERMANENT_REDIRECT, "{b}");
+    assert_eq!(
+        typed.headers()[reqwest::header::LOCATION],
+        format!("/domains/{ASCII}/accounts?q=a").as_str(),
+        "{b}"
+    );
 }
 
 /// Pages keep rendering while another router of the same process is built (a second portal

@@ -12,8 +12,8 @@ use domaine_tests::prosody::{
 };
 use futures::{SinkExt, StreamExt};
 use server::xmpp::{
-    domaine_node, AccountFilter, AccountInfo, AccountOrder, AdminClient, BareJid, DomainRef, Jid,
-    RegistrationMode, XmppError, MAX_PAGE_SIZE,
+    domaine_node, AccountFilter, AccountInfo, AccountOrder, AdminClient, BareJid, DomainRef,
+    HostFigures, Jid, RegistrationMode, XmppError, MAX_PAGE_SIZE,
 };
 use tokio_xmpp::parsers::bind::BindQuery;
 use tokio_xmpp::parsers::iq::Iq;
@@ -634,6 +634,7 @@ async fn a_non_admin_is_forbidden() {
         Err(XmppError::Forbidden)
     );
     assert_eq!(client.count_hosts().await, Err(XmppError::Forbidden));
+    assert_eq!(client.host_figures(0).await, Err(XmppError::Forbidden));
     assert_eq!(
         client.invitation_status(host, "some-token").await,
         Err(XmppError::Forbidden)
@@ -893,4 +894,27 @@ async fn account_index_equals_a_full_listing() {
     let counts = client.count_hosts().await.unwrap();
     assert_eq!(counts.get(HOST), Some(&(expected.len() as u32)));
     assert_eq!(counts.get(OTHER_HOST), Some(&1));
+
+    // The daily figures' command: the same counts, and as active since T the accounts whose
+    // last activity is T or later, as the listing above says.
+    let active_since = |since: i64| {
+        wanted
+            .iter()
+            .filter(|a| a.last_active.is_some_and(|t| t >= since))
+            .count() as u32
+    };
+    let latest = wanted.iter().filter_map(|a| a.last_active).max().unwrap();
+    for since in [0, latest, unix_now() + 10] {
+        let figures = client.host_figures(since).await.unwrap();
+        assert_eq!(
+            figures.get(HOST),
+            Some(&HostFigures {
+                accounts: expected.len() as u32,
+                active: active_since(since)
+            }),
+            "active since {since}"
+        );
+        assert_eq!(figures.get(OTHER_HOST).map(|f| f.accounts), Some(1));
+    }
+    assert!(active_since(0) > active_since(unix_now() + 10));
 }

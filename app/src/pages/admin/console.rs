@@ -10,6 +10,7 @@ use crate::{
         layout::Layout,
         loaded::Loaded,
         table::{about, Column, DataTable},
+        when::When,
     },
     context::{use_request_context, Principal},
     domains::{list_domains, AddDomain, DomainSummary},
@@ -121,13 +122,14 @@ fn DomainsSection(
         }
         .into_any();
     }
+    let dates = format::use_dates();
     let table_rows = rows
         .into_iter()
         .map(|row| {
             let created = domains
                 .iter()
                 .find(|d| d.name == row.name)
-                .map(|d| format::date(d.created_at))
+                .map(|d| dates.date(d.created_at))
                 .unwrap_or_default();
             view! { <DomainRow row created actions/> }
         })
@@ -322,7 +324,7 @@ fn LocalAdminRow(admin: LocalAdmin, is_me: bool, actions: ConsoleActions) -> imp
     view! {
         <tr>
             <td class="mono">{admin.username.clone()}</td>
-            <td>{format::date(admin.created_at)}</td>
+            <td><When at=admin.created_at date_only=true/></td>
             <td>{action}</td>
         </tr>
     }

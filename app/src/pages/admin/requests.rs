@@ -10,9 +10,10 @@ use crate::{
         layout::Layout,
         loaded::{set_status, Gone, Loaded},
         table::{Column, DataTable},
+        when::When,
     },
     error::{ErrorKind, Field},
-    format::date_time,
+    format::use_dates,
     hosting_requests::{
         hosting_queue, hosting_request_detail, ApproveHostingRequest, DnsVerdict, HostingRequest,
         RejectHostingRequest, RequestDetail, RequestQueue, RequestStatus, MAX_REASON,
@@ -125,20 +126,22 @@ fn pending_badge(l: Locale, request: &HostingRequest) -> Option<AnyView> {
 #[component]
 fn RequestTable(requests: Vec<HostingRequest>) -> impl IntoView {
     let l = use_locale();
+    let times = use_dates();
     let rows = requests
         .into_iter()
         .map(|r| {
             let mut dates = vec![l.t_with(
                 "requests-date-created",
-                &[("date", date_time(r.created_at))],
+                &[("date", times.date_time(r.created_at))],
             )];
             dates.extend(
-                r.confirmed_at
-                    .map(|at| l.t_with("requests-date-confirmed", &[("date", date_time(at))])),
+                r.confirmed_at.map(|at| {
+                    l.t_with("requests-date-confirmed", &[("date", times.date_time(at))])
+                }),
             );
             dates.extend(
                 r.decided_at
-                    .map(|at| l.t_with("requests-date-decided", &[("date", date_time(at))])),
+                    .map(|at| l.t_with("requests-date-decided", &[("date", times.date_time(at))])),
             );
             let dates = dates
                 .into_iter()
@@ -304,7 +307,7 @@ fn RequestFacts(request: HostingRequest) -> impl IntoView {
     let confirmed = r.confirmed_at.map(|at| {
         view! {
             <dt>{l.t("requests-fact-confirmed")}</dt>
-            <dd>{date_time(at)}</dd>
+            <dd><When at/></dd>
         }
     });
     let message = if r.message.is_empty() {
@@ -325,7 +328,7 @@ fn RequestFacts(request: HostingRequest) -> impl IntoView {
                 <dt>{l.t("requests-col-member")}</dt>
                 <dd>{yes_no(l, r.member)}</dd>
                 <dt>{l.t("requests-fact-created")}</dt>
-                <dd>{date_time(r.created_at)}</dd>
+                <dd><When at=r.created_at/></dd>
                 {confirmed}
             </dl>
             <h3>{l.t("requests-message-heading")}</h3>
@@ -466,8 +469,12 @@ fn RejectCard(id: i64, action: ServerAction<RejectHostingRequest>) -> impl IntoV
 #[component]
 fn Decided(request: HostingRequest) -> impl IntoView {
     let l = use_locale();
+    let dates = use_dates();
     let r = request;
-    let when = r.decided_at.map(date_time).unwrap_or_default();
+    let when = r
+        .decided_at
+        .map(|at| dates.date_time(at))
+        .unwrap_or_default();
     let who = r.decided_by.clone().unwrap_or_default();
     let (heading, summary) = if r.status == RequestStatus::Approved {
         (

@@ -9,7 +9,7 @@ use crate::{
     },
     context::use_request_context,
     error::Field,
-    format::date_time,
+    format::{domain_name, use_dates},
     invitations::{
         members::{my_invitations, InviteSomeone, OwnInvitations},
         InvitationRow,
@@ -364,7 +364,7 @@ fn InviteForm(
     let form = if policy.per_member == 0 {
         view! {
             <p class="muted" data-member-invite="off">
-                {l.t_with("me-invite-off", &[("domain", domain.clone())])}
+                {l.t_with("me-invite-off", &[("domain", domain_name(&domain))])}
             </p>
         }
         .into_any()
@@ -372,7 +372,7 @@ fn InviteForm(
         let wait = mine.wait_until.map(|until| {
             view! {
                 <p class="alert" role="status" data-member-invite="wait">
-                    {l.t_with("me-invite-wait", &[("date", date_time(until))])}
+                    {l.t_with("me-invite-wait", &[("date", use_dates().date_time(until))])}
                 </p>
             }
         });
@@ -401,7 +401,7 @@ fn InviteForm(
                 {l.t_with(
                     "me-invite-explained",
                     &[
-                        ("domain", domain.clone()),
+                        ("domain", domain_name(&domain)),
                         ("cap", policy.per_member.to_string()),
                         ("used", mine.used.to_string()),
                     ],
@@ -449,7 +449,7 @@ fn MyInvitationList(rows: Vec<InvitationRow>) -> impl IntoView {
             view! {
                 <li class="card stack" data-my-invite=row.id>
                     <div class="cluster">
-                        <span>{date_time(row.created_at)}</span>
+                        <span>{use_dates().date_time(row.created_at)}</span>
                         {state_badge(l, row.state)}
                     </div>
                     <p class="mono">{row.link.clone()}</p>

@@ -18,6 +18,7 @@ use crate::{
         layout::Layout,
         loaded::Loaded,
         table::{about, Column, DataTable},
+        when::When,
     },
     context::use_request_context,
     error::{AppError, Field},
@@ -468,10 +469,10 @@ fn badge(l: Locale, account: &AccountRow) -> impl IntoView {
 fn Row(i: usize, account: AccountRow, here: Here, actions: Actions) -> impl IntoView {
     let ctx = use_request_context();
     let l = ctx.locale;
-    let last_active = account
-        .last_active
-        .map(crate::format::date_time)
-        .unwrap_or_else(|| l.t("accounts-never"));
+    let last_active = match account.last_active {
+        Some(at) => view! { <When at/> }.into_any(),
+        None => l.t("accounts-never").into_any(),
+    };
     // Whether "Forgot your password?" can help this account; never the address itself.
     let recovery = account.recovery.then(|| {
         view! {
@@ -649,9 +650,9 @@ fn ResetLinks(links: Vec<ResetLink>, actions: Actions) -> impl IntoView {
             };
             let until = l.t_with(
                 "accounts-reset-links-until",
-                &[("date", crate::format::date_time(link.expires_at))],
+                &[("date", crate::format::use_dates().date_time(link.expires_at))],
             );
-            let label = l.t_with("accounts-reset-links-for", &[("jid", link.jid.clone())]);
+            let label = l.t_with("accounts-reset-links-for", &[("jid", crate::format::address(&link.jid))]);
             move || match address() {
                 Some(url) => view! {
                     <li class="field reset-link" class:reset-link--new=new.clone()>

@@ -6,10 +6,12 @@ use crate::{
     audit::{AuditEntry, Outcome},
     components::{
         badge::{Badge, Tone},
+        chart::FiguresCharts,
         form::{action_error, field_error, CsrfField, FormError, LabelledField},
         layout::Layout,
         loaded::Loaded,
         table::{Column, DataTable},
+        when::When,
     },
     context::use_request_context,
     domains::{
@@ -100,6 +102,7 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
                 </p>
             </section>
         </div>
+        <FiguresCharts figures=overview.figures.clone()/>
         <OwnersCard domain=name.clone() owners=overview.owners.clone()/>
         {is_provider_admin.then(|| view! { <QuotaCard domain=name.clone() quota=overview.quota/> })}
         <AuditTable entries=overview.recent.clone() locale=l/>
@@ -114,6 +117,7 @@ fn Dashboard(overview: DomainOverview) -> impl IntoView {
 #[component]
 fn PendingChanges(domain: String, changes: Vec<PendingChange>) -> impl IntoView {
     let l = use_request_context().locale;
+    let dates = crate::format::use_dates();
     let retry = ServerAction::<RetryChange>::new();
     let error = action_error(retry);
     let items = changes
@@ -134,7 +138,7 @@ fn PendingChanges(domain: String, changes: Vec<PendingChange>) -> impl IntoView 
                     "domain-change-retrying",
                     &[
                         ("attempts", p.attempts.to_string()),
-                        ("date", crate::format::date_time(p.next_attempt_at)),
+                        ("date", dates.date_time(p.next_attempt_at)),
                         ("error", p.last_error.clone()),
                     ],
                 )),
@@ -229,13 +233,13 @@ fn OwnersCard(domain: String, owners: Vec<String>) -> impl IntoView {
             let domain = domain.clone();
             view! {
                 <tr>
-                    <td class="mono">{jid.clone()}</td>
+                    <td class="mono">{crate::format::address(&jid)}</td>
                     <td>
                         <ActionForm action=remove>
                             <CsrfField/>
                             <input type="hidden" name="domain" value=domain/>
                             <input type="hidden" name="jid" value=jid.clone()/>
-                            <button type="submit" class="button button--ghost button--small" aria-label=l.t_with("owners-remove-label", &[("jid", jid)])>
+                            <button type="submit" class="button button--ghost button--small" aria-label=l.t_with("owners-remove-label", &[("jid", crate::format::address(&jid))])>
                                 {l.t("owners-remove")}
                             </button>
                         </ActionForm>
@@ -358,8 +362,8 @@ pub fn AuditTable(entries: Vec<AuditEntry>, locale: Locale) -> impl IntoView {
             // The stable names, for tests and scripts; people read the labels.
             view! {
                 <tr data-action=e.action.as_str() data-outcome=e.outcome.as_str()>
-                    <td>{crate::format::date_time(e.at)}</td>
-                    <td class="mono">{e.actor}</td>
+                    <td><When at=e.at/></td>
+                    <td class="mono">{crate::format::address(&e.actor)}</td>
                     <td>{e.action.label(l)}</td>
                     <td class="mono">{e.target}</td>
                     <td><Badge tone label/></td>

@@ -60,7 +60,7 @@ fn Health(health: HealthReport, check: ServerAction<CheckHealth>) -> impl IntoVi
         (Some(worst), Some(at)) => view! {
             <p class="cluster" data-worst=worst.as_str()>
                 <HealthBadge status=worst/>
-                <span>{l.t_with("health-checked-at", &[("date", crate::format::date_time(at))])}</span>
+                <span>{l.t_with("health-checked-at", &[("date", crate::format::use_dates().date_time(at))])}</span>
             </p>
         }
         .into_any(),
@@ -151,7 +151,7 @@ fn Line(line: HealthLine) -> impl IntoView {
                 {days}
                 {record}
                 <dt>{l.t("health-changed-at")}</dt>
-                <dd>{crate::format::date_time(line.changed_at)}</dd>
+                <dd><crate::components::when::When at=line.changed_at/></dd>
             </dl>
         </li>
     }

@@ -15,7 +15,7 @@ use crate::{
     },
     context::use_request_context,
     error::{AppError, Field},
-    format::date_time,
+    format::{address, domain_name, use_dates},
     i18n::{use_locale, Locale},
     invitations::{
         domain_invitations, CreateInvitation, Done, EmailInvitation, InvitationList, InvitationRow,
@@ -114,13 +114,13 @@ pub fn InvitationsPage() -> impl IntoView {
         Some((done, id))
     };
     view! {
-        <PageTitle text=move || format!("{} — {}", crate::format::domain_name(&domain()), l.t("invites-title"))/>
+        <PageTitle text=move || format!("{} — {}", domain_name(&domain()), l.t("invites-title"))/>
         <Layout>
             <p>
                 <a href=move || format!("/domains/{}", domain())>{l.t("invites-back")}</a>
             </p>
             <div class="page-header">
-                <h1>{move || l.t_with("invites-heading", &[("domain", crate::format::domain_name(&domain()))])}</h1>
+                <h1>{move || l.t_with("invites-heading", &[("domain", domain_name(&domain()))])}</h1>
             </div>
             <Loaded resource=list keep_while_reloading=true let:list>
                 <Invitations list actions done=done()/>
@@ -230,7 +230,8 @@ fn StrayEmailErrors(actions: Actions, pending_ids: Vec<i64>) -> impl IntoView {
 #[component]
 pub fn Created(row: InvitationRow, domain: String) -> impl IntoView {
     let l = use_request_context().locale;
-    let until = date_time(row.expires_at);
+    let until = use_dates().date_time(row.expires_at);
+    let domain = domain_name(&domain);
     let share = if row.max_uses > 1 {
         l.t_with(
             "invites-created-share-multi",
@@ -423,7 +424,7 @@ fn CreateCard(domain: String, contact: Option<String>, actions: Actions) -> impl
                             value=move || kept(error, "username")
                             aria-invalid=move || username_error.get().is_some().then_some("true")
                             aria-describedby="invite-username-hint invite-username-error"/>
-                        <span class="input-suffix__text mono">"@"{domain.clone()}</span>
+                        <span class="input-suffix__text mono">"@"{domain_name(&domain)}</span>
                     </div>
                     <p class="field__hint" id="invite-username-hint">{l.t("invites-username-hint")}</p>
                 </LabelledField>
@@ -564,16 +565,14 @@ fn InvitationCard(
     let title = match (&row.username, row.max_uses) {
         (Some(username), _) => l.t_with(
             "invites-title-for",
-            &[(
-                "jid",
-                crate::format::address(&format!("{username}@{domain}")),
-            )],
+            &[("jid", address(&format!("{username}@{domain}")))],
         ),
         (None, 1) => l.t("invites-title-single"),
         (None, max) => l.t_with("invites-title-multi", &[("max", max.to_string())]),
     };
     // Names the invitation in the controls' accessible names, as the title alone may repeat.
-    let name = format!("{title}, {}", date_time(row.created_at));
+    let dates = use_dates();
+    let name = format!("{title}, {}", dates.date_time(row.created_at));
     let pending = row.state == InvitationState::Pending;
     let accounts = if row.accounts.is_empty() {
         view! { <span class="muted">{l.t("invites-accounts-none")}</span> }.into_any()
@@ -583,7 +582,7 @@ fn InvitationCard(
     let username = row.username.clone().map(|u| {
         view! {
             <dt>{l.t("invites-fact-username")}</dt>
-            <dd class="mono">{crate::format::address(&format!("{u}@{domain}"))}</dd>
+            <dd class="mono">{address(&format!("{u}@{domain}"))}</dd>
         }
     });
     let note = (!row.note.is_empty()).then(|| {
@@ -595,14 +594,14 @@ fn InvitationCard(
     let contact = row.contact.clone().map(|c| {
         view! {
             <dt>{l.t("invites-fact-contact")}</dt>
-            <dd class="mono">{c}</dd>
+            <dd class="mono">{address(&c)}</dd>
         }
     });
     // Who invited whom, for an invitation a member made on their page.
     let invited_by = row.by_member.then(|| {
         view! {
             <dt>{l.t("invites-fact-invited-by")}</dt>
-            <dd class="mono" data-invited-by=row.created_by.clone()>{row.created_by.clone()}</dd>
+            <dd class="mono" data-invited-by=row.created_by.clone()>{address(&row.created_by)}</dd>
         }
     });
     let email = row.email.clone().map(|address| {
@@ -626,11 +625,11 @@ fn InvitationCard(
                 <dd>
                     {l.t_with(
                         "invites-created-by",
-                        &[("date", date_time(row.created_at)), ("who", row.created_by.clone())],
+                        &[("date", dates.date_time(row.created_at)), ("who", address(&row.created_by))],
                     )}
                 </dd>
                 <dt>{l.t("invites-fact-valid-until")}</dt>
-                <dd>{date_time(row.expires_at)}</dd>
+                <dd>{dates.date_time(row.expires_at)}</dd>
                 <dt>{l.t("invites-fact-uses")}</dt>
                 <dd>{format!("{} / {}", row.uses, row.max_uses)}</dd>
                 <dt>{l.t("invites-fact-accounts")}</dt>
@@ -644,6 +643,8 @@ fn InvitationCard(
             {row_actions}
         </li>
     }
+    // Erased: a page of these cards nests deep enough to strain a worker's stack.
+    .into_any()
 }
 
 /// The recipient of an invitation's e-mail and where the e-mail stands, with a retry button
@@ -664,7 +665,10 @@ fn MailStatus(
         None => (None, None, false),
         Some(MailState::Sent { at }) => (
             Some((Tone::Ok, l.t("invites-mail-sent"))),
-            Some(l.t_with("invites-mail-sent-at", &[("date", date_time(at))])),
+            Some(l.t_with(
+                "invites-mail-sent-at",
+                &[("date", use_dates().date_time(at))],
+            )),
             false,
         ),
         Some(MailState::Queued {

@@ -13,6 +13,7 @@ use crate::{
         badge::{Badge, Tone},
         layout::Layout,
         loaded::Loaded,
+        when::When,
     },
     i18n::use_locale,
     tasks::{owner_task, TaskFailure, TaskState, TaskView, REFRESH_SECS},
@@ -94,7 +95,7 @@ fn Task(task: TaskView) -> impl IntoView {
             <div class="alert alert--warning" role="status" data-task-retrying="">
                 <p>{l.t_with("task-retrying", &[
                     ("attempts", task.attempts.to_string()),
-                    ("date", crate::format::date_time(task.next_attempt_at)),
+                    ("date", crate::format::use_dates().date_time(task.next_attempt_at)),
                 ])}</p>
                 <p class="mono">{task.last_error.clone()}</p>
             </div>
@@ -112,7 +113,7 @@ fn Task(task: TaskView) -> impl IntoView {
     let finished = task.finished_at.map(|at| {
         view! {
             <dt>{l.t("task-finished-at")}</dt>
-            <dd>{crate::format::date_time(at)}</dd>
+            <dd><When at/></dd>
         }
     });
     let domain = task.domain.clone();
@@ -146,7 +147,7 @@ fn Task(task: TaskView) -> impl IntoView {
                 <dt>{l.t("task-started-by")}</dt>
                 <dd>{task.started_by.clone()}</dd>
                 <dt>{l.t("task-started-at")}</dt>
-                <dd>{crate::format::date_time(task.created_at)}</dd>
+                <dd><When at=task.created_at/></dd>
                 {finished}
             </dl>
         </section>

@@ -52,7 +52,7 @@ fn Invitation(landing: Landing) -> impl IntoView {
             <h1>
                 {l.t_with(
                     "invite-heading",
-                    &[("inviter", landing.inviter.clone()), ("domain", landing.domain.clone())],
+                    &[("inviter", format::address(&landing.inviter)), ("domain", format::domain_name(&landing.domain))],
                 )}
             </h1>
             <p class="lead">
@@ -60,7 +60,7 @@ fn Invitation(landing: Landing) -> impl IntoView {
                     "invite-lead",
                     &[
                         ("provider", landing.provider.clone()),
-                        ("until", format::date_time(landing.expires_at)),
+                        ("until", format::use_dates().date_time(landing.expires_at)),
                     ],
                 )}
             </p>

@@ -44,8 +44,8 @@ fn ResetForm(info: ResetInfo, token: String) -> impl IntoView {
     view! {
         <div class="page-header stack">
             <h1>{l.t("reset-heading")}</h1>
-            <p class="jid-display mono">{info.jid.clone()}</p>
-            <p class="muted">{l.t_with("reset-valid-until", &[("until", format::date_time(info.expires_at))])}</p>
+            <p class="jid-display mono">{format::address(&info.jid)}</p>
+            <p class="muted">{l.t_with("reset-valid-until", &[("until", format::use_dates().date_time(info.expires_at))])}</p>
         </div>
         <section class="card stack">
             <p>{l.t("reset-explained")}</p>

@@ -139,6 +139,7 @@ impl PortalService {
                 domain: &record.domain,
                 link: &self.landing_link(&record.token),
                 expires_at: record.expires_at,
+                zone: &crate::time_zones::provider(&self.0.config, self.0.db.now()),
             },
         );
         let mail_id = outbox::send(&self.0.db, &self.0.mail, &email)
