@@ -42,9 +42,9 @@ async fn make_owner(prosody: &Prosody, portal: &TestPortal, jid: &str, password:
 fn badge_of(jid: &str) -> String {
     format!(
         "(() => {{
-            const row = [...document.querySelectorAll('table.table tbody tr')]
-                .find(tr => tr.cells[0] && tr.cells[0].textContent.trim() === {});
-            return row ? row.cells[2].querySelector('[data-state]').dataset.state : null;
+            const row = [...document.querySelectorAll('table.table tbody tr[data-account]')]
+                .find(tr => tr.dataset.account === {});
+            return row ? row.querySelector('[data-state]').dataset.state : null;
         }})()",
         js_string(jid)
     )
@@ -55,7 +55,7 @@ async fn open_row(tab: &Tab, jid: &str) -> Result<Element, Failure> {
     let row = tab
         .client
         .find(Locator::XPath(&format!(
-            "//table[contains(@class,'table')]/tbody/tr[td[1][normalize-space()='{jid}']]"
+            "//table[contains(@class,'table')]/tbody/tr[@data-account='{jid}']"
         )))
         .await?;
     let details = row.find(Locator::Css("details")).await?;

@@ -499,7 +499,7 @@ fn Row(i: usize, account: AccountRow, here: Here, actions: Actions) -> impl Into
         }
     });
     view! {
-        <tr>
+        <tr data-account=account.jid.clone()>
             <td>{tick}</td>
             <td class="mono">{crate::format::address(&account.jid)}</td>
             <td>{last_active}</td>
