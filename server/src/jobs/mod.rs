@@ -814,6 +814,9 @@ mod tests {
         assert!(lane_filter(Lane::Prosody).contains("'lock'"));
         assert!(!lane_filter(Lane::Prosody).contains("'mail'"));
         assert_eq!(lane_filter(Lane::Health), "kind IN ('health-check')");
-        assert_eq!(lane_filter(Lane::Tasks), "kind IN ('announcement')");
+        assert_eq!(
+            lane_filter(Lane::Tasks),
+            "kind IN ('announcement', 'bulk-lock', 'bulk-delete', 'bulk-invite')"
+        );
     }
 }
