@@ -112,11 +112,19 @@ pub async fn resume(db: &Db, job: &Job) -> Result<Resume, sqlx::Error> {
 /// in one transaction, renewing the job's lease.
 pub async fn record_step(db: &Db, job: &Job, step: Step<'_>) -> Result<(), sqlx::Error> {
     let mut tx = db.pool.begin().await?;
-    let (failed_before,): (i64,) =
-        sqlx::query_as("SELECT failed FROM owner_tasks WHERE job_id = $1")
-            .bind(job.id)
-            .fetch_one(&mut *tx)
-            .await?;
+    // Written first: a transaction that reads before it writes fails on SQLite ("database is
+    // locked", SQLITE_BUSY_SNAPSHOT) when another connection wrote in between.
+    let (failed_now,): (i64,) = sqlx::query_as(
+        "UPDATE owner_tasks SET succeeded = succeeded + $1, failed = failed + $2, \
+         resume_after = $3 WHERE job_id = $4 RETURNING failed",
+    )
+    .bind(step.succeeded)
+    .bind(step.failures.len() as i64)
+    .bind(step.resume_after)
+    .bind(job.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let failed_before = failed_now - step.failures.len() as i64;
     for (n, failure) in step.failures.iter().enumerate() {
         let reason = serde_json::to_string(&failure.reason).unwrap_or_default();
         sqlx::query(
@@ -131,16 +139,6 @@ pub async fn record_step(db: &Db, job: &Job, step: Step<'_>) -> Result<(), sqlx:
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query(
-        "UPDATE owner_tasks SET succeeded = succeeded + $1, failed = failed + $2, \
-         resume_after = $3 WHERE job_id = $4",
-    )
-    .bind(step.succeeded)
-    .bind(step.failures.len() as i64)
-    .bind(step.resume_after)
-    .bind(job.id)
-    .execute(&mut *tx)
-    .await?;
     jobs::heartbeat(&mut *tx, db.now(), job, step.done, step.total).await?;
     tx.commit().await
 }
