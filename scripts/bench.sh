@@ -20,9 +20,10 @@ if [ -n "${REUSE_SITE:-}" ] && [ -f "$SITE_DIR/pkg/manifest.txt" ]; then
 else
     bash "$ROOT/scripts/build.sh" --release
 fi
-cargo build --release -p server --example floor
+cargo build --release -p server --example floor --example add_users
 DOMAINE="$CARGO_TARGET_DIR/release/domaine"
 FLOOR="$CARGO_TARGET_DIR/release/examples/floor"
+ADD_USERS="$CARGO_TARGET_DIR/release/examples/add_users"
 
 WORK=$(mktemp -d /tmp/domaine-bench.XXXXXX)
 chmod 755 "$WORK"  # Prosody runs as its own user and must reach its directory inside
@@ -112,7 +113,7 @@ run() { # name, wrk args...
     for c in $CONNECTIONS; do
         echo 5 > "/proc/$PORTAL_PID/clear_refs" 2>/dev/null || true  # resets VmHWM
         before=$(ticks)
-        out=$(wrk -t2 -c"$c" -d"${DURATION}s" --timeout 10s --latency "$@")
+        out=$(RUN=$c wrk -t2 -c"$c" -d"${DURATION}s" --timeout 10s --latency "$@")
         after=$(ticks)
         rps=$(awk '/^Requests\/sec/ {print $2}' <<< "$out")
         p50=$(awk '$1 == "50%" {print $2}' <<< "$out")
@@ -123,6 +124,24 @@ run() { # name, wrk args...
         rss=$(awk '/VmHWM/ {printf "%d MB", $2 / 1024}' "/proc/$PORTAL_PID/status")
         printf '| %-44s | %3s | %9s | %9s | %9s | %7s | %8s | %7s |\n' \
             "$name" "$c" "$rps" "$p50" "$p99" "${non2xx:-0}" "$cpu" "$rss"
+    done
+}
+
+# The peer of account creation: the same XEP-0133 add-user from the service account's own XMPP
+# connection, as many senders as wrk has connections, without the portal (so no latencies and
+# no portal RSS to show).
+peer_add_users() {
+    local c out before after requests errors rate cpu
+    for c in $CONNECTIONS; do
+        before=$(ticks)
+        out=$("$ADD_USERS" load.bench "p$c" "$c" "$DURATION")
+        after=$(ticks)
+        requests=$(awk '$1 == "requests" {print $2}' <<< "$out")
+        errors=$(awk '$1 == "requests" {print $4}' <<< "$out")
+        rate=$(awk '$1 == "rate" {print $2}' <<< "$out")
+        cpu=$(awk -v t=$((after - before)) -v hz="$HZ" -v n="$requests" 'BEGIN { printf "%.3f", n ? t * 1000 / hz / n : 0 }')
+        printf '| %-44s | %3s | %9s | %9s | %9s | %7s | %8s | %7s |\n' \
+            "Prosody's own add-user (XEP-0133, direct)" "$c" "$rate" - - "$errors" "$cpu" -
     done
 }
 
@@ -145,9 +164,10 @@ run "domain dashboard (big.bench)" "${H[@]}" "$BASE/domains/big.bench"
 run "provider console, $((DOMAINS + 2)) domains" "${H[@]}" "$BASE/admin"
 COOKIE="$ANON_COOKIE" CSRF="$LOGIN_CSRF" run "POST /auth/login (argon2id)" -s "$ROOT/bench/login.lua" "$BASE/auth/login"
 COOKIE="$COOKIE" CSRF="$CSRF" DOMAIN=load.bench run "POST /api/create_account (Prosody)" -s "$ROOT/bench/create_account.lua" "$BASE/api/create_account"
+peer_add_users
 echo
-accounts=$(find "$WORK/prosody/data/load%2ebench/accounts" -name '*.dat' | wc -l)
-echo "accounts created on Prosody by the create_account runs: $accounts"
+created() { find "$WORK/prosody/data/load%2ebench/accounts" -name "$1*.dat" | wc -l; }
+echo "accounts created on Prosody: $(created r) through the portal, $(created p) by add-user direct"
 echo "portal RSS after the runs: $(awk '/VmRSS/ {print $2, $3}' "/proc/$PORTAL_PID/status")"
 panics=$(grep -c 'panicked' "$WORK/portal.log" || true)
 echo "panics in the portal's log: $panics"

@@ -20,5 +20,7 @@ async fn main() {
         }),
     );
     let listener = tokio::net::TcpListener::bind(&addr).await.expect("bind");
+    // The portal's own listener settings, so that only the handler differs.
+    server::startup::without_nagle(&listener).expect("set TCP_NODELAY");
     axum::serve(listener, app).await.expect("serve");
 }

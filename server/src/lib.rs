@@ -30,6 +30,7 @@ pub mod portal;
 pub mod reconcile;
 pub mod recovery;
 pub mod seal;
+pub mod single_flight;
 pub mod startup;
 pub mod state;
 pub mod tasks;

@@ -79,6 +79,7 @@ pub async fn serve(
     let app = Router::new()
         .route("/metrics", get(scrape))
         .with_state(Scrape { db, xmpp });
+    crate::startup::without_nagle(&listener)?;
     let result = axum::serve(listener, app).await;
     upkeep.abort();
     result

@@ -32,6 +32,7 @@ pub fn build_state(config: Config, db: Db) -> AppState {
         reconcile: Arc::new(tokio::sync::Notify::new()),
         mail: Arc::new(tokio::sync::Notify::new()),
         tasks: Arc::new(tokio::sync::Notify::new()),
+        invitation_lookups: Arc::default(),
     }
 }
 
@@ -86,6 +87,7 @@ pub async fn serve(
         }
         None => None,
     };
+    without_nagle(&listener)?;
     let app = web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
@@ -105,6 +107,15 @@ pub async fn serve(
     result
 }
 
+/// `axum::serve` leaves Nagle's algorithm on: a response written as headers then a body (a
+/// file, a streamed page) waits for the client's delayed ACK, 40 ms on Linux, before its second
+/// segment leaves (BENCHMARKS.md: the style sheet's p50 was 43 ms whatever the load). Set on
+/// the listening socket, whose accepted sockets inherit it, so that `ConnectInfo` still sees a
+/// plain `TcpListener`.
+pub fn without_nagle(listener: &tokio::net::TcpListener) -> std::io::Result<()> {
+    socket2::SockRef::from(listener).set_tcp_nodelay(true)
+}
+
 async fn purge_sessions_periodically(db: Db) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
@@ -112,5 +123,22 @@ async fn purge_sessions_periodically(db: Db) {
         if let Err(e) = crate::auth::sessions::purge_expired(&db).await {
             tracing::warn!(error = %e, "could not purge expired sessions");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn accepted_connections_inherit_no_nagle_from_the_listener() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let plain = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (before, _) = listener.accept().await.unwrap();
+        assert!(!before.nodelay().unwrap(), "Nagle is on by default");
+        super::without_nagle(&listener).unwrap();
+        let _client = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (accepted, _) = listener.accept().await.unwrap();
+        assert!(accepted.nodelay().unwrap());
+        drop(plain);
     }
 }

@@ -22,7 +22,15 @@ pub struct AppState {
     pub mail: Arc<Notify>,
     /// Wakes the owner tasks' worker (see `tasks`).
     pub tasks: Arc<Notify>,
+    /// Landing pages of one invitation opened at once (a link shared in a busy group chat)
+    /// ask Prosody for its uses once (see `portal::invitations::redeem`).
+    pub invitation_lookups: Arc<InvitationLookups>,
 }
+
+pub type InvitationLookups = crate::single_flight::SingleFlight<
+    String,
+    Result<Option<crate::xmpp::InvitationUsage>, crate::xmpp::XmppError>,
+>;
 
 impl FromRef<AppState> for Key {
     fn from_ref(state: &AppState) -> Key {

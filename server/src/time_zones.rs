@@ -5,6 +5,10 @@
 
 use app::format::{Transition, Zone};
 use jiff::{tz::TimeZone, Timestamp};
+use std::{
+    collections::HashMap,
+    sync::{LazyLock, Mutex},
+};
 
 /// How far back and ahead of now a zone's offsets are sent: past dates in the audit log and
 /// account lists, future ones for expiries. Older dates use the window's first offset.
@@ -64,9 +68,29 @@ pub fn provider(config: &crate::config::Config, now: i64) -> Zone {
 /// The zone a reader's dates are shown in: their browser's (`cookie`), else the provider's.
 pub fn for_reader(cookie: Option<&str>, provider: &str, now: i64) -> Zone {
     cookie
-        .and_then(|name| zone(name, now, true))
-        .or_else(|| zone(provider, now, false))
+        .and_then(|name| cached(name, now, true))
+        .or_else(|| cached(provider, now, false))
         .unwrap_or_else(Zone::utc)
+}
+
+/// [`zone`] once a day per zone rather than on every request (walking thirteen years of
+/// transitions). Bounded: only names the tz database knows get in.
+fn cached(name: &str, now: i64, readers_own: bool) -> Option<Zone> {
+    type Cache = HashMap<(String, bool), (i64, Zone)>;
+    static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Default::default);
+    let day = now.div_euclid(86_400);
+    let key = (name.to_owned(), readers_own);
+    if let Some((made, zone)) = CACHE.lock().expect("never poisoned").get(&key) {
+        if *made == day {
+            return Some(zone.clone());
+        }
+    }
+    let zone = zone(name, now, readers_own)?;
+    CACHE
+        .lock()
+        .expect("never poisoned")
+        .insert(key, (day, zone.clone()));
+    Some(zone)
 }
 
 #[cfg(test)]
@@ -106,6 +130,17 @@ mod tests {
         assert_eq!(en.date_time(NOW), "8 December 2026, 22:53");
         let offset_only = zone_label("America/Sao_Paulo");
         assert_eq!(offset_only, "8 December 2026, 22:53 UTC−03:00");
+    }
+
+    #[test]
+    fn the_cached_zone_is_the_computed_one_and_moves_with_the_days() {
+        let today = for_reader(Some("Europe/Lisbon"), "UTC", NOW);
+        assert_eq!(today, zone("Europe/Lisbon", NOW, true).unwrap());
+        assert_eq!(for_reader(Some("Europe/Lisbon"), "UTC", NOW), today);
+        let next_year = NOW + 366 * 86_400;
+        let later = for_reader(Some("Europe/Lisbon"), "UTC", next_year);
+        assert_eq!(later, zone("Europe/Lisbon", next_year, true).unwrap());
+        assert!(later.transitions[0].0 > today.transitions[0].0);
     }
 
     fn zone_label(name: &str) -> String {

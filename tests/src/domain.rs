@@ -24,9 +24,20 @@ impl OwnedDomain {
         owner: &str,
         password: &str,
     ) -> OwnedDomain {
+        OwnedDomain::start_configured(backend, domain, owner, password, "").await
+    }
+
+    /// Like [`OwnedDomain::start`], with `extra_config` appended to the portal's configuration.
+    pub async fn start_configured(
+        backend: &Backend,
+        domain: &str,
+        owner: &str,
+        password: &str,
+        extra_config: &str,
+    ) -> OwnedDomain {
         let prosody = Prosody::start(&[domain]);
         let smtp = SmtpServer::start();
-        let portal = TestPortal::start_with_smtp(&prosody, backend, &smtp).await;
+        let portal = TestPortal::start_configured(&prosody, backend, &smtp, extra_config).await;
         prosody.register(owner, domain, password);
         let owner_jid = format!("{owner}@{domain}");
         portal.add_owner(domain, &owner_jid).await;

@@ -79,6 +79,23 @@ pub fn LabelledField(
     }
 }
 
+/// One choice of a radio group, its label beside it.
+#[component]
+pub fn Radio(
+    name: &'static str,
+    value: &'static str,
+    #[prop(into)] id: String,
+    #[prop(into)] checked: Signal<bool>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="check">
+            <input type="radio" name=name value=value id=id.clone() checked=checked/>
+            <label for=id>{children()}</label>
+        </div>
+    }
+}
+
 /// The initial text of a `<textarea>`. Leptos writes a textarea's children into the page
 /// unescaped (and never hydrates them), so on the server the text is escaped here: kept values
 /// come back from the URL, and must not be able to close the element. In the browser, text

@@ -5,13 +5,15 @@
 //! middleware: no session lookup, no anti-forgery cookie on a file.
 
 use axum::{
+    body::{Body, Bytes},
     extract::Request,
-    http::{header, HeaderValue},
+    http::{header, HeaderMap, HeaderValue},
     middleware::{self, Next},
     response::Response,
+    routing::get,
     Router,
 };
-use std::path::Path;
+use std::{path::Path, sync::Arc};
 use tower_http::services::ServeDir;
 
 /// The manifest `scripts/build.sh` writes in the site's `pkg/`.
@@ -47,15 +49,102 @@ impl AssetNames {
     }
 }
 
-/// `/pkg`: the files of `pkg_dir`, the `.br` or `.gz` twin when the client accepts it.
+/// `/pkg`: the files of `pkg_dir`, the `.br` or `.gz` twin when the client accepts it. The
+/// hashed style sheet and script, read on every page's first visit, are served from memory
+/// (their content never changes under their name); the rest, the WebAssembly file among them,
+/// fetched once a year per browser, from disk by `ServeDir` (which costs a file opening and
+/// blocking-pool hops per request: BENCHMARKS.md).
 pub fn service(pkg_dir: &Path) -> Router {
-    Router::new()
+    let names = AssetNames::read(pkg_dir);
+    let mut router = Router::new();
+    for name in [format!("{}.js", names.bundle), names.stylesheet] {
+        if let Some(file) = InMemory::read(pkg_dir, &name) {
+            let file = Arc::new(file);
+            router = router.route(
+                &format!("/{name}"),
+                get(move |headers: HeaderMap| async move { file.respond(&headers) }),
+            );
+        }
+    }
+    router
         .fallback_service(
             ServeDir::new(pkg_dir)
                 .precompressed_br()
                 .precompressed_gzip(),
         )
         .layer(middleware::from_fn(file_headers))
+}
+
+/// A hashed file and its precompressed twins, as `scripts/build.sh` wrote them.
+struct InMemory {
+    content_type: &'static str,
+    plain: Bytes,
+    brotli: Option<Bytes>,
+    gzip: Option<Bytes>,
+}
+
+impl InMemory {
+    fn read(pkg_dir: &Path, name: &str) -> Option<InMemory> {
+        let content_type = match name.rsplit_once('.')?.1 {
+            "css" => "text/css",
+            "js" => "text/javascript",
+            _ => return None,
+        };
+        if !is_hashed(name) {
+            return None;
+        }
+        let read = |suffix: &str| std::fs::read(pkg_dir.join(format!("{name}{suffix}"))).ok();
+        Some(InMemory {
+            content_type,
+            plain: read("")?.into(),
+            brotli: read(".br").map(Bytes::from),
+            gzip: read(".gz").map(Bytes::from),
+        })
+    }
+
+    fn respond(&self, request: &HeaderMap) -> Response {
+        let accepted = request
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let (encoding, body) = [("br", &self.brotli), ("gzip", &self.gzip)]
+            .into_iter()
+            .find_map(|(coding, body)| {
+                let body = body.as_ref().filter(|_| accepts(accepted, coding))?;
+                Some((Some(coding), body.clone()))
+            })
+            .unwrap_or((None, self.plain.clone()));
+        let mut response = Response::new(Body::from(body));
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type),
+        );
+        if let Some(coding) = encoding {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        response
+    }
+}
+
+/// Whether an `Accept-Encoding` value accepts `coding` (named, or `*`, with a non-zero `q`).
+fn accepts(accept_encoding: &str, coding: &str) -> bool {
+    let mut named = None;
+    let mut any = None;
+    for item in accept_encoding.split(',') {
+        let mut parts = item.split(';').map(str::trim);
+        let name = parts.next().unwrap_or("");
+        let q = parts
+            .find_map(|p| p.strip_prefix("q="))
+            .map_or(Some(1.0), |q| q.parse::<f32>().ok())
+            .unwrap_or(0.0);
+        if name.eq_ignore_ascii_case(coding) {
+            named = Some(q > 0.0);
+        } else if name == "*" {
+            any = Some(q > 0.0);
+        }
+    }
+    named.or(any).unwrap_or(false)
 }
 
 /// A name with a content hash (`domaine-0123456789abcdef.css`) is cached for good; others
@@ -70,6 +159,9 @@ async fn file_headers(request: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // Whichever twin was sent, a shared cache must key it by the client's encodings (ServeDir
+    // says so for none).
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if cache {
         headers.insert(header::CACHE_CONTROL, CACHE_FOREVER);
     }
@@ -97,6 +189,20 @@ mod tests {
         assert_eq!(plain.bundle, "domaine");
         assert_eq!(plain.stylesheet, "domaine.css");
         assert_eq!(AssetNames::parse("bundle=../x").bundle, "domaine");
+    }
+
+    #[test]
+    fn accepted_encodings() {
+        assert!(accepts("gzip, deflate, br", "br"));
+        assert!(accepts("gzip, deflate, br", "gzip"));
+        assert!(accepts("BR;q=0.5", "br"));
+        assert!(!accepts("br;q=0, gzip", "br"));
+        assert!(accepts("br;q=0, gzip", "gzip"));
+        assert!(accepts("*", "br"));
+        assert!(!accepts("*, br;q=0", "br"));
+        assert!(!accepts("identity", "gzip"));
+        assert!(!accepts("", "gzip"));
+        assert!(!accepts("gzip;q=nonsense", "gzip"));
     }
 
     #[test]

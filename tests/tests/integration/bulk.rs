@@ -9,6 +9,7 @@ use app::{
     error::{ErrorKind, Field},
     i18n::Locale,
 };
+use domaine_tests::domain::OwnedDomain;
 use domaine_tests::tasks::{task_id, wait_for_task, TaskMarks};
 use domaine_tests::{
     database::Backend,
@@ -17,7 +18,7 @@ use domaine_tests::{
     prosody::{bare_jid, can_login, Prosody},
     smtp::SmtpServer,
     wait::eventually,
-    web::{kind, WebClient},
+    web::kind,
 };
 use reqwest::StatusCode;
 use server::jobs;
@@ -31,32 +32,19 @@ const WITHIN: Duration = Duration::from_secs(30);
 
 /// Prosody, a mail server, the portal (bulk jobs in batches of two, `pause_secs` apart) and its
 /// owner Olivia logged in on the web.
-struct Site {
-    web: WebClient,
-    csrf: String,
-    portal: TestPortal,
-    smtp: SmtpServer,
-    prosody: Prosody,
+struct Site(OwnedDomain);
+
+impl std::ops::Deref for Site {
+    type Target = OwnedDomain;
+    fn deref(&self) -> &OwnedDomain {
+        &self.0
+    }
 }
 
 impl Site {
     async fn start(backend: &Backend, pause_secs: u64) -> Site {
-        let prosody = Prosody::start(&[DOMAIN]);
-        let smtp = SmtpServer::start();
         let config = format!("[bulk]\nbatch_size = 2\npause_secs = {pause_secs}\n");
-        let portal = TestPortal::start_configured(&prosody, backend, &smtp, &config).await;
-        portal.add_owner(DOMAIN, &format!("{OWNER}@{DOMAIN}")).await;
-        let web = portal
-            .xmpp_user(&prosody, OWNER, DOMAIN, PASSWORD, "en")
-            .await;
-        let csrf = web.get(&format!("/domains/{DOMAIN}/accounts")).await.csrf();
-        Site {
-            web,
-            csrf,
-            portal,
-            smtp,
-            prosody,
-        }
+        Site(OwnedDomain::start_configured(backend, DOMAIN, OWNER, PASSWORD, &config).await)
     }
 
     fn b(&self) -> &'static str {
@@ -78,7 +66,7 @@ impl Site {
     async fn bulk_accounts(&self, fields: &[(&str, &str)]) -> i64 {
         let mut all = vec![("csrf", self.csrf.as_str()), ("domain", DOMAIN)];
         all.extend_from_slice(fields);
-        let (status, location) = self.web.post_form("/api/bulk_accounts", &all).await;
+        let (status, location) = self.owner.post_form("/api/bulk_accounts", &all).await;
         assert_eq!(status, StatusCode::FOUND, "{}", self.b());
         task_id(&location.expect("a redirect"))
     }
@@ -91,14 +79,14 @@ impl Site {
             ("email_locale", "en"),
         ];
         let path = format!("/domains/{DOMAIN}/invites/bulk");
-        let (status, location) = self.web.post_multipart(&path, &fields, &[]).await;
+        let (status, location) = self.owner.post_multipart(&path, &fields, &[]).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{}", self.b());
         location.expect("a redirect")
     }
 
     /// Waits until task `id` is over, as its page shows it.
     async fn finished(&self, id: i64) -> TaskMarks {
-        let marks = wait_for_task(&self.web, DOMAIN, id, WITHIN).await;
+        let marks = wait_for_task(&self.owner, DOMAIN, id, WITHIN).await;
         assert_eq!(marks.state, "done", "{}: {}", self.b(), marks.html);
         marks
     }
@@ -153,7 +141,7 @@ async fn a_bulk_lock_of_a_filtered_selection_locks_them_on_prosody(backend: Back
     // Prosody records their activity as their sessions end, a moment later.
     let seen = eventually(WITHIN, || async {
         let page = site
-            .web
+            .owner
             .get(&format!("/domains/{DOMAIN}/accounts?inactive=1"))
             .await;
         !page.html.contains("bert@") && !page.html.contains("emil@")
@@ -188,7 +176,7 @@ async fn a_bulk_lock_of_a_filtered_selection_locks_them_on_prosody(backend: Back
             .unwrap();
         assert_eq!(wanted, !can, "{b}: the lock state of {user}");
     }
-    let page = site.web.get(&format!("/domains/{DOMAIN}/accounts")).await;
+    let page = site.owner.get(&format!("/domains/{DOMAIN}/accounts")).await;
     assert_eq!(
         page.html.matches(r#"data-state="locked""#).count(),
         3,
@@ -240,7 +228,7 @@ async fn a_bulk_deletion_needs_the_domain_typed_and_tells_recovery_addresses(bac
             ("notify", "1"),
             ("confirm", confirm),
         ];
-        site.web.server_fn("bulk_accounts", &fields).await
+        site.owner.server_fn("bulk_accounts", &fields).await
     };
     let refused_once = call("3").await;
     assert_eq!(kind(refused_once), ErrorKind::ConfirmationMismatch, "{b}");
@@ -347,7 +335,7 @@ async fn a_bulk_invitation_of_a_pasted_list_reports_bad_lines(backend: Backend) 
         back.starts_with(&format!("/domains/{DOMAIN}/invites?")) && back.contains("__err="),
         "{b}: {back}"
     );
-    let page = site.web.get(&back).await.html;
+    let page = site.owner.get(&back).await.html;
     let message = ErrorKind::Required {
         field: Field::Addresses,
     }

@@ -313,7 +313,9 @@ async fn repeated_failed_logins_lock_the_account_for_a_while(backend: Backend) {
 /// precompressed (brotli, gzip) with a year of caching and no cookie.
 #[tokio::test(flavor = "multi_thread")]
 async fn assets_are_hashed_precompressed_cached_and_cookieless() {
-    use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, SET_COOKIE};
+    use reqwest::header::{
+        ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, SET_COOKIE, VARY,
+    };
     let prosody = Prosody::start(&[DOMAIN]);
     let portal = TestPortal::start(&prosody, &Backend::Sqlite).await;
     let web = WebClient::new(&portal.url("/"), "en");
@@ -329,16 +331,31 @@ async fn assets_are_hashed_precompressed_cached_and_cookieless() {
         html[start..end + suffix.len()].to_owned()
     };
     let site = domaine_tests::portal::site_root();
-    for (path, plain) in [
-        (href(".css"), "pkg/domaine.css"),
-        (href(".js"), "pkg/domaine.js"),
-        (href("_bg.wasm"), "pkg/domaine_bg.wasm"),
+    for (path, plain, content_type) in [
+        (href(".css"), "pkg/domaine.css", "text/css"),
+        (href(".js"), "pkg/domaine.js", "text/javascript"),
+        (href("_bg.wasm"), "pkg/domaine_bg.wasm", "application/wasm"),
     ] {
         let plain = std::fs::read(site.join(plain)).unwrap();
-        for encoding in ["br", "gzip", "identity"] {
-            let response = web.get_with(&path, &[(ACCEPT_ENCODING, encoding)]).await;
-            assert_eq!(response.status(), StatusCode::OK, "{path} {encoding}");
+        // A coding refused with q=0 is not sent.
+        for (accepted, encoding) in [
+            ("br", "br"),
+            ("gzip", "gzip"),
+            ("br;q=0, gzip", "gzip"),
+            ("identity", "identity"),
+        ] {
+            let response = web.get_with(&path, &[(ACCEPT_ENCODING, accepted)]).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path} {accepted}");
             let headers = response.headers().clone();
+            assert!(
+                headers[CONTENT_TYPE]
+                    .to_str()
+                    .unwrap()
+                    .starts_with(content_type),
+                "{path}: {:?}",
+                headers[CONTENT_TYPE]
+            );
+            assert_eq!(headers[VARY], "accept-encoding", "{path}");
             assert_eq!(
                 headers[CACHE_CONTROL], "public, max-age=31536000, immutable",
                 "{path}"

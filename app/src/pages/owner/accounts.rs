@@ -14,7 +14,7 @@ use crate::{
     },
     components::{
         badge::{Badge, Tone},
-        form::{field_error, CsrfField, FormError, LabelledField},
+        form::{field_error, CsrfField, FormError, LabelledField, Radio},
         layout::Layout,
         loaded::Loaded,
         table::{about, Column, DataTable},
@@ -706,11 +706,7 @@ fn PasswordForm(
             .get()
             .is_some_and(|e| e.kept("password_mode") == Some("choose"))
     };
-    let (generate_id, choose_id, password_id) = (
-        format!("pw-generate-{i}"),
-        format!("pw-choose-{i}"),
-        format!("pw-{i}"),
-    );
+    let password_id = format!("pw-{i}");
     let error_id = format!("pw-{i}-error");
     let (legend_about, submit_about) = (about(&jid), about(&jid));
     view! {
@@ -720,16 +716,7 @@ fn PasswordForm(
             <input type="hidden" name="username" value=username/>
             <fieldset class="field">
                 <legend>{l.t("accounts-password-legend")}{legend_about}</legend>
-                <div class="check">
-                    <input type="radio" name="password_mode" value="generate" id=generate_id.clone()
-                        checked=move || !chosen()/>
-                    <label for=generate_id>{l.t("accounts-password-generate")}</label>
-                </div>
-                <div class="check">
-                    <input type="radio" name="password_mode" value="choose" id=choose_id.clone()
-                        checked=chosen/>
-                    <label for=choose_id>{l.t("accounts-password-choose")}</label>
-                </div>
+                <PasswordModes id=format!("pw-{i}") chosen=Signal::derive(chosen)/>
             </fieldset>
             <div class="field" class:field--invalid=move || field_message.get().is_some()>
                 <label for=password_id.clone()>{l.t("accounts-password-label")}</label>
@@ -795,6 +782,22 @@ fn Pagination(domain: String, view: ListView, page: u32, pages: u32) -> impl Int
     .into_any()
 }
 
+/// Generate a password or choose one: the two choices of both password forms, with ids
+/// `{id}-generate` and `{id}-choose`.
+#[component]
+fn PasswordModes(#[prop(into)] id: String, chosen: Signal<bool>) -> impl IntoView {
+    let l = use_request_context().locale;
+    view! {
+        <Radio name="password_mode" value="generate" id=format!("{id}-generate")
+            checked=Signal::derive(move || !chosen.get())>
+            {l.t("accounts-password-generate")}
+        </Radio>
+        <Radio name="password_mode" value="choose" id=format!("{id}-choose") checked=chosen>
+            {l.t("accounts-password-choose")}
+        </Radio>
+    }
+}
+
 #[component]
 fn CreateCard(here: Here, actions: Actions) -> impl IntoView {
     let l = use_request_context().locale;
@@ -823,16 +826,7 @@ fn CreateCard(here: Here, actions: Actions) -> impl IntoView {
                 </LabelledField>
                 <fieldset class="field">
                     <legend>{l.t("accounts-create-password-legend")}</legend>
-                    <div class="check">
-                        <input type="radio" name="password_mode" value="generate" id="new-account-generate"
-                            checked=move || !chosen()/>
-                        <label for="new-account-generate">{l.t("accounts-password-generate")}</label>
-                    </div>
-                    <div class="check">
-                        <input type="radio" name="password_mode" value="choose" id="new-account-choose"
-                            checked=chosen/>
-                        <label for="new-account-choose">{l.t("accounts-password-choose")}</label>
-                    </div>
+                    <PasswordModes id="new-account" chosen=Signal::derive(chosen)/>
                 </fieldset>
                 <LabelledField id="new-account-password" label=l.t("accounts-password-label") error=password_error>
                     <input id="new-account-password" name="password" type="password" autocomplete="new-password"
@@ -885,28 +879,22 @@ fn BulkCard(here: Here, matching: u32, actions: Actions) -> impl IntoView {
                 <fieldset class="field" class:field--invalid=move || scope_error.get().is_some()
                     aria-describedby="bulk-scope-error">
                     <legend>{l.t("bulk-scope-legend")}</legend>
-                    <div class="check">
-                        <input type="radio" name="scope" value="ticked" id="bulk-scope-ticked" checked=move || !all()/>
-                        <label for="bulk-scope-ticked">{l.t("bulk-scope-ticked")}</label>
-                    </div>
-                    <div class="check">
-                        <input type="radio" name="scope" value="all" id="bulk-scope-all" checked=all/>
-                        <label for="bulk-scope-all">{all_label}</label>
-                    </div>
+                    <Radio name="scope" value="ticked" id="bulk-scope-ticked" checked=Signal::derive(move || !all())>
+                        {l.t("bulk-scope-ticked")}
+                    </Radio>
+                    <Radio name="scope" value="all" id="bulk-scope-all" checked=Signal::derive(all)>{all_label}</Radio>
                     <p class="field__error" id="bulk-scope-error" role="alert" hidden=move || scope_error.get().is_none()>
                         {scope_error}
                     </p>
                 </fieldset>
                 <fieldset class="field">
                     <legend>{l.t("bulk-action-legend")}</legend>
-                    <div class="check">
-                        <input type="radio" name="action" value="lock" id="bulk-action-lock" checked=move || !delete()/>
-                        <label for="bulk-action-lock">{l.t("bulk-action-lock")}</label>
-                    </div>
-                    <div class="check">
-                        <input type="radio" name="action" value="delete" id="bulk-action-delete" checked=delete/>
-                        <label for="bulk-action-delete">{l.t("bulk-action-delete")}</label>
-                    </div>
+                    <Radio name="action" value="lock" id="bulk-action-lock" checked=Signal::derive(move || !delete())>
+                        {l.t("bulk-action-lock")}
+                    </Radio>
+                    <Radio name="action" value="delete" id="bulk-action-delete" checked=Signal::derive(delete)>
+                        {l.t("bulk-action-delete")}
+                    </Radio>
                 </fieldset>
                 <div class="field" class:field--invalid=move || confirm_error.get().is_some()>
                     <label for="bulk-confirm">{l.t_with("bulk-confirm-label", &[("domain", domain)])}</label>

@@ -8,7 +8,9 @@ use crate::components::title::PageTitle;
 use crate::{
     components::{
         badge::{Badge, Tone},
-        form::{action_error, field_error, ActionErrorAlert, CsrfField, FormError, LabelledField},
+        form::{
+            action_error, field_error, ActionErrorAlert, CsrfField, FormError, LabelledField, Radio,
+        },
         layout::Layout,
         loaded::Loaded,
         table::about,
@@ -392,16 +394,12 @@ fn CreateCard(domain: String, contact: Option<String>, actions: Actions) -> impl
                 <input type="hidden" name="domain" value=domain.clone()/>
                 <fieldset class="field">
                     <legend>{l.t("invites-uses-legend")}</legend>
-                    <div class="check">
-                        <input type="radio" name="uses" value="single" id="invite-uses-single"
-                            checked=move || !multi()/>
-                        <label for="invite-uses-single">{l.t("invites-uses-single")}</label>
-                    </div>
-                    <div class="check">
-                        <input type="radio" name="uses" value="multi" id="invite-uses-multi"
-                            checked=multi/>
-                        <label for="invite-uses-multi">{l.t("invites-uses-multi")}</label>
-                    </div>
+                    <Radio name="uses" value="single" id="invite-uses-single" checked=Signal::derive(move || !multi())>
+                        {l.t("invites-uses-single")}
+                    </Radio>
+                    <Radio name="uses" value="multi" id="invite-uses-multi" checked=Signal::derive(multi)>
+                        {l.t("invites-uses-multi")}
+                    </Radio>
                 </fieldset>
                 <LabelledField id="invite-max-uses" label=l.t("invites-max-uses") error=max_error>
                     <input id="invite-max-uses" name="max_uses" type="number" min="1" max=MAX_USES.to_string()

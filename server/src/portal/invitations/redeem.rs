@@ -39,12 +39,24 @@ impl PortalService {
 
     /// Like [`Self::recorded`], with this invitation's uses read from Prosody first (a use in
     /// an app since): for the landing page. No question to Prosody when the portal's record
-    /// already says the invitation is over; otherwise one, costing Prosody one storage read.
-    /// If Prosody cannot be asked, the portal's record answers.
+    /// already says the invitation is over; otherwise one, costing Prosody one storage read,
+    /// shared by the landing pages of that invitation asked meanwhile. If Prosody cannot be
+    /// asked, the portal's record answers.
     async fn usable(&self, token: &str) -> Result<InvitationRecord, AppError> {
         let record = self.recorded(token).await?;
-        let host = DomainPart::new(&record.domain).map_err(internal)?;
-        let changed = match self.0.xmpp.invitation_status(&host, &record.token).await {
+        let host = DomainPart::new(&record.domain)
+            .map_err(internal)?
+            .into_owned();
+        let xmpp = self.0.xmpp.clone();
+        let asked = record.token.clone();
+        let status = self
+            .0
+            .invitation_lookups
+            .run(record.token.clone(), move || async move {
+                xmpp.invitation_status(&host, &asked).await
+            })
+            .await;
+        let changed = match status {
             Ok(Some(found)) => self.apply_usage(&record, &found).await?,
             Ok(None) => false,
             Err(e) => {
