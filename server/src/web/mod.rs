@@ -12,6 +12,7 @@ mod domain_paths;
 mod form_input;
 pub mod invitation_qr;
 mod lang;
+mod page_cache;
 pub mod security_headers;
 
 use crate::{portal::PortalService, state::AppState};
@@ -92,6 +93,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(domain_paths::ascii_domain_paths))
         .layer(middleware::from_fn(form_input::read_form))
         .layer(middleware::from_fn(body_limit::limit_body))
+        .layer(middleware::from_fn_with_state(
+            page_cache::PageCache::default(),
+            page_cache::cached_pages,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             context::request_context,

@@ -374,6 +374,60 @@ async fn assets_are_hashed_precompressed_cached_and_cookieless() {
     }
 }
 
+/// The login page is rendered once per language and then filled in (`web/page_cache.rs`): each
+/// visitor still gets a token of its own, which its login accepts, and the nonce its
+/// Content-Security-Policy names; a French visitor gets the French page.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_login_page_is_kept_and_each_visitor_gets_its_own_token_and_nonce() {
+    use reqwest::header::CONTENT_SECURITY_POLICY;
+    let prosody = Prosody::start(&[DOMAIN]);
+    let portal = TestPortal::start(&prosody, &Backend::Sqlite).await;
+    portal.create_admin(ADMIN, ADMIN_PASSWORD).await;
+    let visit = |lang: &'static str| {
+        let web = WebClient::new(&portal.url("/"), lang);
+        async move {
+            let response = web.get_with("/login", &[]).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let policy = response.headers()[CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap();
+            let nonce = policy
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .expect("a nonce in the policy")
+                .to_owned();
+            let html = response.text().await.unwrap();
+            let csrf = domaine_tests::web::Page {
+                status: StatusCode::OK,
+                html: html.clone(),
+            }
+            .csrf();
+            assert!(
+                html.contains(&format!("nonce=\"{nonce}\"")),
+                "{lang}: the page's scripts carry its nonce"
+            );
+            (web, html, csrf, nonce)
+        }
+    };
+    let (_, first, first_csrf, first_nonce) = visit("en").await;
+    let (second_web, second, second_csrf, second_nonce) = visit("en").await;
+    assert_ne!(first_csrf, second_csrf);
+    assert_ne!(first_nonce, second_nonce);
+    let blank = |html: &str, csrf: &str, nonce: &str| html.replace(csrf, "").replace(nonce, "");
+    assert_eq!(
+        blank(&first, &first_csrf, &first_nonce),
+        blank(&second, &second_csrf, &second_nonce),
+        "the same page but for its token and nonce"
+    );
+    assert!(
+        second_web.login(ADMIN, ADMIN_PASSWORD).await,
+        "the filled-in token is the cookie's"
+    );
+    let (_, french, _, _) = visit("fr").await;
+    assert!(french.contains("lang=\"fr\"") && !first.contains("lang=\"fr\""));
+}
+
 per_backend!(the_provider_console_counts_every_domain_as_each_domain_does);
 /// The provider console's account counts (one command for all domains, from mod_domaine's
 /// indexes) equal each domain's own count, including accounts made outside the portal.
