@@ -14,9 +14,7 @@ use domaine_tests::tasks::{task_id, wait_for_task, TaskMarks};
 use domaine_tests::{
     database::Backend,
     per_backend,
-    portal::TestPortal,
-    prosody::{bare_jid, can_login, Prosody},
-    smtp::SmtpServer,
+    prosody::{bare_jid, can_login},
     wait::eventually,
     web::kind,
 };
@@ -390,12 +388,12 @@ async fn a_bulk_job_interrupted_by_a_portal_restart_finishes(backend: Backend) {
         .await
         .unwrap();
 
-    let Site {
+    let OwnedDomain {
         portal,
         smtp,
         prosody,
         ..
-    } = site;
+    } = site.0;
     let portal = portal.restart(&prosody).await;
     // Past the lease: the new instance takes the job up, and past each pause after.
     portal.state.clock.advance(jobs::TASK_LEASE_SECS);
