@@ -8,7 +8,7 @@
 use super::security_headers::CspNonce;
 use app::context::RequestContext;
 use axum::{
-    body::{Body, Bytes},
+    body::Body,
     extract::{Request, State},
     http::{header, HeaderMap, Method, StatusCode},
     middleware::Next,
@@ -73,7 +73,7 @@ pub async fn cached_pages(
         let cached = Cached { headers, body };
         cache.0.lock().expect("never poisoned").insert(key, cached);
     }
-    Response::from_parts(parts, Body::from(Bytes::from(bytes)))
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// The cache key and this response's token and nonce, for a request whose page can be kept.
