@@ -107,6 +107,9 @@ STYLESHEET=$(curl -s "$BASE/login" | grep -o '/pkg/domaine-[0-9a-f]*\.css' | hea
 
 ticks() { awk '{print $14 + $15}' "/proc/$PROSODY_REAL_PID/stat"; }
 HZ=$(getconf CLK_TCK)
+per_request_ms() { # ticks, requests
+    awk -v t="$1" -v hz="$HZ" -v n="$2" 'BEGIN { printf "%.3f", n ? t * 1000 / hz / n : 0 }'
+}
 run() { # name, wrk args...
     local name=$1; shift
     local c out before after rps p50 p99 non2xx requests cpu rss
@@ -120,7 +123,7 @@ run() { # name, wrk args...
         p99=$(awk '$1 == "99%" {print $2}' <<< "$out")
         non2xx=$(awk '/Non-2xx or 3xx/ {print $NF}' <<< "$out")
         requests=$(awk '/requests in/ {print $1}' <<< "$out")
-        cpu=$(awk -v t=$((after - before)) -v hz="$HZ" -v n="$requests" 'BEGIN { printf "%.3f", n ? t * 1000 / hz / n : 0 }')
+        cpu=$(per_request_ms $((after - before)) "$requests")
         rss=$(awk '/VmHWM/ {printf "%d MB", $2 / 1024}' "/proc/$PORTAL_PID/status")
         printf '| %-44s | %3s | %9s | %9s | %9s | %7s | %8s | %7s |\n' \
             "$name" "$c" "$rps" "$p50" "$p99" "${non2xx:-0}" "$cpu" "$rss"
@@ -139,7 +142,7 @@ peer_add_users() {
         requests=$(awk '$1 == "requests" {print $2}' <<< "$out")
         errors=$(awk '$1 == "requests" {print $4}' <<< "$out")
         rate=$(awk '$1 == "rate" {print $2}' <<< "$out")
-        cpu=$(awk -v t=$((after - before)) -v hz="$HZ" -v n="$requests" 'BEGIN { printf "%.3f", n ? t * 1000 / hz / n : 0 }')
+        cpu=$(per_request_ms $((after - before)) "$requests")
         printf '| %-44s | %3s | %9s | %9s | %9s | %7s | %8s | %7s |\n' \
             "Prosody's own add-user (XEP-0133, direct)" "$c" "$rate" - - "$errors" "$cpu" -
     done

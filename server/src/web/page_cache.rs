@@ -6,7 +6,7 @@
 //! what is sent is what a render for this visitor would have written.
 
 use super::security_headers::CspNonce;
-use app::context::RequestContext;
+use app::{context::RequestContext, format::Zone};
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -37,6 +37,8 @@ pub struct PageCache(Arc<Mutex<HashMap<Key, Cached>>>);
 
 #[derive(Clone)]
 struct Cached {
+    /// The zone's offsets the page carries: its window moves once a day, and so does the page.
+    zone: Zone,
     headers: HeaderMap,
     body: String,
 }
@@ -46,11 +48,11 @@ pub async fn cached_pages(
     request: Request,
     next: Next,
 ) -> Response {
-    let Some((key, csrf, nonce)) = cacheable(&request) else {
+    let Some((key, zone, csrf, nonce)) = cacheable(&request) else {
         return next.run(request).await;
     };
     let hit = cache.0.lock().expect("never poisoned").get(&key).cloned();
-    if let Some(cached) = hit {
+    if let Some(cached) = hit.filter(|cached| cached.zone == zone) {
         let body = cached
             .body
             .replace(CSRF_MARK, &csrf)
@@ -62,22 +64,31 @@ pub async fn cached_pages(
         return response;
     }
     let (parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, LARGEST).await else {
+    // Pages are rendered in full before they are sent (`SsrMode::Async`): nothing to stream.
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    if let Ok(text) = std::str::from_utf8(&bytes) {
+    if let Some(text) = (bytes.len() <= LARGEST)
+        .then(|| std::str::from_utf8(&bytes).ok())
+        .flatten()
+    {
         let body = text.replace(&csrf, CSRF_MARK).replace(&nonce, NONCE_MARK);
         let mut headers = parts.headers.clone();
         // The filled-in body's own length is sent instead.
         headers.remove(header::CONTENT_LENGTH);
-        let cached = Cached { headers, body };
+        let cached = Cached {
+            zone,
+            headers,
+            body,
+        };
         cache.0.lock().expect("never poisoned").insert(key, cached);
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// The cache key and this response's token and nonce, for a request whose page can be kept.
-fn cacheable(request: &Request) -> Option<(Key, String, String)> {
+/// The cache key, the reader's zone, and this response's token and nonce, for a request whose
+/// page can be kept.
+fn cacheable(request: &Request) -> Option<(Key, Zone, String, String)> {
     if request.method() != Method::GET || request.uri().query().is_some() {
         return None;
     }
@@ -95,5 +106,5 @@ fn cacheable(request: &Request) -> Option<(Key, String, String)> {
         ctx.zone.name.clone(),
         ctx.zone.readers_own,
     );
-    Some((key, ctx.csrf.clone(), nonce.0.clone()))
+    Some((key, ctx.zone.clone(), ctx.csrf.clone(), nonce.0.clone()))
 }
