@@ -28,9 +28,11 @@
 -- Costs on Prosody's thread: counting O(1); a page in username or activity
 -- order O(log n + page); an update O(n) memmove inside table.insert/remove
 -- (C: an insertion and a removal in the middle of 100,000 took 0.5 ms
--- here). A substring search scans the names (O(n), 5 ms at 100,000 here);
--- its result is kept until an account is added or removed, so paging
--- through the matches costs a page. Memory: 219 bytes per account.
+-- here). "Not seen since" in username order walks the names from the first
+-- to the page, skipping those seen since. A substring search scans the
+-- names (O(n), 5 ms at 100,000 here); its result is kept until an account
+-- is added or removed, so paging through the matches costs a page.
+-- Memory: 219 bytes per account.
 
 local usermanager = require "core.usermanager";
 local lfs = require "lfs";
@@ -345,22 +347,29 @@ module:add_timer(1, function ()
 	return next(unread) and 0.001 or 1;
 end);
 
+-- How many accounts were not seen since `before` (or never): a prefix of the
+-- activity order, found by binary search.
+local function not_seen_count(before)
+	return lower_bound(index.by_activity, before, function (name, t)
+		return (index.state[name].last_active or -1) < t;
+	end) - 1;
+end
+
+local function seen_before(name, before)
+	return (index.state[name].last_active or -1) < before;
+end
+
 -- The usernames matching `needle` (plain substring) and the activity
 -- filter, in `order`: { source = array, last = how many of it match }.
+-- Only a substring search scans (and is kept, see search_cache).
 local function matches(needle, order, before)
-	local uses_activity = order == "activity" or before ~= nil;
-	local source = uses_activity and index.by_activity or index.names;
+	local by_activity = order == "activity";
+	local source = by_activity and index.by_activity or index.names;
 	local last = #source;
-	if before then
-		-- Accounts not seen since `before`: a prefix of the activity order.
-		last = lower_bound(source, before, function (name, t)
-			return (index.state[name].last_active or -1) < t;
-		end) - 1;
-	end
-	if not needle and (not before or order == "activity") then
-		return { source = source, last = last };
-	end
-	local key = ("%s\0%s\0%s"):format(needle or "", order, before or "");
+	if before and by_activity then last = not_seen_count(before); end
+	if not needle then return { source = source, last = last }; end
+	local key = ("%s\0%s\0%s"):format(needle, order, before or "");
+	local uses_activity = by_activity or before ~= nil;
 	local hit = search_cache[key];
 	if hit and hit.names_generation == names_generation
 		and (not uses_activity or hit.activity_generation == activity_generation) then
@@ -369,9 +378,10 @@ local function matches(needle, order, before)
 	local list = {};
 	for i = 1, last do
 		local name = source[i];
-		if not needle or name:find(needle, 1, true) then list[#list + 1] = name; end
+		if name:find(needle, 1, true) and (by_activity or not before or seen_before(name, before)) then
+			list[#list + 1] = name;
+		end
 	end
-	if uses_activity and order ~= "activity" then table.sort(list); end
 	hit = { source = list, last = #list, names_generation = names_generation,
 		activity_generation = activity_generation };
 	-- A few recent queries: a bounded cache.
@@ -382,6 +392,25 @@ local function matches(needle, order, before)
 	return hit;
 end
 
+-- The page of accounts not seen since `before`, in username order, without
+-- a search: a walk of the names from the first, skipping the others. No
+-- copy, no sort and nothing to keep, so a login elsewhere (which changes an
+-- activity) costs the next page nothing: O((offset + limit) / share kept).
+local function not_seen_by_name(before, offset, limit)
+	local page, skipped = {}, 0;
+	for _, name in ipairs(index.names) do
+		if seen_before(name, before) then
+			if skipped < offset then
+				skipped = skipped + 1;
+			else
+				page[#page + 1] = name;
+				if #page >= limit then break; end
+			end
+		end
+	end
+	return page;
+end
+
 -- total matching, and the page: { username, last_active, locked } each.
 -- order "username" (default) or "activity" (least recently seen first);
 -- before: only accounts not seen since that unix time (or never).
@@ -389,8 +418,14 @@ end
 function lib.list(needle, order, before, offset, limit)
 	catch_up();
 	if not index.ready then return nil; end
-	local hit = matches(needle, order, before);
-	local names = table.move(hit.source, offset + 1, math.min(offset + limit, hit.last), 1, {});
+	local total, names;
+	if before and not needle and order ~= "activity" then
+		total, names = not_seen_count(before), not_seen_by_name(before, offset, limit);
+	else
+		local hit = matches(needle, order, before);
+		total = hit.last;
+		names = table.move(hit.source, offset + 1, math.min(offset + limit, hit.last), 1, {});
+	end
 	local page = {};
 	for i, name in ipairs(names) do
 		-- (May move it in the activity order: the names were taken first.)
@@ -398,7 +433,7 @@ function lib.list(needle, order, before, offset, limit)
 		local st = index.state[name];
 		page[i] = { username = name, last_active = st.last_active, locked = st.locked };
 	end
-	return hit.last, page;
+	return total, page;
 end
 
 -- Up to `limit` usernames after `after` ("": from the first), in username

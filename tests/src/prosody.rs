@@ -49,8 +49,11 @@ use crate::process::{self, free_port, log_offset, log_since, terminate, StartupF
 
 const TEMPLATE: &str = include_str!("../prosody/test.cfg.lua.in");
 /// Where Prosody loads the portal's own module (mod_domaine) from: the
-/// repository itself, so that tests always run the current version.
-const PLUGIN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../server/prosody");
+/// repository itself, so that tests always run the current version. Found
+/// at run time (cargo sets CARGO_MANIFEST_DIR for the tests it runs): a
+/// target directory shared by two clones keeps a test library built in the
+/// other clone, whose compile-time path would load the other clone's Lua.
+const PLUGIN_DIR: &str = "../server/prosody";
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
 const LOGIN_TIMEOUT: Duration = Duration::from_secs(5);
 const SERVICE_USER: &str = "portal";
@@ -395,13 +398,16 @@ fn prosody_user_when_root() -> Option<(u32, u32)> {
 }
 
 fn plugin_dir() -> String {
-    let dir = Path::new(PLUGIN_DIR);
+    let manifest_dir =
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into());
+    let dir = Path::new(&manifest_dir).join(PLUGIN_DIR);
     assert!(
         dir.join("mod_domaine.lua").is_file(),
-        "mod_domaine.lua not found in {PLUGIN_DIR}"
+        "mod_domaine.lua not found in {}",
+        dir.display()
     );
-    fs::canonicalize(dir)
-        .unwrap_or_else(|_| dir.to_owned())
+    fs::canonicalize(&dir)
+        .unwrap_or(dir)
         .to_string_lossy()
         .into_owned()
 }

@@ -844,9 +844,17 @@ async fn account_index_equals_a_full_listing() {
         }
     }
 
-    // Some accounts seen (a login records the last activity), the others never.
+    // Some accounts seen (a login records the last activity), the others never; the last one
+    // seen a second after the others, so that "not seen since" can cut between them.
     let seen: Vec<&String> = expected.iter().filter(|u| u.ends_with('1')).collect();
-    for user in &seen {
+    assert!(
+        seen.len() >= 2,
+        "the random rounds leave too few accounts ending in 1"
+    );
+    for (i, user) in seen.iter().enumerate() {
+        if i == seen.len() - 1 {
+            tokio::time::sleep(Duration::from_millis(1100)).await;
+        }
         assert!(
             can_login(
                 prosody.c2s_addr(),
@@ -888,6 +896,39 @@ async fn account_index_equals_a_full_listing() {
         ..everyone
     };
     assert_eq!(paged(&client, host, &everyone).await, wanted);
+    // Not seen since the first logins' last second (exactly: those seen then are out), and
+    // since just after it (they are in); never the last one seen (whose session may still be
+    // ending). In either order: username order walks the names, activity order takes a prefix.
+    let latest = wanted.last().and_then(|a| a.last_active).unwrap();
+    let first_logins = wanted
+        .iter()
+        .filter_map(|a| a.last_active)
+        .filter(|&t| t < latest)
+        .max()
+        .unwrap();
+    for cut in [first_logins, first_logins + 1] {
+        let not_since = |order| AccountFilter {
+            order,
+            inactive_before: Some(cut),
+            ..AccountFilter::default()
+        };
+        let before_cut = |list: &[AccountInfo]| -> Vec<AccountInfo> {
+            list.iter()
+                .filter(|a| a.last_active.unwrap_or(-1) < cut)
+                .cloned()
+                .collect()
+        };
+        let by_name_before = before_cut(&by_name);
+        assert!(by_name_before.len() < by_name.len());
+        assert_eq!(
+            paged(&client, host, &not_since(AccountOrder::Username)).await,
+            by_name_before
+        );
+        assert_eq!(
+            paged(&client, host, &not_since(AccountOrder::Activity)).await,
+            before_cut(&wanted)
+        );
+    }
 
     // Every host's count in one command, equal to each host's own count.
     prosody.register("elsewhere", OTHER_HOST, "p");
