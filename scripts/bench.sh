@@ -5,6 +5,8 @@
 # portal's peak RSS during the run (VmHWM, reset before each run).
 #   scripts/bench.sh            (DURATION=5 CONNECTIONS="32 64" ACCOUNTS=100000 DOMAINS=500)
 #   REUSE_SITE=1 scripts/bench.sh   keeps the built site, building only the release server
+#   PROSODY_GC=generational scripts/bench.sh   Prosody with Lua 5.4's generational collector
+#       (`gc = { mode = "generational" }`) instead of its default (incremental, pause 105%)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 DURATION=${DURATION:-5}
@@ -43,7 +45,8 @@ trap cleanup EXIT
 # Prosody's own invitation page (prosody-modules), on the same Prosody: the landing page's peer.
 PROSODY_EXTRA_MODULES='"http"; "invites_page"; "register_apps";' \
 PROSODY_HTTP_PORT=$PROSODY_HTTP_PORT PROSODY_EXTRA_CONFIG="http_interfaces = { \"127.0.0.1\" }
-http_default_host = \"load.bench\"" \
+http_default_host = \"load.bench\"
+${PROSODY_GC:+gc = { mode = \"$PROSODY_GC\" \}}" \
     start_prosody "$WORK/prosody" "$XMPP_PORT" "domaine@portal.bench" "$SERVICE_PASSWORD" \
     portal.bench load.bench big.bench $(seq -f 'd%03g.bench' "$DOMAINS")
 PROSODY_REAL_PID=$(cat "$WORK/prosody/prosody.pid")
@@ -149,7 +152,7 @@ peer_add_users() {
 }
 
 echo
-echo "wrk: 2 threads, ${DURATION}s per run; $ACCOUNTS accounts on big.bench, $DOMAINS more domains; portal RSS idle: $IDLE_RSS"
+echo "wrk: 2 threads, ${DURATION}s per run; $ACCOUNTS accounts on big.bench, $DOMAINS more domains; Prosody GC: ${PROSODY_GC:-its default}; portal RSS idle: $IDLE_RSS"
 printf '| %-44s | %3s | %9s | %9s | %9s | %7s | %8s | %7s |\n' scenario conn "req/s" p50 p99 "non-2xx" "Prosody ms/req" "peak RSS"
 printf '|%s|-----|-----------|-----------|-----------|---------|----------|---------|\n' "$(printf -- '-%.0s' {1..46})"
 H=(-H "Cookie: $COOKIE")
@@ -172,6 +175,7 @@ echo
 created() { find "$WORK/prosody/data/load%2ebench/accounts" -name "$1*.dat" | wc -l; }
 echo "accounts created on Prosody: $(created r) through the portal, $(created p) by add-user direct"
 echo "portal RSS after the runs: $(awk '/VmRSS/ {print $2, $3}' "/proc/$PORTAL_PID/status")"
+echo "Prosody RSS after the runs: $(awk '/VmRSS/ {print $2, $3}' "/proc/$PROSODY_REAL_PID/status")"
 panics=$(grep -c 'panicked' "$WORK/portal.log" || true)
 echo "panics in the portal's log: $panics"
 [ "$panics" -eq 0 ] || grep -A40 'panicked' "$WORK/portal.log" | grep -v ' at /rustc/' | head -80

@@ -33,6 +33,7 @@ pub fn build_state(config: Config, db: Db) -> AppState {
         mail: Arc::new(tokio::sync::Notify::new()),
         tasks: Arc::new(tokio::sync::Notify::new()),
         invitation_lookups: Arc::default(),
+        host_counts: Arc::default(),
     }
 }
 

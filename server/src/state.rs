@@ -25,12 +25,19 @@ pub struct AppState {
     /// Landing pages of one invitation opened at once (a link shared in a busy group chat)
     /// ask Prosody for its uses once (see `portal::invitations::redeem`).
     pub invitation_lookups: Arc<InvitationLookups>,
+    /// Provider consoles opened at once share one count of every domain's accounts (see
+    /// `portal::provider`).
+    pub host_counts: Arc<HostCounts>,
 }
 
 pub type InvitationLookups = crate::single_flight::SingleFlight<
     String,
     Result<Option<crate::xmpp::InvitationUsage>, crate::xmpp::XmppError>,
 >;
+
+/// Every domain's number of accounts; empty when Prosody could not answer.
+pub type HostCounts =
+    crate::single_flight::SingleFlight<(), std::collections::HashMap<String, u32>>;
 
 impl FromRef<AppState> for Key {
     fn from_ref(state: &AppState) -> Key {

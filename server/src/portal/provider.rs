@@ -27,14 +27,19 @@ impl ProviderBackend for PortalService {
     ) -> Result<Vec<ProviderDomainRow>, AppError> {
         require_provider_admin(ctx)?;
         let db = &self.0.db;
-        // Every domain's count in one question to Prosody, not one per domain.
+        // Every domain's count in one question to Prosody, not one per domain, and one for
+        // the consoles opened meanwhile (nothing kept after it: never older than the question).
         let counts = if self.0.xmpp.is_connected() {
+            let xmpp = self.0.xmpp.clone();
             self.0
-                .xmpp
-                .count_hosts()
+                .host_counts
+                .run((), move || async move {
+                    xmpp.count_hosts()
+                        .await
+                        .inspect_err(|e| tracing::warn!(error = %e, "cannot count accounts"))
+                        .unwrap_or_default()
+                })
                 .await
-                .inspect_err(|e| tracing::warn!(error = %e, "cannot count accounts"))
-                .unwrap_or_default()
         } else {
             Default::default()
         };
