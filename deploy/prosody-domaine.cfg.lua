@@ -38,3 +38,14 @@ c2s_require_encryption = true
 -- Hosts you already serve: nothing is lost. Each starts in the registration mode it had
 -- (`domaine add-domain NAME` on the portal makes it managed); to keep registration closed
 -- everywhere until an owner opens it, set the mode from the portal after adding the domain.
+
+-- Optional, for a server with many hosts or accounts (Lua 5.4 only, which Debian 12's
+-- Prosody runs on): Prosody's default collector (incremental, pause 105%) starts a full
+-- marking of the whole Lua heap after every 5% of growth, so every stanza pays in proportion
+-- to the server's total memory (here: 290 MB with 502 hosts, 2.3 ms of Prosody per accounts
+-- page, 5 ms per view of Prosody's own invitation page). The generational collector looks
+-- mostly at young objects: 0.6-0.8 ms and 0.5 ms for the same views, a quarter of Prosody's
+-- CPU for account creation, for about 50% more memory (454 MB instead of 294 MB). Measured
+-- with `PROSODY_GC=generational scripts/bench.sh` (BENCHMARKS.md, 2026-12-03, "Prosody's
+-- garbage collector"). Watch the memory for a day after turning it on.
+-- gc = { mode = "generational" }
