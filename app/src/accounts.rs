@@ -191,6 +191,39 @@ impl ListView {
         }
     }
 
+    /// The view as a query string (`q`, `sort`, `inactive`, `page`, each only when not the
+    /// default): the console's address, and the one hidden field its forms send it back in.
+    pub fn to_query(&self) -> String {
+        let mut params = form_urlencoded::Serializer::new(String::new());
+        if !self.query.is_empty() {
+            params.append_pair("q", &self.query);
+        }
+        if self.order != AccountOrder::default() {
+            params.append_pair("sort", self.order.as_str());
+        }
+        if let Some(months) = self.inactive_months {
+            params.append_pair("inactive", &months.to_string());
+        }
+        if self.page > 1 {
+            params.append_pair("page", &self.page.to_string());
+        }
+        params.finish()
+    }
+
+    /// From [`Self::to_query`]'s string (a form's `view` field); anything invalid is left out.
+    pub fn from_query(query: &str) -> ListView {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let field = |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.as_str())
+        };
+        ListView::from_fields(field("q"), field("sort"), field("inactive"), field("page"))
+    }
+
     /// Whether only some accounts are listed (a search or a filter).
     pub fn is_filtered(&self) -> bool {
         !self.query.is_empty() || self.inactive_months.is_some()
@@ -199,24 +232,18 @@ impl ListView {
 
 /// The console's address, keeping the search, order, filter and page, with what was just done.
 pub fn accounts_href(domain: &str, view: &ListView, done: Option<(Done, &str)>) -> String {
-    let mut params = form_urlencoded::Serializer::new(String::new());
-    if !view.query.is_empty() {
-        params.append_pair("q", &view.query);
-    }
-    if view.order != AccountOrder::default() {
-        params.append_pair("sort", view.order.as_str());
-    }
-    if let Some(months) = view.inactive_months {
-        params.append_pair("inactive", &months.to_string());
-    }
-    if view.page > 1 {
-        params.append_pair("page", &view.page.to_string());
-    }
+    let mut params = view.to_query();
     if let Some((done, jid)) = done {
-        params.append_pair("done", done.as_str());
-        params.append_pair("account", jid);
+        let done = form_urlencoded::Serializer::new(String::new())
+            .append_pair("done", done.as_str())
+            .append_pair("account", jid)
+            .finish();
+        params = if params.is_empty() {
+            done
+        } else {
+            format!("{params}&{done}")
+        };
     }
-    let params = params.finish();
     // Percent-encoded: an internationalised domain name must not end up raw in a header.
     let domain: String = form_urlencoded::byte_serialize(domain.as_bytes()).collect();
     if params.is_empty() {
@@ -233,12 +260,11 @@ pub fn parse_page(page: Option<&str>) -> u32 {
         .unwrap_or(1)
 }
 
-/// Where a console form sends the browser back to (the view it was sent from: its hidden
-/// fields `q`, `sort`, `inactive`, `page`).
+/// Where a console form sends the browser back to: the view it was sent from (its hidden field
+/// `view`, [`ListView::to_query`]).
 #[cfg(feature = "ssr")]
-pub(crate) fn back_to(domain: &str, here: &[&Option<String>; 4], done: Done, jid: &str) {
-    let [q, sort, inactive, page] = here.map(|f| f.as_deref());
-    let view = ListView::from_fields(q, sort, inactive, page);
+pub(crate) fn back_to(domain: &str, view: &Option<String>, done: Done, jid: &str) {
+    let view = ListView::from_query(view.as_deref().unwrap_or(""));
     leptos_axum::redirect(&accounts_href(domain, &view, Some((done, jid))));
 }
 
@@ -260,7 +286,7 @@ impl PasswordForm {
     async fn apply(
         self,
         done: Done,
-        here: &[&Option<String>; 4],
+        here: &Option<String>,
     ) -> Result<Option<ShownPassword>, AppError> {
         let (portal, ctx) = crate::backend::checked_request(&self.csrf)?;
         let (domain, username) = (&self.domain, &self.username);
@@ -333,10 +359,7 @@ pub async fn add_domain_account(
     username: String,
     password_mode: Option<String>,
     password: Option<String>,
-    q: Option<String>,
-    sort: Option<String>,
-    inactive: Option<String>,
-    page: Option<String>,
+    view: Option<String>,
 ) -> Result<Option<ShownPassword>, AppError> {
     let form = PasswordForm {
         csrf,
@@ -345,8 +368,7 @@ pub async fn add_domain_account(
         password_mode,
         password,
     };
-    form.apply(Done::Created, &[&q, &sort, &inactive, &page])
-        .await
+    form.apply(Done::Created, &view).await
 }
 
 /// Deletes an account once its username was typed again.
@@ -356,17 +378,14 @@ pub async fn delete_domain_account(
     domain: String,
     username: String,
     confirm: Option<String>,
-    q: Option<String>,
-    sort: Option<String>,
-    inactive: Option<String>,
-    page: Option<String>,
+    view: Option<String>,
 ) -> Result<(), AppError> {
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
     let jid = portal
         .delete_account(&ctx, &domain, &username, confirm.as_deref().unwrap_or(""))
         .await
         .map_err(|e| e.keeping(&[("username", &username)]))?;
-    back_to(&domain, &[&q, &sort, &inactive, &page], Done::Deleted, &jid);
+    back_to(&domain, &view, Done::Deleted, &jid);
     Ok(())
 }
 
@@ -378,10 +397,7 @@ pub async fn set_account_password(
     username: String,
     password_mode: Option<String>,
     password: Option<String>,
-    q: Option<String>,
-    sort: Option<String>,
-    inactive: Option<String>,
-    page: Option<String>,
+    view: Option<String>,
 ) -> Result<Option<ShownPassword>, AppError> {
     let form = PasswordForm {
         csrf,
@@ -390,8 +406,7 @@ pub async fn set_account_password(
         password_mode,
         password,
     };
-    form.apply(Done::PasswordSet, &[&q, &sort, &inactive, &page])
-        .await
+    form.apply(Done::PasswordSet, &view).await
 }
 
 /// Locks (`lock` = "1") or unlocks an account: saved at once, applied on the XMPP server now or
@@ -402,10 +417,7 @@ pub async fn set_account_lock(
     domain: String,
     username: String,
     lock: String,
-    q: Option<String>,
-    sort: Option<String>,
-    inactive: Option<String>,
-    page: Option<String>,
+    view: Option<String>,
 ) -> Result<(), AppError> {
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
     let locked = lock == "1";
@@ -419,7 +431,7 @@ pub async fn set_account_lock(
         (false, false) => Done::Unlocked,
         (false, true) => Done::UnlockPending,
     };
-    back_to(&domain, &[&q, &sort, &inactive, &page], done, &jid);
+    back_to(&domain, &view, done, &jid);
     Ok(())
 }
 
@@ -429,22 +441,14 @@ pub async fn end_account_sessions(
     csrf: String,
     domain: String,
     username: String,
-    q: Option<String>,
-    sort: Option<String>,
-    inactive: Option<String>,
-    page: Option<String>,
+    view: Option<String>,
 ) -> Result<(), AppError> {
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
     let jid = portal
         .end_sessions(&ctx, &domain, &username)
         .await
         .map_err(|e| e.keeping(&[("username", &username)]))?;
-    back_to(
-        &domain,
-        &[&q, &sort, &inactive, &page],
-        Done::SessionsEnded,
-        &jid,
-    );
+    back_to(&domain, &view, Done::SessionsEnded, &jid);
     Ok(())
 }
 
@@ -528,4 +532,33 @@ pub trait AccountsBackend {
     /// The password kept by `keep_shown_password` for this user and domain, forgotten as it is
     /// read.
     fn take_shown_password(&self, ctx: &RequestContext, domain: &str) -> Option<ShownPassword>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_view_survives_its_hidden_field_and_leaves_out_what_is_invalid() {
+        let view = ListView {
+            query: "a&b=c é".into(),
+            order: AccountOrder::Activity,
+            inactive_months: Some(6),
+            page: 3,
+        };
+        assert_eq!(ListView::from_query(&view.to_query()), view);
+        assert_eq!(ListView::default().at_page(1).to_query(), "");
+        assert_eq!(
+            ListView::from_query("sort=nonsense&inactive=5&page=0&q=+x+"),
+            ListView {
+                query: "x".into(),
+                page: 1,
+                ..ListView::default()
+            }
+        );
+        assert_eq!(
+            accounts_href("bücher.example", &view, Some((Done::Deleted, "x@y"))),
+            "/domains/b%C3%BCcher.example/accounts?q=a%26b%3Dc+%C3%A9&sort=activity&inactive=6&page=3&done=deleted&account=x%40y"
+        );
+    }
 }

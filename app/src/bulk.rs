@@ -64,9 +64,7 @@ pub async fn bulk_accounts(
     selected: Option<Vec<String>>,
     confirm: Option<String>,
     notify: Option<String>,
-    q: Option<String>,
-    sort: Option<String>,
-    inactive: Option<String>,
+    view: Option<String>,
 ) -> Result<i64, AppError> {
     use crate::error::{ErrorKind, Field};
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
@@ -79,12 +77,10 @@ pub async fn bulk_accounts(
     };
     let selection = match scope.as_str() {
         "ticked" => Selection::Ticked(selected.unwrap_or_default()),
-        "all" => Selection::AllMatching(ListView::from_fields(
-            q.as_deref(),
-            sort.as_deref(),
-            inactive.as_deref(),
-            None,
-        )),
+        "all" => Selection::AllMatching(ListView {
+            page: 1,
+            ..ListView::from_query(view.as_deref().unwrap_or(""))
+        }),
         _ => {
             return Err(keep(
                 ErrorKind::InvalidChoice {

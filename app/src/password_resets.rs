@@ -35,22 +35,14 @@ pub async fn create_reset_link(
     csrf: String,
     domain: String,
     username: String,
-    q: Option<String>,
-    sort: Option<String>,
-    inactive: Option<String>,
-    page: Option<String>,
+    view: Option<String>,
 ) -> Result<ResetLink, AppError> {
     let (portal, ctx) = crate::backend::checked_request(&csrf)?;
     let link = portal
         .create_reset_link(&ctx, &domain, &username)
         .await
         .map_err(|e| e.keeping(&[("username", &username)]))?;
-    crate::accounts::back_to(
-        &domain,
-        &[&q, &sort, &inactive, &page],
-        crate::accounts::Done::ResetLink,
-        &link.jid,
-    );
+    crate::accounts::back_to(&domain, &view, crate::accounts::Done::ResetLink, &link.jid);
     Ok(link)
 }
 

@@ -213,8 +213,7 @@ async fn accounts_are_created_with_a_chosen_or_a_generated_password_shown_once(b
                 ("username", "carol"),
                 ("password_mode", "generate"),
                 ("password", ""),
-                ("q", ""),
-                ("page", "1"),
+                ("view", ""),
             ],
         )
         .await;
@@ -440,7 +439,7 @@ async fn deleting_needs_the_username_typed_again(backend: Backend) {
     let location = c
         .post(
             "delete_domain_account",
-            &[("username", "erin"), ("confirm", "erin"), ("q", "er")],
+            &[("username", "erin"), ("confirm", "erin"), ("view", "q=er")],
         )
         .await;
     assert_eq!(
@@ -1071,7 +1070,7 @@ async fn inactive_accounts_are_found_by_last_activity(backend: Backend) {
         "{b}: the filter is kept"
     );
     assert!(
-        html.contains(r#"name="inactive" value="6""#),
+        html.contains(r#"name="view" value="inactive=6""#),
         "{b}: the forms carry it"
     );
 
@@ -1090,10 +1089,7 @@ async fn inactive_accounts_are_found_by_last_activity(backend: Backend) {
             &[
                 ("username", "anna"),
                 ("lock", "1"),
-                ("q", ""),
-                ("sort", "activity"),
-                ("inactive", "6"),
-                ("page", "1"),
+                ("view", "sort=activity&inactive=6"),
             ],
         )
         .await;

@@ -147,7 +147,7 @@ async fn a_bulk_lock_of_a_filtered_selection_locks_them_on_prosody(backend: Back
     .await;
     assert!(seen, "{b}: Bert and Emil are seen");
     let id = site
-        .bulk_accounts(&[("action", "lock"), ("scope", "all"), ("inactive", "1")])
+        .bulk_accounts(&[("action", "lock"), ("scope", "all"), ("view", "inactive=1")])
         .await;
     let report = site.finished(id).await;
     // Olivia is seen (she logged in); were she not, she would be left out, not locked.

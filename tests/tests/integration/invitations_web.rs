@@ -652,7 +652,7 @@ async fn a_reset_link_made_from_the_accounts_page_is_shown_once_then_listed(back
     let location = s
         .post(
             "create_reset_link",
-            &[("username", "dana"), ("q", "da"), ("page", "1")],
+            &[("username", "dana"), ("view", "q=da")],
         )
         .await;
     assert_eq!(

@@ -259,10 +259,7 @@ fn HereFields(here: Here) -> impl IntoView {
     view! {
         <CsrfField/>
         <input type="hidden" name="domain" value=here.domain/>
-        <input type="hidden" name="q" value=here.view.query/>
-        <input type="hidden" name="sort" value=here.view.order.as_str()/>
-        <input type="hidden" name="inactive" value=here.view.inactive_months.map(|m| m.to_string())/>
-        <input type="hidden" name="page" value=here.view.page.to_string()/>
+        <input type="hidden" name="view" value=here.view.to_query()/>
     }
 }
 
