@@ -359,9 +359,10 @@ local function seen_before(name, before)
 	return (index.state[name].last_active or -1) < before;
 end
 
--- The usernames matching `needle` (plain substring) and the activity
--- filter, in `order`: { source = array, last = how many of it match }.
--- Only a substring search scans (and is kept, see search_cache).
+-- The usernames matching `needle` (plain substring), in `order`, those not
+-- seen since `before` only in activity order (a prefix of it): { source =
+-- array, last = how many of it match }. Only a substring search scans (and
+-- is kept, see search_cache).
 local function matches(needle, order, before)
 	local by_activity = order == "activity";
 	local source = by_activity and index.by_activity or index.names;
@@ -369,18 +370,15 @@ local function matches(needle, order, before)
 	if before and by_activity then last = not_seen_count(before); end
 	if not needle then return { source = source, last = last }; end
 	local key = ("%s\0%s\0%s"):format(needle, order, before or "");
-	local uses_activity = by_activity or before ~= nil;
 	local hit = search_cache[key];
 	if hit and hit.names_generation == names_generation
-		and (not uses_activity or hit.activity_generation == activity_generation) then
+		and (not by_activity or hit.activity_generation == activity_generation) then
 		return hit;
 	end
 	local list = {};
 	for i = 1, last do
 		local name = source[i];
-		if name:find(needle, 1, true) and (by_activity or not before or seen_before(name, before)) then
-			list[#list + 1] = name;
-		end
+		if name:find(needle, 1, true) then list[#list + 1] = name; end
 	end
 	hit = { source = list, last = #list, names_generation = names_generation,
 		activity_generation = activity_generation };
@@ -392,23 +390,24 @@ local function matches(needle, order, before)
 	return hit;
 end
 
--- The page of accounts not seen since `before`, in username order, without
--- a search: a walk of the names from the first, skipping the others. No
--- copy, no sort and nothing to keep, so a login elsewhere (which changes an
--- activity) costs the next page nothing: O((offset + limit) / share kept).
-local function not_seen_by_name(before, offset, limit)
-	local page, skipped = {}, 0;
-	for _, name in ipairs(index.names) do
+-- The page of `names` (in username order) not seen since `before`, and, if
+-- `count`, how many of them are: a walk skipping those seen since. No copy,
+-- no sort and nothing kept, so a login elsewhere (which changes an
+-- activity) costs the next page nothing: O((offset + limit) / share kept)
+-- without counting, O(#names) with.
+local function not_seen_page(names, before, offset, limit, count)
+	local page, n = {}, 0;
+	for _, name in ipairs(names) do
 		if seen_before(name, before) then
-			if skipped < offset then
-				skipped = skipped + 1;
-			else
+			n = n + 1;
+			if n > offset and #page < limit then
 				page[#page + 1] = name;
-				if #page >= limit then break; end
+			elseif #page >= limit and not count then
+				break;
 			end
 		end
 	end
-	return page;
+	return page, n;
 end
 
 -- total matching, and the page: { username, last_active, locked } each.
@@ -419,8 +418,13 @@ function lib.list(needle, order, before, offset, limit)
 	catch_up();
 	if not index.ready then return nil; end
 	local total, names;
-	if before and not needle and order ~= "activity" then
-		total, names = not_seen_count(before), not_seen_by_name(before, offset, limit);
+	if before and order ~= "activity" then
+		-- The search's matches depend on the names only: kept across logins.
+		if needle then
+			names, total = not_seen_page(matches(needle, order).source, before, offset, limit, true);
+		else
+			names, total = not_seen_page(index.names, before, offset, limit, false), not_seen_count(before);
+		end
 	else
 		local hit = matches(needle, order, before);
 		total = hit.last;

@@ -928,6 +928,26 @@ async fn account_index_equals_a_full_listing() {
             paged(&client, host, &not_since(AccountOrder::Activity)).await,
             before_cut(&wanted)
         );
+        // With a search too ("1": seen and never seen ones).
+        let with_1 = |list: Vec<AccountInfo>| -> Vec<AccountInfo> {
+            list.into_iter()
+                .filter(|a| a.username.contains('1'))
+                .collect()
+        };
+        for (order, list) in [
+            (AccountOrder::Username, &by_name),
+            (AccountOrder::Activity, &wanted),
+        ] {
+            let search = AccountFilter {
+                query: "1".into(),
+                ..not_since(order)
+            };
+            assert_eq!(
+                paged(&client, host, &search).await,
+                with_1(before_cut(list)),
+                "{search:?}"
+            );
+        }
     }
 
     // Every host's count in one command, equal to each host's own count.
