@@ -44,8 +44,8 @@ c2s_require_encryption = true
 -- marking of the whole Lua heap after every 5% of growth, so every stanza pays in proportion
 -- to the server's total memory (here: 290 MB with 502 hosts, 2.3 ms of Prosody per accounts
 -- page, 5 ms per view of Prosody's own invitation page). The generational collector looks
--- mostly at young objects: 0.6-0.8 ms and 0.5 ms for the same views, a quarter of Prosody's
--- CPU for account creation, for about 50% more memory (454 MB instead of 294 MB). Measured
+-- mostly at young objects: 0.6-1.5 ms and 0.5-1.5 ms for the same views in two runs, a third
+-- less CPU for account creation, for 50-80% more memory (454-542 MB instead of 294-299). Measured
 -- with `PROSODY_GC=generational scripts/bench.sh` (BENCHMARKS.md, 2026-12-03, "Prosody's
 -- garbage collector"). Watch the memory for a day after turning it on.
 -- gc = { mode = "generational" }
